@@ -1,0 +1,191 @@
+"""Every write to accounts data. Each service validates, writes atomically and records audit."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from torg.core import audit
+from torg.core.services import create_object, set_archived, update_object
+
+from .models import ApiToken, ExternalOrganisation, Membership, OrgUnit, Role, Tenant, User
+from .validators import normalize_orgnr
+
+TOKEN_PREFIX = "torg_"
+
+
+# --- Tenants --------------------------------------------------------------------------------
+@transaction.atomic
+def tenant_create(*, actor=None, name, slug, **fields) -> Tenant:
+    tenant = Tenant(name=name, slug=slug, **fields)
+    tenant.full_clean()
+    tenant.save()
+    audit.record(actor=actor, tenant=tenant, obj=tenant, action="create", changes=audit.diff({}, audit.snapshot(tenant)))
+    return tenant
+
+
+# --- Organisation units ---------------------------------------------------------------------
+def _check_parent(tenant, kind, parent):
+    if kind == OrgUnit.Kind.SECTOR and parent is not None:
+        raise ValidationError({"parent": _("A sector cannot belong to another unit.")})
+    if kind == OrgUnit.Kind.SERVICE:
+        if parent is None:
+            raise ValidationError({"parent": _("Choose the sector this service belongs to.")})
+        if parent.tenant_id != tenant.pk or parent.kind != OrgUnit.Kind.SECTOR:
+            raise ValidationError({"parent": _("The parent must be a sector of this municipality.")})
+
+
+@transaction.atomic
+def org_unit_create(*, actor, tenant, kind, name, parent=None, code="") -> OrgUnit:
+    _check_parent(tenant, kind, parent)
+    unit = OrgUnit(tenant=tenant, kind=kind, name=name, parent=parent, code=code)
+    return create_object(unit, actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def org_unit_update(*, actor, unit: OrgUnit, **fields) -> OrgUnit:
+    kind = fields.get("kind", unit.kind)
+    parent = fields.get("parent", unit.parent)
+    _check_parent(unit.tenant, kind, parent)
+    if kind == OrgUnit.Kind.SERVICE and unit.children.exists():
+        raise ValidationError({"kind": _("This sector has services; it cannot become a service.")})
+    return update_object(unit, actor=actor, tenant=unit.tenant, fields=fields)
+
+
+@transaction.atomic
+def org_unit_set_archived(*, actor, unit: OrgUnit, archived: bool) -> OrgUnit:
+    if archived and unit.children.filter(archived=False).exists():
+        raise ValidationError(_("Archive the services of this sector first."))
+    return set_archived(unit, actor=actor, tenant=unit.tenant, archived=archived)
+
+
+# --- Users and memberships ------------------------------------------------------------------
+@transaction.atomic
+def user_create(
+    *, actor, tenant, username, role, first_name="", last_name="", email="", org_unit=None, password=None, phone=""
+) -> Membership:
+    """Create a user with a membership of `tenant`. Without a password the user signs in with OIDC."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is already in use.")})
+    if org_unit is not None and org_unit.tenant_id != tenant.pk:
+        raise ValidationError({"org_unit": _("Choose a unit of this municipality.")})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    membership = Membership(tenant=tenant, user=user, role=role, org_unit=org_unit)
+    return create_object(membership, actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def membership_update(*, actor, membership: Membership, user_fields: dict | None = None, **fields) -> Membership:
+    tenant = membership.tenant
+    org_unit = fields.get("org_unit")
+    if org_unit is not None and org_unit.tenant_id != tenant.pk:
+        raise ValidationError({"org_unit": _("Choose a unit of this municipality.")})
+    if (
+        membership.role == Role.ADMIN
+        and (fields.get("role", Role.ADMIN) != Role.ADMIN or fields.get("is_active") is False)
+        and not Membership.objects.filter(tenant=tenant, role=Role.ADMIN, is_active=True).exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationError(_("The municipality must keep at least one active administrator."))
+    if user_fields:
+        user = membership.user
+        before = audit.snapshot(user, fields=list(user_fields))
+        for key, value in user_fields.items():
+            setattr(user, key, value)
+        user.full_clean()
+        user.save()
+        audit.record(actor=actor, tenant=tenant, obj=user, action="update",
+                     changes=audit.diff(before, audit.snapshot(user, fields=list(user_fields))))
+    return update_object(membership, actor=actor, tenant=tenant, fields=fields)
+
+
+@transaction.atomic
+def user_set_password(*, actor, membership: Membership, password: str) -> None:
+    user = membership.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, tenant=membership.tenant, obj=user, action="set_password")
+
+
+# --- External organisations -----------------------------------------------------------------
+@transaction.atomic
+def external_organisation_create(*, actor, tenant, orgnr, name, **fields) -> ExternalOrganisation:
+    orgnr = normalize_orgnr(orgnr)
+    if ExternalOrganisation.objects.filter(tenant=tenant, orgnr=orgnr).exists():
+        raise ValidationError({"orgnr": _("An organisation with this organisation number is already registered.")})
+    representatives = fields.pop("representatives", None)
+    org = ExternalOrganisation(tenant=tenant, orgnr=orgnr, name=name, **fields)
+    create_object(org, actor=actor, tenant=tenant)
+    if representatives is not None:
+        org.representatives.set(representatives)
+    return org
+
+
+@transaction.atomic
+def external_organisation_update(*, actor, organisation: ExternalOrganisation, **fields) -> ExternalOrganisation:
+    if "orgnr" in fields:
+        fields["orgnr"] = normalize_orgnr(fields["orgnr"])
+        clash = ExternalOrganisation.objects.filter(tenant=organisation.tenant, orgnr=fields["orgnr"]).exclude(
+            pk=organisation.pk
+        )
+        if clash.exists():
+            raise ValidationError({"orgnr": _("An organisation with this organisation number is already registered.")})
+    representatives = fields.pop("representatives", None)
+    update_object(organisation, actor=actor, tenant=organisation.tenant, fields=fields)
+    if representatives is not None:
+        organisation.representatives.set(representatives)
+    return organisation
+
+
+@transaction.atomic
+def external_organisation_set_archived(*, actor, organisation, archived: bool):
+    return set_archived(organisation, actor=actor, tenant=organisation.tenant, archived=archived)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+@transaction.atomic
+def api_token_create(*, actor, tenant, name: str, expires_at=None) -> tuple[ApiToken, str]:
+    """Create a personal token; returns (token, secret). The secret is shown once, never stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        tenant=tenant, user=actor, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6],
+        key_hash=ApiToken.hash_key(secret), expires_at=expires_at,
+    )
+    token.full_clean()
+    token.save()
+    audit.record(actor=actor, tenant=tenant, obj=token, action="create")
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(actor=actor, tenant=token.tenant, obj=token, action="revoke")
+    return token
+
+
+def api_token_authenticate(secret: str) -> ApiToken | None:
+    """The live token for `secret`, or None. Touches last_used_at at most once a minute."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "tenant")
+        .filter(key_hash=ApiToken.hash_key(secret), revoked_at__isnull=True)
+        .first()
+    )
+    now = timezone.now()
+    if token is None or (token.expires_at and token.expires_at <= now) or not token.user.is_active:
+        return None
+    if not token.user.memberships.filter(tenant=token.tenant, is_active=True).exists():
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

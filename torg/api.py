@@ -1,0 +1,67 @@
+"""The REST API under /api/v1/ (django-ninja). Each app contributes a router from its api.py."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import APIKeyCookie, HttpBearer
+
+from torg.accounts import services as account_services
+
+
+class TokenAuth(HttpBearer):
+    """Personal API token: `Authorization: Bearer torg_...`. Binds the request to the token's tenant."""
+
+    def authenticate(self, request, token):
+        api_token = account_services.api_token_authenticate(token)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        request.tenant = api_token.tenant
+        return api_token
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session, with CSRF checked on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated and getattr(request, "tenant", None):
+            return request.user
+        return None
+
+
+api = NinjaAPI(
+    title="Torg API",
+    version="1",
+    description="Places register and modules of Torg. Authenticate with a personal API token "
+    "(`Authorization: Bearer <token>`, created on your profile page) or a browser session.",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": "You do not have permission to do this."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+from torg.booking.api import router as booking_router  # noqa: E402
+from torg.places.api import router as places_router  # noqa: E402
+from torg.reuse.api import router as reuse_router  # noqa: E402
+
+api.add_router("/places/", places_router)
+api.add_router("/reuse/", reuse_router)
+api.add_router("/booking/", booking_router)

@@ -1,0 +1,67 @@
+"""The one audit mechanism: every service that changes domain data calls `record`."""
+
+from django.forms.models import model_to_dict
+
+from .models import AuditEvent
+
+
+def _jsonable(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def snapshot(obj, fields=None) -> dict:
+    """A JSON-able dict of the object's concrete field values (for diffing before/after)."""
+    data = model_to_dict(obj, fields=fields)
+    return {k: _jsonable(v) for k, v in data.items()}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields that changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def record(*, actor, tenant, obj, action: str, changes: dict | None = None, comment: str = "") -> AuditEvent:
+    """Record who did what to which object. Call inside the service's transaction."""
+    return AuditEvent.objects.create(
+        tenant=tenant,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        changes=changes or {},
+        comment=comment,
+    )
+
+
+def record_many(*, actor, tenant, objs, action: str, comment: str = "", changes=None) -> None:
+    """Bulk variant for services that write many rows at once (imports, bulk status changes)."""
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                tenant=tenant,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                action=action,
+                object_type=o._meta.label_lower,
+                object_id=str(o.pk),
+                object_repr=str(o)[:255],
+                changes=changes(o) if callable(changes) else (changes or {}),
+                comment=comment,
+            )
+            for o in objs
+        ],
+        batch_size=1000,
+    )
+
+
+def history_for(obj, tenant):
+    """Audit events for one object, newest first."""
+    return AuditEvent.objects.filter(
+        tenant=tenant, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).select_related("actor")

@@ -1,0 +1,32 @@
+"""Generic write helpers that domain services build on: validate, save, audit — in the caller's
+transaction. Domain rules stay in each app's services; these only remove the repetition."""
+
+from . import audit
+
+
+def create_object(obj, *, actor, tenant, comment=""):
+    """full_clean, save and record a `create` audit event with every field's value."""
+    obj.full_clean()
+    obj.save()
+    audit.record(actor=actor, tenant=tenant, obj=obj, action="create", changes=audit.diff({}, audit.snapshot(obj)), comment=comment)
+    return obj
+
+
+def update_object(obj, *, actor, tenant, fields: dict, action="update", comment=""):
+    """Apply `fields`, full_clean, save and record the changed fields as {field: [old, new]}."""
+    before = audit.snapshot(obj)
+    for key, value in fields.items():
+        setattr(obj, key, value)
+    obj.full_clean()
+    obj.save()
+    changes = audit.diff(before, audit.snapshot(obj))
+    if changes or action != "update":
+        audit.record(actor=actor, tenant=tenant, obj=obj, action=action, changes=changes, comment=comment)
+    return obj
+
+
+def set_archived(obj, *, actor, tenant, archived: bool, comment=""):
+    return update_object(
+        obj, actor=actor, tenant=tenant, fields={"archived": archived},
+        action="archive" if archived else "restore", comment=comment,
+    )

@@ -1,0 +1,36 @@
+"""Shared template tags: number formatting and small helpers used by every app's templates."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def area(value):
+    """Square metres with a space-separated thousands group: 37 700 m²."""
+    if value in (None, ""):
+        return "–"
+    return f"{number_format(Decimal(value), decimal_pos=0, use_l10n=True, force_grouping=True)} m²"
+
+
+@register.filter
+def intspace(value):
+    if value in (None, ""):
+        return "–"
+    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def querystring_with(context, **kwargs):
+    """The current query string with some parameters replaced (for pagination and sorting links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

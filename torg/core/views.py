@@ -1,0 +1,49 @@
+"""View helpers shared by every app: thin views call these to run a form through a service."""
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+
+def require_perm(request, perm, obj):
+    """403 unless the user holds `perm` on `obj` (a tenant or a row of it)."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def apply_validation_error(form, exc: ValidationError):
+    """Show a service's ValidationError on the form (on the field when the field is on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target if target != NON_FIELD_ERRORS else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def form_page(request, *, form, save, success_url, template="web/form_page.html", success_message="", context=None):
+    """Validate `form` on POST and call `save(form.cleaned_data)`; re-render with errors otherwise.
+
+    `save` is a closure over one service call. A ValidationError from the service lands on the form,
+    so bad input gives a specific message and nothing is written.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if success_message:
+                messages.success(request, success_message)
+            return redirect(success_url(result) if callable(success_url) else success_url)
+    status = 422 if request.method == "POST" else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def paginate(request, queryset, per_page=50):
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))

@@ -1,0 +1,92 @@
+"""Every write to the places register."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from torg.core.services import create_object, set_archived, update_object
+
+from .models import Building, Floor, Property, Room
+
+
+def _same_tenant(tenant, obj, field):
+    if obj is not None and obj.tenant_id != tenant.pk:
+        raise ValidationError({field: _("Choose one of this municipality's places.")})
+
+
+# --- Property -------------------------------------------------------------------------------
+@transaction.atomic
+def property_create(*, actor, tenant, **fields) -> Property:
+    return create_object(Property(tenant=tenant, **fields), actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def property_update(*, actor, prop: Property, **fields) -> Property:
+    return update_object(prop, actor=actor, tenant=prop.tenant, fields=fields)
+
+
+@transaction.atomic
+def property_set_archived(*, actor, prop: Property, archived: bool) -> Property:
+    if archived and prop.buildings.filter(archived=False).exists():
+        raise ValidationError(_("Archive the property's buildings first."))
+    return set_archived(prop, actor=actor, tenant=prop.tenant, archived=archived)
+
+
+# --- Building -------------------------------------------------------------------------------
+@transaction.atomic
+def building_create(*, actor, tenant, property, **fields) -> Building:
+    _same_tenant(tenant, property, "property")
+    return create_object(Building(tenant=tenant, property=property, **fields), actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def building_update(*, actor, building: Building, **fields) -> Building:
+    _same_tenant(building.tenant, fields.get("property"), "property")
+    return update_object(building, actor=actor, tenant=building.tenant, fields=fields)
+
+
+@transaction.atomic
+def building_set_archived(*, actor, building: Building, archived: bool) -> Building:
+    return set_archived(building, actor=actor, tenant=building.tenant, archived=archived)
+
+
+# --- Floor ----------------------------------------------------------------------------------
+@transaction.atomic
+def floor_create(*, actor, tenant, building, **fields) -> Floor:
+    _same_tenant(tenant, building, "building")
+    return create_object(Floor(tenant=tenant, building=building, **fields), actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def floor_update(*, actor, floor: Floor, **fields) -> Floor:
+    fields.pop("building", None)  # a floor never changes building
+    return update_object(floor, actor=actor, tenant=floor.tenant, fields=fields)
+
+
+@transaction.atomic
+def floor_set_archived(*, actor, floor: Floor, archived: bool) -> Floor:
+    if archived and floor.rooms.filter(archived=False).exists():
+        raise ValidationError(_("Archive or move the rooms on this floor first."))
+    return set_archived(floor, actor=actor, tenant=floor.tenant, archived=archived)
+
+
+# --- Room -----------------------------------------------------------------------------------
+@transaction.atomic
+def room_create(*, actor, tenant, floor, **fields) -> Room:
+    _same_tenant(tenant, floor, "floor")
+    room = Room(tenant=tenant, floor=floor, building_id=floor.building_id, **fields)
+    return create_object(room, actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def room_update(*, actor, room: Room, **fields) -> Room:
+    floor = fields.get("floor")
+    if floor is not None:
+        _same_tenant(room.tenant, floor, "floor")
+        fields["building_id"] = floor.building_id
+    return update_object(room, actor=actor, tenant=room.tenant, fields=fields)
+
+
+@transaction.atomic
+def room_set_archived(*, actor, room: Room, archived: bool) -> Room:
+    return set_archived(room, actor=actor, tenant=room.tenant, archived=archived)

@@ -1,0 +1,410 @@
+"""Places register pages. Thin: parse, check permission, call one query or service, render."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from torg.core import audit
+from torg.core.tabular import TableError
+from torg.core.views import form_page, paginate, require_perm
+
+from . import importer, queries, services
+from .forms import BuildingForm, FloorForm, ImportForm, PropertyForm, RoomForm
+from .models import Building, Room
+
+
+def _tenant(request, perm="places.view_places"):
+    tenant = request.tenant
+    if not tenant:
+        raise Http404
+    require_perm(request, perm, tenant)
+    return tenant
+
+
+def _crumbs(*extra):
+    return [(_("Places"), reverse("places:building_list")), *extra]
+
+
+def _building_crumbs(building, *extra):
+    return _crumbs((building.name, reverse("places:building_detail", args=[building.pk])), *extra)
+
+
+def _list_template(request, full, partial):
+    return partial if request.htmx and not request.htmx.boosted else full
+
+
+# --- Buildings ------------------------------------------------------------------------------
+@login_required
+def building_list(request):
+    tenant = _tenant(request)
+    search = request.GET.get("q", "").strip()
+    use = request.GET.get("use", "")
+    category = request.GET.get("category", "")
+    archived = request.GET.get("archived") == "1"
+    page = paginate(request, queries.building_list(
+        tenant=tenant, search=search, use=use, category=category, include_archived=archived))
+    totals = queries.building_room_totals(b.pk for b in page)
+    for b in page:
+        b.totals = totals.get(b.pk, {})
+    context = {
+        "page_obj": page, "search": search, "use": use, "category": category, "show_archived": archived,
+        "uses": Building.Use.choices, "categories": Building.StrategicCategory.choices,
+        "can_manage": request.user.has_perm("places.manage_places", tenant),
+        "register_totals": queries.register_totals(tenant=tenant),
+    }
+    return render(request, _list_template(request, "places/building_list.html", "places/partials/building_table.html"),
+                  context)
+
+
+@login_required
+def building_detail(request, pk):
+    tenant = _tenant(request)
+    building = queries.building_get(tenant=tenant, pk=pk)
+    show_archived = request.GET.get("archived") == "1"
+    floors = queries.building_floors_with_rooms(building=building, include_archived=show_archived)
+    totals = queries.building_room_totals([building.pk]).get(building.pk, {})
+    return render(request, "places/building_detail.html", {
+        "building": building, "floors": floors, "totals": totals, "show_archived": show_archived,
+        "can_manage": request.user.has_perm("places.manage_places", building),
+        "history": audit.history_for(building, tenant)[:20],
+        "crumbs": _crumbs((building.name, None)),
+    })
+
+
+@login_required
+def building_create(request):
+    tenant = _tenant(request, "places.manage_places")
+    form = BuildingForm(request.POST or None, tenant=tenant, initial={"property": request.GET.get("property")})
+    return form_page(
+        request, form=form,
+        save=lambda d: services.building_create(actor=request.user, tenant=tenant, **d),
+        success_url=lambda b: reverse("places:building_detail", args=[b.pk]),
+        success_message=_("The building was created."),
+        context={"title": _("New building"), "cancel_url": reverse("places:building_list"),
+                 "crumbs": _crumbs((_("New building"), None))},
+    )
+
+
+@login_required
+def building_edit(request, pk):
+    tenant = _tenant(request, "places.manage_places")
+    building = queries.building_get(tenant=tenant, pk=pk)
+    form = BuildingForm(request.POST or None, instance=queries.building_get(tenant=tenant, pk=pk), tenant=tenant)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.building_update(actor=request.user, building=building, **d),
+        success_url=reverse("places:building_detail", args=[pk]),
+        success_message=_("The building was saved."),
+        context={"title": _("Edit %(name)s") % {"name": building.name},
+                 "cancel_url": reverse("places:building_detail", args=[pk]),
+                 "crumbs": _building_crumbs(building, (_("Edit"), None))},
+    )
+
+
+@login_required
+@require_POST
+def building_archive(request, pk):
+    tenant = _tenant(request, "places.manage_places")
+    building = queries.building_get(tenant=tenant, pk=pk)
+    services.building_set_archived(actor=request.user, building=building, archived=not building.archived)
+    messages.success(request, _("The building was archived.") if building.archived else _("The building was restored."))
+    return redirect("places:building_detail", pk=pk)
+
+
+# --- Properties -----------------------------------------------------------------------------
+@login_required
+def property_list(request):
+    tenant = _tenant(request)
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, queries.property_list(tenant=tenant, search=search))
+    return render(request, "places/property_list.html", {
+        "page_obj": page, "search": search, "can_manage": request.user.has_perm("places.manage_places", tenant),
+        "crumbs": _crumbs((_("Properties"), None)),
+    })
+
+
+@login_required
+def property_create(request):
+    tenant = _tenant(request, "places.manage_places")
+    form = PropertyForm(request.POST or None)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.property_create(actor=request.user, tenant=tenant, **d),
+        success_url=reverse("places:property_list"),
+        success_message=_("The property was registered."),
+        context={"title": _("New property"), "cancel_url": reverse("places:property_list"),
+                 "crumbs": _crumbs((_("Properties"), reverse("places:property_list")), (_("New"), None))},
+    )
+
+
+@login_required
+def property_edit(request, pk):
+    tenant = _tenant(request, "places.manage_places")
+    prop = queries.property_get(tenant=tenant, pk=pk)
+    form = PropertyForm(request.POST or None, instance=queries.property_get(tenant=tenant, pk=pk))
+    return form_page(
+        request, form=form,
+        save=lambda d: services.property_update(actor=request.user, prop=prop, **d),
+        success_url=reverse("places:property_list"),
+        success_message=_("The property was saved."),
+        template="places/property_form.html",
+        context={"title": str(prop), "object": prop, "cancel_url": reverse("places:property_list"),
+                 "buildings": queries.building_list(tenant=tenant, property_id=prop.pk, include_archived=True),
+                 "crumbs": _crumbs((_("Properties"), reverse("places:property_list")), (str(prop), None))},
+    )
+
+
+@login_required
+@require_POST
+def property_archive(request, pk):
+    tenant = _tenant(request, "places.manage_places")
+    prop = queries.property_get(tenant=tenant, pk=pk)
+    try:
+        services.property_set_archived(actor=request.user, prop=prop, archived=not prop.archived)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The property was archived.") if prop.archived else _("The property was restored."))
+    return redirect("places:property_edit", pk=pk)
+
+
+# --- Floors ---------------------------------------------------------------------------------
+@login_required
+def floor_create(request, building_pk):
+    tenant = _tenant(request, "places.manage_places")
+    building = queries.building_get(tenant=tenant, pk=building_pk)
+    form = FloorForm(request.POST or None)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.floor_create(actor=request.user, tenant=tenant, building=building, **d),
+        success_url=reverse("places:building_detail", args=[building.pk]),
+        success_message=_("The floor was added."),
+        context={"title": _("New floor in %(building)s") % {"building": building.name},
+                 "cancel_url": reverse("places:building_detail", args=[building.pk]),
+                 "crumbs": _building_crumbs(building, (_("New floor"), None))},
+    )
+
+
+@login_required
+def floor_edit(request, pk):
+    tenant = _tenant(request, "places.manage_places")
+    floor = queries.floor_get(tenant=tenant, pk=pk)
+    form = FloorForm(request.POST or None, instance=queries.floor_get(tenant=tenant, pk=pk))
+    return form_page(
+        request, form=form,
+        save=lambda d: services.floor_update(actor=request.user, floor=floor, **d),
+        success_url=reverse("places:building_detail", args=[floor.building_id]),
+        success_message=_("The floor was saved."),
+        template="places/floor_form.html",
+        context={"title": _("Edit %(floor)s") % {"floor": floor}, "object": floor,
+                 "cancel_url": reverse("places:building_detail", args=[floor.building_id]),
+                 "crumbs": _building_crumbs(floor.building, (str(floor), None))},
+    )
+
+
+@login_required
+@require_POST
+def floor_archive(request, pk):
+    tenant = _tenant(request, "places.manage_places")
+    floor = queries.floor_get(tenant=tenant, pk=pk)
+    try:
+        services.floor_set_archived(actor=request.user, floor=floor, archived=not floor.archived)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The floor was archived.") if floor.archived else _("The floor was restored."))
+    return redirect("places:building_detail", pk=floor.building_id)
+
+
+# --- Rooms ----------------------------------------------------------------------------------
+@login_required
+def room_list(request):
+    tenant = _tenant(request)
+    search = request.GET.get("q", "").strip()
+    function = request.GET.get("function", "")
+    building_id = request.GET.get("building") or None
+    try:
+        min_capacity = int(request.GET.get("capacity") or 0) or None
+    except ValueError:
+        min_capacity = None
+    if building_id and not str(building_id).isdigit():
+        building_id = None
+    page = paginate(request, queries.room_list(
+        tenant=tenant, search=search, function=function, building_id=building_id, min_capacity=min_capacity))
+    return render(request, _list_template(request, "places/room_list.html", "places/partials/room_table.html"), {
+        "page_obj": page, "search": search, "function": function, "functions": Room.Function.choices,
+        "building_id": int(building_id) if building_id else None, "capacity": min_capacity or "",
+        "buildings": queries.building_choices(tenant=tenant),
+        "crumbs": _crumbs((_("Rooms"), None)),
+    })
+
+
+@login_required
+def room_detail(request, pk):
+    tenant = _tenant(request)
+    room = queries.room_get(tenant=tenant, pk=pk)
+    return render(request, "places/room_detail.html", {
+        "room": room, "can_manage": request.user.has_perm("places.manage_places", room),
+        "history": audit.history_for(room, tenant)[:20],
+        "crumbs": _building_crumbs(room.building, (str(room), None)),
+    })
+
+
+@login_required
+def room_create(request, building_pk):
+    tenant = _tenant(request, "places.manage_places")
+    building = queries.building_get(tenant=tenant, pk=building_pk)
+    form = RoomForm(request.POST or None, building=building, initial={"floor": request.GET.get("floor")})
+    return form_page(
+        request, form=form,
+        save=lambda d: services.room_create(actor=request.user, tenant=tenant, **d),
+        success_url=lambda r: reverse("places:room_detail", args=[r.pk]),
+        success_message=_("The room was added."),
+        context={"title": _("New room in %(building)s") % {"building": building.name},
+                 "cancel_url": reverse("places:building_detail", args=[building.pk]),
+                 "crumbs": _building_crumbs(building, (_("New room"), None))},
+    )
+
+
+@login_required
+def room_edit(request, pk):
+    tenant = _tenant(request, "places.manage_places")
+    room = queries.room_get(tenant=tenant, pk=pk)
+    form = RoomForm(request.POST or None, instance=queries.room_get(tenant=tenant, pk=pk), building=room.building)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.room_update(actor=request.user, room=room, **d),
+        success_url=reverse("places:room_detail", args=[pk]),
+        success_message=_("The room was saved."),
+        context={"title": _("Edit room %(room)s") % {"room": room},
+                 "cancel_url": reverse("places:room_detail", args=[pk]),
+                 "crumbs": _building_crumbs(room.building, (str(room), reverse("places:room_detail", args=[pk])),
+                                            (_("Edit"), None))},
+    )
+
+
+@login_required
+@require_POST
+def room_archive(request, pk):
+    tenant = _tenant(request, "places.manage_places")
+    room = queries.room_get(tenant=tenant, pk=pk)
+    services.room_set_archived(actor=request.user, room=room, archived=not room.archived)
+    messages.success(request, _("The room was archived.") if room.archived else _("The room was restored."))
+    return redirect("places:room_detail", pk=pk)
+
+
+# --- Search ---------------------------------------------------------------------------------
+@login_required
+def search(request):
+    tenant = _tenant(request)
+    q = request.GET.get("q", "").strip()
+    return render(request, "places/search.html", {
+        "q": q, "results": queries.places_search(tenant=tenant, q=q), "crumbs": _crumbs((_("Search"), None)),
+    })
+
+
+# --- Import ---------------------------------------------------------------------------------
+IMPORT_SESSION_KEY = "torg_places_import"
+
+
+def _stash(request, upload) -> str:
+    """Keep the uploaded file in the session-bound var/ area between preview and confirm."""
+    from django.conf import settings
+
+    token = secrets.token_urlsafe(16)
+    folder = settings.VAR_DIR / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = upload.read()
+    (folder / token).write_bytes(data)
+    request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "tenant": request.tenant.pk}
+    return token
+
+
+def _unstash(request, token):
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stash = request.session.get(IMPORT_SESSION_KEY)
+    if not stash or stash["token"] != token or stash["tenant"] != request.tenant.pk:
+        return None
+    path = settings.VAR_DIR / "imports" / token
+    if not path.exists():
+        return None
+    return SimpleUploadedFile(stash["name"], path.read_bytes())
+
+
+def _drop_stash(request):
+    from django.conf import settings
+
+    stash = request.session.pop(IMPORT_SESSION_KEY, None)
+    if stash:
+        (settings.VAR_DIR / "imports" / stash["token"]).unlink(missing_ok=True)
+
+
+@login_required
+def import_upload(request):
+    tenant = _tenant(request, "places.manage_places")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": importer.COLUMNS, "crumbs": _crumbs((_("Import"), None))}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        from django.conf import settings
+
+        if upload.size > settings.TORG_MAX_IMPORT_BYTES:
+            form.add_error("file", _("The file is too large (max %(mb)d MB).")
+                           % {"mb": settings.TORG_MAX_IMPORT_BYTES // (1024 * 1024)})
+        else:
+            token = _stash(request, upload)
+            try:
+                plan = importer.plan_import(tenant=tenant, upload=_unstash(request, token))
+            except TableError as exc:
+                _drop_stash(request)
+                form.add_error("file", str(exc))
+            else:
+                context.update({"plan": plan, "token": token, "file_name": upload.name})
+                return render(request, "places/import_preview.html", context)
+    return render(request, "places/import_upload.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    tenant = _tenant(request, "places.manage_places")
+    token = request.POST.get("token", "")
+    upload = _unstash(request, token)
+    if upload is None:
+        messages.error(request, _("The uploaded file has expired. Upload it again."))
+        return redirect("places:import")
+    valid_only = request.POST.get("valid_rows_only") == "1"
+    try:
+        plan = importer.apply_import(actor=request.user, tenant=tenant, upload=upload, valid_rows_only=valid_only)
+    except importer.ImportRefused as exc:
+        return render(request, "places/import_preview.html", {
+            "plan": exc.plan, "token": token, "file_name": upload.name, "columns": importer.COLUMNS,
+            "refused": True, "crumbs": _crumbs((_("Import"), None)),
+        }, status=422)
+    except TableError as exc:
+        messages.error(request, str(exc))
+        _drop_stash(request)
+        return redirect("places:import")
+    _drop_stash(request)
+    messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(skipped)d rows skipped.")
+                     % {"created": plan.counts["created"], "updated": plan.counts["updated"],
+                        "skipped": plan.counts["error_rows"]})
+    return redirect("places:building_list")
+
+
+@login_required
+def import_template(request):
+    _tenant(request, "places.manage_places")
+    response = HttpResponse(importer.template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="torg-places-import.xlsx"'
+    return response

@@ -1,0 +1,257 @@
+"""Torg settings.
+
+Everything that differs between machines comes from the environment; see docs/settings.md.
+`TORG_ENV=production` switches on the production profile, which refuses to start without
+`TORG_SECRET_KEY` and `TORG_ALLOWED_HOSTS`.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("TORG_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+TORG_ENV = os.environ.get("TORG_ENV", "development")
+PRODUCTION = TORG_ENV == "production"
+
+
+def env_list(name, default=""):
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+if PRODUCTION:
+    SECRET_KEY = os.environ.get("TORG_SECRET_KEY", "")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("TORG_SECRET_KEY must be set (at least 50 characters) in production.")
+    ALLOWED_HOSTS = env_list("TORG_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("TORG_ALLOWED_HOSTS must be set in production.")
+    DEBUG = False
+else:
+    # Development-only key: never used when TORG_ENV=production.
+    SECRET_KEY = os.environ.get("TORG_SECRET_KEY", "torg-development-key-not-for-production-use-0123456789")
+    ALLOWED_HOSTS = env_list("TORG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    DEBUG = env_bool("TORG_DEBUG", True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "torg.core",
+    "torg.accounts",
+    "torg.places",
+    "torg.reuse",
+    "torg.booking",
+    "torg.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "torg.accounts.middleware.TenantMiddleware",
+    # AxesMiddleware must be last.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "torg.urls"
+WSGI_APPLICATION = "torg.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "torg.web.context_processors.torg",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'torg.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL for concurrent readers; IMMEDIATE transactions so that write transactions take the
+    # write lock up front (no deadlock-on-upgrade, serialised check-then-insert).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "torg.accounts.oidc.IdPortenBackend",
+    "torg.accounts.oidc.EntraIdBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Brute-force protection (django-axes): lock the username+IP pair after 5 failures for 15 min.
+AXES_FAILURE_LIMIT = int(os.environ.get("TORG_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# --- OpenID Connect (ID-porten for citizens, Entra ID for employees) -------------------------
+# A provider is enabled when its client id is set. See docs/settings.md and torg/accounts/oidc.py.
+TORG_OIDC_PROVIDERS = {}
+for _key, _role in (("IDPORTEN", "citizen"), ("ENTRA", "employee")):
+    if os.environ.get(f"TORG_OIDC_{_key}_CLIENT_ID"):
+        TORG_OIDC_PROVIDERS[_key.lower()] = {
+            "CLIENT_ID": os.environ[f"TORG_OIDC_{_key}_CLIENT_ID"],
+            "CLIENT_SECRET": os.environ.get(f"TORG_OIDC_{_key}_CLIENT_SECRET", ""),
+            "AUTHORIZATION_ENDPOINT": os.environ.get(f"TORG_OIDC_{_key}_AUTHORIZATION_ENDPOINT", ""),
+            "TOKEN_ENDPOINT": os.environ.get(f"TORG_OIDC_{_key}_TOKEN_ENDPOINT", ""),
+            "USER_ENDPOINT": os.environ.get(f"TORG_OIDC_{_key}_USER_ENDPOINT", ""),
+            "JWKS_ENDPOINT": os.environ.get(f"TORG_OIDC_{_key}_JWKS_ENDPOINT", ""),
+            "SIGN_ALGO": os.environ.get(f"TORG_OIDC_{_key}_SIGN_ALGO", "RS256"),
+            "SCOPES": os.environ.get(f"TORG_OIDC_{_key}_SCOPES", "openid profile"),
+            "TENANT": os.environ.get(f"TORG_OIDC_{_key}_TENANT", ""),
+            "ROLE": _role,
+        }
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", _("Norwegian bokmål")), ("en", _("English"))]
+LOCALE_PATHS = []
+TIME_ZONE = "Europe/Oslo"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("TORG_STATIC_ROOT", VAR_DIR / "static"))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("TORG_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+TORG_MAX_IMPORT_BYTES = int(os.environ.get("TORG_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))
+
+# --- Background tasks (django-tasks) --------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TORG_TASK_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "TORG_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("TORG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TORG_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("TORG_DEFAULT_FROM_EMAIL", "torg@localhost")
+
+# --- Security -------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("TORG_SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("TORG_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = env_list("TORG_CSRF_TRUSTED_ORIGINS")
+
+# Content Security Policy: only our own origin; no inline scripts; inline styles are not needed
+# either (htmx indicator styles are switched off in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"] + env_list("TORG_CSP_FORM_ACTION"),
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Logging --------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TORG_LOG_LEVEL", "WARNING")},
+}
+
+# --- Torg -----------------------------------------------------------------------------------
+TORG_DEMO_PASSWORD = os.environ.get("TORG_DEMO_PASSWORD", "demo")
+TORG_PUBLIC_BASE_URL = os.environ.get("TORG_PUBLIC_BASE_URL", "")

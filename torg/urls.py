@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from torg.api import api
+
+handler403 = "torg.web.views.error_403"
+handler404 = "torg.web.views.error_404"
+handler500 = "torg.web.views.error_500"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("torg.accounts.urls")),
+    path("places/", include("torg.places.urls")),
+    path("reuse/", include("torg.reuse.urls")),
+    path("booking/", include("torg.booking.urls")),
+    path("", include("torg.web.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
