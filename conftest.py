@@ -96,3 +96,142 @@ def building(tenant, admin_user):
     services.room_create(actor=admin_user, tenant=tenant, floor=f1, number="1.01", name="Klasserom", net_area=60,
                          capacity=28, function="classroom")
     return b
+
+
+# --- Browser tests (Playwright + Debian's Chromium + axe-core) ---------------------------------
+#
+# Usage in a test marked @pytest.mark.browser:
+#
+#     def test_x(page, live_server, login, assert_accessible, admin_user):
+#         login(page, live_server, "admin")            # through the real login form
+#         page.goto(live_server.url + "/places/")
+#         assert_accessible(page)                       # axe-core, WCAG 2.1 A/AA, fails on any violation
+#
+# `phone_page` is the same as `page` with a 390x844 touch viewport. Both get a fresh browser
+# context (cookies, storage) per test. `live_server` (pytest-django) runs the app in a thread on
+# the same test database, so objects created in the test are visible to the browser; it implies
+# a transactional database (tables are flushed after the test).
+
+from pathlib import Path  # noqa: E402
+
+CHROMIUM = os.environ.get("TORG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(__file__).resolve().parent / "torg" / "web" / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+TEST_PASSWORD = "correct-horse-42"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set TORG_CHROMIUM)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, **context_options):
+    context = browser.new_context(locale="nb-NO", **context_options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.torg_js_errors = errors
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop-sized page in a fresh browser context."""
+    context, page = _new_page(browser, viewport=DESKTOP_VIEWPORT)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A phone-sized page (390x844, touch, mobile) in a fresh browser context."""
+    context, page = _new_page(browser, viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True,
+                              has_touch=True)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login():
+    """login(page, live_server, username, password=...) logs in through the real login form."""
+
+    def do_login(page, live_server, username, password=TEST_PASSWORD):
+        page.goto(live_server.url + "/accounts/login/")
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(password)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert "/accounts/login/" not in page.url, f"login as {username!r} failed: still on {page.url}"
+        return page
+
+    return do_login
+
+
+def _axe_source():
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make assets` (scripts/copy_assets.py)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def run_axe(page):
+    """Run axe-core on the current page; returns the list of violations (dicts)."""
+    # CSP blocks inline <script>; page.evaluate runs in the page through the DevTools protocol.
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    result = page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary || ''})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    return result
+
+
+def format_violations(violations, url=""):
+    lines = [f"axe-core found {len(violations)} accessibility violation(s) on {url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+        for n in v["nodes"][:10]:
+            summary = " ".join(n["summary"].split())[:300]
+            lines.append(f"    {n['target']}  {summary}")
+        if len(v["nodes"]) > 10:
+            lines.append(f"    … and {len(v['nodes']) - 10} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible():
+    """assert_accessible(page) fails the test listing every axe-core WCAG 2.1 A/AA violation."""
+
+    def check(page):
+        page.wait_for_load_state("load")
+        violations = run_axe(page)
+        if violations:
+            pytest.fail(format_violations(violations, page.url), pytrace=False)
+        js_errors = getattr(page, "torg_js_errors", [])
+        assert not js_errors, f"JavaScript errors on {page.url}: {js_errors}"
+
+    return check
