@@ -12,6 +12,8 @@ FILES = {
     "@digdir/designsystemet-css/dist/theme/designsystemet.css": "designsystemet/theme.css",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "axe-core/axe.min.js": "axe-core/axe.min.js",
+    "qr-scanner/qr-scanner.umd.min.js": "qr-scanner/qr-scanner.umd.min.js",
+    "qr-scanner/qr-scanner-worker.min.js": "qr-scanner/qr-scanner-worker.min.js",
 }
 
 

@@ -145,9 +145,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 # --- OpenID Connect (ID-porten for citizens, Entra ID for employees) -------------------------
-# A provider is enabled when its client id is set. See docs/settings.md and torg/accounts/oidc.py.
+# A provider is enabled when its client id is set; it then needs its endpoints, issuer and tenant.
+# See docs/settings.md and torg/accounts/oidc.py.
 TORG_OIDC_PROVIDERS = {}
-for _key, _role in (("IDPORTEN", "citizen"), ("ENTRA", "employee")):
+for _key, _role, _scopes in (("IDPORTEN", "citizen", "openid profile"), ("ENTRA", "employee", "openid profile email")):
     if os.environ.get(f"TORG_OIDC_{_key}_CLIENT_ID"):
         TORG_OIDC_PROVIDERS[_key.lower()] = {
             "CLIENT_ID": os.environ[f"TORG_OIDC_{_key}_CLIENT_ID"],
@@ -156,11 +157,22 @@ for _key, _role in (("IDPORTEN", "citizen"), ("ENTRA", "employee")):
             "TOKEN_ENDPOINT": os.environ.get(f"TORG_OIDC_{_key}_TOKEN_ENDPOINT", ""),
             "USER_ENDPOINT": os.environ.get(f"TORG_OIDC_{_key}_USER_ENDPOINT", ""),
             "JWKS_ENDPOINT": os.environ.get(f"TORG_OIDC_{_key}_JWKS_ENDPOINT", ""),
+            "ISSUER": os.environ.get(f"TORG_OIDC_{_key}_ISSUER", ""),
             "SIGN_ALGO": os.environ.get(f"TORG_OIDC_{_key}_SIGN_ALGO", "RS256"),
-            "SCOPES": os.environ.get(f"TORG_OIDC_{_key}_SCOPES", "openid profile"),
+            "SCOPES": os.environ.get(f"TORG_OIDC_{_key}_SCOPES", _scopes),
             "TENANT": os.environ.get(f"TORG_OIDC_{_key}_TENANT", ""),
             "ROLE": _role,
         }
+        _missing = [
+            f"TORG_OIDC_{_key}_{_name}"
+            for _name in ("AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "JWKS_ENDPOINT", "ISSUER", "TENANT")
+            if not TORG_OIDC_PROVIDERS[_key.lower()][_name]
+        ]
+        if _missing:
+            raise ImproperlyConfigured(f"TORG_OIDC_{_key}_CLIENT_ID is set, so these must be set too: {', '.join(_missing)}")
+# Pepper for the hash of national identity numbers (ID-porten `pid`). Empty: derived from SECRET_KEY.
+# Set it separately so that SECRET_KEY can be rotated without losing the link to citizens' accounts.
+TORG_NATIONAL_ID_PEPPER = os.environ.get("TORG_NATIONAL_ID_PEPPER", "")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nb"
@@ -206,6 +218,9 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("TORG_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("TORG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TORG_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TORG_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TORG_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("TORG_DEFAULT_FROM_EMAIL", "torg@localhost")
 
 # --- Security -------------------------------------------------------------------------------

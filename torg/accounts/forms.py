@@ -26,6 +26,13 @@ class OrgUnitForm(TorgModelForm):
         self.fields["parent"].queryset = OrgUnit.objects.filter(tenant=tenant, kind=OrgUnit.Kind.SECTOR, archived=False)
         self.fields["parent"].help_text = _("Required for a service; leave empty for a sector.")
 
+    def _get_validation_exclusions(self):
+        # The service checks the sector/service rule with a clear message on the field; validated
+        # here, the model's check constraint would only say "Constraint … is violated".
+        exclude = super()._get_validation_exclusions()
+        exclude.add("parent")
+        return exclude
+
 
 class UserCreateForm(TorgForm):
     username = forms.CharField(label=_("Username"), max_length=150)

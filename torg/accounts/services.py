@@ -40,6 +40,8 @@ def _check_parent(tenant, kind, parent):
 @transaction.atomic
 def org_unit_create(*, actor, tenant, kind, name, parent=None, code="") -> OrgUnit:
     _check_parent(tenant, kind, parent)
+    if parent is not None and parent.archived:
+        raise ValidationError({"parent": _("This sector is archived; restore it first.")})
     unit = OrgUnit(tenant=tenant, kind=kind, name=name, parent=parent, code=code)
     return create_object(unit, actor=actor, tenant=tenant)
 
@@ -49,6 +51,8 @@ def org_unit_update(*, actor, unit: OrgUnit, **fields) -> OrgUnit:
     kind = fields.get("kind", unit.kind)
     parent = fields.get("parent", unit.parent)
     _check_parent(unit.tenant, kind, parent)
+    if parent is not None and parent.pk == unit.pk:
+        raise ValidationError({"parent": _("A unit cannot belong to itself.")})
     if kind == OrgUnit.Kind.SERVICE and unit.children.exists():
         raise ValidationError({"kind": _("This sector has services; it cannot become a service.")})
     return update_object(unit, actor=actor, tenant=unit.tenant, fields=fields)
@@ -58,6 +62,9 @@ def org_unit_update(*, actor, unit: OrgUnit, **fields) -> OrgUnit:
 def org_unit_set_archived(*, actor, unit: OrgUnit, archived: bool) -> OrgUnit:
     if archived and unit.children.filter(archived=False).exists():
         raise ValidationError(_("Archive the services of this sector first."))
+    if not archived and unit.parent is not None and unit.parent.archived:
+        # An active service under an archived sector would vanish from the unit list.
+        raise ValidationError(_("Restore the sector %(sector)s first.") % {"sector": unit.parent.name})
     return set_archived(unit, actor=actor, tenant=unit.tenant, archived=archived)
 
 

@@ -23,7 +23,7 @@ def normalize_orgnr(value: str) -> str:
 def validate_orgnr(value: str) -> None:
     """Raise ValidationError unless `value` is a valid Norwegian organisation number."""
     number = normalize_orgnr(value)
-    if not number.isdigit() or len(number) != 9:
+    if not (number.isascii() and number.isdigit()) or len(number) != 9:  # "٩" is a digit to isdigit()
         raise ValidationError(
             _("An organisation number has exactly 9 digits (you entered “%(value)s”)."),
             code="orgnr_format",

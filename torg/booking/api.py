@@ -1,3 +1,156 @@
-from ninja import Router
+"""Booking API: resources, availability and bookings (same rules as the UI), and the door-controller
+endpoints (authenticated with a door controller's own token, not a user's)."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema
+from ninja.security import HttpBearer
+
+from . import queries, services
+from .models import Booking
 
 router = Router(tags=["booking"])
+
+
+def _check(request, perm, obj=None):
+    if not request.user.has_perm("accounts.use_api", request.tenant) or not request.user.has_perm(
+        perm, obj or request.tenant
+    ):
+        raise PermissionDenied
+
+
+# --- Resources, availability, bookings ------------------------------------------------------
+class ResourceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    building_id: int
+    parent_id: int | None
+    capacity: int | None
+    requires_approval: bool
+    step_free: bool
+
+
+class BusyOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class BookingIn(Schema):
+    resource_id: int
+    start: dt.datetime
+    end: dt.datetime
+    title: str = ""
+    organisation_id: int | None = None
+    idempotency_key: str = ""
+
+
+class BookingOut(Schema):
+    id: int
+    resource_id: int
+    start: dt.datetime
+    end: dt.datetime
+    status: str
+    title: str
+    organisation_id: int | None
+    uid: str
+
+
+def _resource_out(r):
+    return ResourceOut(id=r.pk, name=r.name, kind=r.kind, building_id=r.building_id, parent_id=r.parent_id,
+                       capacity=r.rules.capacity, requires_approval=r.rules.requires_approval,
+                       step_free=r.rules.step_free)
+
+
+@router.get("/resources", response=list[ResourceOut])
+def list_resources(request, min_capacity: int | None = None, step_free: bool = False):
+    _check(request, "booking.view_resources")
+    return [_resource_out(r) for r in queries.resource_list(tenant=request.tenant, min_capacity=min_capacity,
+                                                            step_free=step_free)]
+
+
+@router.get("/resources/{int:pk}/busy", response=list[BusyOut])
+def resource_busy(request, pk: int, start: dt.datetime, end: dt.datetime):
+    """Busy intervals (incl. buffers and bookings of the whole or parts) in [start, end); max 31 days."""
+    _check(request, "booking.view_resources")
+    resource = queries.resource_get(tenant=request.tenant, pk=pk)
+    end = min(end, start + dt.timedelta(days=31))
+    slots = queries.conflicting_slots(units=queries.units_of(resource), start=start, end=end).order_by("start")
+    return [BusyOut(start=s.start, end=s.end) for s in slots]
+
+
+@router.post("/bookings", response={201: BookingOut})
+def create_booking(request, payload: BookingIn):
+    _check(request, "booking.book")
+    from torg.accounts.models import ExternalOrganisation
+
+    resource = queries.resource_get(tenant=request.tenant, pk=payload.resource_id)
+    organisation = None
+    if payload.organisation_id:
+        organisation = ExternalOrganisation.objects.filter(tenant=request.tenant, pk=payload.organisation_id).first()
+        if organisation is None:
+            raise PermissionDenied
+    booking = services.booking_create(actor=request.user, tenant=request.tenant, resource=resource,
+                                      start=payload.start, end=payload.end, organisation=organisation,
+                                      title=payload.title, idempotency_key=payload.idempotency_key)
+    return 201, booking
+
+
+@router.get("/bookings", response=list[BookingOut])
+def my_bookings(request):
+    _check(request, "booking.view_resources")
+    return list(queries.my_bookings(tenant=request.tenant, user=request.user)[:500])
+
+
+@router.post("/bookings/{int:pk}/cancel", response=BookingOut)
+def cancel_booking(request, pk: int, reason: str = ""):
+    _check(request, "booking.view_resources")
+    booking = queries.booking_get(tenant=request.tenant, pk=pk)
+    if booking.booker_id != request.user.pk and not request.user.has_perm("booking.manage_bookings", booking):
+        raise PermissionDenied
+    return services.booking_transition(actor=request.user, booking=booking, to=Booking.Status.CANCELLED,
+                                       reason=reason)
+
+
+# --- Door controllers -----------------------------------------------------------------------
+class DoorAuth(HttpBearer):
+    """`Authorization: Bearer door_…` – a door controller's token (only its HMAC is stored)."""
+
+    def authenticate(self, request, token):
+        controller = services.door_controller_authenticate(token)
+        if controller is None:
+            return None
+        request.door_controller = controller
+        return controller
+
+
+class VerifyIn(Schema):
+    door: str
+    code: str
+    at: dt.datetime | None = None
+
+
+class VerifyOut(Schema):
+    allow: bool
+    reason: str
+    valid_to: dt.datetime | None = None
+
+
+class DoorEventIn(Schema):
+    door: str
+    kind: str
+    at: dt.datetime | None = None
+
+
+@router.post("/doors/verify", response=VerifyOut, auth=DoorAuth())
+def door_verify(request, payload: VerifyIn):
+    return services.door_verify(controller=request.door_controller, door=payload.door, code=payload.code,
+                                at=payload.at)
+
+
+@router.post("/doors/events", response={201: dict}, auth=DoorAuth())
+def door_event(request, payload: DoorEventIn):
+    event = services.door_event_record(controller=request.door_controller, door=payload.door, kind=payload.kind,
+                                       at=payload.at)
+    return 201, {"id": event.pk}

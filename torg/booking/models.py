@@ -1,0 +1,335 @@
+"""Bookable resources, their rules, opening calendars, bookings and meråpent access.
+
+Double booking is prevented by the database: every active booking owns one `BookingSlot` row per
+physical unit it occupies (a leaf resource). Booking a whole divisible hall inserts a slot for each
+of its parts, so the whole and its parts conflict both ways. On PostgreSQL an exclusion constraint
+(migration 0002) forbids two active slots on the same unit with overlapping ranges; on SQLite the
+service checks and inserts inside one IMMEDIATE transaction (the write lock is taken at BEGIN).
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from torg.core.models import TenantOwned
+
+
+class Resource(TenantOwned):
+    """Something that can be booked: a room, a part of a divisible room, or equipment."""
+
+    class Kind(models.TextChoices):
+        ROOM = "room", _("Room")
+        PART = "part", _("Part of a room")
+        EQUIPMENT = "equipment", _("Equipment")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ROOM)
+    building = models.ForeignKey(
+        "places.Building", on_delete=models.PROTECT, related_name="+", verbose_name=_("building")
+    )
+    room = models.ForeignKey(
+        "places.Room", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("room")
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="parts",
+        verbose_name=_("part of"), help_text=_("Booking the whole blocks its parts and the other way round."),
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+    ical_token = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["building", "name"]
+        verbose_name = _("bookable resource")
+        verbose_name_plural = _("bookable resources")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "building", "name"], name="booking_resource_unique_name",
+                                    violation_error_message=_("The building already has a resource with this name."))
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BookingRules(TenantOwned):
+    """Who may book a resource, and how."""
+
+    resource = models.OneToOneField(Resource, on_delete=models.CASCADE, related_name="rules")
+    allow_citizens = models.BooleanField(_("citizens may book"), default=True)
+    allow_associations = models.BooleanField(_("associations may book"), default=True)
+    allow_units = models.BooleanField(_("municipal units may book"), default=True)
+    allow_employees = models.BooleanField(_("employees may book"), default=True)
+    requires_approval = models.BooleanField(_("bookings need approval"), default=False)
+    window_days = models.PositiveIntegerField(_("booking window (days ahead)"), default=90,
+                                              validators=[MinValueValidator(1), MaxValueValidator(730)])
+    min_minutes = models.PositiveIntegerField(_("minimum duration (minutes)"), default=30,
+                                              validators=[MinValueValidator(5)])
+    max_minutes = models.PositiveIntegerField(_("maximum duration (minutes)"), default=240,
+                                              validators=[MinValueValidator(5)])
+    step_minutes = models.PositiveIntegerField(_("time step (minutes)"), default=30,
+                                               validators=[MinValueValidator(5), MaxValueValidator(240)])
+    buffer_before = models.PositiveIntegerField(_("buffer before (minutes)"), default=0)
+    buffer_after = models.PositiveIntegerField(_("buffer after (minutes)"), default=0)
+    cancel_deadline_hours = models.PositiveIntegerField(_("cancellation deadline (hours before start)"), default=24)
+    capacity = models.PositiveIntegerField(_("capacity (persons)"), null=True, blank=True)
+    age_limit = models.PositiveIntegerField(_("age limit"), null=True, blank=True)
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    accessibility_info = models.TextField(_("accessibility information"), blank=True)
+
+    class Meta:
+        verbose_name = _("booking rules")
+        verbose_name_plural = _("booking rules")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_minutes__gte=models.F("min_minutes")),
+                                   name="booking_rules_max_ge_min",
+                                   violation_error_message=_("The maximum duration must be at least the minimum.")),
+        ]
+
+    def __str__(self):
+        return str(_("Rules for %(resource)s") % {"resource": self.resource_id})
+
+
+class OpeningHours(TenantOwned):
+    """Weekly opening hours of a building: staffed or meråpent (unstaffed, self-service)."""
+
+    class Kind(models.TextChoices):
+        STAFFED = "staffed", _("Staffed")
+        MERAAPENT = "meraapent", _("Meråpent (self-service)")
+
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), validators=[MaxValueValidator(6)])  # 0 = Monday
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.STAFFED)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["building", "weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")),
+                                              name="booking_openinghours_closes_after_opens")]
+
+
+class OpeningException(TenantOwned):
+    """A date whose hours replace the weekly hours: closed (holiday) or special hours."""
+
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    closed = models.BooleanField(_("closed all day"), default=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OpeningHours.Kind.choices,
+                            default=OpeningHours.Kind.STAFFED)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["building", "date"]
+        verbose_name = _("opening exception")
+        verbose_name_plural = _("opening exceptions")
+
+
+class BookingSeries(TenantOwned):
+    """A recurring booking: an RFC 5545 RRULE from a first start, each occurrence `minutes` long."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="series")
+    booker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.ExternalOrganisation", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    rrule = models.CharField(_("recurrence rule"), max_length=500)
+    dtstart = models.DateTimeField(_("first start"))
+    minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    skipped = models.JSONField(default=list, blank=True)  # ISO dates skipped because of conflicts
+
+    class Meta:
+        ordering = ["-dtstart"]
+        verbose_name = _("booking series")
+        verbose_name_plural = _("booking series")
+
+    def __str__(self):
+        return f"{self.title or self.resource_id} ({self.rrule})"
+
+
+class Booking(TenantOwned):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE = (Status.REQUESTED, Status.CONFIRMED)
+
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="bookings",
+                                 verbose_name=_("resource"))
+    booker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings",
+                               verbose_name=_("booked by"))
+    organisation = models.ForeignKey("accounts.ExternalOrganisation", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+", verbose_name=_("on behalf of"))
+    series = models.ForeignKey(BookingSeries, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="bookings")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    meraapent = models.BooleanField(_("in meråpent hours"), default=False)
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    uid = models.CharField(max_length=64, unique=True)  # stable iCalendar UID
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
+                                   name="booking_booking_end_after_start"),
+            models.UniqueConstraint(fields=["booker", "idempotency_key"], condition=~models.Q(idempotency_key=""),
+                                    name="booking_booking_unique_idempotency_key"),
+        ]
+        indexes = [models.Index(fields=["tenant", "resource", "start"])]
+
+    def __str__(self):
+        return f"{self.resource_id} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE
+
+
+class BookingSlot(models.Model):
+    """One physical unit (leaf resource) occupied by a booking over [start, end) incl. buffers."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="slots")
+    unit = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "start"])]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
+                                              name="booking_slot_end_after_start")]
+
+
+class BookingTransition(models.Model):
+    """History of status changes (one row per transition)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Notification(TenantOwned):
+    """An in-app message to one user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    message = models.CharField(max_length=500)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class CalendarFeed(TenantOwned):
+    """An unguessable iCalendar subscription URL for a user's or an organisation's bookings."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.ExternalOrganisation", on_delete=models.CASCADE, null=True,
+                                     blank=True, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], condition=models.Q(organisation__isnull=True),
+                                    name="booking_feed_one_personal"),
+            models.UniqueConstraint(fields=["tenant", "user", "organisation"],
+                                    condition=models.Q(organisation__isnull=False), name="booking_feed_one_per_org"),
+        ]
+
+
+class MeraapentAgreement(TenantOwned):
+    """A person's signed agreement for self-service (unstaffed) use of a building."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    birth_date = models.DateField(_("date of birth"))
+    accepted_at = models.DateTimeField(_("terms accepted"))
+
+    class Meta:
+        verbose_name = _("meråpent agreement")
+        verbose_name_plural = _("meråpent agreements")
+        constraints = [models.UniqueConstraint(fields=["user", "building"], name="booking_meraapent_one_per_building")]
+
+
+def hash_secret(*parts) -> str:
+    """HMAC-SHA256 (keyed with SECRET_KEY) of access codes and door tokens; clear text is never stored."""
+    msg = ":".join(str(p) for p in parts).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), msg, hashlib.sha256).hexdigest()
+
+
+class AccessCode(TenantOwned):
+    """A door code for one confirmed meråpent booking. Only the hash is stored."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="access_codes")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class Door(TenantOwned):
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    identifier = models.SlugField(_("identifier"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "identifier"], name="booking_door_unique_identifier")]
+
+    def __str__(self):
+        return self.name
+
+
+class DoorController(TenantOwned):
+    """A lock controller in one building; authenticates to the door API with a hashed token."""
+
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class AccessEvent(TenantOwned):
+    """The building's access log: code checks and events reported by door controllers."""
+
+    class Kind(models.TextChoices):
+        ALLOWED = "allowed", _("Code accepted")
+        DENIED = "denied", _("Code refused")
+        THROTTLED = "throttled", _("Too many attempts")
+        OPENED = "opened", _("Door opened")
+        FORCED = "forced", _("Door forced")
+        HELD = "held", _("Door held open")
+
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    door = models.ForeignKey(Door, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    controller = models.ForeignKey(DoorController, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "booking"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("resources/<int:pk>/", views.resource_week, name="resource_week"),
+    path("resources/<int:pk>/book/", views.booking_create, name="booking_create"),
+    path("resources/<int:pk>/series/", views.series_create, name="series_create"),
+    path("mine/", views.my_bookings, name="my_bookings"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("report/", views.report, name="report"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:pk>/approve/", views.booking_approve, name="booking_approve"),
+    path("bookings/<int:pk>/reject/", views.booking_reject, name="booking_reject"),
+    path("bookings/<int:pk>/code/", views.access_code, name="access_code"),
+    path("bookings/<int:pk>/booking.ics", views.booking_ics, name="booking_ics"),
+    path("buildings/<int:building_pk>/meraapent/", views.meraapent_agreement, name="meraapent_agreement"),
+    path("buildings/<int:building_pk>/access-log/", views.access_log, name="access_log"),
+    path("feeds/resource/<str:token>.ics", views.resource_feed, name="resource_feed"),
+    path("feeds/rotate/", views.feed_rotate, name="feed_rotate"),
+    path("feeds/<str:token>.ics", views.personal_feed, name="personal_feed"),
+]

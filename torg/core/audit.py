@@ -1,5 +1,8 @@
 """The one audit mechanism: every service that changes domain data calls `record`."""
 
+from decimal import Decimal, InvalidOperation
+
+from django.db import models
 from django.forms.models import model_to_dict
 
 from .models import AuditEvent
@@ -15,10 +18,21 @@ def _jsonable(value):
     return str(value)
 
 
+def _fixed_point(value, places):
+    """A decimal as text with the field's decimal places, so 20, 20.0 and "20.00" compare equal."""
+    try:
+        return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
 def snapshot(obj, fields=None) -> dict:
     """A JSON-able dict of the object's concrete field values (for diffing before/after)."""
     data = model_to_dict(obj, fields=fields)
-    return {k: _jsonable(v) for k, v in data.items()}
+    places = {f.name: f.decimal_places for f in obj._meta.concrete_fields if isinstance(f, models.DecimalField)}
+    return {
+        k: _fixed_point(v, places[k]) if k in places and v is not None else _jsonable(v) for k, v in data.items()
+    }
 
 
 def diff(before: dict, after: dict) -> dict:

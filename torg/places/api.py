@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from ninja import Field, ModelSchema, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -161,6 +162,7 @@ def create_property(request, payload: PropertyIn):
 
 
 @router.patch("/properties/{int:pk}", response=PropertyOut)
+@transaction.atomic  # field changes and archiving succeed or fail together
 def update_property(request, pk: int, payload: PropertyPatch):
     _check(request, "places.manage_places")
     prop = queries.property_get(tenant=request.tenant, pk=pk)
@@ -198,6 +200,7 @@ def create_building(request, payload: BuildingIn):
 
 
 @router.patch("/buildings/{int:pk}", response=BuildingOut)
+@transaction.atomic  # field changes and archiving succeed or fail together
 def update_building(request, pk: int, payload: BuildingPatch):
     _check(request, "places.manage_places")
     building = queries.building_get(tenant=request.tenant, pk=pk)
@@ -233,6 +236,7 @@ def create_floor(request, payload: FloorIn):
 
 
 @router.patch("/floors/{int:pk}", response=FloorOut)
+@transaction.atomic  # field changes and archiving succeed or fail together
 def update_floor(request, pk: int, payload: FloorPatch):
     _check(request, "places.manage_places")
     floor = queries.floor_get(tenant=request.tenant, pk=pk)
@@ -270,6 +274,7 @@ def create_room(request, payload: RoomIn):
 
 
 @router.patch("/rooms/{int:pk}", response=RoomOut)
+@transaction.atomic  # field changes and archiving succeed or fail together
 def update_room(request, pk: int, payload: RoomPatch):
     _check(request, "places.manage_places")
     room = queries.room_get(tenant=request.tenant, pk=pk)

@@ -161,8 +161,6 @@ def plan_import(*, tenant, upload) -> ImportPlan:
                 errors.append(RowError(line, "gnr", _("A new building needs the property's gnr and bnr.")))
         if property_key and building_property.get(building_key, property_key) != property_key:
             errors.append(RowError(line, "gnr", _("The same building is given different properties in this file.")))
-        if property_key:
-            building_property.setdefault(building_key, property_key)
 
         building = {}
         if name:
@@ -232,6 +230,10 @@ def plan_import(*, tenant, upload) -> ImportPlan:
             errors.append(RowError(line, "room_number", _("Room details are given without a room number.")))
 
         if len(errors) == before:
+            # Only a valid row may give a new building its property: with "import only the valid
+            # rows", a later row without gnr/bnr must not rely on a row that is skipped.
+            if property_key:
+                building_property.setdefault(building_key, property_key)
             plan.rows.append(
                 RoomRow(
                     line=line, building_key=building_key, building=building, property_key=property_key,
@@ -353,7 +355,9 @@ def _write(*, actor, tenant, plan):
 
     audit.record_many(actor=actor, tenant=tenant, objs=created, action="import_create",
                       changes=lambda o: audit.diff({}, audit.snapshot(o)))
-    audit.record_many(actor=actor, tenant=tenant, objs=[o for o, _b in updated], action="import_update")
+    before_of = {id(o): b for o, b in updated}
+    audit.record_many(actor=actor, tenant=tenant, objs=[o for o, _b in updated], action="import_update",
+                      changes=lambda o: audit.diff(before_of[id(o)], audit.snapshot(o)))
     plan.counts["created"] = len(created)
     plan.counts["updated"] = len(updated)
 

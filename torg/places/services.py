@@ -15,14 +15,23 @@ def _same_tenant(tenant, obj, field):
 
 
 # --- Property -------------------------------------------------------------------------------
+def _cadastre_defaults(fields):
+    # fnr/snr are optional (blank) but stored as 0 = "none": an empty form field or a JSON null
+    # arrives as None, which full_clean lets through for blank fields and the database refuses.
+    for key in ("fnr", "snr"):
+        if key in fields and fields[key] is None:
+            fields[key] = 0
+    return fields
+
+
 @transaction.atomic
 def property_create(*, actor, tenant, **fields) -> Property:
-    return create_object(Property(tenant=tenant, **fields), actor=actor, tenant=tenant)
+    return create_object(Property(tenant=tenant, **_cadastre_defaults(fields)), actor=actor, tenant=tenant)
 
 
 @transaction.atomic
 def property_update(*, actor, prop: Property, **fields) -> Property:
-    return update_object(prop, actor=actor, tenant=prop.tenant, fields=fields)
+    return update_object(prop, actor=actor, tenant=prop.tenant, fields=_cadastre_defaults(fields))
 
 
 @transaction.atomic

@@ -1,3 +1,252 @@
-from ninja import Router
+"""Reuse inventory API: products and items (list with filters, get, create, update, status
+change, move) with the same permission rules as the UI."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from ninja import ModelSchema, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from torg.places import queries as places_queries
+
+from . import queries, services
+from .models import Category, Condition, Item, Product, Status
 
 router = Router(tags=["reuse"])
+
+
+def _check(request, perm, obj=None):
+    if not request.user.has_perm("accounts.use_api", request.tenant) or not request.user.has_perm(
+        perm, obj or request.tenant
+    ):
+        raise PermissionDenied
+
+
+# --- Schemas --------------------------------------------------------------------------------
+class CategoryOut(ModelSchema):
+    class Meta:
+        model = Category
+        fields = ["id", "key", "name", "default_weight_kg", "default_co2e_kg", "co2e_source"]
+
+
+class ProductOut(ModelSchema):
+    category_id: int
+
+    class Meta:
+        model = Product
+        fields = ["id", "manufacturer", "model_name", "width_cm", "depth_cm", "height_cm", "colour", "material",
+                  "weight_kg", "new_price_nok", "co2e_kg", "co2e_source", "description", "archived"]
+
+
+class ProductIn(Schema):
+    category_id: int
+    manufacturer: str = ""
+    model_name: str = ""
+    width_cm: int | None = None
+    depth_cm: int | None = None
+    height_cm: int | None = None
+    colour: str = ""
+    material: str = ""
+    weight_kg: Decimal | None = None
+    new_price_nok: Decimal | None = None
+    co2e_kg: Decimal | None = None
+    co2e_source: str = ""
+    description: str = ""
+
+
+class ProductPatch(Schema):
+    category_id: int | None = None
+    manufacturer: str | None = None
+    model_name: str | None = None
+    width_cm: int | None = None
+    depth_cm: int | None = None
+    height_cm: int | None = None
+    colour: str | None = None
+    material: str | None = None
+    weight_kg: Decimal | None = None
+    new_price_nok: Decimal | None = None
+    co2e_kg: Decimal | None = None
+    co2e_source: str | None = None
+    description: str | None = None
+    archived: bool | None = None
+
+
+class ItemOut(ModelSchema):
+    product_id: int
+    building_id: int | None
+    room_id: int | None
+    parent_id: int | None
+
+    class Meta:
+        model = Item
+        fields = ["id", "code", "number", "placement_text", "condition", "damage_description", "status",
+                  "created_at", "updated_at"]
+
+
+class ItemIn(Schema):
+    product_id: int
+    building_id: int | None = None
+    room_id: int | None = None
+    placement_text: str = ""
+    condition: Condition = Condition.GOOD
+    damage_description: str = ""
+    status: Status = Status.IN_USE
+    parent_id: int | None = None
+    count: int = 1
+    claim_code: str = ""
+    comment: str = ""
+
+
+class ItemPatch(Schema):
+    product_id: int | None = None
+    condition: Condition | None = None
+    damage_description: str | None = None
+    parent_id: int | None = None
+    comment: str = ""
+
+
+class StatusChangeIn(Schema):
+    item_ids: list[int]
+    to_status: Status
+    comment: str = ""
+
+
+class MoveIn(Schema):
+    item_ids: list[int]
+    building_id: int | None = None
+    room_id: int | None = None
+    placement_text: str = ""
+    comment: str = ""
+
+
+class ChangedOut(Schema):
+    changed: list[ItemOut]
+
+
+def _items(request, ids, perm):
+    items = queries.items_by_ids(tenant=request.tenant, ids=ids)
+    if len(items) != len(set(ids)):
+        from django.http import Http404
+
+        raise Http404
+    for item in items:
+        _check(request, perm, item)
+    return items
+
+
+def _location(request, building_id, room_id):
+    building = places_queries.building_get(tenant=request.tenant, pk=building_id) if building_id else None
+    room = places_queries.room_get(tenant=request.tenant, pk=room_id) if room_id else None
+    return building, room
+
+
+# --- Categories and products ----------------------------------------------------------------
+@router.get("/categories", response=list[CategoryOut])
+def list_categories(request):
+    _check(request, "reuse.view_items")
+    return queries.category_list(tenant=request.tenant)
+
+
+@router.get("/products", response=list[ProductOut])
+@paginate(LimitOffsetPagination)
+def list_products(request, q: str = "", category_id: int | None = None, include_archived: bool = False):
+    _check(request, "reuse.view_items")
+    return queries.product_list(tenant=request.tenant, search=q, category_id=category_id,
+                                include_archived=include_archived)
+
+
+@router.get("/products/{int:pk}", response=ProductOut)
+def get_product(request, pk: int):
+    _check(request, "reuse.view_items")
+    return queries.product_get(tenant=request.tenant, pk=pk)
+
+
+@router.post("/products", response={201: ProductOut})
+def create_product(request, payload: ProductIn):
+    _check(request, "reuse.register_items")
+    data = payload.dict()
+    category = queries.category_get(tenant=request.tenant, pk=data.pop("category_id"))
+    return 201, services.product_create(actor=request.user, tenant=request.tenant, category=category, **data)
+
+
+@router.patch("/products/{int:pk}", response=ProductOut)
+def update_product(request, pk: int, payload: ProductPatch):
+    _check(request, "reuse.edit_item")
+    product = queries.product_get(tenant=request.tenant, pk=pk)
+    data = payload.dict(exclude_unset=True)
+    if "category_id" in data:
+        data["category"] = queries.category_get(tenant=request.tenant, pk=data.pop("category_id"))
+    if data:
+        services.product_update(actor=request.user, product=product, **data)
+    return product
+
+
+# --- Items ----------------------------------------------------------------------------------
+@router.get("/items", response=list[ItemOut])
+@paginate(LimitOffsetPagination)
+def list_items(request, q: str = "", category_id: int | None = None, colour: str = "", condition: int | None = None,
+               status: str = "", building_id: int | None = None, room_id: int | None = None,
+               product_id: int | None = None, sort: str = "number"):
+    _check(request, "reuse.view_items")
+    return queries.item_list(tenant=request.tenant, search=q, category_id=category_id, colour=colour,
+                             condition=condition, status=status, building_id=building_id, room_id=room_id,
+                             product_id=product_id, sort=sort)
+
+
+@router.get("/items/{int:pk}", response=ItemOut)
+def get_item(request, pk: int):
+    _check(request, "reuse.view_items")
+    return queries.item_get(tenant=request.tenant, pk=pk)
+
+
+@router.get("/codes/{code}", response=ItemOut)
+def get_item_by_code(request, code: str):
+    _check(request, "reuse.view_items")
+    return queries.item_by_code(tenant=request.tenant, code=code)
+
+
+@router.post("/items", response={201: list[ItemOut]})
+def create_items(request, payload: ItemIn):
+    data = payload.dict()
+    building, room = _location(request, data.pop("building_id"), data.pop("room_id"))
+    _check(request, "reuse.register_items", room or building)
+    product = queries.product_get(tenant=request.tenant, pk=data.pop("product_id"))
+    parent_id = data.pop("parent_id")
+    parent = queries.item_get(tenant=request.tenant, pk=parent_id) if parent_id else None
+    items = services.item_register(actor=request.user, tenant=request.tenant, product=product, building=building,
+                                   room=room, parent=parent, **data)
+    return 201, items
+
+
+@router.patch("/items/{int:pk}", response=ItemOut)
+def update_item(request, pk: int, payload: ItemPatch):
+    item = queries.item_get(tenant=request.tenant, pk=pk)
+    _check(request, "reuse.edit_item", item)
+    data = payload.dict(exclude_unset=True)
+    comment = data.pop("comment", "")
+    if "product_id" in data:
+        data["product"] = queries.product_get(tenant=request.tenant, pk=data.pop("product_id"))
+    if "parent_id" in data:
+        parent_id = data.pop("parent_id")
+        data["parent"] = queries.item_get(tenant=request.tenant, pk=parent_id) if parent_id else None
+    if data:
+        services.item_update(actor=request.user, item=item, comment=comment, **data)
+    return item
+
+
+@router.post("/items/status", response=ChangedOut)
+def change_status(request, payload: StatusChangeIn):
+    items = _items(request, payload.item_ids, "reuse.change_status")
+    changed = services.item_change_status(actor=request.user, items=items, to_status=payload.to_status,
+                                          comment=payload.comment)
+    return {"changed": changed}
+
+
+@router.post("/items/move", response=ChangedOut)
+def move(request, payload: MoveIn):
+    items = _items(request, payload.item_ids, "reuse.move_items")
+    building, room = _location(request, payload.building_id, payload.room_id)
+    _check(request, "reuse.move_items", room or building)
+    moved = services.item_move(actor=request.user, items=items, building=building, room=room,
+                               placement_text=payload.placement_text, comment=payload.comment)
+    return {"changed": moved}

@@ -1,5 +1,144 @@
-"""Demo data for reuse (filled in by the reuse module)."""
+"""Demo data for reuse: ~6 500 furniture items across Storvik's six old office locations (the
+inventory behind moving 43 services into the renovated town hall with ~80 % reused furniture),
+200 pre-printed unassigned labels, and reuse roles for the demo users."""
+
+import random
+from decimal import Decimal
+
+from torg.accounts.models import Membership
+from torg.core import audit
+from torg.core.ids import format_sequence, new_public_code
+from torg.core.sequences import next_number
+from torg.places.models import Room
+
+from .models import Category, Item, ItemEvent, Label, Product, ReuseRole, Status
+
+TARGET_ITEMS = 6500
+
+# category key → list of (manufacturer, model, colour, material, W, D, H, weight, price), share of items
+PRODUCTS = {
+    "task_chair": ([
+        ("HÅG", "Capisco 8106", "Svart", "Plast/stoff", 50, 50, 110, 14, 7900),
+        ("HÅG", "H05 5200", "Grå", "Stoff", 48, 48, 105, 15, 8400),
+        ("Kinnarps", "Capella 6000", "Svart", "Stoff", 50, 50, 100, 16, 6500),
+        ("RH", "Logic 400", "Blå", "Ull", 50, 52, 110, 18, 9800),
+        ("Savo", "Maxi", "Svart", "Skinn", 52, 50, 115, 17, 7200),
+    ], 26),
+    "side_chair": ([
+        ("Fora Form", "Kroken", "Bjørk", "Tre", 45, 50, 80, 5, 2900),
+        ("Stokke", "Amble", "Eik", "Tre", 46, 50, 81, 6, 3400),
+        ("Ikea", "Adde", "Hvit", "Plast", 39, 47, 77, 3, 200),
+    ], 16),
+    "desk": ([
+        ("Kinnarps", "E-skrivebord 160", "Bjørk", "Laminat", 160, 80, 72, 35, 5200),
+        ("EFG", "Flex 140", "Hvit", "Laminat", 140, 80, 72, 32, 4600),
+    ], 9),
+    "sit_stand_desk": ([
+        ("Kinnarps", "Oberon 160", "Hvit", "Laminat/stål", 160, 80, 120, 48, 11900),
+        ("Ergoline", "Elevate 180", "Eik", "Finér/stål", 180, 80, 120, 52, 13900),
+    ], 14),
+    "tabletop": ([("Ergoline", "Bordplate 160", "Hvit", "Laminat", 160, 80, 3, 20, 2900)], 2),
+    "desk_frame": ([("Conset", "501-33", "Sølv", "Stål", 150, 70, 120, 25, 5900)], 2),
+    "meeting_table": ([
+        ("Fora Form", "Spin 240", "Eik", "Finér", 240, 110, 72, 60, 14500),
+        ("Kinnarps", "Rebus 120", "Hvit", "Laminat", 120, 120, 72, 28, 6200),
+    ], 5),
+    "storage": ([
+        ("Kinnarps", "Skuffeseksjon 3", "Hvit", "Stål", 43, 58, 60, 30, 3200),
+        ("EFG", "Pedestal", "Grå", "Stål", 40, 55, 58, 28, 2800),
+    ], 11),
+    "cabinet": ([("Kinnarps", "Skap 4H", "Bjørk", "Laminat", 80, 44, 160, 55, 6400)], 4),
+    "shelf": ([("Ikea", "Billy", "Hvit", "Sponplate", 80, 28, 202, 30, 700),
+               ("Lammhults", "Reol 5H", "Eik", "Finér", 90, 35, 190, 40, 5200)], 4),
+    "sofa": ([("Varier", "Sofa 2-seter", "Grønn", "Ull", 160, 85, 80, 37, 18900)], 1),
+    "screen": ([("Abstracta", "Skjerm 120", "Grå", "Filt", 120, 5, 150, 8, 4200)], 3),
+    "whiteboard": ([("Lintex", "Mood 150", "Hvit", "Glass", 150, 2, 100, 12, 3900)], 1),
+    "monitor_arm": ([("Ergotron", "LX", "Sølv", "Aluminium", 10, 60, 40, 3, 1900)], 2),
+}
+STATUS_WEIGHTS = [
+    (Status.IN_USE, 58), (Status.FOR_RELOCATION, 17), (Status.AVAILABLE, 10), (Status.FOR_REPAIR, 5),
+    (Status.FOR_RECYCLING, 5), (Status.RESERVED, 3), (Status.DISPOSED, 2),
+]
+CONDITION_WEIGHTS = [(0, 10), (1, 48), (2, 31), (3, 11)]
+PLACEMENTS = ["", "", "", "ved vinduet", "langs veggen", "bak døra", "i hjørnet", "ved tavla", "midt i rommet",
+              "rad 1", "rad 2", "på lageret"]
+DAMAGE = ["Slitt trekk", "Riper i bordplaten", "Løs armlene", "Defekt gasspatron", "Flekker på setet",
+          "Knekt hjul", "Skjev ramme"]
+
+
+def _pick(rng, weighted):
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights=weights)[0]
 
 
 def load(ctx):
-    return None
+    rng = random.Random(ctx.seed + 30)
+    tenant = ctx.main
+    admin = ctx.users["admin"]
+    categories = {c.key: c for c in Category.objects.filter(tenant=tenant)}
+
+    products, shares = [], []
+    for key, (variants, share) in PRODUCTS.items():
+        category = categories[key]
+        for manufacturer, model, colour, material, w, d, h, weight, price in variants:
+            products.append(Product(
+                tenant=tenant, category=category, manufacturer=manufacturer, model_name=model, colour=colour,
+                material=material, width_cm=w, depth_cm=d, height_cm=h, weight_kg=Decimal(weight),
+                new_price_nok=Decimal(price), co2e_kg=category.default_co2e_kg,
+                co2e_source=f"Standardfaktor: {category.co2e_source}" if category.co2e_source else "",
+            ))
+            shares.append(share / len(variants))
+    Product.objects.bulk_create(products)
+    audit.record_many(actor=admin, tenant=tenant, objs=products, action="create")
+
+    rooms_by_building = {}
+    for room in Room.objects.filter(building__in=ctx.old_offices, archived=False).order_by("building_id", "number"):
+        rooms_by_building.setdefault(room.building_id, []).append(room)
+    # Items per location in proportion to its area.
+    offices = list(ctx.old_offices)
+    total_area = sum(float(b.gross_area or 1) for b in offices)
+    quotas = [round(TARGET_ITEMS * float(b.gross_area or 1) / total_area) for b in offices]
+    quotas[0] += TARGET_ITEMS - sum(quotas)
+
+    first = next_number(tenant, "M", TARGET_ITEMS)
+    items = []
+    for building, quota in zip(offices, quotas, strict=True):
+        rooms = rooms_by_building.get(building.pk, [])
+        for _i in range(quota):
+            product = rng.choices(products, weights=shares)[0]
+            room = rng.choice(rooms) if rooms and rng.random() < 0.95 else None
+            condition = _pick(rng, CONDITION_WEIGHTS)
+            items.append(Item(
+                tenant=tenant, code=new_public_code(), number=format_sequence("M", first + len(items)),
+                product=product, building=building, room=room, placement_text=rng.choice(PLACEMENTS),
+                condition=condition, damage_description=rng.choice(DAMAGE) if condition >= 2 and rng.random() < 0.6
+                else "", status=_pick(rng, STATUS_WEIGHTS),
+            ))
+    Item.objects.bulk_create(items, batch_size=1000)
+    ItemEvent.objects.bulk_create(
+        [ItemEvent(tenant=tenant, item=item, kind=ItemEvent.Kind.CREATE, actor=admin, to_value=Status.IN_USE,
+                   comment="Registrert i kartleggingen") for item in items], batch_size=2000)
+    # Status history that follows ALLOWED_TRANSITIONS (disposed items went via "for recycling").
+    events = []
+    for item in items:
+        path = [Status.IN_USE]
+        if item.status == Status.DISPOSED:
+            path.append(Status.FOR_RECYCLING)
+        if item.status != Status.IN_USE:
+            path.append(item.status)
+        for before, after in zip(path, path[1:]):
+            events.append(ItemEvent(tenant=tenant, item=item, kind=ItemEvent.Kind.STATUS, actor=admin,
+                                    from_value=before, to_value=after,
+                                    comment="Planlegging av flytting til nye Storvik rådhus"))
+    ItemEvent.objects.bulk_create(events, batch_size=2000)
+    audit.record_many(actor=admin, tenant=tenant, objs=items, action="create", comment="Demo: kartlegging")
+
+    labels = [Label(tenant=tenant, code=new_public_code(), batch=next_number(tenant, "reuse-label-batch"))]
+    labels += [Label(tenant=tenant, code=new_public_code(), batch=labels[0].batch) for _i in range(199)]
+    Label.objects.bulk_create(labels)
+
+    # Reuse roles: the employee is a surveyor; the property manager is a location manager by role.
+    ansatt = Membership.objects.filter(user=ctx.users["ansatt"], tenant=tenant).first()
+    if ansatt is not None:
+        ReuseRole.objects.create(tenant=tenant, membership=ansatt, role=ReuseRole.Role.SURVEYOR)
+    ctx.reuse_items = len(items)

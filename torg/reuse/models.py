@@ -1,0 +1,257 @@
+"""Reuse inventory: categories, products (a kind of thing), items (one physical object with a QR
+code), the status state machine with its history, pre-printed labels and reuse roles."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from torg.core.models import TenantOwned
+
+
+class Category(TenantOwned):
+    """A furniture/equipment category. Each tenant gets the maintained default list (see
+    `taxonomy.DEFAULT_CATEGORIES`) and may add its own."""
+
+    key = models.SlugField(_("key"), max_length=50)
+    name = models.CharField(_("name"), max_length=100)
+    default_weight_kg = models.DecimalField(_("default weight kg"), max_digits=7, decimal_places=2, null=True,
+                                            blank=True, validators=[MinValueValidator(0)])
+    default_co2e_kg = models.DecimalField(_("default CO2e avoided kg per item"), max_digits=9, decimal_places=2,
+                                          null=True, blank=True, validators=[MinValueValidator(0)])
+    co2e_source = models.CharField(_("source of the CO2e factor"), max_length=300, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=100)
+    archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="reuse_category_unique_key")]
+
+    def __str__(self):
+        return self.name
+
+
+class Product(TenantOwned):
+    """A kind of thing ("materialkort"): the same model in the same colour."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products",
+                                 verbose_name=_("category"))
+    manufacturer = models.CharField(_("manufacturer"), max_length=100, blank=True)
+    model_name = models.CharField(_("model"), max_length=150, blank=True)
+    width_cm = models.PositiveIntegerField(_("width cm"), null=True, blank=True, validators=[MaxValueValidator(10000)])
+    depth_cm = models.PositiveIntegerField(_("depth cm"), null=True, blank=True, validators=[MaxValueValidator(10000)])
+    height_cm = models.PositiveIntegerField(_("height cm"), null=True, blank=True,
+                                            validators=[MaxValueValidator(10000)])
+    colour = models.CharField(_("colour"), max_length=60, blank=True)
+    material = models.CharField(_("material"), max_length=100, blank=True)
+    weight_kg = models.DecimalField(_("weight kg"), max_digits=7, decimal_places=2, null=True, blank=True,
+                                    validators=[MinValueValidator(0)])
+    new_price_nok = models.DecimalField(_("new price NOK"), max_digits=12, decimal_places=2, null=True, blank=True,
+                                        validators=[MinValueValidator(0)])
+    co2e_kg = models.DecimalField(_("CO2e kg"), max_digits=9, decimal_places=2, null=True, blank=True,
+                                  validators=[MinValueValidator(0)])
+    co2e_source = models.CharField(_("CO2e source"), max_length=300, blank=True,
+                                   help_text=_("EPD number, or the default factor used."))
+    description = models.TextField(_("description"), blank=True)
+    archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        ordering = ["category__sort_order", "manufacturer", "model_name", "pk"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [models.Index(fields=["tenant", "category"])]
+
+    def __str__(self):
+        label = " ".join(p for p in (self.manufacturer, self.model_name) if p)
+        text = f"{self.category.name}: {label}" if label else self.category.name
+        return f"{text} ({self.colour})" if self.colour else text
+
+    @property
+    def dimensions(self) -> str:
+        parts = [self.width_cm, self.depth_cm, self.height_cm]
+        if not any(parts):
+            return ""
+        return "×".join(str(p) if p else "?" for p in parts) + " cm"
+
+
+class Condition(models.IntegerChoices):
+    AS_NEW = 0, _("0 – as new")
+    GOOD = 1, _("1 – good, small signs of use")
+    WORN = 2, _("2 – worn, needs cleaning or small repair")
+    POOR = 3, _("3 – needs repair or unusable")
+
+
+class Status(models.TextChoices):
+    IN_USE = "in_use", _("In use")
+    AVAILABLE = "available", _("Available")
+    RESERVED = "reserved", _("Reserved")
+    FOR_RELOCATION = "for_relocation", _("For relocation")
+    FOR_REPAIR = "for_repair", _("For repair/redesign")
+    FOR_RECYCLING = "for_recycling", _("For recycling")
+    DISPOSED = "disposed", _("Disposed")
+    LISTED = "listed", _("Listed")
+    ORDERED = "ordered", _("Ordered")
+
+
+S = Status
+# The one state machine. Anything not listed here is refused by `services.item_change_status`.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.IN_USE: frozenset({S.AVAILABLE, S.RESERVED, S.FOR_RELOCATION, S.FOR_REPAIR, S.FOR_RECYCLING, S.LISTED}),
+    S.AVAILABLE: frozenset({S.IN_USE, S.RESERVED, S.FOR_RELOCATION, S.FOR_REPAIR, S.FOR_RECYCLING, S.LISTED}),
+    S.RESERVED: frozenset({S.IN_USE, S.AVAILABLE, S.FOR_RELOCATION}),
+    S.FOR_RELOCATION: frozenset({S.IN_USE, S.AVAILABLE, S.RESERVED, S.FOR_REPAIR}),
+    S.FOR_REPAIR: frozenset({S.IN_USE, S.AVAILABLE, S.FOR_RECYCLING}),
+    S.FOR_RECYCLING: frozenset({S.AVAILABLE, S.DISPOSED}),
+    S.DISPOSED: frozenset(),
+    S.LISTED: frozenset({S.AVAILABLE, S.IN_USE, S.ORDERED}),
+    S.ORDERED: frozenset({S.LISTED, S.AVAILABLE, S.RESERVED, S.FOR_RELOCATION, S.IN_USE}),
+}
+# Statuses that mean the item has left the inventory.
+GONE_STATUSES = frozenset({S.DISPOSED})
+
+
+class Item(TenantOwned):
+    """One physical object with its QR code and human sequence number (M-000123)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=16, editable=False)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="items", verbose_name=_("product"))
+    # `building` follows `room.building`; it may be set alone when the room is not known.
+    building = models.ForeignKey("places.Building", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("building"))
+    room = models.ForeignKey("places.Room", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("room"))
+    placement_text = models.CharField(_("placement"), max_length=200, blank=True,
+                                      help_text=_("Where in the room, e.g. “by the window, left”."))
+    condition = models.IntegerField(_("condition"), choices=Condition.choices, default=Condition.GOOD)
+    damage_description = models.TextField(_("damage description"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_USE)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="components",
+                               verbose_name=_("part of"))
+    owner_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("owner unit"))
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="reuse_item_unique_number")]
+        indexes = [
+            models.Index(fields=["tenant", "building", "status"]),
+            models.Index(fields=["tenant", "status"]),
+            models.Index(fields=["tenant", "product"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.product.category.name if self.product_id else ''}".strip()
+
+    @property
+    def location_label(self) -> str:
+        parts = []
+        if self.building_id:
+            parts.append(self.building.name)
+        if self.room_id:
+            parts.append(str(self.room))
+        if self.placement_text:
+            parts.append(self.placement_text)
+        return ", ".join(parts)
+
+
+def item_photo_path(instance, filename):
+    return f"reuse/{instance.tenant_id}/items/{instance.item_id}/{filename}"
+
+
+class ItemPhoto(TenantOwned):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=item_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+
+class ItemEvent(TenantOwned):
+    """One line of an item's history: a status change, a move or an edit (who, when, comment)."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Registered")
+        STATUS = "status", _("Status changed")
+        MOVE = "move", _("Moved")
+        EDIT = "edit", _("Edited")
+        PHOTO = "photo", _("Photo added")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("who"))
+    from_value = models.CharField(_("from"), max_length=300, blank=True)
+    to_value = models.CharField(_("to"), max_length=300, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("item event")
+        verbose_name_plural = _("item events")
+        indexes = [models.Index(fields=["item", "created_at"])]
+
+    def display_value(self, value):
+        if self.kind == self.Kind.STATUS and value in Status.values:
+            return Status(value).label
+        return value
+
+    @property
+    def from_display(self):
+        return self.display_value(self.from_value)
+
+    @property
+    def to_display(self):
+        return self.display_value(self.to_value)
+
+
+class Label(TenantOwned):
+    """A pre-printed code: printed in a batch, stuck on in the field, claimed at registration."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
+    batch = models.PositiveIntegerField(_("batch"), default=1)
+    item = models.OneToOneField(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="label")
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("pre-printed label")
+        verbose_name_plural = _("pre-printed labels")
+        indexes = [models.Index(fields=["tenant", "batch"])]
+
+    def __str__(self):
+        return self.code
+
+
+class ReuseRole(TenantOwned):
+    """A member's role in the reuse module. Tenant administrators are reuse administrators and
+    property managers are location managers for every building without a row here."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Administrator")
+        LOCATION_MANAGER = "location_manager", _("Location manager")
+        SURVEYOR = "surveyor", _("Surveyor")
+        BUYER_SELLER = "buyer_seller", _("Buyer/seller")
+        BUYER = "buyer", _("Buyer")
+        OBSERVER = "observer", _("Observer")
+
+    membership = models.OneToOneField("accounts.Membership", on_delete=models.CASCADE, related_name="reuse_role")
+    role = models.CharField(_("reuse role"), max_length=20, choices=Role.choices)
+    buildings = models.ManyToManyField("places.Building", blank=True, related_name="+",
+                                       verbose_name=_("buildings"),
+                                       help_text=_("For location managers: the locations they manage."))
+
+    class Meta:
+        verbose_name = _("reuse role")
+        verbose_name_plural = _("reuse roles")
+
+    def __str__(self):
+        return f"{self.membership.user} – {self.get_role_display()}"

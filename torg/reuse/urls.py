@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reuse"
-urlpatterns = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("items/", views.item_list, name="item_list"),
+    path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/label.pdf", views.item_label, name="item_label"),
+    path("register/", views.item_register, name="item_register"),
+    path("rooms/", views.room_options, name="room_options"),
+    path("selection/", views.bulk, name="bulk"),
+    path("labels/", views.label_batch, name="labels"),
+    path("scan/", views.scan, name="scan"),
+    path("import/", views.import_upload, name="import"),
+    path("import/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    # The same resolver as the short `/q/<code>` URL printed in the QR codes (routed in torg/urls.py).
+    path("code/<str:code>/", views.resolve_code, name="resolve"),
+]

@@ -13,6 +13,37 @@
       event.preventDefault();
     }
   });
-  document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.target); });
+  // A table wrapper that scrolls sideways (phones) must be reachable by keyboard (WCAG 2.1.1):
+  // make it a focusable, named region while it overflows.
+  function scrollableTables(root) {
+    var wraps = (root || document).querySelectorAll(".torg-table-wrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        if (!wrap.hasAttribute("tabindex")) {
+          var caption = wrap.querySelector("caption");
+          wrap.setAttribute("tabindex", "0");
+          wrap.setAttribute("role", "region");
+          if (caption && !wrap.hasAttribute("aria-label")) {
+            wrap.setAttribute("aria-label", caption.textContent.trim());
+          }
+          wrap.dataset.torgScroll = "1";
+        }
+      } else if (wrap.dataset.torgScroll) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        delete wrap.dataset.torgScroll;
+      }
+    }
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { scrollableTables(document); }, 150);
+  });
+  document.addEventListener("DOMContentLoaded", function () { focusErrors(document); scrollableTables(document); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusErrors(event.target);
+    scrollableTables(document);
+  });
 })();

@@ -1,0 +1,534 @@
+"""Every write to booking: resources, opening calendars, bookings, series, meråpent access."""
+
+import datetime as dt
+import secrets
+import uuid
+
+from dateutil.rrule import rrulestr
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from torg.accounts.models import Role
+from torg.accounts.rules import role_in
+from torg.core import audit
+from torg.core.services import create_object, update_object
+
+from . import queries
+from .models import (AccessCode, AccessEvent, Booking, BookingRules, BookingSeries, BookingSlot, BookingTransition,
+                     CalendarFeed,
+                     Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
+                     Resource, hash_secret)
+from .queries import OSLO
+
+S = Booking.Status
+
+# The one table of allowed status changes: (from, to) → who may do it.
+TRANSITIONS = {
+    (S.REQUESTED, S.CONFIRMED): "staff",
+    (S.REQUESTED, S.REJECTED): "staff",
+    (S.REQUESTED, S.CANCELLED): "booker_or_staff",
+    (S.CONFIRMED, S.CANCELLED): "booker_or_staff",
+}
+ACCESS_MARGIN = dt.timedelta(minutes=15)  # a door code works this long before the booking starts
+DOOR_FAILURE_LIMIT = 5  # wrong codes per controller and door …
+DOOR_FAILURE_WINDOW = 600  # … within this many seconds, then the door refuses every code for a while
+MAX_OCCURRENCES = 200
+
+
+def _same_tenant(tenant, obj, field):
+    if obj is not None and obj.tenant_id != tenant.pk:
+        raise ValidationError({field: _("Choose one of this municipality's places.")})
+
+
+def _is_staff(actor, tenant):
+    return actor.has_perm("booking.manage_bookings", tenant)
+
+
+def _local(value):
+    return date_format(timezone.localtime(value, OSLO), "j. F Y H:i")
+
+
+# --- Resources and opening calendar ---------------------------------------------------------
+RULE_FIELDS = {f.name for f in BookingRules._meta.get_fields()} - {"id", "tenant", "resource", "created_at",
+                                                                     "updated_at"}
+
+
+@transaction.atomic
+def resource_create(*, actor, tenant, name, building, room=None, parent=None, kind=Resource.Kind.ROOM,
+                    **rules) -> Resource:
+    _same_tenant(tenant, building, "building")
+    _same_tenant(tenant, room, "room")
+    _same_tenant(tenant, parent, "parent")
+    if room is not None and room.building_id != building.pk:
+        raise ValidationError({"room": _("The room must be in the resource's building.")})
+    if parent is not None and parent.building_id != building.pk:
+        raise ValidationError({"parent": _("A part must be in the same building as the whole.")})
+    if parent is not None and BookingSlot.objects.filter(unit=parent).exists():
+        raise ValidationError({"parent": _("The whole already has bookings; it cannot be divided now.")})
+    unknown = set(rules) - RULE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
+    if room is not None and "capacity" not in rules:
+        rules["capacity"] = room.capacity
+    resource = create_object(
+        Resource(tenant=tenant, name=name, building=building, room=room, parent=parent, kind=kind,
+                 ical_token=secrets.token_urlsafe(24)),
+        actor=actor, tenant=tenant)
+    create_object(BookingRules(tenant=tenant, resource=resource, **rules), actor=actor, tenant=tenant)
+    return resource
+
+
+@transaction.atomic
+def rules_update(*, actor, resource: Resource, **fields) -> BookingRules:
+    return update_object(resource.rules, actor=actor, tenant=resource.tenant, fields=fields)
+
+
+@transaction.atomic
+def opening_hours_add(*, actor, tenant, building, weekday, opens, closes, kind=OpeningHours.Kind.STAFFED):
+    _same_tenant(tenant, building, "building")
+    return create_object(OpeningHours(tenant=tenant, building=building, weekday=weekday, opens=opens,
+                                      closes=closes, kind=kind), actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def opening_exception_add(*, actor, tenant, building, date, closed=True, kind=OpeningHours.Kind.STAFFED,
+                          opens=None, closes=None, note=""):
+    _same_tenant(tenant, building, "building")
+    if not closed and not (opens and closes and closes > opens):
+        raise ValidationError(_("Give opening and closing times, or mark the day as closed."))
+    return create_object(OpeningException(tenant=tenant, building=building, date=date, closed=closed, kind=kind,
+                                          opens=opens, closes=closes, note=note), actor=actor, tenant=tenant)
+
+
+# --- Checking a booking ---------------------------------------------------------------------
+def _age(birth_date, on):
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def check_booking(*, actor, tenant, resource, start, end, organisation=None, now=None, exclude=None):
+    """Raise ValidationError/PermissionDenied unless `actor` may book `resource` over [start, end).
+
+    Returns {"meraapent": bool}. Does not write; the conflict check is repeated when inserting.
+    """
+    now = now or timezone.now()
+    role = role_in(actor, tenant)
+    if role is None or resource.tenant_id != tenant.pk:
+        raise PermissionDenied
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValidationError(_("Times must include a time zone."))
+    if end <= start:
+        raise ValidationError(_("The booking must end after it starts."))
+    if resource.archived:
+        raise ValidationError(_("This resource can no longer be booked."))
+    rules = resource.rules
+    staff = _is_staff(actor, tenant)
+    if organisation is not None:
+        # Staff may register a booking for any of the tenant's organisations (requests by phone or e-mail).
+        if organisation.tenant_id != tenant.pk or organisation.archived or not (
+                staff or organisation.representatives.filter(pk=actor.pk).exists()):
+            raise ValidationError({"organisation": _("You can only book on behalf of an organisation you represent.")})
+        if not (rules.allow_associations or staff):
+            raise ValidationError(_("Associations cannot book this resource."))
+    elif not staff:
+        allowed = {
+            Role.CITIZEN: rules.allow_citizens,
+            Role.ASSOCIATION: rules.allow_citizens,
+            Role.EMPLOYEE: rules.allow_employees or rules.allow_units,
+        }.get(role, False)
+        if not allowed:
+            raise ValidationError(_("You cannot book this resource."))
+    kinds = queries.opening_kinds(resource.building, start, end)
+    meraapent = bool(kinds and "meraapent" in kinds)
+    if not staff:
+        minutes = (end - start).total_seconds() / 60
+        if start < now:
+            raise ValidationError(_("The start time has passed."))
+        if start > now + dt.timedelta(days=rules.window_days):
+            raise ValidationError(_("You can book at most %(days)s days ahead.") % {"days": rules.window_days})
+        if minutes < rules.min_minutes or minutes > rules.max_minutes:
+            raise ValidationError(_("A booking must last between %(min)s and %(max)s minutes.")
+                                  % {"min": rules.min_minutes, "max": rules.max_minutes})
+        local = timezone.localtime(start, OSLO)
+        if (local.hour * 60 + local.minute) % rules.step_minutes or local.second or minutes % rules.step_minutes:
+            raise ValidationError(_("Start and length must follow steps of %(step)s minutes.")
+                                  % {"step": rules.step_minutes})
+        if kinds is None:
+            raise ValidationError(_("The building is closed for part of this time."))
+        agreement = MeraapentAgreement.objects.filter(user=actor, building=resource.building).first()
+        if meraapent and agreement is None:
+            raise ValidationError(_("Sign the meråpent agreement for this building to book outside staffed hours."))
+        if rules.age_limit:
+            birth = agreement.birth_date if agreement else actor.birth_date
+            if birth is None or _age(birth, local.date()) < rules.age_limit:
+                raise ValidationError(_("You must be at least %(age)s years old to book this resource.")
+                                      % {"age": rules.age_limit})
+    units = queries.units_of(resource)
+    _check_free(resource, units, start, end, exclude=exclude)
+    return {"meraapent": meraapent, "units": units}
+
+
+def _blocked_range(resource, start, end):
+    rules = resource.rules
+    return start - dt.timedelta(minutes=rules.buffer_before), end + dt.timedelta(minutes=rules.buffer_after)
+
+
+def _conflict(resource, start):
+    return ValidationError(_("%(resource)s is already booked at %(time)s. Choose another time.")
+                           % {"resource": resource.name, "time": _local(start)}, code="conflict")
+
+
+def _check_free(resource, units, start, end, exclude=None):
+    s, e = _blocked_range(resource, start, end)
+    if queries.conflicting_slots(units=units, start=s, end=e, exclude_booking=exclude).exists():
+        raise _conflict(resource, start)
+
+
+def _occupy(booking, units):
+    """Insert the booking's slots. The database has the last word (exclusion constraint on PostgreSQL)."""
+    s, e = _blocked_range(booking.resource, booking.start, booking.end)
+    try:
+        with transaction.atomic():
+            BookingSlot.objects.bulk_create(
+                [BookingSlot(booking=booking, unit=u, start=s, end=e, active=True) for u in units])
+    except IntegrityError as exc:
+        if "booking_slot_no_overlap" in str(exc) or getattr(getattr(exc, "__cause__", None), "sqlstate", "") == "23P01":
+            raise _conflict(booking.resource, booking.start) from exc
+        raise
+
+
+# --- Booking --------------------------------------------------------------------------------
+@transaction.atomic
+def booking_create(*, actor, tenant, resource, start, end, organisation=None, title="", idempotency_key="",
+                   series=None, now=None) -> Booking:
+    """Book `resource` for [start, end). A repeated `idempotency_key` returns the first booking."""
+    if idempotency_key:
+        existing = Booking.objects.filter(booker=actor, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    info = check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
+                         organisation=organisation, now=now)
+    status = S.REQUESTED if resource.rules.requires_approval and not _is_staff(actor, tenant) else S.CONFIRMED
+    booking = Booking(tenant=tenant, resource=resource, booker=actor, organisation=organisation, series=series,
+                      title=title, start=start, end=end, status=status, meraapent=info["meraapent"],
+                      idempotency_key=idempotency_key, uid=f"{uuid.uuid4()}@torg")
+    booking.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        existing = Booking.objects.filter(booker=actor, idempotency_key=idempotency_key).first() \
+            if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    _occupy(booking, info["units"])
+    BookingTransition.objects.create(booking=booking, from_status="", to_status=status, actor=actor)
+    audit.record(actor=actor, tenant=tenant, obj=booking, action="create",
+                 changes=audit.diff({}, audit.snapshot(booking, ["resource", "start", "end", "status",
+                                                                 "organisation"])))
+    if status == S.REQUESTED:
+        _notify(tenant, actor, booking, _("Your request for %(resource)s on %(time)s is waiting for approval.")
+                % {"resource": resource.name, "time": _local(start)}, email=False)
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Booking:
+    """Move an active booking. The old slots are released and the new ones checked in one transaction."""
+    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__rules")
+    booking = _lock.get(pk=booking.pk)
+    tenant = booking.tenant
+    if not booking.is_active:
+        raise ValidationError(_("Only active bookings can be changed."))
+    if booking.booker_id != actor.pk and not _is_staff(actor, tenant):
+        raise PermissionDenied
+    before = audit.snapshot(booking, ["start", "end"])
+    info = check_booking(actor=actor, tenant=tenant, resource=booking.resource, start=start, end=end,
+                         organisation=booking.organisation, now=now, exclude=booking)
+    BookingSlot.objects.filter(booking=booking).delete()
+    booking.start, booking.end, booking.meraapent = start, end, info["meraapent"]
+    booking.save(update_fields=["start", "end", "meraapent", "updated_at"])
+    _occupy(booking, info["units"])
+    AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(actor=actor, tenant=tenant, obj=booking, action="reschedule",
+                 changes=audit.diff(before, audit.snapshot(booking, ["start", "end"])))
+    return booking
+
+
+@transaction.atomic
+def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", now=None) -> Booking:
+    """The only way a booking changes status (see TRANSITIONS); records history, notifies the booker."""
+    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__rules")
+    booking = _lock.get(pk=booking.pk)
+    tenant = booking.tenant
+    who = TRANSITIONS.get((booking.status, to))
+    if who is None:
+        raise ValidationError(_("A booking that is %(status)s cannot become %(to)s.")
+                              % {"status": booking.get_status_display().lower(), "to": S(to).label.lower()})
+    staff = _is_staff(actor, tenant)
+    is_booker = booking.booker_id == actor.pk
+    if (who == "staff" and not staff) or (who == "booker_or_staff" and not (staff or is_booker)):
+        raise PermissionDenied
+    reason = reason.strip()
+    if to == S.REJECTED and not reason:
+        raise ValidationError({"reason": _("Give a reason for the rejection.")})
+    if to == S.CANCELLED and not is_booker and not reason:
+        raise ValidationError({"reason": _("Give the booker a reason for the cancellation.")})
+    if to == S.CANCELLED and is_booker and not staff:
+        deadline = booking.start - dt.timedelta(hours=booking.resource.rules.cancel_deadline_hours)
+        if (now or timezone.now()) > deadline:
+            raise ValidationError(_("The deadline for cancelling this booking has passed. Contact the staff."))
+    old = booking.status
+    booking.status = to
+    booking.save(update_fields=["status", "updated_at"])
+    if to not in Booking.ACTIVE:
+        BookingSlot.objects.filter(booking=booking).update(active=False)
+        AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    BookingTransition.objects.create(booking=booking, from_status=old, to_status=to, actor=actor, reason=reason)
+    audit.record(actor=actor, tenant=tenant, obj=booking, action=f"status:{to}",
+                 changes={"status": [old, to]}, comment=reason)
+    if not is_booker:
+        messages = {
+            S.CONFIRMED: _("Your booking of %(resource)s on %(time)s is confirmed."),
+            S.REJECTED: _("Your request for %(resource)s on %(time)s was rejected: %(reason)s"),
+            S.CANCELLED: _("Your booking of %(resource)s on %(time)s was cancelled: %(reason)s"),
+        }
+        _notify(tenant, booking.booker, booking, messages[to] % {
+            "resource": booking.resource.name, "time": _local(booking.start), "reason": reason})
+    return booking
+
+
+def _notify(tenant, user, booking, message, email=True):
+    Notification.objects.create(tenant=tenant, user=user, booking=booking, message=message[:500])
+    if email and user.email:
+        from .tasks import send_booking_email
+
+        subject = _("Booking: %(resource)s") % {"resource": booking.resource.name}
+        transaction.on_commit(lambda: send_booking_email.enqueue(to=user.email, subject=subject, body=message))
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor, tenant):
+    Notification.objects.filter(tenant=tenant, user=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Recurring bookings ---------------------------------------------------------------------
+def build_rrule(*, frequency: str, dtstart, until=None, count=None) -> str:
+    """An RFC 5545 RRULE: weekly, every other week, or monthly on the same weekday (e.g. 2nd Tuesday)."""
+    local = timezone.localtime(dtstart, OSLO)
+    if frequency == "weekly":
+        parts = ["FREQ=WEEKLY"]
+    elif frequency == "biweekly":
+        parts = ["FREQ=WEEKLY", "INTERVAL=2"]
+    elif frequency == "monthly":
+        nth = (local.day - 1) // 7 + 1
+        day = "MO TU WE TH FR SA SU".split()[local.weekday()]
+        parts = ["FREQ=MONTHLY", f"BYDAY={'-1' if nth == 5 else f'+{nth}'}{day}"]
+    else:
+        raise ValidationError(_("Unknown repetition."))
+    if until:
+        end = dt.datetime.combine(until, dt.time(23, 59, 59), OSLO).astimezone(dt.UTC)
+        parts.append(f"UNTIL={end:%Y%m%dT%H%M%SZ}")
+    elif count:
+        parts.append(f"COUNT={int(count)}")
+    else:
+        raise ValidationError(_("Give an end date or a number of times."))
+    return ";".join(parts)
+
+
+def occurrences(rrule: str, dtstart) -> list:
+    """Start times of an RRULE in Oslo wall-clock time (stable across daylight saving changes)."""
+    naive = timezone.localtime(dtstart, OSLO).replace(tzinfo=None)
+    parts = []
+    for part in rrule.strip().removeprefix("RRULE:").split(";"):
+        if part.upper().startswith("UNTIL=") and part.upper().endswith("Z"):
+            # dateutil wants UNTIL naive when DTSTART is naive: convert the UTC end to Oslo time.
+            try:
+                until = dt.datetime.strptime(part[6:-1], "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
+            except ValueError as exc:
+                raise ValidationError(_("The repetition rule is not valid.")) from exc
+            part = f"UNTIL={until.astimezone(OSLO):%Y%m%dT%H%M%S}"
+        parts.append(part)
+    try:
+        rule = rrulestr(";".join(parts), dtstart=naive)
+        starts = []
+        for start in rule:
+            starts.append(start)
+            if len(starts) > MAX_OCCURRENCES:
+                raise ValidationError(_("A series can have at most %(n)s dates.") % {"n": MAX_OCCURRENCES})
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(_("The repetition rule is not valid.")) from exc
+    return [s.replace(tzinfo=OSLO) for s in starts]
+
+
+def series_preview(*, actor, tenant, resource, rrule, dtstart, minutes, organisation=None, now=None):
+    """Every date of the series with the reason it cannot be booked (None when free)."""
+    rows = []
+    for start in occurrences(rrule, dtstart):
+        end = start + dt.timedelta(minutes=minutes)
+        try:
+            check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
+                          organisation=organisation, now=now)
+            problem = None
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        rows.append({"start": start, "end": end, "problem": problem, "date": start.date().isoformat()})
+    return rows
+
+
+@transaction.atomic
+def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisation=None, title="",
+                  skip_dates=(), now=None) -> BookingSeries:
+    """Create the series and one booking per date, leaving out `skip_dates` (ISO dates).
+
+    A conflict on a date that was not skipped fails the whole series: nothing is written.
+    """
+    skip = set(skip_dates)
+    series = BookingSeries(tenant=tenant, resource=resource, booker=actor, organisation=organisation, title=title,
+                           rrule=rrule, dtstart=dtstart, minutes=minutes, skipped=sorted(skip))
+    series.full_clean()
+    series.save()
+    created = 0
+    for start in occurrences(rrule, dtstart):
+        if start.date().isoformat() in skip:
+            continue
+        try:
+            booking_create(actor=actor, tenant=tenant, resource=resource, start=start,
+                           end=start + dt.timedelta(minutes=minutes), organisation=organisation, title=title,
+                           series=series, now=now)
+        except ValidationError as exc:
+            raise ValidationError(_("%(date)s: %(problem)s") % {
+                "date": date_format(start, "j. F Y"), "problem": " ".join(exc.messages)}) from exc
+        created += 1
+    if not created:
+        raise ValidationError(_("Every date was skipped; nothing to book."))
+    audit.record(actor=actor, tenant=tenant, obj=series, action="create",
+                 changes={"rrule": [None, rrule], "bookings": [None, created]})
+    return series
+
+
+# --- Calendar feeds ------------------------------------------------------------------------
+@transaction.atomic
+def calendar_feed_rotate(*, actor, tenant, organisation=None) -> CalendarFeed:
+    """Create (or replace) the caller's feed URL; the old URL stops working."""
+    if organisation is not None and (organisation.tenant_id != tenant.pk or
+                                     not organisation.representatives.filter(pk=actor.pk).exists()):
+        raise PermissionDenied
+    feed, _created = CalendarFeed.objects.update_or_create(
+        tenant=tenant, user=actor, organisation=organisation, defaults={"token": secrets.token_urlsafe(32)})
+    audit.record(actor=actor, tenant=tenant, obj=feed, action="rotate")
+    return feed
+
+
+# --- Meråpent -------------------------------------------------------------------------------
+@transaction.atomic
+def meraapent_agreement_sign(*, actor, tenant, building, birth_date, accept_terms: bool, age_limit=None):
+    _same_tenant(tenant, building, "building")
+    if not accept_terms:
+        raise ValidationError({"accept_terms": _("You must accept the terms.")})
+    if age_limit and _age(birth_date, timezone.localdate()) < age_limit:
+        raise ValidationError({"birth_date": _("You must be at least %(age)s years old.") % {"age": age_limit}})
+    agreement, _created = MeraapentAgreement.objects.update_or_create(
+        user=actor, building=building,
+        defaults={"tenant": tenant, "birth_date": birth_date, "accepted_at": timezone.now()})
+    audit.record(actor=actor, tenant=tenant, obj=agreement, action="sign")
+    return agreement
+
+
+@transaction.atomic
+def access_code_issue(*, actor, booking: Booking) -> str:
+    """Issue a fresh door code for the booker's confirmed meråpent booking; returns it in clear ONCE.
+
+    Earlier codes for the booking are revoked. Only an HMAC of the code is stored.
+    """
+    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    if booking.booker_id != actor.pk:
+        raise PermissionDenied
+    if booking.status != S.CONFIRMED or not booking.meraapent or booking.end <= timezone.now():
+        raise ValidationError(_("Only a confirmed, coming booking in meråpent hours has a door code."))
+    building_id = booking.resource.building_id
+    now = timezone.now()
+    AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=now)
+    for _attempt in range(20):
+        code = f"{secrets.randbelow(10**8):08d}"
+        code_hash = hash_secret("door-code", building_id, code)
+        clash = AccessCode.objects.filter(building_id=building_id, code_hash=code_hash, revoked_at__isnull=True,
+                                          valid_to__gt=now).exists()
+        if not clash:
+            break
+    AccessCode.objects.create(tenant=booking.tenant, booking=booking, building_id=building_id, code_hash=code_hash,
+                              valid_from=booking.start - ACCESS_MARGIN, valid_to=booking.end)
+    audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="access_code_issued")
+    return code
+
+
+@transaction.atomic
+def door_add(*, actor, tenant, building, name, identifier) -> Door:
+    _same_tenant(tenant, building, "building")
+    return create_object(Door(tenant=tenant, building=building, name=name, identifier=identifier),
+                         actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def door_controller_create(*, actor, tenant, building, name) -> tuple[DoorController, str]:
+    """Register a lock controller; returns (controller, token). The token is shown once, never stored."""
+    _same_tenant(tenant, building, "building")
+    token = "door_" + secrets.token_urlsafe(32)
+    controller = create_object(DoorController(tenant=tenant, building=building, name=name,
+                                              token_hash=hash_secret("door-token", token)),
+                               actor=actor, tenant=tenant)
+    return controller, token
+
+
+def door_controller_authenticate(token: str) -> DoorController | None:
+    return DoorController.objects.select_related("tenant").filter(
+        token_hash=hash_secret("door-token", token), revoked_at__isnull=True).first()
+
+
+def _throttle_key(controller, door_identifier):
+    return f"booking:door-failures:{controller.pk}:{door_identifier}"
+
+
+@transaction.atomic
+def door_verify(*, controller: DoorController, door: str, code: str, at=None) -> dict:
+    """May `code` open `door` at `at`? Wrong guesses are throttled per controller and door."""
+    at = at or timezone.now()
+    key = _throttle_key(controller, door)
+    door_obj = Door.objects.filter(tenant=controller.tenant, building=controller.building, identifier=door).first()
+    if cache.get(key, 0) >= DOOR_FAILURE_LIMIT:
+        AccessEvent.objects.create(tenant=controller.tenant, building=controller.building, door=door_obj,
+                                   controller=controller, kind=AccessEvent.Kind.THROTTLED, at=at)
+        return {"allow": False, "reason": "throttled"}
+    access = None
+    if door_obj is not None and str(code).isdigit():
+        access = (AccessCode.objects.select_related("booking")
+                  .filter(building=controller.building, code_hash=hash_secret("door-code", controller.building_id,
+                                                                              code),
+                          revoked_at__isnull=True, valid_from__lte=at, valid_to__gt=at,
+                          booking__status=S.CONFIRMED).first())
+    if access is None:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, DOOR_FAILURE_WINDOW)
+        AccessEvent.objects.create(tenant=controller.tenant, building=controller.building, door=door_obj,
+                                   controller=controller, kind=AccessEvent.Kind.DENIED, at=at)
+        return {"allow": False, "reason": "denied"}
+    AccessEvent.objects.create(tenant=controller.tenant, building=controller.building, door=door_obj,
+                               controller=controller, booking=access.booking, kind=AccessEvent.Kind.ALLOWED, at=at)
+    return {"allow": True, "reason": "ok", "valid_to": access.valid_to}
+
+
+@transaction.atomic
+def door_event_record(*, controller: DoorController, door: str, kind: str, at=None) -> AccessEvent:
+    if kind not in {AccessEvent.Kind.OPENED, AccessEvent.Kind.FORCED, AccessEvent.Kind.HELD}:
+        raise ValidationError({"kind": _("Unknown door event.")})
+    door_obj = Door.objects.filter(tenant=controller.tenant, building=controller.building, identifier=door).first()
+    if door_obj is None:
+        raise ValidationError({"door": _("Unknown door.")})
+    return AccessEvent.objects.create(tenant=controller.tenant, building=controller.building, door=door_obj,
+                                      controller=controller, kind=kind, at=at or timezone.now())

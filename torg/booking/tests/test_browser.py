@@ -1,0 +1,88 @@
+"""Booking through a real browser (Chromium + Playwright), axe-core on every page."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from torg.booking import services
+from torg.booking.models import Booking
+
+from .conftest import at
+
+pytestmark = pytest.mark.browser
+
+
+def test_citizen_books_a_room_from_the_week_view(page, phone_page, live_server, login, assert_accessible, citizen,
+                                                 resource):
+    login(page, live_server, "innbygger")
+    page.goto(live_server.url + "/booking/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Møterom").first.click()
+    page.goto(page.url + f"?week={at(0, 0).date().isoformat()}")
+    assert_accessible(page)
+    page.locator(f'a[href*="start={at(1, 10).isoformat()}"]').first.click()
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    print(page.locator("main").inner_text())
+    expect(page.locator("main h1")).to_contain_text("Møterom")
+    assert_accessible(page)
+    booking = Booking.objects.get()
+    assert (booking.booker, booking.start, booking.end) == (citizen, at(1, 10), at(1, 11))
+    # The week view works on a phone too.
+    login(phone_page, live_server, "innbygger")
+    phone_page.goto(live_server.url + f"/booking/resources/{resource.pk}/?week={at(0, 0).date().isoformat()}")
+    assert_accessible(phone_page)
+
+
+def test_association_series_with_a_conflict_and_staff_approval(page, live_server, login, assert_accessible,
+                                                               association_rep, admin_user, employee, resource,
+                                                               association):
+    services.rules_update(actor=admin_user, resource=resource, requires_approval=True)
+    services.booking_create(actor=admin_user, tenant=resource.tenant, resource=resource, start=at(8, 18),
+                            end=at(8, 19))
+    login(page, live_server, "forening")
+    page.goto(live_server.url + f"/booking/resources/{resource.pk}/series/")
+    page.get_by_label("Dato").fill(at(1, 0).date().isoformat())
+    page.get_by_label("Fra").fill("18:00")
+    page.get_by_label("Til", exact=True).fill("19:30")
+    page.get_by_label("Bestill på vegne av").select_option(str(association.pk))
+    page.get_by_label("Eller antall ganger").fill("3")
+    page.locator("button[name=preview]").click()
+    expect(page.locator("main table")).to_contain_text(re.compile(r"allerede booket|already booked"))
+    assert_accessible(page)
+    page.locator("button[name=confirm]").click()
+    expect(page).to_have_url(re.compile(r"/booking/mine/"))
+    assert_accessible(page)
+    assert list(Booking.objects.filter(booker=association_rep).values_list("start", flat=True)) == [
+        at(1, 18), at(15, 18)]
+
+    page.context.clear_cookies()
+    login(page, live_server, "admin")
+    page.goto(live_server.url + "/booking/approvals/")
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator(".torg-messages")).to_be_visible()
+    assert Booking.objects.filter(booker=association_rep, status="confirmed").count() == 1
+
+
+def test_meraapent_booking_shows_its_door_code(page, live_server, login, assert_accessible, admin_user, tenant,
+                                               building, citizen, resource):
+    for weekday in range(7):
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(8), closes=dt.time(16))
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(16), closes=dt.time(22), kind="meraapent")
+    login(page, live_server, "innbygger")
+    page.goto(live_server.url + f"/booking/buildings/{building.pk}/meraapent/")
+    assert_accessible(page)
+    page.get_by_label("Fødselsdato").fill("1990-05-01")
+    page.locator("input[name=accept_terms]").check()
+    page.locator("main form button[type=submit]").click()
+    b = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 18), end=at(1, 20))
+    page.goto(live_server.url + f"/booking/bookings/{b.pk}/")
+    assert_accessible(page)
+    page.locator("form[action$='/code/'] button").click()
+    expect(page.locator(".torg-booking-code")).to_have_text(re.compile(r"^\d{8}$"))
+    assert_accessible(page)

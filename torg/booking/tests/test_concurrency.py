@@ -1,0 +1,143 @@
+"""No double booking under concurrent load, guaranteed by the database (SQLite and PostgreSQL)."""
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from torg.booking import services
+from torg.booking.models import Booking, BookingSlot
+
+from .conftest import at
+
+THREADS = 50
+
+
+@contextmanager
+def file_database(tmp_path):
+    """Let worker threads share a real database.
+
+    Django's SQLite test database lives in memory with a shared cache, where concurrent writers get
+    "table is locked" instead of waiting. For SQLite the committed test data is copied to a file and
+    new (per-thread) connections open that file, with the production settings (WAL, busy timeout,
+    BEGIN IMMEDIATE). PostgreSQL needs nothing.
+    """
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    path = tmp_path / "race.sqlite3"
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    original = connections.settings["default"]
+    connections.settings["default"] = {**original, "NAME": str(path)}
+    try:
+        yield
+    finally:
+        connections.settings["default"] = original
+
+
+def in_thread(fn):
+    """Run `fn` in a fresh thread (with its own connection) and return its result."""
+    return _race(lambda i: fn(), n=1)[0]
+
+
+def _race(target, n=THREADS):
+    barrier = threading.Barrier(n)
+    results, lock = [], threading.Lock()
+
+    def run(i):
+        try:
+            barrier.wait()
+            outcome = target(i)
+        except Exception as exc:  # noqa: BLE001 – collected and asserted below
+            outcome = exc
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_bookings_of_the_same_slot_give_exactly_one(make_member, tenant, admin_user, building,
+                                                                     tmp_path):
+    resource = services.resource_create(actor=admin_user, tenant=tenant, name="Sal", building=building)
+    users = [make_member(tenant, f"user{i}", "citizen") for i in range(THREADS)]
+    start, end = at(1, 10), at(1, 11)
+
+    with file_database(tmp_path):
+        results = _race(lambda i: services.booking_create(actor=users[i], tenant=tenant, resource=resource,
+                                                          start=start, end=end))
+        counts = in_thread(lambda: (Booking.objects.filter(resource=resource).count(),
+                                    BookingSlot.objects.filter(unit=resource, active=True).count()))
+
+    bookings = [r for r in results if isinstance(r, Booking)]
+    conflicts = [r for r in results if isinstance(r, ValidationError)]
+    others = [r for r in results if not isinstance(r, (Booking, ValidationError))]
+    assert others == []
+    assert len(bookings) == 1
+    assert len(conflicts) == THREADS - 1
+    assert all("already booked" in c.messages[0] for c in conflicts)
+    assert counts == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_whole_and_half_bookings_never_overlap(make_member, tenant, admin_user, building, tmp_path):
+    whole = services.resource_create(actor=admin_user, tenant=tenant, name="Hall", building=building)
+    halves = [services.resource_create(actor=admin_user, tenant=tenant, name=f"Hall {x}", building=building,
+                                       parent=whole, kind="part") for x in "AB"]
+    users = [make_member(tenant, f"u{i}", "citizen") for i in range(20)]
+    targets = [whole, halves[0], halves[1]]
+
+    with file_database(tmp_path):
+        results = _race(lambda i: services.booking_create(actor=users[i], tenant=tenant, resource=targets[i % 3],
+                                                          start=at(2, 18), end=at(2, 19)), n=20)
+        resources = in_thread(lambda: sorted(Booking.objects.filter(tenant=tenant)
+                                             .values_list("resource__name", flat=True)))
+
+    assert not [r for r in results if not isinstance(r, (Booking, ValidationError))]
+    # Either the whole hall or one booking per half – never the whole and a half.
+    assert resources in (["Hall"], ["Hall A", "Hall B"]), resources
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_idempotency_key_submitted_concurrently_creates_one_booking(tenant, admin_user, citizen, building,
+                                                                        tmp_path):
+    resource = services.resource_create(actor=admin_user, tenant=tenant, name="Rom", building=building)
+
+    with file_database(tmp_path):
+        results = _race(lambda i: services.booking_create(actor=citizen, tenant=tenant, resource=resource,
+                                                          start=at(1, 10), end=at(1, 11), idempotency_key="same"),
+                        n=10)
+        count = in_thread(lambda: Booking.objects.count())
+
+    assert all(isinstance(r, Booking) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert count == 1
+
+
+def test_database_refuses_overlapping_slots_on_postgresql(tenant, admin_user, citizen, employee, building):
+    """Bypass the service's own check: the exclusion constraint alone must refuse the overlap."""
+    resource = services.resource_create(actor=admin_user, tenant=tenant, name="Rom", building=building)
+    first = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 10), end=at(1, 11))
+    if connection.vendor != "postgresql":
+        # SQLite has no exclusion constraints; the IMMEDIATE transaction serialises check + insert (see above).
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        return
+    second = Booking.objects.create(tenant=tenant, resource=resource, booker=employee, start=at(1, 10, 30),
+                                    end=at(1, 11, 30), status="confirmed", uid="x@test")
+    with pytest.raises(ValidationError, match="already booked"):
+        services._occupy(second, [resource])
+    # an inactive (cancelled) slot does not block
+    BookingSlot.objects.filter(booking=first).update(active=False)
+    services._occupy(second, [resource])

@@ -1,0 +1,352 @@
+"""Booking pages. Thin: parse, check permission, call one query or service, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from torg.core.views import apply_validation_error, form_page, paginate, require_perm
+from torg.places.models import Building
+
+from . import ical, queries, services
+from .forms import AgreementForm, BookingForm, FilterForm, ReasonForm, SeriesForm
+from .models import Booking, MeraapentAgreement, Notification
+
+S = Booking.Status
+
+
+def _tenant(request, perm="booking.view_resources"):
+    tenant = request.tenant
+    if not tenant:
+        raise Http404
+    require_perm(request, perm, tenant)
+    return tenant
+
+
+def _crumbs(*extra):
+    return [(_("Booking"), reverse("booking:home")), *extra]
+
+
+def _own_or_staff(request, booking):
+    if booking.booker_id != request.user.pk and not request.user.has_perm("booking.manage_bookings", booking):
+        raise Http404  # do not reveal other people's bookings
+
+
+@login_required
+def home(request):
+    tenant = _tenant(request)
+    form = FilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        filters = {"min_capacity": form.cleaned_data.get("capacity"),
+                   "step_free": form.cleaned_data.get("step_free")}
+    role = request.membership.role if request.membership else None
+    resources = queries.bookable_resources(user=request.user, tenant=tenant, role=role, **filters)
+    notifications = Notification.objects.filter(tenant=tenant, user=request.user, read_at__isnull=True)[:10]
+    return render(request, "booking/home.html", {
+        "form": form, "resources": resources, "notifications": notifications,
+        "is_staff": request.user.has_perm("booking.manage_bookings", tenant),
+        "pending": queries.approval_queue(tenant=tenant).count()
+        if request.user.has_perm("booking.manage_bookings", tenant) else 0,
+        "crumbs": [(_("Booking"), None)],
+    })
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    tenant = _tenant(request)
+    services.notifications_mark_read(actor=request.user, tenant=tenant)
+    return redirect("booking:home")
+
+
+def _monday(request):
+    try:
+        day = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return day - dt.timedelta(days=day.weekday())
+
+
+@login_required
+def resource_week(request, pk):
+    tenant = _tenant(request)
+    resource = queries.resource_get(tenant=tenant, pk=pk)
+    monday = _monday(request)
+    days, rows = queries.week_grid(resource=resource, monday=monday, step_minutes=60)
+    return render(request, "booking/resource_week.html", {
+        "resource": resource, "rules": resource.rules, "days": days, "rows": rows, "monday": monday,
+        "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7),
+        "can_book": request.user.has_perm("booking.book", tenant),
+        "crumbs": _crumbs((resource.name, None)),
+    })
+
+
+def _initial_from_query(request):
+    try:
+        start = dt.datetime.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        return {}
+    if timezone.is_naive(start):
+        start = start.replace(tzinfo=queries.OSLO)
+    local = timezone.localtime(start, queries.OSLO)
+    return {"date": local.date(), "start_time": local.time(), "end_time": (local + dt.timedelta(hours=1)).time()}
+
+
+@login_required
+def booking_create(request, pk):
+    tenant = _tenant(request, "booking.book")
+    resource = queries.resource_get(tenant=tenant, pk=pk)
+    form = BookingForm(request.POST or None, user=request.user, tenant=tenant, initial=_initial_from_query(request))
+    return form_page(
+        request, form=form,
+        save=lambda d: services.booking_create(
+            actor=request.user, tenant=tenant, resource=resource, start=d["start"], end=d["end"],
+            organisation=d.get("organisation"), title=d.get("title", ""), idempotency_key=d["idempotency_key"]),
+        success_url=lambda b: reverse("booking:booking_detail", args=[b.pk]),
+        success_message=_("Your booking is registered."),
+        context={"title": _("Book %(name)s") % {"name": resource.name}, "submit_label": _("Book"),
+                 "cancel_url": reverse("booking:resource_week", args=[resource.pk]),
+                 "crumbs": _crumbs((resource.name, reverse("booking:resource_week", args=[resource.pk])),
+                                   (_("Book"), None))},
+    )
+
+
+@login_required
+def booking_detail(request, pk):
+    tenant = _tenant(request)
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    _own_or_staff(request, booking)
+    is_booker = booking.booker_id == request.user.pk
+    return render(request, "booking/booking_detail.html", {
+        "booking": booking, "is_booker": is_booker,
+        "can_manage": request.user.has_perm("booking.manage_bookings", booking),
+        "can_cancel": booking.is_active,
+        "has_code_option": is_booker and booking.status == S.CONFIRMED and booking.meraapent
+        and booking.end > timezone.now(),
+        "transitions": booking.transitions.select_related("actor"),
+        "reason_form": ReasonForm(),
+        "crumbs": _crumbs((_("My bookings"), reverse("booking:my_bookings")), (booking.resource.name, None)),
+    })
+
+
+@login_required
+def my_bookings(request):
+    tenant = _tenant(request)
+    page = paginate(request, queries.my_bookings(tenant=tenant, user=request.user))
+    feeds = queries.feeds_of(tenant=tenant, user=request.user)
+    organisations = request.user.represents.filter(tenant=tenant, archived=False)
+    feed_rows = [(None, feeds.get(None))] + [(org, feeds.get(org.pk)) for org in organisations]
+    return render(request, "booking/my_bookings.html", {
+        "page_obj": page, "feed_rows": feed_rows, "crumbs": _crumbs((_("My bookings"), None))})
+
+
+@login_required
+@require_POST
+def feed_rotate(request):
+    tenant = _tenant(request)
+    organisation = None
+    if request.POST.get("organisation"):
+        organisation = get_object_or_404(request.user.represents, tenant=tenant, pk=request.POST["organisation"])
+    services.calendar_feed_rotate(actor=request.user, tenant=tenant, organisation=organisation)
+    messages.success(request, _("A new calendar address is ready. The old one no longer works."))
+    return redirect("booking:my_bookings")
+
+
+def _transition(request, pk, to, success):
+    tenant = _tenant(request)
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    _own_or_staff(request, booking)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.booking_transition(actor=request.user, booking=booking, to=to,
+                                    reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, success)
+    return redirect(request.POST.get("next") or reverse("booking:booking_detail", args=[booking.pk]))
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk):
+    return _transition(request, pk, S.CANCELLED, _("The booking is cancelled."))
+
+
+@login_required
+@require_POST
+def booking_approve(request, pk):
+    _tenant(request, "booking.manage_bookings")
+    return _transition(request, pk, S.CONFIRMED, _("The booking is approved."))
+
+
+@login_required
+@require_POST
+def booking_reject(request, pk):
+    _tenant(request, "booking.manage_bookings")
+    return _transition(request, pk, S.REJECTED, _("The request is rejected."))
+
+
+@login_required
+def approvals(request):
+    tenant = _tenant(request, "booking.manage_bookings")
+    page = paginate(request, queries.approval_queue(tenant=tenant))
+    return render(request, "booking/approvals.html", {
+        "page_obj": page, "reason_form": ReasonForm(), "crumbs": _crumbs((_("Requests to approve"), None))})
+
+
+@login_required
+def series_create(request, pk):
+    """Step 1: the form; step 2 (POST preview): every date with conflicts; step 3 (POST confirm): create."""
+    tenant = _tenant(request, "booking.book")
+    resource = queries.resource_get(tenant=tenant, pk=pk)
+    form = SeriesForm(request.POST or None, user=request.user, tenant=tenant, initial=_initial_from_query(request))
+    preview = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        minutes = int((d["end"] - d["start"]).total_seconds() // 60)
+        try:
+            rrule = services.build_rrule(frequency=d["frequency"], dtstart=d["start"], until=d.get("until"),
+                                         count=d.get("count"))
+            if "confirm" in request.POST:
+                series = services.series_create(
+                    actor=request.user, tenant=tenant, resource=resource, rrule=rrule, dtstart=d["start"],
+                    minutes=minutes, organisation=d.get("organisation"), title=d.get("title", ""),
+                    skip_dates=request.POST.getlist("skip"))
+                messages.success(request, _("The series is booked: %(n)s dates.") % {"n": series.bookings.count()})
+                return redirect("booking:my_bookings")
+            preview = services.series_preview(actor=request.user, tenant=tenant, resource=resource, rrule=rrule,
+                                              dtstart=d["start"], minutes=minutes,
+                                              organisation=d.get("organisation"))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    return render(request, "booking/series_form.html", {
+        "form": form, "resource": resource, "preview": preview,
+        "conflicts": sum(1 for row in preview or [] if row["problem"]),
+        "crumbs": _crumbs((resource.name, reverse("booking:resource_week", args=[resource.pk])),
+                          (_("Recurring booking"), None)),
+    }, status=status)
+
+
+# --- Meråpent -------------------------------------------------------------------------------
+@login_required
+def meraapent_agreement(request, building_pk):
+    tenant = _tenant(request, "booking.book")
+    building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
+    existing = MeraapentAgreement.objects.filter(user=request.user, building=building).first()
+    form = AgreementForm(request.POST or None, initial={"birth_date": request.user.birth_date})
+    return form_page(
+        request, form=form,
+        save=lambda d: services.meraapent_agreement_sign(actor=request.user, tenant=tenant, building=building,
+                                                         birth_date=d["birth_date"], accept_terms=d["accept_terms"]),
+        success_url=reverse("booking:home"),
+        success_message=_("Thank you. You may now book and enter %(building)s in meråpent hours.")
+        % {"building": building.name},
+        context={"title": _("Meråpent agreement for %(building)s") % {"building": building.name},
+                 "intro": _("You signed on %(date)s. Signing again updates the agreement.")
+                 % {"date": timezone.localtime(existing.accepted_at).date()} if existing else
+                 _("Outside staffed hours the building is self-service. You are responsible for the room, for "
+                   "closing doors behind you and for not letting others in. Entries are logged."),
+                 "submit_label": _("Sign"), "cancel_url": reverse("booking:home"), "crumbs": _crumbs()},
+    )
+
+
+@login_required
+@require_POST
+def access_code(request, pk):
+    tenant = _tenant(request)
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    if booking.booker_id != request.user.pk:
+        raise Http404
+    try:
+        code = services.access_code_issue(actor=request.user, booking=booking)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("booking:booking_detail", pk=booking.pk)
+    response = render(request, "booking/access_code.html", {
+        "booking": booking, "code": code, "valid_from": booking.start - services.ACCESS_MARGIN,
+        "crumbs": _crumbs((booking.resource.name, reverse("booking:booking_detail", args=[booking.pk])),
+                          (_("Door code"), None))})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def access_log(request, building_pk):
+    tenant = _tenant(request, "booking.view_access_log")
+    building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
+    page = paginate(request, queries.access_log(tenant=tenant, building=building))
+    return render(request, "booking/access_log.html", {
+        "building": building, "page_obj": page, "crumbs": _crumbs((_("Access log"), None))})
+
+
+# --- Utilisation ---------------------------------------------------------------------------
+REPORT_COLUMNS = ["building", "resource", "open_hours", "booked_hours", "percent", "staffed_hours",
+                  "meraapent_hours", "personal_hours", "organisation_hours"]
+
+
+@login_required
+def report(request):
+    tenant = _tenant(request, "booking.manage_bookings")
+    today = timezone.localdate()
+    try:
+        first = dt.date.fromisoformat(request.GET.get("from", ""))
+        last = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        first, last = today - dt.timedelta(days=30), today
+    if last < first or (last - first).days > 366:
+        first, last = today - dt.timedelta(days=30), today
+    rows = queries.utilisation(tenant=tenant, first=first, last=last)
+    if request.GET.get("format") == "xlsx":
+        from torg.core.tabular import write_xlsx
+
+        data = write_xlsx(REPORT_COLUMNS, ([r["building"].name, r["resource"].name] + [r[c] for c in REPORT_COLUMNS[2:]]
+                                           for r in rows), title="Utilisation")
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="utilisation-{first}-{last}.xlsx"'
+        return response
+    return render(request, "booking/report.html", {
+        "rows": rows, "first": first, "last": last, "crumbs": _crumbs((_("Utilisation"), None))})
+
+
+# --- iCalendar ------------------------------------------------------------------------------
+@login_required
+def booking_ics(request, pk):
+    tenant = _tenant(request)
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    _own_or_staff(request, booking)
+    response = HttpResponse(ical.calendar_for([booking], name=booking.resource.name),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="booking-{booking.pk}.ics"'
+    return response
+
+
+def resource_feed(request, token):
+    """Public-by-token feed of a resource's active bookings (no personal data: times only)."""
+    resource = queries.resource_by_feed_token(token)
+    bookings = queries.feed_bookings(resource=resource)
+    return HttpResponse(ical.calendar_for(bookings, name=resource.name, anonymous=True),
+                        content_type="text/calendar; charset=utf-8")
+
+
+def personal_feed(request, token):
+    """A user's or an organisation's bookings, for calendar apps (the URL is the secret)."""
+    feed = queries.feed_by_token(token)
+    name = feed.organisation.name if feed.organisation_id else str(feed.user)
+    return HttpResponse(ical.calendar_for(queries.feed_bookings_for(feed), name=name),
+                        content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,223 @@
+"""Import of items from XLSX or CSV: one row per item, or per product with a quantity.
+
+`plan_import` reads and validates the whole file and writes nothing. `apply_import` validates
+again and writes every row in one transaction, refusing when any row is bad unless
+`valid_rows_only` is set. Buildings are found by building number or name, rooms by number within
+the building, categories by key or name, pre-printed codes among the tenant's unused labels.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from torg.core.ids import normalize_public_code
+from torg.core.tabular import RowError, TableError, read_table, write_xlsx
+from torg.places.models import Building, Room
+
+from . import services
+from .models import Category, Label, Status
+
+COLUMNS = [
+    ("building", gettext_lazy("Building number or name. Required.")),
+    ("room_number", gettext_lazy("Room number in the building (optional).")),
+    ("placement", gettext_lazy("Free-text placement in the room (optional).")),
+    ("category", gettext_lazy("Category key or name, e.g. task_chair or Kontorstol. Required.")),
+    ("manufacturer", gettext_lazy("Manufacturer (optional).")),
+    ("model", gettext_lazy("Model (optional).")),
+    ("colour", gettext_lazy("Colour (optional).")),
+    ("material", gettext_lazy("Material (optional).")),
+    ("width_cm", gettext_lazy("Width in cm (optional).")),
+    ("depth_cm", gettext_lazy("Depth in cm (optional).")),
+    ("height_cm", gettext_lazy("Height in cm (optional).")),
+    ("weight_kg", gettext_lazy("Weight in kg (optional).")),
+    ("new_price_nok", gettext_lazy("Price new in NOK (optional).")),
+    ("condition", gettext_lazy("Condition 0 (as new) to 3 (needs repair/unusable). Default 1.")),
+    ("status", gettext_lazy("Status, e.g. in_use, available, for_relocation. Default in_use.")),
+    ("damage", gettext_lazy("Damage description (optional).")),
+    ("quantity", gettext_lazy("Number of identical items on this row. Default 1.")),
+    ("code", gettext_lazy("Code of a pre-printed label to use (only with quantity 1).")),
+]
+COLUMN_NAMES = [c for c, _h in COLUMNS]
+REQUIRED_COLUMNS = {"building", "category"}
+MAX_QUANTITY = 500
+
+
+@dataclass
+class ItemRow:
+    line: int
+    building: Building
+    room: Room | None
+    category: Category
+    product: dict
+    item: dict
+    quantity: int
+    code: str
+
+
+@dataclass
+class ImportPlan:
+    rows: list[ItemRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    total_rows: int = 0
+
+    @property
+    def bad_lines(self):
+        return {e.line for e in self.errors}
+
+    @property
+    def counts(self):
+        return {"rows": self.total_rows, "valid_rows": len(self.rows), "error_rows": len(self.bad_lines),
+                "items": sum(r.quantity for r in self.rows)}
+
+
+def _number(text, line, column, errors, *, integer=False, maximum=None):
+    if text == "":
+        return None
+    try:
+        value = Decimal(text.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    except InvalidOperation:
+        errors.append(RowError(line, column, _("“%(value)s” is not a number.") % {"value": text}))
+        return None
+    if value < 0 or (maximum is not None and value > maximum):
+        errors.append(RowError(line, column, _("Must be between 0 and %(max)s.") % {"max": maximum or "∞"}))
+        return None
+    if integer:
+        if value != value.to_integral_value():
+            errors.append(RowError(line, column, _("“%(value)s” is not a whole number.") % {"value": text}))
+            return None
+        return int(value)
+    return value
+
+
+def _status_lookup():
+    lookup = {}
+    for value, label in Status.choices:
+        lookup[value] = value
+        for lang in ("en", "nb"):
+            with translation.override(lang):
+                lookup[str(label).lower()] = value
+    return lookup
+
+
+def plan_import(*, tenant, upload, may_import=None) -> ImportPlan:
+    """Validate a file; nothing is written. `may_import(building)` → False marks the row as refused."""
+    columns, rows = read_table(upload)
+    missing = REQUIRED_COLUMNS - set(columns)
+    if missing:
+        raise TableError(_("The file is missing the column(s): %(columns)s. Download the template to see the columns.")
+                         % {"columns": ", ".join(sorted(missing))})
+    unknown = [c for c in columns if c not in COLUMN_NAMES]
+    if unknown:
+        raise TableError(_("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)})
+
+    buildings = {}
+    for b in Building.objects.filter(tenant=tenant, archived=False):
+        buildings.setdefault(b.name.lower(), b)
+        if b.building_number:
+            buildings[b.building_number.lower()] = b
+    rooms = {(r.building_id, r.number.lower()): r for r in Room.objects.filter(tenant=tenant, archived=False)}
+    categories = {}
+    for c in Category.objects.filter(tenant=tenant, archived=False):
+        categories[c.key.lower()] = c
+        categories[c.name.lower()] = c
+    labels = {lb.code: lb for lb in Label.objects.filter(tenant=tenant, item__isnull=True)}
+    statuses = _status_lookup()
+    plan = ImportPlan(total_rows=len(rows))
+    errors = plan.errors
+    seen_codes = {}
+
+    for line, cells in rows:
+        before = len(errors)
+        building = buildings.get(cells.get("building", "").lower())
+        if not cells.get("building"):
+            errors.append(RowError(line, "building", _("Give the building's number or name.")))
+        elif building is None:
+            errors.append(RowError(line, "building", _("No building “%(value)s” in the places register.")
+                                   % {"value": cells["building"]}))
+        elif may_import is not None and not may_import(building):
+            errors.append(RowError(line, "building", _("You may not import items into %(building)s.")
+                                   % {"building": building.name}))
+        room = None
+        if building is not None and cells.get("room_number"):
+            room = rooms.get((building.pk, cells["room_number"].lower()))
+            if room is None:
+                errors.append(RowError(line, "room_number", _("No room %(room)s in %(building)s.")
+                                       % {"room": cells["room_number"], "building": building.name}))
+        category = categories.get(cells.get("category", "").lower())
+        if category is None:
+            errors.append(RowError(line, "category", _("Unknown category “%(value)s”.") % {"value": cells.get("category", "")}))
+        product = {"manufacturer": cells.get("manufacturer", "")[:100], "model_name": cells.get("model", "")[:150],
+                   "colour": cells.get("colour", "")[:60], "material": cells.get("material", "")[:100]}
+        for col in ("width_cm", "depth_cm", "height_cm"):
+            product[col] = _number(cells.get(col, ""), line, col, errors, integer=True, maximum=10000)
+        product["weight_kg"] = _number(cells.get("weight_kg", ""), line, "weight_kg", errors, maximum=99999)
+        product["new_price_nok"] = _number(cells.get("new_price_nok", ""), line, "new_price_nok", errors,
+                                           maximum=10**9)
+        condition = _number(cells.get("condition", ""), line, "condition", errors, integer=True, maximum=3)
+        status = Status.IN_USE
+        if cells.get("status"):
+            status = statuses.get(cells["status"].lower())
+            if status is None or status in (Status.DISPOSED, Status.ORDERED):
+                errors.append(RowError(line, "status", _("Status “%(value)s” is not allowed for a new item.")
+                                       % {"value": cells["status"]}))
+        quantity = _number(cells.get("quantity", ""), line, "quantity", errors, integer=True, maximum=MAX_QUANTITY)
+        if quantity == 0:
+            errors.append(RowError(line, "quantity", _("Quantity must be at least 1.")))
+        code = ""
+        if cells.get("code"):
+            code = normalize_public_code(cells["code"]) or ""
+            if code not in labels:
+                errors.append(RowError(line, "code", _("No unused pre-printed label with this code.")))
+            elif code in seen_codes:
+                errors.append(RowError(line, "code", _("The code is also used on line %(other)s.")
+                                       % {"other": seen_codes[code]}))
+            elif (quantity or 1) > 1:
+                errors.append(RowError(line, "code", _("A pre-printed label can be claimed for one item only.")))
+            seen_codes.setdefault(code, line)
+        if len(errors) == before:
+            plan.rows.append(ItemRow(
+                line=line, building=building, room=room, category=category, product=product,
+                item={"placement_text": cells.get("placement", "")[:200], "damage_description": cells.get("damage", ""),
+                      "condition": 1 if condition is None else condition, "status": status},
+                quantity=quantity or 1, code=code,
+            ))
+    return plan
+
+
+class ImportRefused(Exception):
+    def __init__(self, plan):
+        super().__init__("the file has errors")
+        self.plan = plan
+
+
+def apply_import(*, actor, tenant, upload, valid_rows_only=False, may_import=None) -> ImportPlan:
+    plan = plan_import(tenant=tenant, upload=upload, may_import=may_import)
+    if plan.errors and not valid_rows_only:
+        raise ImportRefused(plan)
+    with transaction.atomic():
+        for row in plan.rows:
+            try:
+                product = services.product_find_or_create(actor=actor, tenant=tenant, category=row.category,
+                                                          **row.product)
+                services.item_register(actor=actor, tenant=tenant, product=product, count=row.quantity,
+                                       building=row.building, room=row.room, claim_code=row.code,
+                                       comment=_("Imported"), **row.item)
+            except ValidationError as exc:
+                raise ImportRefused(ImportPlan(errors=[RowError(row.line, "", "; ".join(exc.messages))],
+                                               total_rows=plan.total_rows)) from exc
+    return plan
+
+
+def template_xlsx() -> bytes:
+    sample = [
+        ["300100123", "2.014", "ved vinduet", "task_chair", "HÅG", "Capisco 8106", "Svart", "", "", "", "", "12",
+         "6500", "1", "in_use", "", "4", ""],
+        ["Gamle rådhus", "", "lager kjeller", "meeting_table", "", "", "Bjørk", "laminat", "180", "90", "72", "",
+         "", "2", "available", "riper i bordplaten", "1", ""],
+    ]
+    return write_xlsx(COLUMN_NAMES, sample, title="Inventar")

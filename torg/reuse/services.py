@@ -1,0 +1,355 @@
+"""Writes of the reuse inventory. Every function is keyword-only, atomic, validated and audited;
+item status changes, moves and edits also write `ItemEvent` history rows."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from torg.core import audit
+from torg.core.ids import format_sequence, new_public_code, normalize_public_code
+from torg.core.sequences import next_number
+from torg.core.services import create_object, update_object
+
+from .models import ALLOWED_TRANSITIONS, Category, Item, ItemEvent, ItemPhoto, Label, Product, ReuseRole, Status
+from .photos import reencode_photo
+from .taxonomy import seed_categories
+
+ITEM_PREFIX = "M"
+MAX_REGISTER_COUNT = 500
+MAX_LABEL_BATCH = 2000
+
+
+def _same_tenant(tenant, *objs, field="__all__"):
+    for obj in objs:
+        if obj is not None and obj.tenant_id != tenant.pk:
+            raise ValidationError({field: _("The selected object belongs to another municipality.")})
+
+
+# --- Categories and products ----------------------------------------------------------------
+@transaction.atomic
+def category_seed_defaults(*, tenant) -> int:
+    return seed_categories(tenant, Category)
+
+
+@transaction.atomic
+def category_create(*, actor, tenant, key, name, **fields) -> Category:
+    return create_object(Category(tenant=tenant, key=key, name=name, **fields), actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def product_create(*, actor, tenant, category, **fields) -> Product:
+    _same_tenant(tenant, category, field="category")
+    product = Product(tenant=tenant, category=category, **fields)
+    if product.co2e_kg is None and category.default_co2e_kg is not None:
+        product.co2e_kg = category.default_co2e_kg
+        product.co2e_source = product.co2e_source or _("Default factor for %(category)s: %(source)s") % {
+            "category": category.name, "source": category.co2e_source}
+    if product.weight_kg is None and category.default_weight_kg is not None:
+        product.weight_kg = category.default_weight_kg
+    return create_object(product, actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def product_update(*, actor, product, **fields) -> Product:
+    if "category" in fields:
+        _same_tenant(product.tenant, fields["category"], field="category")
+    return update_object(product, actor=actor, tenant=product.tenant, fields=fields)
+
+
+@transaction.atomic
+def product_find_or_create(*, actor, tenant, category, manufacturer="", model_name="", colour="", **extra) -> Product:
+    """The tenant's product with this category, manufacturer, model and colour, or a new one."""
+    _same_tenant(tenant, category, field="category")
+    found = Product.objects.filter(
+        tenant=tenant, category=category, archived=False, manufacturer__iexact=manufacturer.strip(),
+        model_name__iexact=model_name.strip(), colour__iexact=colour.strip(),
+    ).order_by("pk").first()
+    if found:
+        return found
+    extra = {k: v for k, v in extra.items() if v not in (None, "")}
+    return product_create(actor=actor, tenant=tenant, category=category, manufacturer=manufacturer.strip(),
+                          model_name=model_name.strip(), colour=colour.strip(), **extra)
+
+
+# --- Locations ------------------------------------------------------------------------------
+def _location(tenant, building, room):
+    """Check and complete (building, room): the room decides the building."""
+    _same_tenant(tenant, building, field="building")
+    _same_tenant(tenant, room, field="room")
+    if room is not None:
+        if building is not None and room.building_id != building.pk:
+            raise ValidationError({"room": _("The room is not in the selected building.")})
+        building = room.building
+    return building, room
+
+
+def _location_text(building, room, placement_text):
+    parts = [p for p in (building.name if building else "", str(room) if room else "", placement_text) if p]
+    return ", ".join(parts)[:300]
+
+
+def _event(item, kind, actor, from_value="", to_value="", comment=""):
+    return ItemEvent(tenant_id=item.tenant_id, item=item, kind=kind,
+                     actor=actor if getattr(actor, "is_authenticated", False) else None,
+                     from_value=str(from_value)[:300], to_value=str(to_value)[:300], comment=comment)
+
+
+# --- Items ----------------------------------------------------------------------------------
+def _claim(tenant, code):
+    """The unclaimed pre-printed label with this code in the tenant (locked), or a ValidationError."""
+    normalized = normalize_public_code(code)
+    label = None
+    if normalized:
+        label = Label.objects.select_for_update().filter(tenant=tenant, code=normalized).first()
+    if label is None:
+        raise ValidationError({"claim_code": _("No pre-printed label with this code exists.")})
+    if label.item_id is not None:
+        raise ValidationError({"claim_code": _("This label is already used for item %(number)s.")
+                               % {"number": label.item.number}})
+    return label
+
+
+@transaction.atomic
+def item_register(*, actor, tenant, product, count=1, building=None, room=None, placement_text="",
+                  condition=1, damage_description="", status=Status.IN_USE, parent=None, owner_unit=None,
+                  claim_code="", photo=None, comment="") -> list[Item]:
+    """Register `count` identical items; returns them in number order.
+
+    With `claim_code` the single item gets the pre-printed label's code; otherwise each item gets
+    a new unguessable code. A photo (optional) is attached to every item registered.
+    """
+    if not 1 <= count <= MAX_REGISTER_COUNT:
+        raise ValidationError({"count": _("Register between 1 and %(max)d items at a time.")
+                               % {"max": MAX_REGISTER_COUNT}})
+    if status not in Status.values or status in (Status.DISPOSED, Status.ORDERED):
+        raise ValidationError({"status": _("A new item cannot have this status.")})
+    _same_tenant(tenant, product, field="product")
+    _same_tenant(tenant, parent, field="parent")
+    _same_tenant(tenant, owner_unit, field="owner_unit")
+    building, room = _location(tenant, building, room)
+    label = None
+    if claim_code:
+        if count != 1:
+            raise ValidationError({"claim_code": _("A pre-printed label can be claimed for one item only.")})
+        label = _claim(tenant, claim_code)
+    jpeg = reencode_photo(photo) if photo else None
+
+    first = next_number(tenant, ITEM_PREFIX, count)
+    items = []
+    for i in range(count):
+        item = Item(
+            tenant=tenant, code=label.code if label else new_public_code(),
+            number=format_sequence(ITEM_PREFIX, first + i), product=product, building=building, room=room,
+            placement_text=placement_text, condition=condition, damage_description=damage_description,
+            status=status, parent=parent, owner_unit=owner_unit,
+        )
+        item.full_clean(validate_unique=False, validate_constraints=False)
+        items.append(item)
+    Item.objects.bulk_create(items)
+    if not items[0].pk:  # pragma: no cover - databases without RETURNING
+        items = list(Item.objects.filter(tenant=tenant, number__in=[i.number for i in items]).order_by("pk"))
+    if label is not None:
+        label.item = items[0]
+        label.claimed_at = timezone.now()
+        label.save(update_fields=["item", "claimed_at", "updated_at"])
+    ItemEvent.objects.bulk_create(
+        [_event(item, ItemEvent.Kind.CREATE, actor, "", Status(status).label, comment) for item in items]
+    )
+    if jpeg is not None:
+        content, width, height = jpeg
+        for item in items:
+            photo_row = ItemPhoto(tenant=tenant, item=item, width=width, height=height)
+            photo_row.image.save(f"{item.code}.jpg", content, save=True)
+    audit.record_many(actor=actor, tenant=tenant, objs=items, action="create", comment=comment,
+                      changes=lambda o: audit.diff({}, audit.snapshot(o)))
+    return items
+
+
+EDITABLE_FIELDS = {"product", "condition", "damage_description", "parent", "owner_unit"}
+
+
+@transaction.atomic
+def item_update(*, actor, item, comment="", **fields) -> Item:
+    """Edit the item's description (not its location or status: see item_move/item_change_status)."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(_("These fields cannot be edited here: %(fields)s") % {"fields": ", ".join(unknown)})
+    for key in ("product", "parent", "owner_unit"):
+        if fields.get(key) is not None:
+            _same_tenant(item.tenant, fields[key], field=key)
+    if fields.get("parent") is not None and fields["parent"].pk == item.pk:
+        raise ValidationError({"parent": _("An item cannot be a part of itself.")})
+    before = audit.snapshot(item)
+    update_object(item, actor=actor, tenant=item.tenant, fields=fields, comment=comment)
+    changes = audit.diff(before, audit.snapshot(item))
+    if changes:
+        names = ", ".join(str(Item._meta.get_field(k).verbose_name) for k in changes)
+        _event(item, ItemEvent.Kind.EDIT, actor, "", names, comment).save()
+    return item
+
+
+def _actor(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def check_transition(from_status, to_status) -> bool:
+    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
+
+
+@transaction.atomic
+def item_change_status(*, actor, items, to_status, comment="") -> list[Item]:
+    """Change the status of one item or a selection; refuses the whole selection if any item may
+    not make the transition. Items already in `to_status` are left alone. Returns the changed items."""
+    if to_status not in Status.values:
+        raise ValidationError({"to_status": _("Unknown status “%(status)s”.") % {"status": to_status}})
+    items = list(items)
+    if not items:
+        raise ValidationError(_("Select at least one item."))
+    tenant_ids = {i.tenant_id for i in items}
+    if len(tenant_ids) != 1:
+        raise ValidationError(_("The selection spans more than one municipality."))
+    locked = {i.pk: i for i in Item.objects.select_for_update().filter(pk__in=[i.pk for i in items])}
+    refused, changed = [], []
+    for item in items:
+        current = locked[item.pk].status
+        item.status = current
+        if current == to_status:
+            continue
+        if not check_transition(current, to_status):
+            refused.append(item)
+        else:
+            changed.append((item, current))
+    if refused:
+        first = refused[0]
+        raise ValidationError(
+            _("Item %(number)s cannot go from “%(from)s” to “%(to)s”%(more)s. Allowed from “%(from)s”: %(allowed)s.")
+            % {
+                "number": first.number, "from": Status(first.status).label, "to": Status(to_status).label,
+                "more": (_(" (and %(n)d more items)") % {"n": len(refused) - 1}) if len(refused) > 1 else "",
+                "allowed": ", ".join(str(Status(s).label) for s in sorted(ALLOWED_TRANSITIONS[first.status]))
+                or _("none"),
+            }
+        )
+    if not changed:
+        raise ValidationError(_("The selected items already have the status “%(to)s”.")
+                              % {"to": Status(to_status).label})
+    now = timezone.now()
+    Item.objects.filter(pk__in=[i.pk for i, _from in changed]).update(status=to_status, updated_at=now)
+    events = []
+    for item, current in changed:
+        item.status = to_status
+        events.append(_event(item, ItemEvent.Kind.STATUS, actor, current, to_status, comment))
+    ItemEvent.objects.bulk_create(events)
+    from_by_pk = {i.pk: f for i, f in changed}
+    audit.record_many(actor=actor, tenant=changed[0][0].tenant, objs=[i for i, _f in changed], action="status",
+                      comment=comment, changes=lambda o: {"status": [from_by_pk[o.pk], to_status]})
+    return [i for i, _f in changed]
+
+
+@transaction.atomic
+def item_move(*, actor, items, room=None, building=None, placement_text="", comment="") -> list[Item]:
+    """Move one item or a selection to a room (or a building without a room) and placement."""
+    items = list(items)
+    if not items:
+        raise ValidationError(_("Select at least one item."))
+    tenant = items[0].tenant
+    if any(i.tenant_id != tenant.pk for i in items):
+        raise ValidationError(_("The selection spans more than one municipality."))
+    if room is None and building is None:
+        raise ValidationError({"building": _("Choose the building or room to move to.")})
+    building, room = _location(tenant, building, room)
+    gone = [i for i in items if i.status == Status.DISPOSED]
+    if gone:
+        raise ValidationError(_("Item %(number)s is disposed and cannot be moved.") % {"number": gone[0].number})
+    to_text = _location_text(building, room, placement_text)
+    events, moved, before = [], [], {}
+    for item in items:
+        from_text = item.location_label
+        if item.building_id == (building.pk if building else None) and item.room_id == (room.pk if room else None) \
+                and item.placement_text == placement_text:
+            continue
+        before[item.pk] = [item.building_id, item.room_id, item.placement_text]
+        item.building, item.room, item.placement_text = building, room, placement_text
+        events.append(_event(item, ItemEvent.Kind.MOVE, actor, from_text, to_text, comment))
+        moved.append(item)
+    if not moved:
+        raise ValidationError(_("The selected items are already there."))
+    Item.objects.filter(pk__in=[i.pk for i in moved]).update(
+        building=building, room=room, placement_text=placement_text, updated_at=timezone.now())
+    ItemEvent.objects.bulk_create(events)
+    after = [building.pk if building else None, room.pk if room else None, placement_text]
+    audit.record_many(actor=actor, tenant=tenant, objs=moved, action="move", comment=comment,
+                      changes=lambda o: {"location": [before[o.pk], after]})
+    return moved
+
+
+@transaction.atomic
+def item_add_photo(*, actor, item, upload) -> ItemPhoto:
+    content, width, height = reencode_photo(upload)
+    photo = ItemPhoto(tenant=item.tenant, item=item, width=width, height=height)
+    photo.image.save(f"{item.code}-{new_public_code()[:6]}.jpg", content, save=True)
+    ItemEvent.objects.create(tenant=item.tenant, item=item, kind=ItemEvent.Kind.PHOTO, actor=_actor(actor))
+    audit.record(actor=actor, tenant=item.tenant, obj=item, action="add_photo")
+    return photo
+
+
+@transaction.atomic
+def item_save_changes(*, actor, item, comment="", status=None, building=None, room=None, placement_text=None,
+                      photo=None, **fields) -> Item:
+    """The phone edit form: description fields, location, status and a photo in one transaction."""
+    if fields:
+        item_update(actor=actor, item=item, comment=comment, **fields)
+    if building is not None or room is not None or placement_text is not None:
+        new_building, new_room = _location(item.tenant, building, room)
+        placement = item.placement_text if placement_text is None else placement_text
+        if ((new_building.pk if new_building else None) != item.building_id
+                or (new_room.pk if new_room else None) != item.room_id or placement != item.placement_text):
+            item_move(actor=actor, items=[item], building=new_building, room=new_room, placement_text=placement,
+                      comment=comment)
+    if status and status != item.status:
+        item_change_status(actor=actor, items=[item], to_status=status, comment=comment)
+    if photo:
+        item_add_photo(actor=actor, item=item, upload=photo)
+    return item
+
+
+# --- Labels ---------------------------------------------------------------------------------
+@transaction.atomic
+def label_batch_create(*, actor, tenant, count) -> list[Label]:
+    """A batch of new unassigned codes for pre-printed labels."""
+    if not 1 <= count <= MAX_LABEL_BATCH:
+        raise ValidationError({"count": _("Print between 1 and %(max)d labels at a time.") % {"max": MAX_LABEL_BATCH}})
+    batch = next_number(tenant, "reuse-label-batch")
+    labels = Label.objects.bulk_create([Label(tenant=tenant, code=new_public_code(), batch=batch)
+                                        for _i in range(count)])
+    if not labels[0].pk:  # pragma: no cover
+        labels = list(Label.objects.filter(tenant=tenant, batch=batch).order_by("pk"))
+    audit.record_many(actor=actor, tenant=tenant, objs=labels, action="create",
+                      changes={"batch": [None, batch]})
+    return labels
+
+
+# --- Roles ----------------------------------------------------------------------------------
+@transaction.atomic
+def reuse_role_set(*, actor, membership, role, buildings=()) -> ReuseRole | None:
+    """Give a member a reuse role (with buildings for a location manager); role "" removes it."""
+    existing = ReuseRole.objects.filter(membership=membership).first()
+    if not role:
+        if existing:
+            audit.record(actor=actor, tenant=membership.tenant, obj=existing, action="delete")
+            existing.delete()
+        return None
+    if role not in ReuseRole.Role.values:
+        raise ValidationError({"role": _("Unknown reuse role.")})
+    buildings = list(buildings)
+    _same_tenant(membership.tenant, *buildings, field="buildings")
+    if role == ReuseRole.Role.LOCATION_MANAGER and not buildings:
+        raise ValidationError({"buildings": _("Choose the locations the location manager manages.")})
+    if existing:
+        row = update_object(existing, actor=actor, tenant=membership.tenant, fields={"role": role})
+    else:
+        row = create_object(ReuseRole(tenant=membership.tenant, membership=membership, role=role),
+                            actor=actor, tenant=membership.tenant)
+    row.buildings.set(buildings if role == ReuseRole.Role.LOCATION_MANAGER else [])
+    return row

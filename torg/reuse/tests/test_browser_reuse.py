@@ -1,0 +1,72 @@
+"""Reuse through a real browser (Chromium + axe-core): register on a phone, overview, list, scan,
+labels and an import with a bad row. Fixtures (phone_page, login, assert_accessible) are in the root
+conftest.py."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from torg.reuse.models import Item
+
+pytestmark = pytest.mark.browser
+
+
+def test_register_items_on_a_phone(phone_page, live_server, login, assert_accessible, admin_user, building, rooms,
+                                   category):
+    page = phone_page
+    login(page, live_server, "admin")
+    page.goto(live_server.url + "/reuse/register/")
+    assert_accessible(page)
+    page.select_option("select[name=building]", str(building.pk))
+    # the room list follows the building (HTMX)
+    expect(page.locator("select[name=room] option", has_text="1.01")).to_have_count(1)
+    page.select_option("select[name=room]", str(rooms["1.01"].pk))
+    page.select_option("select[name=category]", str(category.pk))
+    page.fill("input[name=manufacturer]", "HÅG")
+    page.fill("input[name=model_name]", "Capisco")
+    page.fill("input[name=placement_text]", "ved vinduet")
+    page.fill("input[name=count]", "3")
+    page.locator("button[name=another]").click()
+    expect(page.locator("main")).to_contain_text("M-000001")
+    assert Item.objects.filter(room=rooms["1.01"], placement_text="ved vinduet").count() == 3
+    # sticky: the next registration starts in the same room and category
+    expect(page.locator("select[name=room]")).to_have_value(str(rooms["1.01"].pk))
+    expect(page.locator("select[name=category]")).to_have_value(str(category.pk))
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+    page.goto(live_server.url + "/reuse/")
+    expect(page.locator("[data-testid=overview-total]")).to_contain_text("3")
+    assert_accessible(page)
+    page.goto(live_server.url + "/reuse/items/?q=vinduet")
+    expect(page.locator("[data-testid=item-table] tbody tr")).to_have_count(3)
+    assert_accessible(page)
+    page.get_by_role("link", name="M-000002").click()
+    expect(page.locator("h1")).to_contain_text("M-000002")
+    assert_accessible(page)
+    page.goto(live_server.url + "/reuse/scan/")
+    assert_accessible(page)
+    code = Item.objects.get(number="M-000002").code
+    page.fill("input[name=code]", code.lower())
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/reuse/items/\d+/$"))
+    expect(page.locator("h1")).to_contain_text("M-000002")
+
+
+def test_import_with_bad_row_is_reported(page, live_server, login, assert_accessible, admin_user, building, tmp_path):
+    path = tmp_path / "inventar.csv"
+    path.write_text("building;room_number;category;quantity\n1001;0.01;task_chair;2\n1001;;flygende_teppe;1\n",
+                    encoding="utf-8")
+    login(page, live_server, "admin")
+    page.goto(live_server.url + "/reuse/import/")
+    assert_accessible(page)
+    page.set_input_files("input[name=file]", str(path))
+    page.locator("main form button[type=submit]").click()
+    errors = page.locator("[data-testid=import-errors]")
+    expect(errors).to_contain_text("flygende_teppe")
+    expect(errors).to_contain_text("3")
+    assert_accessible(page)
+    assert not Item.objects.exists()
+    page.goto(live_server.url + "/reuse/labels/")
+    assert_accessible(page)

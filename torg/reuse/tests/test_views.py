@@ -1,0 +1,203 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from PIL import Image
+
+from torg.reuse import services
+from torg.reuse.models import Item, ItemEvent, ItemPhoto, Label, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def _png():
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), (10, 120, 200)).save(buf, "PNG")
+    buf.seek(0)
+    buf.name = "bilde.png"
+    return buf
+
+
+def test_overview_per_location_and_building(client_for, employee, make_items, building):
+    make_items(count=3)
+    c = client_for(employee)
+    body = c.get(reverse("reuse:overview")).content.decode()
+    assert "Testhuset" in body and 'data-testid="overview-groups"' in body
+    r = c.get(reverse("reuse:overview") + f"?building={building.pk}")
+    assert r.status_code == 200 and "Møterom" in r.content.decode()
+
+
+def test_overview_of_other_tenants_building_is_404(client_for, employee, other_building):
+    r = client_for(employee).get(reverse("reuse:overview") + f"?building={other_building.pk}")
+    assert r.status_code == 404
+
+
+def test_citizen_cannot_see_reuse(client_for, citizen):
+    assert client_for(citizen).get(reverse("reuse:overview")).status_code == 403
+
+
+def test_register_n_identical_items_over_http_with_sticky_location(client_for, admin_user, building, rooms,
+                                                                   category, media):
+    c = client_for(admin_user)
+    data = {"building": building.pk, "room": rooms["0.02"].pk, "placement_text": "langs veggen",
+            "category": category.pk, "manufacturer": "Kinnarps", "model_name": "Capella", "colour": "Grå",
+            "condition": 1, "status": "in_use", "count": 6, "photo": _png()}
+    r = c.post(reverse("reuse:item_register"), data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    items = list(Item.objects.order_by("number"))
+    assert len(items) == 6 and {i.room_id for i in items} == {rooms["0.02"].pk}
+    assert {i.product_id for i in items} == {items[0].product_id}
+    assert ItemPhoto.objects.count() == 6
+    # the next form keeps building, room and category
+    form = c.get(reverse("reuse:item_register")).content.decode()
+    assert f'<option value="{rooms["0.02"].pk}" selected>' in form
+    assert f'<option value="{category.pk}" selected>' in form
+    # same product again → no new product
+    data.pop("photo")
+    data["count"] = 1
+    c.post(reverse("reuse:item_register"), data)
+    assert Item.objects.values("product").distinct().count() == 1
+
+
+def test_register_with_bad_claim_code_shows_error_and_writes_nothing(client_for, admin_user, building, category):
+    r = client_for(admin_user).post(reverse("reuse:item_register"), {
+        "building": building.pk, "category": category.pk, "condition": 0, "status": "in_use", "count": 1,
+        "claim_code": "0000-0000-0000"})
+    assert r.status_code == 422
+    assert "Det finnes ingen forhåndstrykt etikett med denne koden." in r.content.decode()
+    assert not Item.objects.exists()
+
+
+def test_observer_cannot_register(client_for, employee):
+    assert client_for(employee).get(reverse("reuse:item_register")).status_code == 403
+
+
+def test_list_filters_search_placement_and_export(client_for, employee, make_items, admin_user):
+    make_items(count=2, placement_text="Ved kopimaskinen")
+    other = make_items(count=1, room="1.01")
+    services.item_change_status(actor=admin_user, items=other, to_status=Status.FOR_REPAIR)
+    c = client_for(employee)
+    body = c.get(reverse("reuse:item_list") + "?q=kopimaskin").content.decode()
+    assert "M-000001" in body and "M-000003" not in body
+    body = c.get(reverse("reuse:item_list") + "?status=for_repair").content.decode()
+    assert "M-000003" in body and "M-000001" not in body
+    r = c.get(reverse("reuse:item_list") + "?export=xlsx&q=kopimaskin")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "number" and len(rows) == 3
+    r = c.get(reverse("reuse:item_list") + "?export=csv")
+    assert r.content.decode("utf-8-sig").count("\n") == 4
+
+
+def test_item_detail_history_and_other_tenant_404(client_for, employee, other_admin, make_items):
+    item = make_items()[0]
+    c = client_for(employee)
+    r = c.get(reverse("reuse:item_detail", args=[item.pk]))
+    assert r.status_code == 200 and item.number in r.content.decode()
+    c2 = client_for(other_admin)
+    assert c2.get(reverse("reuse:item_detail", args=[item.pk])).status_code == 404
+    assert c2.get(reverse("reuse:item_edit", args=[item.pk])).status_code == 404
+
+
+def test_edit_from_phone_changes_condition_place_status_and_photo(client_for, admin_user, make_items, building,
+                                                                 rooms, media):
+    item = make_items()[0]
+    r = client_for(admin_user).post(reverse("reuse:item_edit", args=[item.pk]), {
+        "condition": 3, "damage_description": "Ødelagt hjul", "status": "for_repair", "building": building.pk,
+        "room": rooms["1.01"].pk, "placement_text": "hjørnet", "comment": "sjekket", "photo": _png()})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    item.refresh_from_db()
+    assert (item.condition, item.status, item.room_id, item.placement_text) == (3, "for_repair", rooms["1.01"].pk,
+                                                                               "hjørnet")
+    kinds = set(ItemEvent.objects.filter(item=item).values_list("kind", flat=True))
+    assert {"edit", "move", "status", "photo"} <= kinds
+
+
+def test_bulk_status_and_move(client_for, admin_user, make_items, building, rooms):
+    items = make_items(count=3)
+    c = client_for(admin_user)
+    ids = [i.pk for i in items]
+    r = c.post(reverse("reuse:bulk"), {"item": ids, "action": "status"})
+    assert r.status_code == 200 and "M-000002" in r.content.decode()
+    r = c.post(reverse("reuse:bulk"), {"item": ids, "action": "status", "confirm": "1",
+                                       "to_status": "for_relocation", "comment": "Til nytt rådhus"})
+    assert r.status_code == 302
+    assert Item.objects.filter(status="for_relocation").count() == 3
+    r = c.post(reverse("reuse:bulk"), {"item": ids, "action": "status", "confirm": "1", "to_status": "ordered"})
+    assert r.status_code == 422 and "M-00000" in r.content.decode()
+    r = c.post(reverse("reuse:bulk"), {"item": ids, "action": "move", "confirm": "1", "building": building.pk,
+                                       "room": rooms["1.01"].pk, "placement_text": "", "comment": ""})
+    assert r.status_code == 302
+    assert Item.objects.filter(room=rooms["1.01"]).count() == 3
+
+
+def test_bulk_ignores_other_tenants_items(client_for, other_admin, make_items):
+    items = make_items(count=2)
+    r = client_for(other_admin).post(reverse("reuse:bulk"), {"item": [i.pk for i in items], "action": "status",
+                                                             "confirm": "1", "to_status": "available"})
+    assert r.status_code == 302
+    assert not Item.objects.filter(status="available").exists()
+
+
+def test_observer_cannot_bulk_change(client_for, employee, make_items):
+    items = make_items(count=1)
+    r = client_for(employee).post(reverse("reuse:bulk"), {"item": [items[0].pk], "action": "status",
+                                                          "confirm": "1", "to_status": "available"})
+    assert r.status_code == 403
+
+
+@pytest.mark.urls("torg.reuse.tests.urls_with_q")
+def test_qr_url_resolves_after_login(client, client_for, employee, make_items):
+    item = make_items()[0]
+    url = f"/q/{item.code}"
+    r = client.get(url)
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"] and "next=/q/" in r["Location"]
+    c = client_for(employee)
+    r = c.get(f"/q/{item.code.lower()}")
+    assert r.status_code == 302 and r["Location"] == reverse("reuse:item_detail", args=[item.pk])
+
+
+@pytest.mark.urls("torg.reuse.tests.urls_with_q")
+def test_qr_unknown_and_other_tenant_codes_are_404(client_for, other_admin, employee, make_items, other_item):
+    item = make_items()[0]
+    assert client_for(other_admin).get(f"/q/{item.code}").status_code == 404
+    c = client_for(employee)
+    assert c.get(f"/q/{other_item.code}").status_code == 404
+    assert c.get("/q/ZZZZZZZZZZZZ").status_code == 404
+    assert c.get("/q/not-a-code!").status_code == 404
+
+
+@pytest.mark.urls("torg.reuse.tests.urls_with_q")
+def test_qr_of_unclaimed_label_opens_registration(client_for, admin_user, tenant):
+    label = services.label_batch_create(actor=admin_user, tenant=tenant, count=1)[0]
+    r = client_for(admin_user).get(f"/q/{label.code}")
+    assert r.status_code == 302 and r["Location"].endswith(f"?claim={label.code}")
+
+
+def test_scan_page_typed_code(client_for, employee, make_items):
+    item = make_items()[0]
+    c = client_for(employee)
+    r = c.get(reverse("reuse:scan"))
+    assert r.status_code == 200 and "qr-scanner.umd.min.js" in r.content.decode()
+    code = item.code[:4].lower() + "-" + item.code[4:]
+    r = c.get(reverse("reuse:scan") + f"?code={code}")
+    assert r.status_code == 302 and r["Location"] == reverse("reuse:resolve", args=[item.code])
+    r = c.get(reverse("reuse:scan") + f"?code=https://x.example/q/{item.code}")
+    assert r["Location"] == reverse("reuse:resolve", args=[item.code])
+    r = c.get(reverse("reuse:scan") + "?code=!!!")
+    assert r.status_code == 200 and 'aria-invalid="true"' in r.content.decode()
+
+
+def test_room_options_only_for_own_tenant(client_for, employee, building, other_building):
+    c = client_for(employee)
+    assert "0.01" in c.get(reverse("reuse:room_options") + f"?building={building.pk}").content.decode()
+    assert "9.99" not in c.get(reverse("reuse:room_options") + f"?building={other_building.pk}").content.decode()
+
+
+def test_label_batch_page(client_for, admin_user, tenant):
+    c = client_for(admin_user)
+    assert c.get(reverse("reuse:labels")).status_code == 200
+    r = c.post(reverse("reuse:labels"), {"count": 5, "layout": "2x7"})
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert Label.objects.filter(tenant=tenant, item__isnull=True).count() == 5

@@ -1,0 +1,481 @@
+"""Reuse inventory pages, phone first. Thin: parse, check permission, call a query or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from torg.core.tabular import write_csv, write_xlsx
+from torg.core.views import apply_validation_error, paginate, require_perm
+from torg.places.models import Building
+
+from . import labels, queries, services
+from .forms import EditForm, LabelBatchForm, MoveForm, RegisterForm, StatusForm, room_choices
+from .models import ALLOWED_TRANSITIONS, Condition, Status
+from .rules import denied_items
+
+STICKY_KEY = "reuse_register_sticky"
+MAX_EXPORT_ROWS = 100_000
+
+
+def _tenant(request, perm="reuse.view_items"):
+    tenant = request.tenant
+    if not tenant:
+        raise Http404
+    require_perm(request, perm, tenant)
+    return tenant
+
+
+def _crumbs(*extra):
+    return [(_("Reuse"), reverse("reuse:overview")), *extra]
+
+
+def _int(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _can(request, tenant):
+    return {
+        name: request.user.has_perm(f"reuse.{name}", tenant)
+        for name in ("register_items", "edit_item", "change_status", "move_items", "print_labels", "import_items")
+    }
+
+
+# --- Overview -------------------------------------------------------------------------------
+@login_required
+def overview(request):
+    tenant = _tenant(request)
+    building_id = _int(request.GET.get("building"))
+    building = None
+    if building_id:
+        building = Building.objects.filter(tenant=tenant, pk=building_id).first()
+        if building is None:
+            raise Http404
+    data = queries.overview(tenant=tenant, building_id=building_id)
+    return render(request, "reuse/overview.html", {
+        "data": data, "building": building, "statuses": Status.choices, "conditions": Condition.choices,
+        "can": _can(request, tenant),
+        "crumbs": _crumbs((building.name, None)) if building else None,
+    })
+
+
+# --- Search and export ----------------------------------------------------------------------
+def _filters(request):
+    g = request.GET
+    return {
+        "search": g.get("q", "").strip(), "category_id": _int(g.get("category")), "colour": g.get("colour", ""),
+        "condition": g.get("condition", "") if g.get("condition", "") in {"0", "1", "2", "3"} else "",
+        "status": g.get("status", "") if g.get("status", "") in Status.values else "",
+        "building_id": _int(g.get("building")), "room_id": _int(g.get("room")), "sort": g.get("sort", "number"),
+    }
+
+
+EXPORT_COLUMNS = ["number", "code", "category", "manufacturer", "model", "colour", "building", "room",
+                  "placement", "condition", "status", "damage", "new_price_nok", "co2e_kg"]
+
+
+def _export(qs, fmt):
+    rows = (
+        [i.number, i.code, i.product.category.name, i.product.manufacturer, i.product.model_name, i.product.colour,
+         i.building.name if i.building_id else "", str(i.room) if i.room_id else "", i.placement_text, i.condition,
+         i.get_status_display(), i.damage_description, i.product.new_price_nok, i.product.co2e_kg]
+        for i in qs[:MAX_EXPORT_ROWS].iterator(chunk_size=2000)
+    )
+    if fmt == "xlsx":
+        data = write_xlsx(EXPORT_COLUMNS, ([str(v) if v is not None and not isinstance(v, (int, str)) else v
+                                            for v in r] for r in rows), title=_("Items"))
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="items.xlsx"'
+    else:
+        response = HttpResponse(write_csv(EXPORT_COLUMNS, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="items.csv"'
+    return response
+
+
+@login_required
+def item_list(request):
+    tenant = _tenant(request)
+    filters = _filters(request)
+    qs = queries.item_list(tenant=tenant, **filters)
+    fmt = request.GET.get("export")
+    if fmt in ("xlsx", "csv"):
+        return _export(qs, fmt)
+    page = paginate(request, qs)
+    context = {
+        "page_obj": page, "f": filters, "categories": queries.category_list(tenant=tenant),
+        "colours": queries.colour_choices(tenant=tenant), "statuses": Status.choices,
+        "conditions": Condition.choices,
+        "buildings": Building.objects.filter(tenant=tenant, archived=False).order_by("name").values_list("pk", "name"),
+        "sorts": [("number", _("Number")), ("-number", _("Newest number first")), ("category", _("Category")),
+                  ("building", _("Location")), ("condition", _("Condition")), ("status", _("Status")),
+                  ("updated", _("Last changed"))],
+        "can": _can(request, tenant), "crumbs": _crumbs((_("Items"), None)),
+    }
+    template = "reuse/partials/item_table.html" if request.htmx and not request.htmx.boosted else "reuse/item_list.html"
+    return render(request, template, context)
+
+
+# --- Item detail, registration, edit -----------------------------------------------------------
+@login_required
+def item_detail(request, pk):
+    tenant = _tenant(request)
+    item = queries.item_get(tenant=tenant, pk=pk)
+    return render(request, "reuse/item_detail.html", {
+        "item": item, "events": queries.item_events(item=item)[:100], "photos": item.photos.all(),
+        "components": item.components.select_related("product__category"),
+        "can_edit": request.user.has_perm("reuse.edit_item", item),
+        "can_print": request.user.has_perm("reuse.print_labels", item),
+        "allowed_next": [Status(s).label for s in sorted(ALLOWED_TRANSITIONS[item.status])],
+        "crumbs": _crumbs((_("Items"), reverse("reuse:item_list")), (item.number, None)),
+    })
+
+
+@login_required
+def room_options(request):
+    """<option>s of a building's rooms (HTMX, for the room select following the building select)."""
+    tenant = _tenant(request)
+    choices = [
+        {"group": value, "options": label} if isinstance(label, list) else {"value": value, "label": label}
+        for value, label in room_choices(tenant, _int(request.GET.get("building")))
+    ]
+    return render(request, "reuse/partials/room_options.html", {"choices": choices})
+
+
+@login_required
+def item_register(request):
+    tenant = _tenant(request, "reuse.register_items")
+    sticky = request.session.get(STICKY_KEY, {})
+    initial = {**sticky, "count": 1}
+    if request.GET.get("claim"):
+        initial["claim_code"] = request.GET["claim"][:32]
+    building_id = _int(request.POST.get("building")) if request.method == "POST" else sticky.get("building")
+    form = RegisterForm(request.POST or None, request.FILES or None, tenant=tenant, building_id=building_id,
+                        initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        target = d["room"] or d["building"]
+        if not request.user.has_perm("reuse.register_items", target):
+            form.add_error("building", _("You may not register items in this building."))
+        else:
+            try:
+                product = d["product"] or services.product_find_or_create(
+                    actor=request.user, tenant=tenant, category=d["category"], manufacturer=d["manufacturer"],
+                    model_name=d["model_name"], colour=d["colour"])
+                items = services.item_register(
+                    actor=request.user, tenant=tenant, product=product, count=d["count"], building=d["building"],
+                    room=d["room"], placement_text=d["placement_text"], condition=d["condition"],
+                    damage_description=d["damage_description"], status=d["status"], claim_code=d["claim_code"],
+                    photo=d["photo"])
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                request.session[STICKY_KEY] = {
+                    "building": d["building"].pk, "room": d["room"].pk if d["room"] else "",
+                    "category": d["category"].pk, "product": product.pk, "placement_text": d["placement_text"],
+                    "condition": d["condition"], "status": d["status"],
+                }
+                if len(items) == 1:
+                    messages.success(request, _("Registered %(number)s.") % {"number": items[0].number})
+                else:
+                    messages.success(request, _("Registered %(count)d items: %(first)s – %(last)s.")
+                                     % {"count": len(items), "first": items[0].number, "last": items[-1].number})
+                if "another" in request.POST:
+                    return redirect("reuse:item_register")
+                if len(items) == 1:
+                    return redirect("reuse:item_detail", pk=items[0].pk)
+                return redirect(reverse("reuse:item_list") + "?sort=-number")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "reuse/item_register.html", {
+        "form": form, "room_options_url": reverse("reuse:room_options"),
+        "crumbs": _crumbs((_("Register"), None)),
+    }, status=status)
+
+
+@login_required
+def item_edit(request, pk):
+    tenant = _tenant(request)
+    item = queries.item_get(tenant=tenant, pk=pk)
+    require_perm(request, "reuse.edit_item", item)
+    initial = {"condition": item.condition, "damage_description": item.damage_description, "status": item.status,
+               "building": item.building_id, "room": item.room_id or "", "placement_text": item.placement_text}
+    building_id = _int(request.POST.get("building")) if request.method == "POST" else item.building_id
+    form = EditForm(request.POST or None, request.FILES or None, tenant=tenant, item=item, building_id=building_id,
+                    initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        target = d["room"] or d["building"]
+        if target.pk != (item.room_id or item.building_id) and not request.user.has_perm("reuse.move_items", target):
+            form.add_error("building", _("You may not move items to this building."))
+        elif d["status"] != item.status and not request.user.has_perm("reuse.change_status", item):
+            form.add_error("status", _("You may not change the status."))
+        else:
+            try:
+                services.item_save_changes(
+                    actor=request.user, item=item, comment=d["comment"], status=d["status"], building=d["building"],
+                    room=d["room"], placement_text=d["placement_text"], photo=d["photo"],
+                    condition=d["condition"], damage_description=d["damage_description"])
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Saved %(number)s.") % {"number": item.number})
+                return redirect("reuse:item_detail", pk=item.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "reuse/item_edit.html", {
+        "form": form, "item": item, "room_options_url": reverse("reuse:room_options"),
+        "crumbs": _crumbs((item.number, reverse("reuse:item_detail", args=[item.pk])), (_("Edit"), None)),
+    }, status=status)
+
+
+# --- Bulk actions on a selection ------------------------------------------------------------
+@login_required
+@require_POST
+def bulk(request):
+    """Status change, move or labels for the items ticked in the list (ids in POST "item")."""
+    tenant = _tenant(request)
+    items = queries.items_by_ids(tenant=tenant, ids=request.POST.getlist("item"))
+    action = request.POST.get("action", "")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    back = back or reverse("reuse:item_list")
+    if not items:
+        messages.error(request, _("Select at least one item."))
+        return redirect(back)
+    if action == "labels":
+        require_perm(request, "reuse.print_labels", tenant)
+        return _labels_response(request, tenant, [labels.LabelData(i.code, i.number) for i in items],
+                                request.POST.get("layout", "3x8"))
+    perm = {"status": "reuse.change_status", "move": "reuse.move_items"}.get(action)
+    if perm is None:
+        raise Http404
+    require_perm(request, perm, tenant)
+    denied = denied_items(request.user, perm, items)
+    if denied:
+        raise PermissionDenied
+    confirmed = "confirm" in request.POST
+    if action == "status":
+        form = StatusForm(request.POST if confirmed else None)
+    else:
+        form = MoveForm(request.POST if confirmed else None, tenant=tenant,
+                        building_id=_int(request.POST.get("building")))
+    if confirmed and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if action == "status":
+                changed = services.item_change_status(actor=request.user, items=items, to_status=d["to_status"],
+                                                      comment=d["comment"])
+                messages.success(request, _("Changed the status of %(n)d items.") % {"n": len(changed)})
+            else:
+                target = d["room"] or d["building"]
+                if not request.user.has_perm("reuse.move_items", target):
+                    raise PermissionDenied
+                moved = services.item_move(actor=request.user, items=items, building=d["building"], room=d["room"],
+                                           placement_text=d["placement_text"], comment=d["comment"])
+                messages.success(request, _("Moved %(n)d items.") % {"n": len(moved)})
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return redirect(back)
+    return render(request, "reuse/bulk.html", {
+        "form": form, "items": items, "action": action, "next": back,
+        "room_options_url": reverse("reuse:room_options"),
+        "title": _("Change status") if action == "status" else _("Move items"),
+        "crumbs": _crumbs((_("Items"), reverse("reuse:item_list")), (_("Selection"), None)),
+    }, status=422 if confirmed else 200)
+
+
+# --- Labels ---------------------------------------------------------------------------------
+def _labels_response(request, tenant, label_data, layout_key):
+    if layout_key not in labels.LAYOUTS:
+        layout_key = "3x8"
+    pdf = labels.label_sheet_pdf(label_data, layout_key=layout_key, tenant_name=tenant.name,
+                                 base_url=labels.public_base_url(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="labels.pdf"'
+    return response
+
+
+@login_required
+def item_label(request, pk):
+    tenant = _tenant(request)
+    item = queries.item_get(tenant=tenant, pk=pk)
+    require_perm(request, "reuse.print_labels", item)
+    return _labels_response(request, tenant, [labels.LabelData(item.code, item.number)],
+                            request.GET.get("layout", "3x8"))
+
+
+@login_required
+def label_batch(request):
+    """Print a batch of new unassigned codes for pre-printed labels."""
+    tenant = _tenant(request, "reuse.print_labels")
+    form = LabelBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.label_batch_create(actor=request.user, tenant=tenant, count=form.cleaned_data["count"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _labels_response(request, tenant, [labels.LabelData(lb.code) for lb in batch],
+                                    form.cleaned_data["layout"])
+    return render(request, "reuse/labels.html", {
+        "form": form, "unclaimed": queries.unclaimed_labels(tenant=tenant).count(),
+        "crumbs": _crumbs((_("Labels"), None)),
+    }, status=422 if request.method == "POST" else 200)
+
+
+# --- QR -------------------------------------------------------------------------------------
+@login_required
+def resolve_code(request, code):
+    """`/q/<code>`: the item with this code in the user's municipality (login first), else 404.
+
+    An unclaimed pre-printed label of the municipality opens the registration form with the code.
+    """
+    tenant = request.tenant
+    if tenant is None or not request.user.has_perm("reuse.view_items", tenant):
+        raise Http404
+    try:
+        item = queries.item_by_code(tenant=tenant, code=code)
+    except Http404:
+        label = queries.label_by_code(tenant=tenant, code=code)
+        if label is not None and label.item_id is None and request.user.has_perm("reuse.register_items", tenant):
+            return redirect(reverse("reuse:item_register") + f"?claim={label.code}")
+        raise
+    return redirect("reuse:item_detail", pk=item.pk)
+
+
+@login_required
+def scan(request):
+    _tenant(request)
+    code = request.GET.get("code", "").strip()
+    error = ""
+    if code:
+        from torg.core.ids import normalize_public_code
+
+        # A scanned QR holds the whole URL; a typed code is just the code.
+        raw = code.rstrip("/").rsplit("/q/", 1)[-1] if "/q/" in code else code
+        normalized = normalize_public_code(raw)
+        if normalized:
+            return redirect("reuse:resolve", code=normalized)
+        error = _("That is not a valid code. Codes have 12 letters and digits.")
+    return render(request, "reuse/scan.html", {"code": code, "error": error,
+                                               "crumbs": _crumbs((_("Scan"), None))})
+
+
+
+# --- Import ---------------------------------------------------------------------------------
+IMPORT_SESSION_KEY = "torg_reuse_import"
+
+
+def _stash(request, upload) -> str:
+    import secrets
+
+    from django.conf import settings
+
+    token = secrets.token_urlsafe(16)
+    folder = settings.VAR_DIR / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"reuse-{token}").write_bytes(upload.read())
+    request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "tenant": request.tenant.pk}
+    return token
+
+
+def _unstash(request, token):
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stash = request.session.get(IMPORT_SESSION_KEY)
+    if not stash or stash["token"] != token or stash["tenant"] != request.tenant.pk:
+        return None
+    path = settings.VAR_DIR / "imports" / f"reuse-{token}"
+    return SimpleUploadedFile(stash["name"], path.read_bytes()) if path.exists() else None
+
+
+def _drop_stash(request):
+    from django.conf import settings
+
+    stash = request.session.pop(IMPORT_SESSION_KEY, None)
+    if stash:
+        (settings.VAR_DIR / "imports" / f"reuse-{stash['token']}").unlink(missing_ok=True)
+
+
+def _may_import(request):
+    return lambda building: request.user.has_perm("reuse.import_items", building)
+
+
+@login_required
+def import_upload(request):
+    from django.conf import settings
+
+    from torg.core.tabular import TableError
+
+    from . import importer
+    from .forms import ImportForm
+
+    tenant = _tenant(request, "reuse.import_items")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": importer.COLUMNS, "crumbs": _crumbs((_("Import"), None))}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.TORG_MAX_IMPORT_BYTES:
+            form.add_error("file", _("The file is too large (max %(mb)d MB).")
+                           % {"mb": settings.TORG_MAX_IMPORT_BYTES // (1024 * 1024)})
+        else:
+            token = _stash(request, upload)
+            try:
+                plan = importer.plan_import(tenant=tenant, upload=_unstash(request, token),
+                                            may_import=_may_import(request))
+            except TableError as exc:
+                _drop_stash(request)
+                form.add_error("file", str(exc))
+            else:
+                context.update({"plan": plan, "token": token, "file_name": upload.name})
+                return render(request, "reuse/import_preview.html", context)
+    return render(request, "reuse/import_upload.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    from torg.core.tabular import TableError
+
+    from . import importer
+
+    tenant = _tenant(request, "reuse.import_items")
+    token = request.POST.get("token", "")
+    upload = _unstash(request, token)
+    if upload is None:
+        messages.error(request, _("The uploaded file has expired. Upload it again."))
+        return redirect("reuse:import")
+    valid_only = request.POST.get("valid_rows_only") == "1"
+    try:
+        plan = importer.apply_import(actor=request.user, tenant=tenant, upload=upload, valid_rows_only=valid_only,
+                                     may_import=_may_import(request))
+    except importer.ImportRefused as exc:
+        return render(request, "reuse/import_preview.html", {
+            "plan": exc.plan, "token": token, "file_name": upload.name, "refused": True,
+            "crumbs": _crumbs((_("Import"), None)),
+        }, status=422)
+    except TableError as exc:
+        messages.error(request, str(exc))
+        _drop_stash(request)
+        return redirect("reuse:import")
+    _drop_stash(request)
+    messages.success(request, _("Import finished: %(items)d items registered, %(skipped)d rows skipped.")
+                     % {"items": plan.counts["items"], "skipped": plan.counts["error_rows"]})
+    return redirect(reverse("reuse:item_list") + "?sort=-number")
+
+
+@login_required
+def import_template(request):
+    from . import importer
+
+    _tenant(request, "reuse.import_items")
+    response = HttpResponse(importer.template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="torg-reuse-import.xlsx"'
+    return response
