@@ -34,6 +34,7 @@ class Context:
     iterations: int
     warmup: int
     seed: int = 20260
+    reconnect: bool = False  # open a new database connection for every timed request (CONN_MAX_AGE=0)
     tenant: object = None  # the big tenant
     other_tenant: object = None  # the small one (tenant filtering is real)
     users: dict = field(default_factory=dict)
@@ -133,6 +134,8 @@ def measure(ctx, scenario, case):
     # App request and SQL replay alternate, so that both see the same machine load.
     app, cpu, sql, per_statement = [], [], [], [[] for _ in reads]
     for _ in range(ctx.iterations):
+        if ctx.reconnect:
+            connection.close()
         start, start_cpu = time.perf_counter(), time.process_time()
         _fetch(client, case)
         app.append(time.perf_counter() - start)

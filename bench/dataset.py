@@ -157,7 +157,8 @@ def _register(tenant, size, rng, actor, large):
             tenant=tenant, property=prop, building_number=str(300_000_000 + i) if tenant.slug == MAIN_SLUG
             else str(400_000_000 + i), name=name,
             address=f"{rng.choice(STREETS)} {rng.randint(1, 140)}" if rng.random() < 0.7 else "",
-            year_built=rng.randint(1930, 2024), use=kind[0], strategic_category=rng.choice(["A", "B", "B", "C", ""]),
+            year_built=rng.randint(1930, 2024), use=kind[0],
+            strategic_category=rng.choice(["A", "B", "B", "C", ""]),
             gross_area=Decimal(rng.randint(300, 12_000)), archived=archived,
         ))
         plans.append((kind, floors))
@@ -184,13 +185,13 @@ def _register(tenant, size, rng, actor, large):
         building_floors = floors_of[b.pk]
         for n in range(count):
             floor = building_floors[n % len(building_floors)]
+            floor_label = f"U{-floor.level}" if floor.level < 0 else str(floor.level + 1)
+            seq = n // len(building_floors) + 1
             function = rng.choice(kind[3])
             low_high = CAPACITY.get(function)
             rooms.append(Room(
-                tenant=tenant, floor=floor, building=b,
-                number=f"{'U' if floor.level < 0 else ''}{abs(floor.level) if floor.level < 0 else floor.level + 1}"
-                       f".{n // len(building_floors) + 1:03d}",
-                name=f"{ROOM_NAMES[function]} {n // len(building_floors) + 1}",
+                tenant=tenant, floor=floor, building=b, number=f"{floor_label}.{seq:03d}",
+                name=f"{ROOM_NAMES[function]} {seq}",
                 net_area=Decimal(rng.randint(40, 1200)) / 10, function=function,
                 capacity=rng.randint(*low_high) if low_high else None,
                 archived=rng.random() < 0.02,

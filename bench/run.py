@@ -41,6 +41,9 @@ def parse_args(argv=None):
     parser.add_argument("--iterations", "-n", type=int, help="timed requests per case (default 30, quick 10)")
     parser.add_argument("--warmup", type=int, help="untimed requests before timing (default 5, quick 2)")
     parser.add_argument("--fresh", action="store_true", help="throw away the cached data set and regenerate it")
+    parser.add_argument("--reconnect", action="store_true",
+                        help="open a new database connection for every timed request, as CONN_MAX_AGE=0 does "
+                             "behind a real server (the test client otherwise keeps one open)")
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--timestamp", help=argparse.SUPPRESS)
     parser.add_argument("--no-latest", action="store_true", help=argparse.SUPPRESS)
@@ -162,7 +165,7 @@ def run_database(args, db, timestamp):
     log(f"  data set {'reused from cache' if cached else 'generated'} in {time.perf_counter() - started:.1f} s")
 
     ctx = core.Context(db=db, quick=args.quick, iterations=args.iterations, warmup=args.warmup,
-                       tenant=main, other_tenant=other, users=users)
+                       tenant=main, other_tenant=other, users=users, reconnect=args.reconnect)
     ctx.sizes = {
         "properties": Property.objects.filter(tenant=main).count(),
         "buildings": Building.objects.filter(tenant=main).count(),
@@ -194,6 +197,7 @@ def run_database(args, db, timestamp):
         "quick": args.quick,
         "iterations": args.iterations,
         "warmup": args.warmup,
+        "reconnect": args.reconnect,
         "dataset": {"version": dataset.VERSION, **ctx.sizes},
         "environment": {
             "python": platform.python_version(), "django": django.get_version(), "platform": platform.platform(),
@@ -243,7 +247,7 @@ def main(argv=None):
 
     # Django settings are per process: one child process per database, then one combined table.
     passthrough = ["--iterations", str(args.iterations), "--warmup", str(args.warmup)]
-    passthrough += ["--quick"] * args.quick + ["--fresh"] * args.fresh
+    passthrough += ["--quick"] * args.quick + ["--fresh"] * args.fresh + ["--reconnect"] * args.reconnect
     for name in args.scenario or []:
         passthrough += ["--scenario", name]
     runs = []

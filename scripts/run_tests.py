@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/run_tests.py [extra pytest arguments]
 
-- SQLite run: every test, browser tests included (Playwright + Debian's Chromium + axe-core).
+- SQLite run: every test, browser tests included (Playwright + Debian's Chromium + axe-core),
+  except those marked postgres_only.
 - PostgreSQL run (DATABASE_URL=$TORG_TEST_POSTGRES_URL): every test except the browser ones
   (`-m "not browser"`; set TORG_TEST_PG_BROWSER=1 to run those too).
 - TORG_TEST_WORKERS: pytest-xdist workers (default 2; 1 = serial).
@@ -88,7 +89,7 @@ def main(argv):
         base += ["-n", str(workers), "--dist", "loadfile"]
     base += argv
 
-    results = [run("SQLite", {}, base)]
+    results = [run("SQLite", {}, [*base, "-m", "not postgres_only"])]
     if pg_url:
         pg_args = list(base)
         if os.environ.get("TORG_TEST_PG_BROWSER") != "1":

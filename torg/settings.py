@@ -169,7 +169,7 @@ for _key, _role, _scopes in (("IDPORTEN", "citizen", "openid profile"), ("ENTRA"
             if not TORG_OIDC_PROVIDERS[_key.lower()][_name]
         ]
         if _missing:
-            raise ImproperlyConfigured(f"TORG_OIDC_{_key}_CLIENT_ID is set, so these must be set too: {', '.join(_missing)}")
+            raise ImproperlyConfigured(f"TORG_OIDC_{_key}_CLIENT_ID is set, so set these too: {', '.join(_missing)}")
 # Pepper for the hash of national identity numbers (ID-porten `pid`). Empty: derived from SECRET_KEY.
 # Set it separately so that SECRET_KEY can be rotated without losing the link to citizens' accounts.
 TORG_NATIONAL_ID_PEPPER = os.environ.get("TORG_NATIONAL_ID_PEPPER", "")
@@ -250,6 +250,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "media-src": ["'self'", "blob:"],
+        "worker-src": ["'self'", "blob:"],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

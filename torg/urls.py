@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from torg.api import api
+from torg.reuse import views as reuse_views
 
 handler403 = "torg.web.views.error_403"
 handler404 = "torg.web.views.error_404"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("places/", include("torg.places.urls")),
     path("reuse/", include("torg.reuse.urls")),
     path("booking/", include("torg.booking.urls")),
+    path("q/<str:code>", reuse_views.resolve_code, name="qr_resolve"),
     path("", include("torg.web.urls")),
 ]
 

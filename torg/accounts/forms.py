@@ -111,3 +111,11 @@ class ApiTokenForm(TorgForm):
         label=_("Expires"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for a token that lasts until it is revoked."),
     )
+
+    def clean_expires_at(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("expires_at")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The expiry date has passed; choose today or a later date."))
+        return value

@@ -44,8 +44,6 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import add_state_and_verifier_and_nonce_to_session, generate_code_challenge
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView, get_next_url
 
-from torg.core import audit
-from torg.core.services import create_object
 
 from .middleware import SESSION_KEY
 from .models import Membership, Role, Tenant
@@ -269,22 +267,21 @@ class _ProviderBackend(OIDCAuthenticationBackend):
 
     def _require_membership(self, user, *, create_missing: bool):
         """The user's active membership of the provider's tenant (created if allowed)."""
-        membership = Membership.objects.filter(tenant=self.tenant, user=user).first()
-        if membership is None:
-            if not create_missing:
-                raise LoginRefused(f"user {user.pk} is not a member of tenant {self.tenant.slug}")
-            membership = create_object(Membership(tenant=self.tenant, user=user, role=self.role),
-                                       actor=None, tenant=self.tenant, comment=f"OIDC login ({self.provider})")
+        from .services import membership_ensure
+
+        if not create_missing and not Membership.objects.filter(tenant=self.tenant, user=user).exists():
+            raise LoginRefused(f"user {user.pk} is not a member of tenant {self.tenant.slug}")
+        membership = membership_ensure(tenant=self.tenant, user=user, role=self.role,
+                                       comment=f"OIDC login ({self.provider})")
         if not membership.is_active:
             raise LoginRefused(f"membership of user {user.pk} in tenant {self.tenant.slug} is inactive")
         return membership
 
     def _link(self, user, field, value, label):
-        setattr(user, field, value)
-        user.save(update_fields=[field])
-        # The value itself stays out of the audit trail.
-        audit.record(actor=None, tenant=self.tenant, obj=user, action="link_identity",
-                     changes={field: ["", label]}, comment=f"OIDC login ({self.provider})")
+        from .services import user_link_identity
+
+        user_link_identity(tenant=self.tenant, user=user, field=field, value=value, label=label,
+                           comment=f"OIDC login ({self.provider})")
 
 
 class IdPortenBackend(_ProviderBackend):

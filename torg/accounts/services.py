@@ -89,6 +89,11 @@ def user_create(
     return create_object(membership, actor=actor, tenant=tenant)
 
 
+def _opens_more_than(user, tenant) -> bool:
+    """True when the account gives access beyond `tenant`: another membership or site staff."""
+    return user.is_superuser or user.is_staff or user.memberships.exclude(tenant=tenant).exists()
+
+
 @transaction.atomic
 def membership_update(*, actor, membership: Membership, user_fields: dict | None = None, **fields) -> Membership:
     tenant = membership.tenant
@@ -103,6 +108,11 @@ def membership_update(*, actor, membership: Membership, user_fields: dict | None
         raise ValidationError(_("The municipality must keep at least one active administrator."))
     if user_fields:
         user = membership.user
+        changed = [k for k, v in user_fields.items() if getattr(user, k) != v]
+        if changed and _opens_more_than(user, tenant):
+            # The e-mail links an Entra ID login: changing it could take over access elsewhere.
+            raise ValidationError({k: _("This user also has access outside this municipality; only they can "
+                                        "change their name and e-mail.") for k in changed})
         before = audit.snapshot(user, fields=list(user_fields))
         for key, value in user_fields.items():
             setattr(user, key, value)
@@ -116,6 +126,12 @@ def membership_update(*, actor, membership: Membership, user_fields: dict | None
 @transaction.atomic
 def user_set_password(*, actor, membership: Membership, password: str) -> None:
     user = membership.user
+    # One municipality's administrator must not take over an account that also opens another
+    # municipality (or the site administration).
+    if _opens_more_than(user, membership.tenant):
+        raise ValidationError(
+            _("This user also has access outside this municipality; only they can change their password.")
+        )
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor=actor, tenant=membership.tenant, obj=user, action="set_password")
@@ -196,3 +212,32 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+# --- External identities (OIDC) -------------------------------------------------------------
+LINKABLE_IDENTITY_FIELDS = {"national_id_hash", "oidc_subject"}
+
+
+@transaction.atomic
+def user_link_identity(*, tenant, user: User, field: str, value: str, label: str, comment: str = "") -> User:
+    """Link an external identity (hashed national id or OIDC subject) to a user.
+
+    The value itself stays out of the audit trail; `label` says what was linked.
+    """
+    if field not in LINKABLE_IDENTITY_FIELDS:
+        raise ValueError(f"not an identity field: {field}")
+    setattr(user, field, value)
+    user.save(update_fields=[field])
+    audit.record(actor=None, tenant=tenant, obj=user, action="link_identity", changes={field: ["", label]},
+                 comment=comment)
+    return user
+
+
+@transaction.atomic
+def membership_ensure(*, tenant, user: User, role: str, comment: str = "") -> Membership:
+    """The user's membership of `tenant`, created with `role` when missing (e.g. first OIDC login)."""
+    membership = Membership.objects.filter(tenant=tenant, user=user).first()
+    if membership is None:
+        membership = create_object(Membership(tenant=tenant, user=user, role=role), actor=None, tenant=tenant,
+                                   comment=comment)
+    return membership

@@ -85,7 +85,9 @@ def api_token_create(request):
     require_perm(request, "accounts.use_api", tenant)
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The token needs a name."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("accounts:profile")
     expires = form.cleaned_data["expires_at"]
     if expires:

@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from torg.accounts.models import ExternalOrganisation
-from torg.web.forms import TorgForm
+from torg.places.models import Building, Room
+from torg.web.forms import TorgForm, TorgModelForm
+
+from .models import BookingRules, OpeningHours, Resource
 
 from .queries import OSLO
 
@@ -86,3 +89,52 @@ class AgreementForm(TorgForm):
 class FilterForm(TorgForm):
     capacity = forms.IntegerField(label=_("At least this many people"), required=False, min_value=1)
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+
+
+class RulesForm(TorgModelForm):
+    class Meta:
+        model = BookingRules
+        fields = ["allow_citizens", "allow_associations", "allow_units", "allow_employees", "requires_approval",
+                  "window_days", "min_minutes", "max_minutes", "step_minutes", "buffer_before", "buffer_after",
+                  "cancel_deadline_hours", "capacity", "age_limit", "step_free", "description",
+                  "accessibility_info"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "accessibility_info": forms.Textarea(attrs={"rows": 2})}
+
+
+class ResourceForm(RulesForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Resource.Kind.choices)
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none())
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False,
+                                  help_text=_("The room in the places register, if any."))
+    parent = forms.ModelChoiceField(label=_("Part of"), queryset=Resource.objects.none(), required=False,
+                                    help_text=_("For a part of a divisible room: the whole room."))
+
+    field_order = ["name", "kind", "building", "room", "parent"]
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(tenant=tenant, archived=False)
+        self.fields["room"].queryset = Room.objects.filter(tenant=tenant, archived=False).select_related("building")
+        self.fields["room"].label_from_instance = lambda r: f"{r.building.name}: {r}"
+        self.fields["parent"].queryset = Resource.objects.filter(tenant=tenant, archived=False)
+        self.order_fields(self.field_order)
+
+
+class OpeningHoursForm(TorgForm):
+    weekday = forms.TypedChoiceField(label=_("Weekday"), coerce=int, choices=[
+        (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+        (5, _("Saturday")), (6, _("Sunday"))])
+    kind = forms.ChoiceField(label=_("Kind"), choices=OpeningHours.Kind.choices)
+    opens = forms.TimeField(label=_("Opens"), widget=TimeInput)
+    closes = forms.TimeField(label=_("Closes"), widget=TimeInput)
+
+
+class OpeningExceptionForm(TorgForm):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    closed = forms.BooleanField(label=_("Closed all day"), required=False, initial=True)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OpeningHours.Kind.choices)
+    opens = forms.TimeField(label=_("Opens"), widget=TimeInput, required=False)
+    closes = forms.TimeField(label=_("Closes"), widget=TimeInput, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -106,12 +106,19 @@ class OpeningHours(TenantOwned):
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 
+    WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+
     class Meta:
         ordering = ["building", "weekday", "opens"]
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         constraints = [models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")),
-                                              name="booking_openinghours_closes_after_opens")]
+                                              name="booking_openinghours_closes_after_opens",
+                                              violation_error_message=_("Closing must be after opening."))]
+
+    @property
+    def weekday_name(self):
+        return self.WEEKDAYS[self.weekday]
 
 
 class OpeningException(TenantOwned):

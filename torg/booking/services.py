@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from torg.accounts.models import Role
 from torg.accounts.rules import role_in
 from torg.core import audit
-from torg.core.services import create_object, update_object
+from torg.core.services import create_object, set_archived, update_object
 
 from . import queries
 from .models import (AccessCode, AccessEvent, Booking, BookingRules, BookingSeries, BookingSlot, BookingTransition,
@@ -102,6 +102,20 @@ def opening_exception_add(*, actor, tenant, building, date, closed=True, kind=Op
         raise ValidationError(_("Give opening and closing times, or mark the day as closed."))
     return create_object(OpeningException(tenant=tenant, building=building, date=date, closed=closed, kind=kind,
                                           opens=opens, closes=closes, note=note), actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def opening_delete(*, actor, obj):
+    """Remove a weekly opening-hours row or a date exception (recorded in the audit log)."""
+    if not isinstance(obj, (OpeningHours, OpeningException)):
+        raise TypeError(obj)
+    audit.record(actor=actor, tenant=obj.tenant, obj=obj, action="delete", changes=audit.diff(audit.snapshot(obj), {}))
+    obj.delete()
+
+
+@transaction.atomic
+def resource_set_archived(*, actor, resource: Resource, archived: bool) -> Resource:
+    return set_archived(resource, actor=actor, tenant=resource.tenant, archived=archived)
 
 
 # --- Checking a booking ---------------------------------------------------------------------
@@ -422,6 +436,23 @@ def calendar_feed_rotate(*, actor, tenant, organisation=None) -> CalendarFeed:
         tenant=tenant, user=actor, organisation=organisation, defaults={"token": secrets.token_urlsafe(32)})
     audit.record(actor=actor, tenant=tenant, obj=feed, action="rotate")
     return feed
+
+
+@transaction.atomic
+def series_cancel_from(*, actor, booking: Booking, reason: str = "", now=None) -> int:
+    """Cancel `booking` and every later active booking of its series; returns how many were cancelled.
+
+    Each cancellation goes through booking_transition (same rules, history and notifications).
+    """
+    if booking.series_id is None:
+        raise ValidationError(_("This booking is not part of a series."))
+    later = Booking.objects.filter(series_id=booking.series_id, start__gte=booking.start,
+                                   status__in=Booking.ACTIVE).order_by("start")
+    count = 0
+    for b in later:
+        booking_transition(actor=actor, booking=b, to=S.CANCELLED, reason=reason, now=now)
+        count += 1
+    return count
 
 
 # --- Meråpent -------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from torg.core.views import apply_validation_error, form_page, paginate, require
 from torg.places.models import Building
 
 from . import ical, queries, services
-from .forms import AgreementForm, BookingForm, FilterForm, ReasonForm, SeriesForm
-from .models import Booking, MeraapentAgreement, Notification
+from .forms import (AgreementForm, BookingForm, FilterForm, OpeningExceptionForm, OpeningHoursForm, ReasonForm,
+                    ResourceForm, RulesForm, SeriesForm)
+from .models import Booking, MeraapentAgreement, Notification, OpeningException, OpeningHours
 
 S = Booking.Status
 
@@ -85,6 +86,7 @@ def resource_week(request, pk):
         "resource": resource, "rules": resource.rules, "days": days, "rows": rows, "monday": monday,
         "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7),
         "can_book": request.user.has_perm("booking.book", tenant),
+        "can_manage": request.user.has_perm("booking.manage_resources", tenant),
         "crumbs": _crumbs((resource.name, None)),
     })
 
@@ -186,6 +188,24 @@ def booking_cancel(request, pk):
 
 @login_required
 @require_POST
+def series_cancel_from(request, pk):
+    tenant = _tenant(request)
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    _own_or_staff(request, booking)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        n = services.series_cancel_from(actor=request.user, booking=booking,
+                                        reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("booking:booking_detail", pk=booking.pk)
+    messages.success(request, _("%(n)s bookings in the series are cancelled.") % {"n": n})
+    return redirect("booking:my_bookings")
+
+
+@login_required
+@require_POST
 def booking_approve(request, pk):
     _tenant(request, "booking.manage_bookings")
     return _transition(request, pk, S.CONFIRMED, _("The booking is approved."))
@@ -240,6 +260,82 @@ def series_create(request, pk):
         "conflicts": sum(1 for row in preview or [] if row["problem"]),
         "crumbs": _crumbs((resource.name, reverse("booking:resource_week", args=[resource.pk])),
                           (_("Recurring booking"), None)),
+    }, status=status)
+
+
+# --- Resources and opening calendar (staff) ------------------------------------------------
+@login_required
+def resource_create(request):
+    tenant = _tenant(request, "booking.manage_resources")
+    form = ResourceForm(request.POST or None, tenant=tenant)
+    rule_fields = RulesForm.Meta.fields
+    return form_page(
+        request, form=form,
+        save=lambda d: services.resource_create(
+            actor=request.user, tenant=tenant, name=d["name"], kind=d["kind"], building=d["building"],
+            room=d.get("room"), parent=d.get("parent"), **{f: d[f] for f in rule_fields}),
+        success_url=lambda r: reverse("booking:resource_week", args=[r.pk]),
+        success_message=_("The resource can now be booked."),
+        context={"title": _("New bookable resource"), "cancel_url": reverse("booking:home"),
+                 "crumbs": _crumbs((_("New bookable resource"), None))},
+    )
+
+
+@login_required
+def rules_edit(request, pk):
+    tenant = _tenant(request, "booking.manage_resources")
+    resource = queries.resource_get(tenant=tenant, pk=pk)
+    form = RulesForm(request.POST or None, instance=resource.rules)
+    if request.method == "POST":
+        # The service applies the change; keep the form's instance untouched until then.
+        form.instance = type(resource.rules).objects.get(pk=resource.rules.pk)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.rules_update(actor=request.user, resource=resource, **d),
+        success_url=reverse("booking:resource_week", args=[resource.pk]),
+        success_message=_("The rules are saved."),
+        context={"title": _("Rules for %(name)s") % {"name": resource.name},
+                 "cancel_url": reverse("booking:resource_week", args=[resource.pk]),
+                 "crumbs": _crumbs((resource.name, reverse("booking:resource_week", args=[resource.pk])),
+                                   (_("Rules"), None))},
+    )
+
+
+@login_required
+def opening_calendar(request, building_pk):
+    tenant = _tenant(request, "booking.manage_resources")
+    building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
+    hours_form = OpeningHoursForm(request.POST if "add_hours" in request.POST else None, prefix="h")
+    exception_form = OpeningExceptionForm(request.POST if "add_exception" in request.POST else None, prefix="x")
+    status = 200
+    if request.method == "POST":
+        try:
+            if "delete_hours" in request.POST:
+                services.opening_delete(actor=request.user, obj=get_object_or_404(
+                    OpeningHours, tenant=tenant, building=building, pk=request.POST["delete_hours"]))
+            elif "delete_exception" in request.POST:
+                services.opening_delete(actor=request.user, obj=get_object_or_404(
+                    OpeningException, tenant=tenant, building=building, pk=request.POST["delete_exception"]))
+            elif "add_hours" in request.POST and hours_form.is_valid():
+                services.opening_hours_add(actor=request.user, tenant=tenant, building=building,
+                                           **hours_form.cleaned_data)
+            elif "add_exception" in request.POST and exception_form.is_valid():
+                services.opening_exception_add(actor=request.user, tenant=tenant, building=building,
+                                               **exception_form.cleaned_data)
+            else:
+                raise ValidationError(_("Check the form."))
+        except ValidationError as exc:
+            apply_validation_error(exception_form if "add_exception" in request.POST else hours_form, exc)
+            status = 422
+        else:
+            messages.success(request, _("The opening calendar is saved."))
+            return redirect("booking:opening_calendar", building_pk=building.pk)
+    return render(request, "booking/opening_calendar.html", {
+        "building": building, "hours_form": hours_form, "exception_form": exception_form,
+        "hours": OpeningHours.objects.filter(tenant=tenant, building=building),
+        "exceptions": OpeningException.objects.filter(tenant=tenant, building=building,
+                                                      date__gte=timezone.localdate()),
+        "crumbs": _crumbs((_("Opening hours"), None)),
     }, status=status)
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from ninja import Field, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import queries, services
@@ -158,7 +158,7 @@ def get_property(request, pk: int):
 @router.post("/properties", response={201: PropertyOut})
 def create_property(request, payload: PropertyIn):
     _check(request, "places.manage_places")
-    return 201, services.property_create(actor=request.user, tenant=request.tenant, **payload.dict())
+    return Status(201, services.property_create(actor=request.user, tenant=request.tenant, **payload.dict()))
 
 
 @router.patch("/properties/{int:pk}", response=PropertyOut)
@@ -196,7 +196,7 @@ def create_building(request, payload: BuildingIn):
     _check(request, "places.manage_places")
     data = payload.dict()
     prop = queries.property_get(tenant=request.tenant, pk=data.pop("property_id"))
-    return 201, services.building_create(actor=request.user, tenant=request.tenant, property=prop, **data)
+    return Status(201, services.building_create(actor=request.user, tenant=request.tenant, property=prop, **data))
 
 
 @router.patch("/buildings/{int:pk}", response=BuildingOut)
@@ -232,7 +232,7 @@ def create_floor(request, payload: FloorIn):
     _check(request, "places.manage_places")
     data = payload.dict()
     building = queries.building_get(tenant=request.tenant, pk=data.pop("building_id"))
-    return 201, services.floor_create(actor=request.user, tenant=request.tenant, building=building, **data)
+    return Status(201, services.floor_create(actor=request.user, tenant=request.tenant, building=building, **data))
 
 
 @router.patch("/floors/{int:pk}", response=FloorOut)
@@ -270,7 +270,7 @@ def create_room(request, payload: RoomIn):
     _check(request, "places.manage_places")
     data = payload.dict()
     floor = queries.floor_get(tenant=request.tenant, pk=data.pop("floor_id"))
-    return 201, services.room_create(actor=request.user, tenant=request.tenant, floor=floor, **data)
+    return Status(201, services.room_create(actor=request.user, tenant=request.tenant, floor=floor, **data))
 
 
 @router.patch("/rooms/{int:pk}", response=RoomOut)

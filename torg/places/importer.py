@@ -87,7 +87,7 @@ def _choice_lookup(choices_cls) -> dict:
     return lookup
 
 
-def _decimal(text, line, column, errors, *, places=1):
+def _decimal(text, line, column, errors, *, places=1, maximum=None):
     if text == "":
         return None
     try:
@@ -97,6 +97,10 @@ def _decimal(text, line, column, errors, *, places=1):
         return None
     if value < 0:
         errors.append(RowError(line, column, _("Must be zero or more.")))
+        return None
+    if maximum is not None and value >= maximum:
+        # Checked here so that the preview shows it, not only the database write.
+        errors.append(RowError(line, column, _("Must be less than %(max)s.") % {"max": maximum}))
         return None
     return round(value, places)
 
@@ -150,6 +154,8 @@ def plan_import(*, tenant, upload) -> ImportPlan:
         if not name and not number:
             errors.append(RowError(line, "building_name", _("Give the building's name or number.")))
             continue
+        if len(number) > 20:  # an identifier is never cut short: two numbers could merge into one building
+            errors.append(RowError(line, "building_number", _("At most %(max)d characters.") % {"max": 20}))
         building_key = ("number", number.lower()) if number else ("name", name.lower())
         existing = existing_buildings.get(number.lower()) if number else existing_by_name.get(name.lower())
 
@@ -172,7 +178,7 @@ def plan_import(*, tenant, upload) -> ImportPlan:
         year = _int(cells.get("year_built", ""), line, "year_built", errors, minimum=1000, maximum=2100)
         if year is not None:
             building["year_built"] = year
-        gross = _decimal(cells.get("gross_area", ""), line, "gross_area", errors)
+        gross = _decimal(cells.get("gross_area", ""), line, "gross_area", errors, maximum=10**9)  # max_digits 10
         if gross is not None:
             building["gross_area"] = gross
         if cells.get("use"):
@@ -200,6 +206,8 @@ def plan_import(*, tenant, upload) -> ImportPlan:
         if room_number:
             if cells.get("floor_level", "") == "":
                 errors.append(RowError(line, "floor_level", _("A room needs the floor level.")))
+            if len(room_number) > 20:
+                errors.append(RowError(line, "room_number", _("At most %(max)d characters.") % {"max": 20}))
             key = (building_key, room_number.lower())
             if key in seen_rooms:
                 errors.append(
@@ -211,7 +219,7 @@ def plan_import(*, tenant, upload) -> ImportPlan:
             room = {"number": room_number[:20]}
             if cells.get("room_name"):
                 room["name"] = cells["room_name"][:200]
-            area = _decimal(cells.get("net_area", ""), line, "net_area", errors)
+            area = _decimal(cells.get("net_area", ""), line, "net_area", errors, maximum=10**7)  # max_digits 8
             if area is not None:
                 room["net_area"] = area
             cap = _int(cells.get("capacity", ""), line, "capacity", errors, minimum=0, maximum=100000)

@@ -14,6 +14,12 @@ def _same_tenant(tenant, obj, field):
         raise ValidationError({field: _("Choose one of this municipality's places.")})
 
 
+def _not_archived(obj, field):
+    # A row under an archived parent would drop out of the register's pages.
+    if obj is not None and obj.archived:
+        raise ValidationError({field: _("%(place)s is archived; restore it first.") % {"place": obj}})
+
+
 # --- Property -------------------------------------------------------------------------------
 def _cadastre_defaults(fields):
     # fnr/snr are optional (blank) but stored as 0 = "none": an empty form field or a JSON null
@@ -45,17 +51,23 @@ def property_set_archived(*, actor, prop: Property, archived: bool) -> Property:
 @transaction.atomic
 def building_create(*, actor, tenant, property, **fields) -> Building:
     _same_tenant(tenant, property, "property")
+    _not_archived(property, "property")
     return create_object(Building(tenant=tenant, property=property, **fields), actor=actor, tenant=tenant)
 
 
 @transaction.atomic
 def building_update(*, actor, building: Building, **fields) -> Building:
-    _same_tenant(building.tenant, fields.get("property"), "property")
+    new_property = fields.get("property")
+    _same_tenant(building.tenant, new_property, "property")
+    if new_property is not None and new_property.pk != building.property_id:
+        _not_archived(new_property, "property")
     return update_object(building, actor=actor, tenant=building.tenant, fields=fields)
 
 
 @transaction.atomic
 def building_set_archived(*, actor, building: Building, archived: bool) -> Building:
+    if not archived:
+        _not_archived(building.property, "property")
     return set_archived(building, actor=actor, tenant=building.tenant, archived=archived)
 
 
@@ -83,6 +95,7 @@ def floor_set_archived(*, actor, floor: Floor, archived: bool) -> Floor:
 @transaction.atomic
 def room_create(*, actor, tenant, floor, **fields) -> Room:
     _same_tenant(tenant, floor, "floor")
+    _not_archived(floor, "floor")
     room = Room(tenant=tenant, floor=floor, building_id=floor.building_id, **fields)
     return create_object(room, actor=actor, tenant=tenant)
 
@@ -92,10 +105,14 @@ def room_update(*, actor, room: Room, **fields) -> Room:
     floor = fields.get("floor")
     if floor is not None:
         _same_tenant(room.tenant, floor, "floor")
+        if floor.pk != room.floor_id:
+            _not_archived(floor, "floor")
         fields["building_id"] = floor.building_id
     return update_object(room, actor=actor, tenant=room.tenant, fields=fields)
 
 
 @transaction.atomic
 def room_set_archived(*, actor, room: Room, archived: bool) -> Room:
+    if not archived:
+        _not_archived(room.floor, "floor")
     return set_archived(room, actor=actor, tenant=room.tenant, archived=archived)

@@ -113,8 +113,13 @@ def building_edit(request, pk):
 def building_archive(request, pk):
     tenant = _tenant(request, "places.manage_places")
     building = queries.building_get(tenant=tenant, pk=pk)
-    services.building_set_archived(actor=request.user, building=building, archived=not building.archived)
-    messages.success(request, _("The building was archived.") if building.archived else _("The building was restored."))
+    try:
+        services.building_set_archived(actor=request.user, building=building, archived=not building.archived)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request,
+                         _("The building was archived.") if building.archived else _("The building was restored."))
     return redirect("places:building_detail", pk=pk)
 
 
@@ -295,8 +300,12 @@ def room_edit(request, pk):
 def room_archive(request, pk):
     tenant = _tenant(request, "places.manage_places")
     room = queries.room_get(tenant=tenant, pk=pk)
-    services.room_set_archived(actor=request.user, room=room, archived=not room.archived)
-    messages.success(request, _("The room was archived.") if room.archived else _("The room was restored."))
+    try:
+        services.room_set_archived(actor=request.user, room=room, archived=not room.archived)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The room was archived.") if room.archived else _("The room was restored."))
     return redirect("places:room_detail", pk=pk)
 
 

@@ -11,7 +11,7 @@ from torg.core.ids import format_sequence, new_public_code
 from torg.core.sequences import next_number
 from torg.places.models import Room
 
-from .models import Category, Item, ItemEvent, Label, Product, ReuseRole, Status
+from .models import Category, Item, ItemEvent, ItemPhoto, Label, Product, ReuseRole, Status
 
 TARGET_ITEMS = 6500
 
@@ -64,6 +64,42 @@ PLACEMENTS = ["", "", "", "ved vinduet", "langs veggen", "bak døra", "i hjørne
               "rad 1", "rad 2", "på lageret"]
 DAMAGE = ["Slitt trekk", "Riper i bordplaten", "Løs armlene", "Defekt gasspatron", "Flekker på setet",
           "Knekt hjul", "Skjev ramme"]
+
+
+COLOURS = {"Svart": (40, 40, 40), "Grå": (140, 140, 145), "Blå": (40, 80, 160), "Bjørk": (222, 196, 150),
+           "Eik": (190, 150, 100), "Hvit": (245, 245, 240), "Sølv": (190, 190, 200), "Grønn": (70, 120, 80)}
+
+
+def _product_photo(product):
+    """A small generated picture (no downloads): the product's outline in its colour, with its name."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (480, 360), (236, 238, 240))
+    draw = ImageDraw.Draw(img)
+    fill = COLOURS.get(product.colour, (120, 120, 120))
+    key = product.category.key
+    if key in ("task_chair", "side_chair"):
+        draw.rectangle((170, 60, 310, 170), fill=fill, outline=(30, 30, 30), width=3)  # back
+        draw.rectangle((160, 170, 320, 210), fill=fill, outline=(30, 30, 30), width=3)  # seat
+        draw.line((240, 210, 240, 290), fill=(30, 30, 30), width=8)
+        draw.line((180, 300, 300, 300), fill=(30, 30, 30), width=8)
+    elif key in ("storage", "cabinet", "shelf", "locker"):
+        draw.rectangle((170, 50, 310, 300), fill=fill, outline=(30, 30, 30), width=3)
+        for y in (110, 170, 230):
+            draw.line((170, y, 310, y), fill=(30, 30, 30), width=3)
+    else:
+        draw.rectangle((70, 120, 410, 150), fill=fill, outline=(30, 30, 30), width=3)  # top
+        draw.line((100, 150, 100, 290), fill=(30, 30, 30), width=8)
+        draw.line((380, 150, 380, 290), fill=(30, 30, 30), width=8)
+    draw.text((16, 326), f"{product.manufacturer} {product.model_name}", fill=(20, 20, 20))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    name = default_storage.save(f"reuse/{product.tenant_id}/products/{product.pk}.jpg", ContentFile(buf.getvalue()))
+    return name, img.size
 
 
 def _pick(rng, weighted):
@@ -132,6 +168,13 @@ def load(ctx):
                                     comment="Planlegging av flytting til nye Storvik rådhus"))
     ItemEvent.objects.bulk_create(events, batch_size=2000)
     audit.record_many(actor=admin, tenant=tenant, objs=items, action="create", comment="Demo: kartlegging")
+
+    # Photos generated locally: one picture per product, shown on about a fifth of its items.
+    pictures = {p.pk: _product_photo(p) for p in products}
+    ItemPhoto.objects.bulk_create(
+        [ItemPhoto(tenant=tenant, item=item, image=pictures[item.product_id][0], width=pictures[item.product_id][1][0],
+                   height=pictures[item.product_id][1][1]) for item in items if rng.random() < 0.2],
+        batch_size=2000)
 
     labels = [Label(tenant=tenant, code=new_public_code(), batch=next_number(tenant, "reuse-label-batch"))]
     labels += [Label(tenant=tenant, code=new_public_code(), batch=labels[0].batch) for _i in range(199)]

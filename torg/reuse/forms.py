@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from torg.places.models import Building, Room
-from torg.web.forms import TorgForm
+from torg.web.forms import TorgForm, TorgModelForm
 
 from .labels import LAYOUTS
 from .models import ALLOWED_TRANSITIONS, Category, Condition, Product, Status
@@ -79,6 +79,9 @@ class RegisterForm(LocationMixin, TorgForm):
                                  widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
     photo = forms.FileField(label=_("Photo"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    parent = forms.CharField(label=_("Part of item (number)"), required=False, max_length=16,
+                             help_text=_("For a component, e.g. the frame of a sit-stand desk: the whole's number, "
+                                         "e.g. M-000123."))
 
     def __init__(self, *args, tenant, building_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +95,18 @@ class RegisterForm(LocationMixin, TorgForm):
         product, category = data.get("product"), data.get("category")
         if product is not None and category is not None and product.category_id != category.pk:
             self.add_error("product", _("The product is in another category."))
+        if data.get("parent"):
+            from .models import Item
+
+            number = data["parent"].strip().upper()
+            if number.isdigit():
+                number = f"M-{int(number):06d}"
+            parent = Item.objects.filter(tenant=self.tenant, number=number).first()
+            if parent is None:
+                self.add_error("parent", _("No item with this number."))
+            data["parent"] = parent
+        else:
+            data["parent"] = None
         if data.get("claim_code") and (data.get("count") or 1) > 1:
             self.add_error("claim_code", _("A pre-printed label can be claimed for one item only."))
         return data
@@ -141,3 +156,28 @@ class LabelBatchForm(TorgForm):
 class ImportForm(TorgForm):
     file = forms.FileField(label=_("File (.xlsx or .csv)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+
+class ReuseRoleForm(TorgForm):
+    role = forms.ChoiceField(label=_("Reuse role"), required=False)
+    buildings = forms.ModelMultipleChoiceField(
+        label=_("Locations (for a location manager)"), queryset=Building.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, tenant, **kwargs):
+        from .models import ReuseRole
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Default for the member's role"))] + list(ReuseRole.Role.choices)
+        self.fields["buildings"].queryset = Building.objects.filter(tenant=tenant, archived=False).order_by("name")
+
+
+class ProductForm(TorgModelForm):
+    class Meta:
+        model = Product
+        fields = ["category", "manufacturer", "model_name", "colour", "material", "width_cm", "depth_cm", "height_cm",
+                  "weight_kg", "new_price_nok", "co2e_kg", "co2e_source", "description"]
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(tenant=tenant, archived=False)

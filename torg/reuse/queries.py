@@ -136,15 +136,21 @@ def unclaimed_labels(*, tenant, batch=None):
     return qs.order_by("pk")
 
 
-def overview(*, tenant, building_id=None, include_disposed=False):
+def overview(*, tenant, building_id=None, category_id=None, status="", condition=None, include_disposed=False):
     """Counts by building (or by floor/room within one building) and by category, status, condition.
 
     Returns {"total", "by_status", "by_condition", "by_category", "groups": [{"key", "label", "total",
     "status": {...}, "condition": {...}}]}.
     """
     qs = Item.objects.filter(tenant=tenant)
-    if not include_disposed:
+    if status:
+        qs = qs.filter(status=status)
+    elif not include_disposed:
         qs = qs.exclude(status=Status.DISPOSED)
+    if category_id:
+        qs = qs.filter(product__category_id=category_id)
+    if condition not in (None, ""):
+        qs = qs.filter(condition=int(condition))
     if building_id:
         qs = qs.filter(building_id=building_id)
         group_fields = ("room__floor__level", "room__floor__name", "room__number", "room__name")
@@ -192,3 +198,24 @@ def overview(*, tenant, building_id=None, include_disposed=False):
         "by_category": [(r["product__category_id"], r["product__category__name"], r["n"]) for r in by_category],
         "groups": ordered,
     }
+
+
+def reuse_members(*, tenant):
+    """Active staff memberships with their reuse role row (or None), for the roles page."""
+    from torg.accounts.models import STAFF_ROLES, Membership
+
+    from .models import ReuseRole
+
+    members = list(Membership.objects.filter(tenant=tenant, is_active=True, role__in=list(STAFF_ROLES))
+                   .select_related("user").order_by("user__last_name", "user__first_name", "pk"))
+    rows = {r.membership_id: r for r in ReuseRole.objects.filter(membership__in=members)
+            .prefetch_related("buildings")}
+    for m in members:
+        m.reuse_row = rows.get(m.pk)
+    return members
+
+
+def membership_get(*, tenant, pk):
+    from torg.accounts.models import Membership
+
+    return get_object_or_404(Membership.objects.select_related("user"), tenant=tenant, pk=pk, is_active=True)

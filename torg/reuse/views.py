@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from torg.core.tabular import write_csv, write_xlsx
-from torg.core.views import apply_validation_error, paginate, require_perm
+from torg.core.views import apply_validation_error, form_page, paginate, require_perm
 from torg.places.models import Building
 
 from . import labels, queries, services
-from .forms import EditForm, LabelBatchForm, MoveForm, RegisterForm, StatusForm, room_choices
-from .models import ALLOWED_TRANSITIONS, Condition, Status
-from .rules import denied_items
+from .forms import EditForm, LabelBatchForm, MoveForm, RegisterForm, ReuseRoleForm, StatusForm, room_choices
+from .models import ALLOWED_TRANSITIONS, Condition, ReuseRole, Status
+from .rules import denied_items, reuse_role_in
 
 STICKY_KEY = "reuse_register_sticky"
 MAX_EXPORT_ROWS = 100_000
@@ -42,7 +42,8 @@ def _int(value):
 def _can(request, tenant):
     return {
         name: request.user.has_perm(f"reuse.{name}", tenant)
-        for name in ("register_items", "edit_item", "change_status", "move_items", "print_labels", "import_items")
+        for name in ("register_items", "edit_item", "change_status", "move_items", "print_labels", "import_items",
+                     "manage_reuse")
     }
 
 
@@ -56,9 +57,12 @@ def overview(request):
         building = Building.objects.filter(tenant=tenant, pk=building_id).first()
         if building is None:
             raise Http404
-    data = queries.overview(tenant=tenant, building_id=building_id)
+    f = _filters(request)
+    data = queries.overview(tenant=tenant, building_id=building_id, category_id=f["category_id"], status=f["status"],
+                            condition=f["condition"])
     return render(request, "reuse/overview.html", {
-        "data": data, "building": building, "statuses": Status.choices, "conditions": Condition.choices,
+        "data": data, "building": building, "statuses": Status.choices, "conditions": Condition.choices, "f": f,
+        "categories": queries.category_list(tenant=tenant),
         "can": _can(request, tenant),
         "crumbs": _crumbs((building.name, None)) if building else None,
     })
@@ -71,7 +75,8 @@ def _filters(request):
         "search": g.get("q", "").strip(), "category_id": _int(g.get("category")), "colour": g.get("colour", ""),
         "condition": g.get("condition", "") if g.get("condition", "") in {"0", "1", "2", "3"} else "",
         "status": g.get("status", "") if g.get("status", "") in Status.values else "",
-        "building_id": _int(g.get("building")), "room_id": _int(g.get("room")), "sort": g.get("sort", "number"),
+        "building_id": _int(g.get("building")), "room_id": _int(g.get("room")), "product_id": _int(g.get("product")),
+        "sort": g.get("sort", "number"),
     }
 
 
@@ -170,7 +175,7 @@ def item_register(request):
                     actor=request.user, tenant=tenant, product=product, count=d["count"], building=d["building"],
                     room=d["room"], placement_text=d["placement_text"], condition=d["condition"],
                     damage_description=d["damage_description"], status=d["status"], claim_code=d["claim_code"],
-                    photo=d["photo"])
+                    photo=d["photo"], parent=d["parent"])
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -209,7 +214,9 @@ def item_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         target = d["room"] or d["building"]
-        if target.pk != (item.room_id or item.building_id) and not request.user.has_perm("reuse.move_items", target):
+        moving = (d["building"].pk, d["room"].pk if d["room"] else None) != (item.building_id, item.room_id) \
+            or d["placement_text"] != item.placement_text
+        if moving and not request.user.has_perm("reuse.move_items", target):
             form.add_error("building", _("You may not move items to this building."))
         elif d["status"] != item.status and not request.user.has_perm("reuse.change_status", item):
             form.add_error("status", _("You may not change the status."))
@@ -479,3 +486,63 @@ def import_template(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="torg-reuse-import.xlsx"'
     return response
+
+
+# --- Reuse roles ----------------------------------------------------------------------------
+@login_required
+def role_list(request):
+    tenant = _tenant(request, "reuse.manage_reuse")
+    members = queries.reuse_members(tenant=tenant)
+    labels_by_role = dict(ReuseRole.Role.choices)
+    for m in members:
+        role, scope = reuse_role_in(m.user, tenant)
+        m.effective = labels_by_role.get(role, "–")
+    return render(request, "reuse/role_list.html", {"members": members, "crumbs": _crumbs((_("Roles"), None))})
+
+
+@login_required
+def role_edit(request, pk):
+    tenant = _tenant(request, "reuse.manage_reuse")
+    membership = queries.membership_get(tenant=tenant, pk=pk)
+    row = ReuseRole.objects.filter(membership=membership).prefetch_related("buildings").first()
+    initial = {"role": row.role, "buildings": list(row.buildings.all())} if row else {}
+    form = ReuseRoleForm(request.POST or None, tenant=tenant, initial=initial)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.reuse_role_set(actor=request.user, membership=membership, role=d["role"],
+                                               buildings=d["buildings"]),
+        success_url=reverse("reuse:roles"), success_message=_("The reuse role was saved."),
+        context={"title": _("Reuse role for %(name)s") % {"name": membership.user},
+                 "cancel_url": reverse("reuse:roles"),
+                 "intro": _("Tenant administrators are always reuse administrators. Without a reuse role, property "
+                            "managers are location managers for all buildings and other employees are observers."),
+                 "crumbs": _crumbs((_("Roles"), reverse("reuse:roles")), (str(membership.user), None))},
+    )
+
+
+# --- Products -------------------------------------------------------------------------------
+@login_required
+def product_list(request):
+    tenant = _tenant(request)
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, queries.product_list(tenant=tenant, search=search))
+    return render(request, "reuse/product_list.html", {
+        "page_obj": page, "search": search, "can": _can(request, tenant), "crumbs": _crumbs((_("Products"), None)),
+    })
+
+
+@login_required
+def product_edit(request, pk):
+    from .forms import ProductForm
+
+    tenant = _tenant(request, "reuse.edit_item")
+    product = queries.product_get(tenant=tenant, pk=pk)
+    form = ProductForm(request.POST or None, instance=queries.product_get(tenant=tenant, pk=pk), tenant=tenant)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.product_update(actor=request.user, product=product, **d),
+        success_url=reverse("reuse:product_list"), success_message=_("The product was saved."),
+        context={"title": _("Edit %(name)s") % {"name": product}, "cancel_url": reverse("reuse:product_list"),
+                 "intro": _("Changes apply to every item of this product."),
+                 "crumbs": _crumbs((_("Products"), reverse("reuse:product_list")), (str(product), None))},
+    )

@@ -16,7 +16,7 @@ import pytest
 import requests
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import resolve, reverse
 
 from torg.accounts.middleware import SESSION_KEY as TENANT_SESSION_KEY
@@ -232,11 +232,12 @@ def test_wrong_state_is_rejected(client, providers):
     parts = urlsplit(location)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
     assert_refused(client, client.get(parts.path, {"code": query["code"], "state": "forged-state"}))
+    page = client.get(reverse("accounts:login"))
+    assert [m.level_tag for m in page.context["messages"]] == ["error"]
+    assert "ds-alert" in page.content.decode()
 
 
-def test_callback_from_another_browser_is_rejected(client, providers, django_user_model):
-    from django.test import Client
-
+def test_callback_from_another_browser_is_rejected(client, providers):
     location = at_provider(start_login(client, "idporten"))
     stranger = Client()
     assert_refused(stranger, back_at_torg(stranger, location))

@@ -22,6 +22,7 @@ from django.utils.crypto import get_random_string
 
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION_HOST = "torg.example.no"
+KEY_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#%^&*(-_=+)"
 
 
 def production_env(**overrides):
@@ -29,7 +30,7 @@ def production_env(**overrides):
     env.update({
         "DJANGO_SETTINGS_MODULE": "torg.settings",
         "TORG_ENV": "production",
-        "TORG_SECRET_KEY": get_random_string(60, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#%^&*(-_=+)"),
+        "TORG_SECRET_KEY": get_random_string(60, KEY_CHARS),
         "TORG_ALLOWED_HOSTS": PRODUCTION_HOST,
         "TORG_VAR_DIR": os.environ.get("TORG_VAR_DIR", str(BASE_DIR / "var")),
     })

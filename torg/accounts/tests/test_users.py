@@ -143,3 +143,42 @@ def test_admin_sets_a_password(tenant, admin_user, employee, en_client):
     assert employee.check_password("Langt-og-trygt-2026")
     event = AuditEvent.objects.get(action="set_password")
     assert event.actor == admin_user and "Langt" not in str(event.changes)
+
+
+def test_admin_cannot_take_over_an_account_that_opens_another_tenant(tenant, other_tenant, admin_user, employee,
+                                                                     en_client):
+    """A person in two municipalities: A's administrator must not be able to set their password."""
+    Membership.objects.create(tenant=other_tenant, user=employee, role="admin")
+    old_hash = User.objects.get(pk=employee.pk).password
+    membership = Membership.objects.get(user=employee, tenant=tenant)
+    response = en_client(admin_user).post(reverse("accounts:user_set_password", args=[membership.pk]),
+                                          {"password": "Langt-og-trygt-2026"})
+    assert response.status_code == 422
+    assert "only they can change their password" in response.content.decode()
+    assert User.objects.get(pk=employee.pk).password == old_hash
+
+
+def test_admin_cannot_set_a_site_administrators_password(tenant, admin_user, employee):
+    User.objects.filter(pk=employee.pk).update(is_superuser=True)
+    with pytest.raises(ValidationError):
+        services.user_set_password(actor=admin_user, membership=Membership.objects.get(user=employee),
+                                   password="Langt-og-trygt-2026")
+
+
+def test_shared_users_personal_details_are_theirs_but_role_is_mine(tenant, other_tenant, admin_user, employee,
+                                                                    en_client):
+    Membership.objects.create(tenant=other_tenant, user=employee, role="admin")
+    membership = Membership.objects.get(user=employee, tenant=tenant)
+    client = en_client(admin_user)
+    response = client.post(reverse("accounts:user_edit", args=[membership.pk]), {
+        "first_name": "Ansatt", "last_name": "Test", "email": "meg@angriper.no", "role": "employee",
+        "is_active": "on"})
+    assert response.status_code == 422
+    assert "only they can change their name and e-mail" in response.content.decode()
+    assert User.objects.get(pk=employee.pk).email == ""
+    # Unchanged details: the role can still be changed.
+    response = client.post(reverse("accounts:user_edit", args=[membership.pk]), {
+        "first_name": "Ansatt", "last_name": "Test", "email": "", "role": "property_manager", "is_active": "on"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "property_manager"

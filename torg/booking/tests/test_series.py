@@ -54,3 +54,22 @@ def test_series_create_skips_chosen_dates(admin_user, employee, resource):
     assert series.skipped == [preview[1]["date"]]
     assert BookingSeries.objects.count() == 1
     assert Booking.objects.filter(booker=employee).count() == 2
+
+
+def test_cancel_the_rest_of_a_series(client_for, employee, citizen, resource):
+    tenant = resource.tenant
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=7), dt.time(9), OSLO)
+    series = services.series_create(actor=employee, tenant=tenant, resource=resource, rrule="FREQ=WEEKLY;COUNT=4",
+                                    dtstart=start, minutes=60)
+    bookings = list(series.bookings.order_by("start"))
+    from django.urls import reverse
+
+    assert client_for(citizen).post(reverse("booking:series_cancel_from", args=[bookings[1].pk])).status_code == 404
+    response = client_for(employee).post(reverse("booking:series_cancel_from", args=[bookings[1].pk]))
+    assert response.status_code == 302
+    statuses = [b.status for b in series.bookings.order_by("start")]
+    assert statuses == ["confirmed", "cancelled", "cancelled", "cancelled"]
+    single = services.booking_create(actor=citizen, tenant=tenant, resource=resource,
+                                     start=start + dt.timedelta(hours=2), end=start + dt.timedelta(hours=3))
+    with pytest.raises(ValidationError, match="not part of a series"):
+        services.series_cancel_from(actor=citizen, booking=single)

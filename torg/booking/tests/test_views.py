@@ -33,6 +33,7 @@ def test_week_view_shows_free_and_booked_cells(client_for, citizen, employee, re
     assert "<caption" in html and 'scope="row"' in html
     assert html.count('data-state="busy"') == 2  # 10–11 and 11–12 on Tuesday
     assert "?start=" in html
+    assert reverse("booking:resource_feed", args=[resource.ical_token]) in html
 
 
 def test_book_through_the_form_twice_creates_one_booking(client_for, citizen, resource):

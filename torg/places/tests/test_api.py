@@ -301,3 +301,15 @@ def test_patch_is_all_or_nothing(api, building):
     assert r.status_code == 422
     floor.refresh_from_db()
     assert floor.name == "" and not floor.archived and AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"name": ""}, "This field is required."),
+    ({"name": "Gammel", "expires_at": "2001-01-01"}, "The expiry date has passed"),
+])
+def test_token_form_errors_are_shown_and_nothing_created(data, message, tenant, employee, client_for):
+    browser = client_for(employee)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = browser.post(reverse("accounts:api_token_create"), data, follow=True)
+    assert message in response.content.decode()
+    assert not ApiToken.objects.exists()

@@ -95,10 +95,12 @@ def test_archive_and_restore(building, tenant, admin_user, en_client):
     floor.refresh_from_db()
     assert not floor.archived
 
+    room_link = f'href="{reverse("places:room_detail", args=[room.pk])}"'
+    assert room_link in client.get(reverse("places:room_list") + "?q=1.01").content.decode()
     client.post(reverse("places:room_archive", args=[room.pk]))
     room.refresh_from_db()
     assert room.archived
-    assert "Klasserom" not in client.get(reverse("places:room_list") + "?q=1.01").content.decode().split("<main")[-1]
+    assert room_link not in client.get(reverse("places:room_list") + "?q=1.01").content.decode()
     client.post(reverse("places:floor_archive", args=[floor.pk]))
     floor.refresh_from_db()
     assert floor.archived
@@ -113,14 +115,16 @@ def test_archive_and_restore(building, tenant, admin_user, en_client):
     assert building.name in client.get(reverse("places:building_list") + "?archived=1").content.decode()
 
     client.post(reverse("places:building_archive", args=[building.pk]))  # toggles back
+    client.post(reverse("places:floor_archive", args=[floor.pk]))
     client.post(reverse("places:room_archive", args=[room.pk]))
     building.refresh_from_db()
     room.refresh_from_db()
     assert not building.archived and not room.archived
-    actions = list(AuditEvent.objects.filter(actor=admin_user, id__gt=first_event).order_by("id").values_list("object_type", "action"))
+    events = AuditEvent.objects.filter(actor=admin_user, id__gt=first_event).order_by("id")
+    actions = list(events.values_list("object_type", "action"))
     assert actions == [
         ("places.room", "archive"), ("places.floor", "archive"), ("places.building", "archive"),
-        ("places.building", "restore"), ("places.room", "restore"),
+        ("places.building", "restore"), ("places.floor", "restore"), ("places.room", "restore"),
     ]
     assert AuditEvent.objects.filter(action="archive", object_type="places.room").get().changes == {
         "archived": [False, True]}
@@ -205,3 +209,56 @@ def test_search_finds_buildings_rooms_and_properties(building, employee, en_clie
     assert reverse("places:room_detail", args=[Room.objects.get(number="1.01").pk]) in body
     body = client.get(reverse("places:search") + "?q=1/1").content.decode()
     assert "Testgata 1" in body
+
+
+def test_nothing_new_or_restored_under_an_archived_parent(building, tenant, admin_user, en_client):
+    """A room on an archived floor (or a building on an archived property) would drop out of the pages."""
+    from django.core.exceptions import ValidationError
+
+    from torg.places import services
+
+    client = en_client(admin_user)
+    room = Room.objects.get(number="1.01")
+    floor = room.floor
+    services.room_set_archived(actor=admin_user, room=room, archived=True)
+    services.floor_set_archived(actor=admin_user, floor=floor, archived=True)
+    response = client.post(reverse("places:room_archive", args=[room.pk]), follow=True)  # try to restore
+    assert "is archived; restore it first." in response.content.decode()
+    room.refresh_from_db()
+    assert room.archived
+    with pytest.raises(ValidationError):
+        services.room_create(actor=admin_user, tenant=tenant, floor=floor, number="1.02")
+    with pytest.raises(ValidationError):
+        services.room_update(actor=admin_user, room=Room.objects.get(number="0.01"), floor=floor)
+
+    services.building_set_archived(actor=admin_user, building=building, archived=True)
+    prop = building.property
+    services.property_set_archived(actor=admin_user, prop=prop, archived=True)
+    with pytest.raises(ValidationError):
+        services.building_set_archived(actor=admin_user, building=Building.objects.get(pk=building.pk),
+                                       archived=False)
+    with pytest.raises(ValidationError):
+        services.building_create(actor=admin_user, tenant=tenant, property=prop, name="Nytt")
+    services.property_set_archived(actor=admin_user, prop=prop, archived=False)
+    services.building_set_archived(actor=admin_user, building=Building.objects.get(pk=building.pk), archived=False)
+    assert not Building.objects.get(pk=building.pk).archived
+
+
+def test_building_page_shows_totals_and_leaves_out_archived_rooms(building, admin_user, en_client):
+    from torg.places import services
+
+    client = en_client(admin_user)
+    url = reverse("places:building_detail", args=[building.pk])
+    response = client.get(url)
+    assert response.context["totals"]["rooms"] == 3
+    assert response.context["totals"]["net_area"] == 92 and response.context["totals"]["capacity"] == 38
+    body = response.content.decode()
+    assert "92 m²" in body and "38 persons" in body
+    ground = next(f for f in response.context["floors"] if f.level == 0)
+    assert (ground.net_area_total, ground.capacity_total) == (32, 10)
+
+    services.room_set_archived(actor=admin_user, room=Room.objects.get(number="1.01"), archived=True)
+    response = client.get(url)
+    assert response.context["totals"]["rooms"] == 2 and response.context["totals"]["capacity"] == 10
+    assert "Klasserom" not in response.content.decode()
+    assert "Klasserom" in client.get(url + "?archived=1").content.decode()

@@ -289,3 +289,34 @@ def test_template_download(property_manager, client_for):
     assert response["Content-Disposition"] == 'attachment; filename="torg-places-import.xlsx"'
     columns, rows = importer.read_table(SimpleUploadedFile("t.xlsx", response.content))
     assert columns == importer.COLUMN_NAMES and len(rows) == 2
+
+
+def test_import_never_touches_another_tenants_places(building, tenant, other_tenant, other_admin):
+    """Tenant B's file naming tenant A's building number and gnr/bnr creates B's own rows."""
+    rows = [["1", "1", "", "1001", "Testhuset", "", "", "", "", "0", "", "0.01", "Overtatt", "", "", ""]]
+    before = list(Room.objects.filter(tenant=tenant).values())
+    plan = importer.apply_import(actor=other_admin, tenant=other_tenant, upload=csv(rows))
+    assert plan.counts["created"] == 4
+    assert list(Room.objects.filter(tenant=tenant).values()) == before
+    theirs = Building.objects.get(tenant=other_tenant)
+    assert theirs.property.tenant == other_tenant and theirs.rooms.get().name == "Overtatt"
+
+
+def test_values_too_large_for_the_database_are_reported_in_the_preview(tenant, admin_user):
+    rows = [["1", "1", "", "", "Hus", "", "1000000000", "", "", "0", "", "1", "", "10000000", "", ""]]
+    plan = importer.plan_import(tenant=tenant, upload=csv(rows))
+    assert {(e.line, e.column) for e in plan.errors} == {(2, "gross_area"), (2, "net_area")}
+    rows[0][6], rows[0][13] = "999999999.9", "9999999.9"
+    importer.apply_import(actor=admin_user, tenant=tenant, upload=csv(rows))
+    assert str(Room.objects.get().net_area) == "9999999.9"
+
+
+def test_too_long_identifiers_are_errors_not_cut_short(tenant):
+    long_number = "1" * 21
+    rows = [
+        ["1", "1", "", long_number, "A", "", "", "", "", "0", "", "R" * 21, "", "", "", ""],
+        ["1", "1", "", long_number[:20] + "2", "B", "", "", "", "", "", "", "", "", "", "", ""],
+    ]
+    plan = importer.plan_import(tenant=tenant, upload=csv(rows))
+    assert {(e.line, e.column) for e in plan.errors} == {(2, "building_number"), (2, "room_number"),
+                                                        (3, "building_number")}

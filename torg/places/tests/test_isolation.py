@@ -97,7 +97,9 @@ def test_lists_and_search_never_show_another_tenants_rows(building, other_buildi
         body = response.content.decode()
         for secret in secrets:
             assert secret not in body, (url, secret)
-    assert "Andrehuset" in client.get(reverse("places:building_list")).content.decode()
+    own = client.get(reverse("places:building_list")).content.decode()
+    assert "Andrehuset" in own  # the check above would notice a link: B's own link is there
+    assert f'href="{reverse("places:building_detail", args=[other_building.pk])}"' in own
 
 
 # --- API ----------------------------------------------------------------------------------------

@@ -70,3 +70,34 @@ def test_import_with_bad_row_is_reported(page, live_server, login, assert_access
     assert not Item.objects.exists()
     page.goto(live_server.url + "/reuse/labels/")
     assert_accessible(page)
+
+
+@pytest.mark.urls("torg.reuse.tests.urls_with_q")
+def test_qr_url_opens_item_after_login_labels_and_overview_filter(page, live_server, assert_accessible, admin_user,
+                                                                  make_items):
+    from torg.reuse import services
+    from torg.reuse.models import Status
+
+    items = make_items(count=4)
+    services.item_change_status(actor=admin_user, items=items[:1], to_status=Status.AVAILABLE)
+    # The QR link: login page first, then the item.
+    page.goto(live_server.url + f"/q/{items[2].code}")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.locator("input[name=username]").fill("admin")
+    page.locator("input[name=password]").fill("correct-horse-42")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text(items[2].number)
+    assert_accessible(page)
+    # Print its label: a PDF.
+    with page.expect_download() as info:
+        page.evaluate("""url => { const a = document.createElement('a'); a.href = url; a.download = 'l.pdf';
+                                  document.body.appendChild(a); a.click(); }""",
+                      page.locator("a[href$='label.pdf']").get_attribute("href"))
+    assert open(info.value.path(), "rb").read(5) == b"%PDF-"
+    # Filter the overview.
+    page.goto(live_server.url + "/reuse/")
+    expect(page.locator("[data-testid=overview-total]")).to_contain_text("4")
+    page.select_option("#o-status", "available")
+    page.locator("[data-testid=overview-filters] button[type=submit]").click()
+    expect(page.locator("[data-testid=overview-total]")).to_contain_text("1")
+    assert_accessible(page)

@@ -9,8 +9,9 @@ from torg.reuse.models import Item, ItemEvent, Label, Status
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_6500_items_in_the_six_old_offices_and_200_labels(settings):
+def test_demo_has_6500_items_in_the_six_old_offices_and_200_labels(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
     call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))
     storvik = Tenant.objects.get(slug="storvik")
     items = Item.objects.filter(tenant=storvik)
@@ -22,6 +23,11 @@ def test_demo_has_6500_items_in_the_six_old_offices_and_200_labels(settings):
     assert ItemEvent.objects.filter(tenant=storvik, kind="create").count() == 6500
     assert len(set(items.values_list("code", flat=True))) == 6500
     assert items.order_by("number").last().number == "M-006500"
+    from torg.reuse.models import ItemPhoto
+
+    photo = ItemPhoto.objects.filter(tenant=storvik).first()
+    assert 800 < ItemPhoto.objects.filter(tenant=storvik).count() < 2000
+    assert (tmp_path / photo.image.name).exists()
     from torg.reuse.models import ALLOWED_TRANSITIONS
 
     for from_value, to_value in ItemEvent.objects.filter(tenant=storvik, kind="status").values_list(

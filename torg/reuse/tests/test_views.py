@@ -201,3 +201,95 @@ def test_label_batch_page(client_for, admin_user, tenant):
     r = c.post(reverse("reuse:labels"), {"count": 5, "layout": "2x7"})
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert Label.objects.filter(tenant=tenant, item__isnull=True).count() == 5
+
+
+def test_admin_assigns_location_manager_role(client_for, admin_user, employee, building, tenant):
+    from torg.accounts.models import Membership
+
+    c = client_for(admin_user)
+    r = c.get(reverse("reuse:roles"))
+    assert r.status_code == 200 and "Ansatt Test" in r.content.decode()
+    membership = Membership.objects.get(user=employee)
+    r = c.post(reverse("reuse:role_edit", args=[membership.pk]), {"role": "location_manager"})
+    assert r.status_code == 422  # needs buildings
+    r = c.post(reverse("reuse:role_edit", args=[membership.pk]),
+               {"role": "location_manager", "buildings": [building.pk]})
+    assert r.status_code == 302
+    from torg.accounts.models import User
+
+    fresh = User.objects.get(pk=employee.pk)
+    assert fresh.has_perm("reuse.move_items", building)
+
+
+def test_only_admin_manages_roles(client_for, property_manager, other_admin, employee):
+    from torg.accounts.models import Membership
+
+    assert client_for(property_manager).get(reverse("reuse:roles")).status_code == 403
+    membership = Membership.objects.get(user=employee)
+    assert client_for(other_admin).get(reverse("reuse:role_edit", args=[membership.pk])).status_code == 404
+
+
+def test_register_component_of_an_item(client_for, admin_user, building, make_items):
+    from torg.reuse.models import Category
+
+    desk = make_items()[0]
+    frame = Category.objects.get(tenant=desk.tenant, key="desk_frame")
+    c = client_for(admin_user)
+    base = {"building": building.pk, "category": frame.pk, "condition": 1, "status": "in_use", "count": 1}
+    r = c.post(reverse("reuse:item_register"), {**base, "parent": "M-999999"})
+    assert r.status_code == 422
+    r = c.post(reverse("reuse:item_register"), {**base, "parent": "1"})
+    assert r.status_code == 302
+    assert list(desk.components.values_list("product__category__key", flat=True)) == ["desk_frame"]
+
+
+def test_product_list_and_edit(client_for, admin_user, employee, product, make_items):
+    make_items(count=2)
+    c = client_for(employee)
+    r = c.get(reverse("reuse:product_list"))
+    assert r.status_code == 200 and "Capisco" in r.content.decode()
+    assert c.get(reverse("reuse:product_edit", args=[product.pk])).status_code == 403
+    r = client_for(admin_user).post(reverse("reuse:product_edit", args=[product.pk]), {
+        "category": product.category_id, "manufacturer": "HÅG", "model_name": "Capisco 8106", "colour": "Black",
+        "co2e_kg": "100", "co2e_source": "EPD NEPD-467-327-EN"})
+    assert r.status_code == 302
+    product.refresh_from_db()
+    assert product.co2e_kg == 100 and product.model_name == "Capisco 8106"
+    body = client_for(admin_user).get(reverse("reuse:item_list") + f"?product={product.pk}").content.decode()
+    assert "M-000002" in body
+
+
+def test_product_of_other_tenant_is_404(client_for, other_admin, product):
+    assert client_for(other_admin).get(reverse("reuse:product_edit", args=[product.pk])).status_code == 404
+
+
+def test_overview_filters_by_category_and_status(client_for, employee, make_items, admin_user, tenant):
+    from torg.reuse.models import Category
+
+    chairs = make_items(count=3)
+    services.item_change_status(actor=admin_user, items=chairs[:1], to_status=Status.AVAILABLE)
+    c = client_for(employee)
+    r = c.get(reverse("reuse:overview") + "?status=available")
+    assert r.context["data"]["total"] == 1
+    desk = Category.objects.get(tenant=tenant, key="desk")
+    r = c.get(reverse("reuse:overview") + f"?category={desk.pk}")
+    assert r.context["data"]["total"] == 0
+
+
+def test_location_manager_cannot_edit_or_move_outside_own_buildings(client_for, tenant, make_member, admin_user,
+                                                                     building, make_items):
+    from torg.accounts.models import Membership
+    from torg.places import services as places
+
+    prop = places.property_create(actor=admin_user, tenant=tenant, gnr=8, bnr=8)
+    mine = places.building_create(actor=admin_user, tenant=tenant, property=prop, name="Mitt")
+    user = make_member(tenant, "lm2", "employee")
+    services.reuse_role_set(actor=admin_user, membership=Membership.objects.get(user=user), role="location_manager",
+                            buildings=[mine])
+    item = make_items()[0]
+    c = client_for(user)
+    assert c.get(reverse("reuse:item_edit", args=[item.pk])).status_code == 403
+    r = c.post(reverse("reuse:bulk"), {"item": [item.pk], "action": "move", "confirm": "1", "building": mine.pk})
+    assert r.status_code == 403
+    item.refresh_from_db()
+    assert item.building_id == building.pk

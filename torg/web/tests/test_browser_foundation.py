@@ -35,7 +35,7 @@ def test_log_in_and_browse_to_a_room_and_search(page, live_server, login, assert
     page.locator("input[name=username]").fill("admin")
     page.locator("input[name=password]").fill("wrong-password")
     page.locator("main form button[type=submit]").click()
-    expect(page.locator("main")).to_contain_text(re.compile(r"\S"))
+    expect(page.locator("main form [role=alert]")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     assert_accessible(page)
 
@@ -166,3 +166,46 @@ def test_building_page_on_a_phone(phone_page, live_server, login, assert_accessi
     assert_accessible(page)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the 390px phone viewport"
+
+
+FOUNDATION_PAGES = [
+    "/accounts/profile/",
+    "/accounts/admin/",
+    "/accounts/admin/units/",
+    "/accounts/admin/units/new/",
+    "/accounts/admin/users/",
+    "/accounts/admin/users/new/",
+    "/accounts/admin/organisations/",
+    "/accounts/admin/organisations/new/",
+    "/accounts/admin/audit/",
+    "/places/rooms/",
+    "/places/properties/",
+    "/places/properties/new/",
+    "/places/buildings/new/",
+    "/places/buildings/{building}/edit/",
+    "/places/buildings/{building}/floors/new/",
+    "/places/buildings/{building}/rooms/new/",
+    "/places/rooms/{room}/edit/",
+]
+
+
+def test_every_foundation_page_passes_axe(page, live_server, login, assert_accessible, admin_user, building):
+    from torg.places.models import Room
+
+    room = Room.objects.filter(floor__building=building).order_by("number").first()
+    login(page, live_server, "admin")
+    for path in FOUNDATION_PAGES:
+        url = live_server.url + path.format(building=building.pk, room=room.pk)
+        response = page.goto(url)
+        assert response.status == 200, f"{path}: HTTP {response.status}"
+        expect(page.locator("h1")).to_have_count(1)
+        assert_accessible(page)
+
+    # A form with validation errors, and the not-found page.
+    page.goto(live_server.url + "/places/buildings/new/")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("main [aria-invalid=true]").first).to_be_visible()
+    assert_accessible(page)
+    response = page.goto(live_server.url + "/places/buildings/999999/")
+    assert response.status == 404
+    assert_accessible(page)
