@@ -96,7 +96,7 @@ class RulesForm(TorgModelForm):
         model = BookingRules
         fields = ["allow_citizens", "allow_associations", "allow_units", "allow_employees", "requires_approval",
                   "window_days", "min_minutes", "max_minutes", "step_minutes", "buffer_before", "buffer_after",
-                  "cancel_deadline_hours", "capacity", "age_limit", "step_free", "description",
+                  "cancel_deadline_hours", "checkin_minutes", "capacity", "age_limit", "step_free", "description",
                   "accessibility_info"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}),
                    "accessibility_info": forms.Textarea(attrs={"rows": 2})}

@@ -74,6 +74,9 @@ class BookingRules(TenantOwned):
     buffer_before = models.PositiveIntegerField(_("buffer before (minutes)"), default=0)
     buffer_after = models.PositiveIntegerField(_("buffer after (minutes)"), default=0)
     cancel_deadline_hours = models.PositiveIntegerField(_("cancellation deadline (hours before start)"), default=24)
+    checkin_minutes = models.PositiveIntegerField(
+        _("check-in required within (minutes after start)"), null=True, blank=True,
+        help_text=_("Leave empty for no check-in. Bookings nobody checks in to are released after this time."))
     capacity = models.PositiveIntegerField(_("capacity (persons)"), null=True, blank=True)
     age_limit = models.PositiveIntegerField(_("age limit"), null=True, blank=True)
     step_free = models.BooleanField(_("step-free access"), default=False)
@@ -183,6 +186,8 @@ class Booking(TenantOwned):
     end = models.DateTimeField(_("end"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
     meraapent = models.BooleanField(_("in meråpent hours"), default=False)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    no_show = models.BooleanField(_("released as no-show"), default=False)
     idempotency_key = models.CharField(max_length=64, blank=True)
     uid = models.CharField(max_length=64, unique=True)  # stable iCalendar UID
 

@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.shortcuts import get_object_or_404
@@ -205,6 +205,8 @@ def utilisation(*, tenant, first: dt.date, last: dt.date):
         row = per.setdefault(b.resource_id, {"staffed": 0, "meraapent": 0, "personal": 0, "organisation": 0})
         row["meraapent" if b.meraapent else "staffed"] += seconds
         row["organisation" if b.organisation_id else "personal"] += seconds
+    no_shows = dict(Booking.objects.filter(tenant=tenant, no_show=True, start__lt=end, end__gt=start)
+                    .values_list("resource_id").annotate(n=Count("id")).values_list("resource_id", "n"))
     open_by_building = {}
     rows = []
     for r in resource_list(tenant=tenant):
@@ -217,6 +219,6 @@ def utilisation(*, tenant, first: dt.date, last: dt.date):
             "resource": r, "building": r.building, "booked_hours": _hours(booked), "open_hours": _hours(opened),
             "staffed_hours": _hours(p["staffed"]), "meraapent_hours": _hours(p["meraapent"]),
             "personal_hours": _hours(p["personal"]), "organisation_hours": _hours(p["organisation"]),
-            "percent": round(100 * booked / opened, 1) if opened else 0.0,
+            "percent": round(100 * booked / opened, 1) if opened else 0.0, "no_shows": no_shows.get(r.pk, 0),
         })
     return rows

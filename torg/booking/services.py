@@ -274,8 +274,12 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
 
 
 @transaction.atomic
-def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", now=None) -> Booking:
-    """The only way a booking changes status (see TRANSITIONS); records history, notifies the booker."""
+def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", now=None, system=False) -> Booking:
+    """The only way a booking changes status (see TRANSITIONS); records history, notifies the booker.
+
+    `system=True` (actor None) is used by scheduled jobs such as releasing no-shows: it skips the
+    permission and deadline checks but not the transitions table.
+    """
     _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__rules")
     booking = _lock.get(pk=booking.pk)
     tenant = booking.tenant
@@ -283,8 +287,8 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
     if who is None:
         raise ValidationError(_("A booking that is %(status)s cannot become %(to)s.")
                               % {"status": booking.get_status_display().lower(), "to": S(to).label.lower()})
-    staff = _is_staff(actor, tenant)
-    is_booker = booking.booker_id == actor.pk
+    staff = system or _is_staff(actor, tenant)
+    is_booker = actor is not None and booking.booker_id == actor.pk
     if (who == "staff" and not staff) or (who == "booker_or_staff" and not (staff or is_booker)):
         raise PermissionDenied
     reason = reason.strip()
@@ -328,6 +332,49 @@ def _notify(tenant, user, booking, message, email=True):
 @transaction.atomic
 def notifications_mark_read(*, actor, tenant):
     Notification.objects.filter(tenant=tenant, user=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Check-in and no-shows -----------------------------------------------------------------
+CHECKIN_EARLY = dt.timedelta(minutes=15)
+
+
+@transaction.atomic
+def booking_check_in(*, actor, booking: Booking, now=None) -> Booking:
+    """The booker checks in (from 15 minutes before the start until the release time)."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("resource__rules").get(pk=booking.pk)
+    if booking.booker_id != actor.pk:
+        raise PermissionDenied
+    minutes = booking.resource.rules.checkin_minutes
+    if booking.status != S.CONFIRMED or not minutes:
+        raise ValidationError(_("This booking has no check-in."))
+    if not (booking.start - CHECKIN_EARLY <= now < booking.start + dt.timedelta(minutes=minutes)):
+        raise ValidationError(_("Check in between 15 minutes before the start and %(n)s minutes after it.")
+                              % {"n": minutes})
+    if booking.checked_in_at is None:
+        booking.checked_in_at = now
+        booking.save(update_fields=["checked_in_at", "updated_at"])
+        audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="check_in")
+    return booking
+
+
+def release_no_shows(*, now=None) -> int:
+    """Cancel confirmed bookings of resources with check-in whose booker did not check in in time,
+    so the room is free for others. Run every few minutes (`manage.py booking_release_no_shows`)."""
+    now = now or timezone.now()
+    candidates = (Booking.objects.filter(status=S.CONFIRMED, checked_in_at__isnull=True,
+                                         resource__rules__checkin_minutes__isnull=False, start__lte=now, end__gt=now)
+                  .select_related("resource__rules"))
+    released = 0
+    for b in candidates:
+        if b.start + dt.timedelta(minutes=b.resource.rules.checkin_minutes) > now:
+            continue
+        with transaction.atomic():
+            booking_transition(actor=None, booking=b, to=S.CANCELLED, system=True, now=now,
+                               reason=_("Released: nobody checked in."))
+            Booking.objects.filter(pk=b.pk).update(no_show=True)
+        released += 1
+    return released
 
 
 # --- Recurring bookings ---------------------------------------------------------------------

@@ -131,6 +131,8 @@ def booking_detail(request, pk):
         "booking": booking, "is_booker": is_booker,
         "can_manage": request.user.has_perm("booking.manage_bookings", booking),
         "can_cancel": booking.is_active,
+        "can_check_in": is_booker and booking.status == S.CONFIRMED and booking.resource.rules.checkin_minutes
+        and not booking.checked_in_at and booking.end > timezone.now(),
         "has_code_option": is_booker and booking.status == S.CONFIRMED and booking.meraapent
         and booking.end > timezone.now(),
         "transitions": booking.transitions.select_related("actor"),
@@ -184,6 +186,22 @@ def _transition(request, pk, to, success):
 @require_POST
 def booking_cancel(request, pk):
     return _transition(request, pk, S.CANCELLED, _("The booking is cancelled."))
+
+
+@login_required
+@require_POST
+def booking_check_in(request, pk):
+    tenant = _tenant(request)
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    if booking.booker_id != request.user.pk:
+        raise Http404
+    try:
+        services.booking_check_in(actor=request.user, booking=booking)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You are checked in."))
+    return redirect("booking:booking_detail", pk=booking.pk)
 
 
 @login_required
@@ -393,7 +411,7 @@ def access_log(request, building_pk):
 
 # --- Utilisation ---------------------------------------------------------------------------
 REPORT_COLUMNS = ["building", "resource", "open_hours", "booked_hours", "percent", "staffed_hours",
-                  "meraapent_hours", "personal_hours", "organisation_hours"]
+                  "meraapent_hours", "personal_hours", "organisation_hours", "no_shows"]
 
 
 @login_required

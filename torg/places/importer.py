@@ -144,6 +144,7 @@ def plan_import(*, tenant, upload) -> ImportPlan:
     }
     existing_by_name = {b.name.lower(): b for b in Building.objects.filter(tenant=tenant, building_number="")}
     existing_properties = {(p.gnr, p.bnr) for p in Property.objects.filter(tenant=tenant, fnr=0, snr=0)}
+    archived_floors = set(Floor.objects.filter(tenant=tenant, archived=True).values_list("building_id", "level"))
     seen_rooms = {}
     building_property = {}
 
@@ -201,6 +202,14 @@ def plan_import(*, tenant, upload) -> ImportPlan:
             building["building_number"] = number[:20]
 
         level = _int(cells.get("floor_level", ""), line, "floor_level", errors, minimum=-10, maximum=200)
+        # Rows written under an archived building or floor would not show in the register.
+        if existing is not None and existing.archived:
+            errors.append(RowError(line, "building_number" if number else "building_name",
+                                   _("%(place)s is archived; restore it first.") % {"place": existing}))
+        elif existing is not None and (existing.pk, level) in archived_floors:
+            floor_label = _("Floor %(level)s") % {"level": level}
+            errors.append(RowError(line, "floor_level",
+                                   _("%(place)s is archived; restore it first.") % {"place": floor_label}))
         room = None
         room_number = cells.get("room_number", "")
         if room_number:

@@ -179,5 +179,15 @@ class ProductForm(TorgModelForm):
                   "weight_kg", "new_price_nok", "co2e_kg", "co2e_source", "description"]
 
     def __init__(self, *args, tenant, **kwargs):
+        from django.db.models import Q
+
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(tenant=tenant, archived=False)
+        # An archived category stays selectable for the products that already have it.
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(archived=False) | Q(pk=self.instance.category_id), tenant=tenant)
+
+
+class CategoryForm(TorgModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "default_weight_kg", "default_co2e_kg", "co2e_source", "sort_order"]

@@ -104,9 +104,17 @@ def _status_lookup():
     return lookup
 
 
-def plan_import(*, tenant, upload, may_import=None) -> ImportPlan:
-    """Validate a file; nothing is written. `may_import(building)` → False marks the row as refused."""
+PROGRESS_EVERY = 500
+
+
+def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan:
+    """Validate a file; nothing is written. `may_import(building)` → False marks the row as refused.
+
+    `progress(processed_rows, total_rows)` (optional) is called after reading and every
+    `PROGRESS_EVERY` rows."""
     columns, rows = read_table(upload)
+    if progress is not None:
+        progress(0, len(rows))
     missing = REQUIRED_COLUMNS - set(columns)
     if missing:
         raise TableError(_("The file is missing the column(s): %(columns)s. Download the template to see the columns.")
@@ -131,7 +139,9 @@ def plan_import(*, tenant, upload, may_import=None) -> ImportPlan:
     errors = plan.errors
     seen_codes = {}
 
-    for line, cells in rows:
+    for index, (line, cells) in enumerate(rows):
+        if progress is not None and index and index % PROGRESS_EVERY == 0:
+            progress(index, len(rows))
         before = len(errors)
         building = buildings.get(cells.get("building", "").lower())
         if not cells.get("building"):
@@ -186,6 +196,8 @@ def plan_import(*, tenant, upload, may_import=None) -> ImportPlan:
                       "condition": 1 if condition is None else condition, "status": status},
                 quantity=quantity or 1, code=code,
             ))
+    if progress is not None:
+        progress(len(rows), len(rows))
     return plan
 
 
@@ -199,11 +211,20 @@ def apply_import(*, actor, tenant, upload, valid_rows_only=False, may_import=Non
     plan = plan_import(tenant=tenant, upload=upload, may_import=may_import)
     if plan.errors and not valid_rows_only:
         raise ImportRefused(plan)
+    return apply_plan(actor=actor, tenant=tenant, plan=plan)
+
+
+def apply_plan(*, actor, tenant, plan) -> ImportPlan:
+    """Write the valid rows of a checked plan in one transaction (all or nothing)."""
+    products = {}
     with transaction.atomic():
         for row in plan.rows:
+            key = (row.category.pk, *(str(v).strip().lower() for v in row.product.values()))
             try:
-                product = services.product_find_or_create(actor=actor, tenant=tenant, category=row.category,
-                                                          **row.product)
+                product = products.get(key)
+                if product is None:
+                    product = products[key] = services.product_find_or_create(
+                        actor=actor, tenant=tenant, category=row.category, **row.product)
                 services.item_register(actor=actor, tenant=tenant, product=product, count=row.quantity,
                                        building=row.building, room=row.room, claim_code=row.code,
                                        comment=_("Imported"), **row.item)

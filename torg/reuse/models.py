@@ -255,3 +255,51 @@ class ReuseRole(TenantOwned):
 
     def __str__(self):
         return f"{self.membership.user} – {self.get_role_display()}"
+
+
+class ImportJob(TenantOwned):
+    """A bulk import of items from an uploaded file, run as background tasks: validate (preview and
+    per-row errors, nothing written) and, after the user confirms, write (one transaction)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        VALIDATING = "validating", _("Checking the file")
+        READY = "ready", _("Ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = ("queued", "validating", "importing")
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file"), editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows in file"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True,
+                              help_text=_("Per-row problems: [{line, column, message}]."))
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    valid_rows_only = models.BooleanField(_("import only the valid rows"), default=False)
+    refused = models.BooleanField(_("refused"), default=False)
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True,
+                                help_text=_("The uploader's language: the error messages are stored in it."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("uploaded by"))
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def running(self):
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self):
+        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

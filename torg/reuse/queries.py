@@ -35,6 +35,17 @@ def category_list(*, tenant, include_archived=False):
     return qs.order_by("sort_order", "name")
 
 
+def category_admin_list(*, tenant):
+    """Every category of the tenant with its number of products and items (two aggregates)."""
+    item_counts = dict(Item.objects.filter(tenant=tenant).values("product__category_id").annotate(n=Count("id"))
+                       .order_by().values_list("product__category_id", "n"))
+    rows = list(Category.objects.filter(tenant=tenant).annotate(product_count=Count("products"))
+                .order_by("archived", "sort_order", "name"))
+    for row in rows:
+        row.item_count = item_counts.get(row.pk, 0)
+    return rows
+
+
 def category_get(*, tenant, pk):
     return get_object_or_404(Category, tenant=tenant, pk=pk)
 
@@ -136,12 +147,24 @@ def unclaimed_labels(*, tenant, batch=None):
     return qs.order_by("pk")
 
 
-def overview(*, tenant, building_id=None, category_id=None, status="", condition=None, include_disposed=False):
-    """Counts by building (or by floor/room within one building) and by category, status, condition.
+OVERVIEW_DIMENSIONS = ("status", "condition", "category")
 
-    Returns {"total", "by_status", "by_condition", "by_category", "groups": [{"key", "label", "total",
-    "status": {...}, "condition": {...}}]}.
+
+def overview(*, tenant, building_id=None, category_id=None, status="", condition=None, include_disposed=False,
+             dimension="status"):
+    """Item counts per location, split by one dimension (status, condition or category), with
+    subtotals, and the totals by status, condition and category.
+
+    Across the municipality there is one row per building; within a building one row per room,
+    grouped by floor with a subtotal per floor. Four aggregate queries, whatever the size.
+
+    Returns {"total", "by_status", "by_condition", "by_category": [(value, label, n)],
+    "dimension", "columns": [(value, label)], "column_totals": [n], "groups": [...]} where a group is
+    {"label", "building_id" | "floor_id", "total", "counts": [n per column], "rows": [...]}: buildings
+    (one group, rows = buildings) or floors (rows = rooms).
     """
+    if dimension not in OVERVIEW_DIMENSIONS:
+        dimension = "status"
     qs = Item.objects.filter(tenant=tenant)
     if status:
         qs = qs.filter(status=status)
@@ -153,50 +176,82 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
         qs = qs.filter(condition=int(condition))
     if building_id:
         qs = qs.filter(building_id=building_id)
-        group_fields = ("room__floor__level", "room__floor__name", "room__number", "room__name")
-    else:
-        group_fields = ("building_id", "building__name")
 
     def counts(field):
         return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("id")).order_by()}
 
-    by_category = list(
-        qs.values("product__category_id", "product__category__name", "product__category__sort_order")
-        .annotate(n=Count("id")).order_by("product__category__sort_order")
-    )
-    rows = qs.values(*group_fields, "status", "condition").annotate(n=Count("id")).order_by()
-    groups = {}
-    for row in rows:
-        key = tuple(row[f] for f in group_fields)
-        group = groups.setdefault(key, {"key": key, "total": 0, "status": {}, "condition": {}})
-        group["total"] += row["n"]
-        group["status"][row["status"]] = group["status"].get(row["status"], 0) + row["n"]
-        group["condition"][row["condition"]] = group["condition"].get(row["condition"], 0) + row["n"]
-    ordered = []
-    for key, group in groups.items():
-        if building_id:
-            level, floor_name, room_number, room_name = key
-            if room_number is None:
-                group["label"], group["sort"] = "", (1, 0, "")
-            else:
-                group["label"] = f"{room_number} {room_name or ''}".strip()
-                group["floor"] = floor_name or level
-                group["sort"] = (0, level, room_number)
-        else:
-            group["building_id"], group["label"] = key
-            group["sort"] = (0 if key[0] else 1, key[1] or "", 0)
-        group["status_list"] = [group["status"].get(v, 0) for v in Status.values]
-        group["condition_list"] = [group["condition"].get(v, 0) for v in Condition.values]
-        ordered.append(group)
-    ordered.sort(key=lambda g: g["sort"])
     by_status = counts("status")
     by_condition = counts("condition")
+    by_category = list(
+        qs.values("product__category_id", "product__category__name", "product__category__sort_order")
+        .annotate(n=Count("id")).order_by("product__category__sort_order", "product__category__name")
+    )
+    dim_field = {"status": "status", "condition": "condition", "category": "product__category_id"}[dimension]
+    if dimension == "status":
+        columns = [(v, label) for v, label in Status.choices if by_status.get(v) or v != Status.DISPOSED]
+    elif dimension == "condition":
+        columns = list(Condition.choices)
+    else:
+        columns = [(r["product__category_id"], r["product__category__name"]) for r in by_category]
+    index = {value: i for i, (value, _label) in enumerate(columns)}
+
+    def blank(**extra):
+        return {"total": 0, "counts": [0] * len(columns), **extra}
+
+    def add(row_dict, value, n):
+        row_dict["total"] += n
+        if value in index:
+            row_dict["counts"][index[value]] += n
+
+    groups = []
+    if building_id:
+        fields = ("room__floor_id", "room__floor__level", "room__floor__name", "room_id", "room__number",
+                  "room__name")
+        floors, rooms = {}, {}
+        for r in qs.values(*fields, dim_field).annotate(n=Count("id")).order_by():
+            floor_key = r["room__floor_id"]
+            floor = floors.get(floor_key)
+            if floor is None:
+                floor = floors[floor_key] = blank(
+                    floor_id=floor_key, label=r["room__floor__name"] or (r["room__floor__level"] if floor_key else ""),
+                    sort=(0, r["room__floor__level"]) if floor_key else (1, 0), rows=[])
+            add(floor, r[dim_field], r["n"])
+            room = rooms.get(r["room_id"])
+            if room is None:
+                room = rooms[r["room_id"]] = blank(
+                    room_id=r["room_id"], label=f"{r['room__number']} {r['room__name'] or ''}".strip()
+                    if r["room_id"] else "", sort=r["room__number"] or "")
+                floor["rows"].append(room)
+            add(room, r[dim_field], r["n"])
+        for floor in floors.values():
+            floor["rows"].sort(key=lambda x: x["sort"])
+        groups = sorted(floors.values(), key=lambda g: g["sort"])
+    else:
+        buildings = {}
+        for r in qs.values("building_id", "building__name", dim_field).annotate(n=Count("id")).order_by():
+            b = buildings.get(r["building_id"])
+            if b is None:
+                b = buildings[r["building_id"]] = blank(
+                    building_id=r["building_id"], label=r["building__name"] or "",
+                    sort=(0 if r["building_id"] else 1, r["building__name"] or ""))
+            add(b, r[dim_field], r["n"])
+        rows = sorted(buildings.values(), key=lambda g: g["sort"])
+        if rows:
+            groups = [{"label": "", "rows": rows}]
+    column_totals = [
+        (by_status if dimension == "status" else by_condition).get(value, 0) if dimension != "category"
+        else next((r["n"] for r in by_category if r["product__category_id"] == value), 0)
+        for value, _label in columns
+    ]
     return {
         "total": sum(by_status.values()),
         "by_status": [(value, label, by_status.get(value, 0)) for value, label in Status.choices],
         "by_condition": [(value, label, by_condition.get(value, 0)) for value, label in Condition.choices],
         "by_category": [(r["product__category_id"], r["product__category__name"], r["n"]) for r in by_category],
-        "groups": ordered,
+        "dimension": dimension,
+        "columns": columns,
+        "column_totals": column_totals,
+        "groups": groups,
     }
 
 
@@ -219,3 +274,16 @@ def membership_get(*, tenant, pk):
     from torg.accounts.models import Membership
 
     return get_object_or_404(Membership.objects.select_related("user"), tenant=tenant, pk=pk, is_active=True)
+
+
+def import_job_get(*, tenant, pk):
+    from .models import ImportJob
+
+    return get_object_or_404(ImportJob.objects.defer("data").select_related("created_by"), tenant=tenant, pk=pk)
+
+
+def import_jobs(*, tenant, user):
+    """The user's recent import jobs."""
+    from .models import ImportJob
+
+    return ImportJob.objects.filter(tenant=tenant, created_by=user).defer("data", "errors").order_by("-pk")

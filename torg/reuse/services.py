@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from torg.core import audit
 from torg.core.ids import format_sequence, new_public_code, normalize_public_code
 from torg.core.sequences import next_number
-from torg.core.services import create_object, update_object
+from torg.core.services import create_object, set_archived, update_object
 
-from .models import ALLOWED_TRANSITIONS, Category, Item, ItemEvent, ItemPhoto, Label, Product, ReuseRole, Status
+from .models import (
+    ALLOWED_TRANSITIONS, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label, Product, ReuseRole, Status,
+)
 from .photos import reencode_photo
 from .taxonomy import seed_categories
 
@@ -32,9 +34,56 @@ def category_seed_defaults(*, tenant) -> int:
     return seed_categories(tenant, Category)
 
 
+def _category_key(tenant, name):
+    from django.utils.text import slugify
+
+    base = (slugify(name.replace("æ", "ae").replace("ø", "o").replace("å", "aa")).replace("-", "_") or "category")[:44]
+    taken = set(Category.objects.filter(tenant=tenant, key__startswith=base).values_list("key", flat=True))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
+def _check_category_name(tenant, name, exclude_pk=None):
+    clash = Category.objects.filter(tenant=tenant, name__iexact=name.strip()).exclude(pk=exclude_pk).first()
+    if clash is not None:
+        raise ValidationError({"name": _("There is already a category called “%(name)s”%(archived)s.") % {
+            "name": clash.name, "archived": _(" (archived)") if clash.archived else ""}})
+
+
 @transaction.atomic
-def category_create(*, actor, tenant, key, name, **fields) -> Category:
+def category_create(*, actor, tenant, name, key="", **fields) -> Category:
+    """A new category of the tenant's taxonomy; the key is made from the name when not given."""
+    name = name.strip()
+    _check_category_name(tenant, name)
+    key = key or _category_key(tenant, name)
+    if "sort_order" not in fields or fields["sort_order"] is None:
+        last = Category.objects.filter(tenant=tenant).order_by("-sort_order").values_list("sort_order", flat=True)
+        fields["sort_order"] = (last.first() or 0) + 10
     return create_object(Category(tenant=tenant, key=key, name=name, **fields), actor=actor, tenant=tenant)
+
+
+CATEGORY_FIELDS = {"name", "default_weight_kg", "default_co2e_kg", "co2e_source", "sort_order"}
+
+
+@transaction.atomic
+def category_update(*, actor, category, **fields) -> Category:
+    """Rename a category or change its defaults. Its key (used by imports) stays; products keep it."""
+    unknown = set(fields) - CATEGORY_FIELDS
+    if unknown:
+        raise ValidationError(_("These fields cannot be edited here: %(fields)s") % {"fields": ", ".join(unknown)})
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+        _check_category_name(category.tenant, fields["name"], exclude_pk=category.pk)
+    return update_object(category, actor=actor, tenant=category.tenant, fields=fields)
+
+
+@transaction.atomic
+def category_set_archived(*, actor, category, archived) -> Category:
+    """Archive (or restore) a category: it is no longer offered for new products, registration and
+    import; products and items that have it keep it and are still found by it."""
+    return set_archived(category, actor=actor, tenant=category.tenant, archived=archived)
 
 
 @transaction.atomic
@@ -353,3 +402,140 @@ def reuse_role_set(*, actor, membership, role, buildings=()) -> ReuseRole | None
                             actor=actor, tenant=membership.tenant)
     row.buildings.set(buildings if role == ReuseRole.Role.LOCATION_MANAGER else [])
     return row
+
+
+# --- Import jobs (run by the tasks in tasks.py) ---------------------------------------------
+MAX_STORED_ERRORS = 2000
+
+
+def _job_upload(job):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(job.file_name, bytes(job.data))
+
+
+def _job_may_import(job):
+    user = job.created_by
+    return lambda building: user is not None and user.has_perm("reuse.import_items", building)
+
+
+def _job_progress(job):
+    def progress(processed, total):
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
+    return progress
+
+
+def _job_store_plan(job, plan, **fields):
+    counts = plan.counts
+    counts["errors"] = len(plan.errors)
+    ImportJob.objects.filter(pk=job.pk).update(
+        total_rows=plan.total_rows, processed_rows=plan.total_rows, counts=counts,
+        errors=[{"line": e.line, "column": e.column, "message": str(e.message)}
+                for e in plan.errors[:MAX_STORED_ERRORS]],
+        updated_at=timezone.now(), **fields)
+
+
+def _job_fail(job, message):
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=message,
+                                               finished_at=timezone.now(), updated_at=timezone.now())
+
+
+@transaction.atomic
+def import_job_create(*, actor, tenant, file_name, data, language="") -> ImportJob:
+    """Store an uploaded file as a queued import job (checked by `import_job_validate`)."""
+    from django.utils import translation
+
+    job = ImportJob(tenant=tenant, file_name=file_name[:255], data=data, created_by=_actor(actor),
+                    language=language or translation.get_language() or "")
+    job.full_clean(exclude=["data"])
+    job.save()
+    audit.record(actor=actor, tenant=tenant, obj=job, action="create", changes={"file_name": [None, job.file_name]})
+    return job
+
+
+def _in_job_language(func):
+    """Run a job step in the uploader's language (a worker has none of its own)."""
+    import functools
+
+    from django.utils import translation
+
+    @functools.wraps(func)
+    def wrapper(*, job_id):
+        language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+        with translation.override(language or None):
+            return func(job_id=job_id)
+    return wrapper
+
+
+@_in_job_language
+def import_job_validate(*, job_id) -> ImportJob:
+    """Read and check the job's file and store the preview (counts and per-row errors); writes no
+    items. Progress is saved as it goes (outside a transaction, so the preview page sees it)."""
+    from torg.core.tabular import TableError
+
+    from . import importer
+
+    job = ImportJob.objects.select_related("tenant", "created_by").get(pk=job_id)
+    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, processed_rows=0)
+    try:
+        plan = importer.plan_import(tenant=job.tenant, upload=_job_upload(job), may_import=_job_may_import(job),
+                                    progress=_job_progress(job))
+    except TableError as exc:
+        _job_fail(job, str(exc))
+    except Exception:  # noqa: BLE001 - the job must not stay "validating" for ever
+        _job_fail(job, _("The file could not be read."))
+        raise
+    else:
+        _job_store_plan(job, plan, status=ImportJob.Status.READY)
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, actor, job, valid_rows_only=False) -> ImportJob:
+    """The user confirmed the preview: queue the write (`import_job_apply`)."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportJob.Status.READY:
+        raise ValidationError(_("This import is not waiting for confirmation."))
+    if job.errors and not valid_rows_only:
+        raise ValidationError(_("The file has errors. Fix them and upload again, or import only the valid rows."))
+    if not job.counts.get("valid_rows"):
+        raise ValidationError(_("The file has no valid rows to import."))
+    job.status, job.valid_rows_only, job.refused, job.processed_rows = ImportJob.Status.QUEUED, valid_rows_only, \
+        False, 0
+    job.save(update_fields=["status", "valid_rows_only", "refused", "processed_rows", "updated_at"])
+    audit.record(actor=actor, tenant=job.tenant, obj=job, action="confirm",
+                 changes={"valid_rows_only": [None, valid_rows_only]})
+    return job
+
+
+@_in_job_language
+def import_job_apply(*, job_id) -> ImportJob:
+    """Check the file again (the register may have changed) and write every valid row in one
+    transaction. With new errors and not `valid_rows_only` the job goes back to the preview."""
+    from torg.core.tabular import TableError
+
+    from . import importer
+
+    job = ImportJob.objects.select_related("tenant", "created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED or not job.counts:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, processed_rows=0)
+    try:
+        plan = importer.plan_import(tenant=job.tenant, upload=_job_upload(job), may_import=_job_may_import(job))
+        if plan.errors and not job.valid_rows_only:
+            _job_store_plan(job, plan, status=ImportJob.Status.READY, refused=True)
+        else:
+            importer.apply_plan(actor=job.created_by, tenant=job.tenant, plan=plan)
+            _job_store_plan(job, plan, status=ImportJob.Status.DONE, finished_at=timezone.now(), data=b"")
+    except importer.ImportRefused as exc:
+        _job_store_plan(job, exc.plan, status=ImportJob.Status.READY, refused=True)
+    except TableError as exc:
+        _job_fail(job, str(exc))
+    except Exception:  # noqa: BLE001
+        _job_fail(job, _("The import failed; nothing was saved."))
+        raise
+    job.refresh_from_db()
+    return job

@@ -58,11 +58,13 @@ def overview(request):
         if building is None:
             raise Http404
     f = _filters(request)
+    dimension = request.GET.get("by", "status")
     data = queries.overview(tenant=tenant, building_id=building_id, category_id=f["category_id"], status=f["status"],
-                            condition=f["condition"])
+                            condition=f["condition"], dimension=dimension)
     return render(request, "reuse/overview.html", {
         "data": data, "building": building, "statuses": Status.choices, "conditions": Condition.choices, "f": f,
-        "categories": queries.category_list(tenant=tenant),
+        "dimensions": [("status", _("Status")), ("condition", _("Condition")), ("category", _("Category"))],
+        "categories": queries.category_list(tenant=tenant, include_archived=True),
         "can": _can(request, tenant),
         "crumbs": _crumbs((building.name, None)) if building else None,
     })
@@ -112,7 +114,7 @@ def item_list(request):
         return _export(qs, fmt)
     page = paginate(request, qs)
     context = {
-        "page_obj": page, "f": filters, "categories": queries.category_list(tenant=tenant),
+        "page_obj": page, "f": filters, "categories": queries.category_list(tenant=tenant, include_archived=True),
         "colours": queries.colour_choices(tenant=tenant), "statuses": Status.choices,
         "conditions": Condition.choices,
         "buildings": Building.objects.filter(tenant=tenant, archived=False).order_by("name").values_list("pk", "name"),
@@ -375,106 +377,65 @@ def scan(request):
 
 
 # --- Import ---------------------------------------------------------------------------------
-IMPORT_SESSION_KEY = "torg_reuse_import"
-
-
-def _stash(request, upload) -> str:
-    import secrets
-
-    from django.conf import settings
-
-    token = secrets.token_urlsafe(16)
-    folder = settings.VAR_DIR / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"reuse-{token}").write_bytes(upload.read())
-    request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "tenant": request.tenant.pk}
-    return token
-
-
-def _unstash(request, token):
-    from django.conf import settings
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    stash = request.session.get(IMPORT_SESSION_KEY)
-    if not stash or stash["token"] != token or stash["tenant"] != request.tenant.pk:
-        return None
-    path = settings.VAR_DIR / "imports" / f"reuse-{token}"
-    return SimpleUploadedFile(stash["name"], path.read_bytes()) if path.exists() else None
-
-
-def _drop_stash(request):
-    from django.conf import settings
-
-    stash = request.session.pop(IMPORT_SESSION_KEY, None)
-    if stash:
-        (settings.VAR_DIR / "imports" / f"reuse-{stash['token']}").unlink(missing_ok=True)
-
-
-def _may_import(request):
-    return lambda building: request.user.has_perm("reuse.import_items", building)
+def _import_job(request, pk):
+    tenant = _tenant(request, "reuse.import_items")
+    job = queries.import_job_get(tenant=tenant, pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.has_perm("reuse.manage_reuse", tenant):
+        raise Http404
+    return job
 
 
 @login_required
 def import_upload(request):
     from django.conf import settings
 
-    from torg.core.tabular import TableError
-
-    from . import importer
+    from . import importer, tasks
     from .forms import ImportForm
 
     tenant = _tenant(request, "reuse.import_items")
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": importer.COLUMNS, "crumbs": _crumbs((_("Import"), None))}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.TORG_MAX_IMPORT_BYTES:
             form.add_error("file", _("The file is too large (max %(mb)d MB).")
                            % {"mb": settings.TORG_MAX_IMPORT_BYTES // (1024 * 1024)})
         else:
-            token = _stash(request, upload)
-            try:
-                plan = importer.plan_import(tenant=tenant, upload=_unstash(request, token),
-                                            may_import=_may_import(request))
-            except TableError as exc:
-                _drop_stash(request)
-                form.add_error("file", str(exc))
-            else:
-                context.update({"plan": plan, "token": token, "file_name": upload.name})
-                return render(request, "reuse/import_preview.html", context)
-    return render(request, "reuse/import_upload.html", context, status=422 if form.errors else 200)
+            job = services.import_job_create(actor=request.user, tenant=tenant, file_name=upload.name,
+                                             data=upload.read())
+            tasks.enqueue(tasks.validate_import, job.pk)
+            return redirect("reuse:import_job", pk=job.pk)
+    return render(request, "reuse/import_upload.html", {
+        "form": form, "columns": importer.COLUMNS, "crumbs": _crumbs((_("Import"), None)),
+        "jobs": queries.import_jobs(tenant=tenant, user=request.user)[:10],
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def import_job(request, pk):
+    """The preview page: progress while the file is checked or written (HTMX polls the status
+    partial every second while the job runs), then the counts, per-row errors and the confirm form."""
+    job = _import_job(request, pk)
+    context = {"job": job, "Status": job.Status, "crumbs": _crumbs((_("Import"), reverse("reuse:import")),
+                                                                  (job.file_name, None))}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "reuse/partials/import_job_status.html", context)
+    return render(request, "reuse/import_job.html", context)
 
 
 @login_required
 @require_POST
-def import_confirm(request):
-    from torg.core.tabular import TableError
+def import_job_confirm(request, pk):
+    from . import tasks
 
-    from . import importer
-
-    tenant = _tenant(request, "reuse.import_items")
-    token = request.POST.get("token", "")
-    upload = _unstash(request, token)
-    if upload is None:
-        messages.error(request, _("The uploaded file has expired. Upload it again."))
-        return redirect("reuse:import")
-    valid_only = request.POST.get("valid_rows_only") == "1"
+    job = _import_job(request, pk)
     try:
-        plan = importer.apply_import(actor=request.user, tenant=tenant, upload=upload, valid_rows_only=valid_only,
-                                     may_import=_may_import(request))
-    except importer.ImportRefused as exc:
-        return render(request, "reuse/import_preview.html", {
-            "plan": exc.plan, "token": token, "file_name": upload.name, "refused": True,
-            "crumbs": _crumbs((_("Import"), None)),
-        }, status=422)
-    except TableError as exc:
-        messages.error(request, str(exc))
-        _drop_stash(request)
-        return redirect("reuse:import")
-    _drop_stash(request)
-    messages.success(request, _("Import finished: %(items)d items registered, %(skipped)d rows skipped.")
-                     % {"items": plan.counts["items"], "skipped": plan.counts["error_rows"]})
-    return redirect(reverse("reuse:item_list") + "?sort=-number")
+        services.import_job_confirm(actor=request.user, job=job,
+                                    valid_rows_only=request.POST.get("valid_rows_only") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        tasks.enqueue(tasks.apply_import, job.pk)
+    return redirect("reuse:import_job", pk=job.pk)
 
 
 @login_required
@@ -546,3 +507,61 @@ def product_edit(request, pk):
                  "intro": _("Changes apply to every item of this product."),
                  "crumbs": _crumbs((_("Products"), reverse("reuse:product_list")), (str(product), None))},
     )
+
+
+# --- Categories (the tenant's maintained taxonomy) ------------------------------------------
+@login_required
+def category_list(request):
+    tenant = _tenant(request, "reuse.manage_reuse")
+    return render(request, "reuse/category_list.html", {
+        "categories": queries.category_admin_list(tenant=tenant), "can": _can(request, tenant),
+        "crumbs": _crumbs((_("Categories"), None)),
+    })
+
+
+def _category_context(title, *extra):
+    return {"title": title, "cancel_url": reverse("reuse:categories"),
+            "crumbs": _crumbs((_("Categories"), reverse("reuse:categories")), (title, None), *extra)}
+
+
+@login_required
+def category_create(request):
+    from .forms import CategoryForm
+
+    tenant = _tenant(request, "reuse.manage_reuse")
+    form = CategoryForm(request.POST or None, initial={"sort_order": None})
+    form.fields["sort_order"].required = False
+    return form_page(
+        request, form=form,
+        save=lambda d: services.category_create(actor=request.user, tenant=tenant, **d),
+        success_url=reverse("reuse:categories"), success_message=_("The category was added."),
+        context=_category_context(_("New category")),
+    )
+
+
+@login_required
+def category_edit(request, pk):
+    from .forms import CategoryForm
+
+    tenant = _tenant(request, "reuse.manage_reuse")
+    category = queries.category_get(tenant=tenant, pk=pk)
+    form = CategoryForm(request.POST or None, instance=queries.category_get(tenant=tenant, pk=pk))
+    return form_page(
+        request, form=form,
+        save=lambda d: services.category_update(actor=request.user, category=category, **d),
+        success_url=reverse("reuse:categories"), success_message=_("The category was saved."),
+        context={**_category_context(_("Edit %(name)s") % {"name": category.name}),
+                 "intro": _("Renaming changes the name everywhere; products and items keep the category.")},
+    )
+
+
+@login_required
+@require_POST
+def category_archive(request, pk):
+    tenant = _tenant(request, "reuse.manage_reuse")
+    category = queries.category_get(tenant=tenant, pk=pk)
+    archived = request.POST.get("archived") == "1"
+    services.category_set_archived(actor=request.user, category=category, archived=archived)
+    messages.success(request, (_("%(name)s was archived.") if archived else _("%(name)s was restored."))
+                     % {"name": category.name})
+    return redirect("reuse:categories")

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from torg.accounts.validators import ORGNR_WEIGHTS, orgnr_check_digit, validate_orgnr
@@ -55,6 +55,7 @@ def test_messages_are_clear_in_english_and_norwegian():
     assert "exactly 9 digits" in exc.value.messages[0]
 
 
+@settings(deadline=None)  # no timing assertions: a loaded CI machine must not fail this
 @given(st.text(alphabet="89", min_size=1, max_size=1), st.text(alphabet="0123456789", min_size=7, max_size=7),
        st.integers(min_value=0, max_value=9))
 def test_checksum_property(first, rest, last):

@@ -34,6 +34,7 @@ def test_admin_creates_a_user_with_a_role_through_the_form(tenant, admin_user, e
 
 @pytest.mark.parametrize("data, field, message", [
     ({"username": "ADMIN"}, "username", "This username is already in use."),
+    ({"username": "ola nordmann"}, "username", "Enter a valid username."),
     ({"role": "superuser"}, "role", "Select a valid choice."),
     ({"password": "123"}, "password", "This password is too short."),
     ({"email": "ikke-epost"}, "email", "Enter a valid email address."),

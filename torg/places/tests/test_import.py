@@ -320,3 +320,19 @@ def test_too_long_identifiers_are_errors_not_cut_short(tenant):
     plan = importer.plan_import(tenant=tenant, upload=csv(rows))
     assert {(e.line, e.column) for e in plan.errors} == {(2, "building_number"), (2, "room_number"),
                                                         (3, "building_number")}
+
+
+def test_rows_for_archived_buildings_or_floors_are_errors(building, tenant, admin_user):
+    from torg.places import services
+
+    room = Room.objects.get(number="1.01")
+    services.room_set_archived(actor=admin_user, room=room, archived=True)
+    services.floor_set_archived(actor=admin_user, floor=room.floor, archived=True)
+    rows = [["", "", "", "1001", "Testhuset", "", "", "", "", "1", "", "1.02", "", "", "", ""],
+            ["", "", "", "1001", "Testhuset", "", "", "", "", "0", "", "0.03", "", "", "", ""]]
+    plan = importer.plan_import(tenant=tenant, upload=csv(rows))
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "floor_level")]
+    assert "is archived; restore it first." in plan.errors[0].message
+    services.building_set_archived(actor=admin_user, building=building, archived=True)
+    plan = importer.plan_import(tenant=tenant, upload=csv(rows))
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "building_number"), (3, "building_number")]

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from torg.reuse import importer, services
-from torg.reuse.models import Item, Label, Product
+from torg.reuse import importer, services, tasks
+from torg.reuse.models import ImportJob, Item, Label, Product
 
 pytestmark = pytest.mark.django_db
 
@@ -45,22 +45,129 @@ def test_import_claims_pre_printed_code(tenant, admin_user, building):
     assert item.code == label.code and Label.objects.get().item == item
 
 
-def test_import_over_http_preview_then_confirm(client_for, admin_user, building):
+@pytest.fixture
+def immediate_tasks(settings):
+    """Tasks run at enqueue (the ImmediateBackend), not inline: the enqueue path is exercised."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TORG_TASKS_INLINE = False
+
+
+def test_import_over_http_preview_then_confirm(client_for, admin_user, building, immediate_tasks):
     c = client_for(admin_user)
     assert c.get(reverse("reuse:import_template")).status_code == 200
     bad = _csv("1001;0.01;;task_chair;;;;1;;2;\n1001;;;nope;;;;;;1;\n")
     r = c.post(reverse("reuse:import"), {"file": bad})
+    job = ImportJob.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("reuse:import_job", args=[job.pk])
+    assert job.status == ImportJob.Status.READY and job.total_rows == job.processed_rows == 2
+    assert job.errors == [{"line": 3, "column": "category", "message": "Ukjent kategori «nope»."}]
+    r = c.get(r["Location"])
     body = r.content.decode()
     assert r.status_code == 200 and 'data-testid="import-errors"' in body and "nope" in body
+    assert 'hx-trigger="every 1s"' not in body  # finished checking: no more polling
     assert not Item.objects.exists()
-    token = r.context["token"]
-    r = c.post(reverse("reuse:import_confirm"), {"token": token})
-    assert r.status_code == 422 and not Item.objects.exists()
-    r = c.post(reverse("reuse:import_confirm"), {"token": token, "valid_rows_only": "1"})
-    assert r.status_code == 302 and Item.objects.count() == 2
+    # confirming a file with errors without "valid rows only" is refused; nothing is written
+    r = c.post(reverse("reuse:import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert r.status_code == 302 and job.status == ImportJob.Status.READY and not Item.objects.exists()
+    r = c.post(reverse("reuse:import_job_confirm", args=[job.pk]), {"valid_rows_only": "1"})
+    job.refresh_from_db()
+    assert r.status_code == 302 and job.status == ImportJob.Status.DONE and Item.objects.count() == 2
+    assert job.counts["items"] == 2 and bytes(job.data) == b"" and job.finished_at is not None
+    done_page = c.get(r["Location"]).content.decode()
+    assert 'data-testid="import-summary"' in done_page and "every 1s" not in done_page
+    # a second confirm does nothing
+    c.post(reverse("reuse:import_job_confirm", args=[job.pk]), {"valid_rows_only": "1"})
+    assert Item.objects.count() == 2
 
 
-def test_location_manager_cannot_import_into_other_buildings(client_for, tenant, make_member, admin_user, building):
+def test_queued_job_page_polls_with_progress_until_ready(client_for, admin_user, building, settings):
+    """With the database backend and no worker the job waits; the page polls and shows a labelled
+    <progress>; a worker (here: the task called directly) makes it ready."""
+    settings.TORG_TASKS_INLINE = False
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    c = client_for(admin_user)
+    r = c.post(reverse("reuse:import"), {"file": _csv("1001;0.01;;task_chair;;;;1;;2;\n")})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.QUEUED
+    page = c.get(r["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in page and '<label class="ds-label" for="import-progress">' in page
+    assert 'id="import-progress"' in page and 'aria-live="polite"' in page
+    importer.PROGRESS_EVERY, old = 1, importer.PROGRESS_EVERY
+    try:
+        seen = []
+        original = services._job_progress
+
+        def spy(job):
+            inner = original(job)
+            return lambda n, total: (seen.append((n, total)), inner(n, total))
+        services._job_progress = spy
+        tasks.validate_import.call(job.pk)
+    finally:
+        importer.PROGRESS_EVERY = old
+        services._job_progress = original
+    assert seen[0] == (0, 1) and seen[-1] == (1, 1)
+    partial = c.get(r["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "every 1s" not in partial and 'hx-swap-oob="innerHTML:#import-live"' in partial
+    assert 'data-testid="import-summary"' in partial and "import-progress" not in partial
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, processed_rows=1, total_rows=4)
+    partial = c.get(r["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert 'max="4" value="1"' in partial and "(25 %)" in partial and "every 1s" in partial
+
+
+def test_inline_setting_runs_tasks_in_the_request(client_for, admin_user, building, settings):
+    settings.TORG_TASKS_INLINE = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    c = client_for(admin_user)
+    r = c.post(reverse("reuse:import"), {"file": _csv("1001;0.01;;task_chair;;;;1;;2;\n")})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.READY
+    c.post(reverse("reuse:import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Item.objects.count() == 2
+
+
+def test_unreadable_file_fails_the_job(client_for, admin_user, building, immediate_tasks):
+    c = client_for(admin_user)
+    r = c.post(reverse("reuse:import"), {"file": SimpleUploadedFile("x.csv", b"foo;bar\n1;2\n")})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and "building, category" in job.message
+    assert job.message in c.get(r["Location"]).content.decode()
+
+
+def test_apply_checks_again_and_refuses_new_errors(client_for, admin_user, building, tenant, immediate_tasks):
+    from torg.reuse.models import Category
+
+    c = client_for(admin_user)
+    c.post(reverse("reuse:import"), {"file": _csv("1001;0.01;;task_chair;;;;1;;2;\n")})
+    job = ImportJob.objects.get()
+    Category.objects.filter(tenant=tenant, key="task_chair").update(archived=True)  # changed meanwhile
+    c.post(reverse("reuse:import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.READY and job.refused and job.errors[0]["column"] == "category"
+    assert not Item.objects.exists()
+
+
+def test_import_jobs_are_private_to_uploader_and_tenant(client_for, admin_user, building, make_member, tenant,
+                                                        other_admin, immediate_tasks):
+    from torg.accounts.models import Membership
+
+    c = client_for(admin_user)
+    c.post(reverse("reuse:import"), {"file": _csv("1001;0.01;;task_chair;;;;1;;2;\n")})
+    job = ImportJob.objects.get()
+    assert job.created_by == admin_user and job.tenant == tenant
+    url = reverse("reuse:import_job", args=[job.pk])
+    assert client_for(other_admin).get(url).status_code == 404
+    lm = make_member(tenant, "lm2", "employee")
+    services.reuse_role_set(actor=admin_user, membership=Membership.objects.get(user=lm), role="location_manager",
+                            buildings=[building])
+    assert client_for(lm).get(url).status_code == 404
+    assert client_for(lm).post(reverse("reuse:import_job_confirm", args=[job.pk])).status_code == 404
+    assert client_for(make_member(tenant, "obs", "employee")).get(url).status_code == 403
+
+
+def test_location_manager_cannot_import_into_other_buildings(client_for, tenant, make_member, admin_user, building,
+                                                             immediate_tasks):
     from torg.accounts.models import Membership
     from torg.places import services as places
 
@@ -69,6 +176,6 @@ def test_location_manager_cannot_import_into_other_buildings(client_for, tenant,
     user = make_member(tenant, "lm", "employee")
     services.reuse_role_set(actor=admin_user, membership=Membership.objects.get(user=user), role="location_manager",
                             buildings=[mine])
-    r = client_for(user).post(reverse("reuse:import"), {"file": _csv("1001;;;desk;;;;;;1;\nMitt bygg;;;desk;;;;;;1;\n")})
-    errors = r.context["plan"].errors
-    assert [(e.line, e.column) for e in errors] == [(2, "building")]
+    client_for(user).post(reverse("reuse:import"), {"file": _csv("1001;;;desk;;;;;;1;\nMitt bygg;;;desk;;;;;;1;\n")})
+    job = ImportJob.objects.get()
+    assert [(e["line"], e["column"]) for e in job.errors] == [(2, "building")]

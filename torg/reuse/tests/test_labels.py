@@ -33,7 +33,6 @@ def _decode_labels(pdf_bytes, layout_key):
     return texts, len(texts) // layout.per_sheet
 
 
-@pytest.mark.urls("torg.reuse.tests.urls_with_q")
 @pytest.mark.parametrize("layout_key", ["3x8", "2x7"])
 def test_label_sheet_qr_decodes_and_resolves_to_item(client_for, admin_user, make_items, settings, layout_key):
     settings.TORG_PUBLIC_BASE_URL = "https://torg.storvik.kommune.no"

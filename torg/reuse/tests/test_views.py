@@ -147,10 +147,10 @@ def test_observer_cannot_bulk_change(client_for, employee, make_items):
     assert r.status_code == 403
 
 
-@pytest.mark.urls("torg.reuse.tests.urls_with_q")
 def test_qr_url_resolves_after_login(client, client_for, employee, make_items):
     item = make_items()[0]
-    url = f"/q/{item.code}"
+    url = reverse("qr_resolve", args=[item.code])
+    assert url == f"/q/{item.code}"
     r = client.get(url)
     assert r.status_code == 302 and "/accounts/login/" in r["Location"] and "next=/q/" in r["Location"]
     c = client_for(employee)
@@ -158,7 +158,6 @@ def test_qr_url_resolves_after_login(client, client_for, employee, make_items):
     assert r.status_code == 302 and r["Location"] == reverse("reuse:item_detail", args=[item.pk])
 
 
-@pytest.mark.urls("torg.reuse.tests.urls_with_q")
 def test_qr_unknown_and_other_tenant_codes_are_404(client_for, other_admin, employee, make_items, other_item):
     item = make_items()[0]
     assert client_for(other_admin).get(f"/q/{item.code}").status_code == 404
@@ -168,7 +167,6 @@ def test_qr_unknown_and_other_tenant_codes_are_404(client_for, other_admin, empl
     assert c.get("/q/not-a-code!").status_code == 404
 
 
-@pytest.mark.urls("torg.reuse.tests.urls_with_q")
 def test_qr_of_unclaimed_label_opens_registration(client_for, admin_user, tenant):
     label = services.label_batch_create(actor=admin_user, tenant=tenant, count=1)[0]
     r = client_for(admin_user).get(f"/q/{label.code}")
@@ -293,3 +291,51 @@ def test_location_manager_cannot_edit_or_move_outside_own_buildings(client_for, 
     assert r.status_code == 403
     item.refresh_from_db()
     assert item.building_id == building.pk
+
+
+def test_overview_building_has_floor_subtotals_and_category_columns(client_for, employee, make_items, admin_user,
+                                                                    building, rooms, tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from torg.reuse import queries
+    from torg.reuse.models import Category
+
+    make_items(count=3, room="0.01")
+    make_items(count=2, room="0.02")
+    upstairs = make_items(count=4, room="1.01")
+    make_items(count=1, room=None)  # nowhere: not in the building's overview
+    services.item_move(actor=admin_user, items=make_items(count=2, room=None), building=building)  # no room
+    services.item_change_status(actor=admin_user, items=upstairs[:1], to_status=Status.AVAILABLE)
+    desk = Category.objects.get(tenant=tenant, key="desk")
+    desk_product = services.product_create(actor=admin_user, tenant=tenant, category=desk)
+    services.item_register(actor=admin_user, tenant=tenant, product=desk_product, count=2, room=rooms["1.01"])
+
+    with CaptureQueriesContext(connection) as ctx:
+        data = queries.overview(tenant=tenant, building_id=building.pk, dimension="category")
+    assert len(ctx.captured_queries) == 4  # aggregates only, however many rooms
+    floors = {g.get("floor_id"): g for g in data["groups"]}
+    ground, first = rooms["0.01"].floor, rooms["1.01"].floor
+    assert list(floors) == [ground.pk, first.pk, None]  # by level; items without a room last
+    assert floors[ground.pk]["total"] == 5 and floors[first.pk]["total"] == 6
+    assert [r["total"] for r in floors[ground.pk]["rows"]] == [3, 2]
+    columns = [label for _v, label in data["columns"]]
+    chair_col, desk_col = columns.index(Category.objects.get(tenant=tenant, key="task_chair").name), \
+        columns.index(desk.name)
+    assert floors[first.pk]["counts"][desk_col] == 2 and floors[first.pk]["counts"][chair_col] == 4
+    assert floors[None]["total"] == 2 and floors[None]["rows"][0]["room_id"] is None
+    assert data["total"] == 13 and sum(data["column_totals"]) == 13
+
+    by_status = queries.overview(tenant=tenant, building_id=building.pk, dimension="status")
+    first_floor = next(g for g in by_status["groups"] if g.get("floor_id") == first.pk)
+    status_col = [v for v, _l in by_status["columns"]].index(Status.AVAILABLE)
+    assert first_floor["counts"][status_col] == 1
+
+    c = client_for(employee)
+    r = c.get(reverse("reuse:overview") + f"?building={building.pk}&by=category&status=in_use")
+    body = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="overview-floor"' in body and 'scope="rowgroup"' in body
+    assert r.context["data"]["total"] == 12 and desk.name in body
+    assert 'data-testid="overview-totals"' in body
+    r = c.get(reverse("reuse:overview") + "?by=condition")
+    assert r.context["data"]["dimension"] == "condition" and r.context["data"]["groups"][0]["rows"][0]["total"] == 13

@@ -1,0 +1,57 @@
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from torg.booking import queries, services
+from torg.booking.models import Booking
+
+from .conftest import at
+
+
+@pytest.fixture
+def desk(tenant, admin_user, building):
+    return services.resource_create(actor=admin_user, tenant=tenant, name="Pult 1", building=building,
+                                    allow_citizens=False, checkin_minutes=15)
+
+
+def test_check_in_window_and_only_the_booker(employee, citizen, desk):
+    b = services.booking_create(actor=employee, tenant=desk.tenant, resource=desk, start=at(1, 9), end=at(1, 11))
+    with pytest.raises(ValidationError, match="Check in between"):
+        services.booking_check_in(actor=employee, booking=b, now=at(1, 8, 30))
+    with pytest.raises(PermissionDenied):
+        services.booking_check_in(actor=citizen, booking=b, now=at(1, 9))
+    services.booking_check_in(actor=employee, booking=b, now=at(1, 8, 50))
+    b.refresh_from_db()
+    assert b.checked_in_at == at(1, 8, 50)
+    assert services.release_no_shows(now=at(1, 9, 30)) == 0  # checked in: kept
+
+
+def test_unchecked_booking_is_released_and_counted(employee, admin_user, desk, tenant):
+    b = services.booking_create(actor=employee, tenant=tenant, resource=desk, start=at(1, 9), end=at(1, 11))
+    assert services.release_no_shows(now=at(1, 9, 14)) == 0  # still within the 15 minutes
+    assert services.release_no_shows(now=at(1, 9, 15)) == 1
+    b.refresh_from_db()
+    assert (b.status, b.no_show) == ("cancelled", True)
+    assert b.transitions.last().actor is None
+    # the desk is free again for the rest of the time
+    assert services.booking_create(actor=admin_user, tenant=tenant, resource=desk, start=at(1, 9, 30),
+                                   end=at(1, 11)).status == "confirmed"
+    day = at(1, 0).date()
+    row = next(r for r in queries.utilisation(tenant=tenant, first=day, last=day) if r["resource"] == desk)
+    assert row["no_shows"] == 1
+
+
+def test_check_in_button_and_command(client_for, employee, desk, tenant):
+    b = services.booking_create(actor=employee, tenant=tenant, resource=desk, start=at(1, 9), end=at(1, 11))
+    page = client_for(employee).get(reverse("booking:booking_detail", args=[b.pk])).content.decode()
+    assert reverse("booking:booking_check_in", args=[b.pk]) in page
+    response = client_for(employee).post(reverse("booking:booking_check_in", args=[b.pk]))
+    assert response.status_code == 302  # too early: a message, nothing checked in
+    assert Booking.objects.get(pk=b.pk).checked_in_at is None
+    out = io.StringIO()
+    call_command("booking_release_no_shows", stdout=out)
+    assert out.getvalue().strip() == "released 0 booking(s)"
+    assert Booking.objects.get(pk=b.pk).status == "confirmed"  # it has not started yet
