@@ -127,8 +127,25 @@ def load_scenarios(names):
     return [by_name[n] for n in names]
 
 
+def lock_database(db, quick):
+    """One bench run per bench database at a time: a second one waits (a generating run holds the
+    SQLite write lock far longer than Django's busy timeout). The lock lasts until the process ends."""
+    import fcntl
+
+    folder = ROOT / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = open(folder / f".lock-{db}{'-quick' if quick else ''}", "w")  # noqa: SIM115 (kept open)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log("  another bench run is using this database; waiting for it to finish ...")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
 def run_database(args, db, timestamp):
     log(f"== {db}{' (quick)' if args.quick else ''}")
+    lock = lock_database(db, args.quick)  # noqa: F841 (held until the process exits)
     url = sqlite_url(args.quick, args.fresh) if db == "sqlite" else postgres_url(args.quick, args.fresh)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "torg.settings"

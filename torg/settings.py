@@ -106,7 +106,14 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'torg.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=0)}
+# Persistent connections in production (saves a connect per request); checked before reuse.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        conn_max_age=int(os.environ.get("TORG_DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL for concurrent readers; IMMEDIATE transactions so that write transactions take the
     # write lock up front (no deadlock-on-upgrade, serialised check-then-insert).
@@ -197,6 +204,7 @@ STORAGES = {
         )
     },
 }
+FORM_RENDERER = "torg.core.forms.TorgFormRenderer"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 TORG_MAX_IMPORT_BYTES = int(os.environ.get("TORG_MAX_IMPORT_BYTES", str(20 * 1024 * 1024)))

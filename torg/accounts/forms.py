@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from torg.web.forms import StyledFormMixin, TorgForm, TorgModelForm
+from torg.core.forms import StyledFormMixin, TorgForm, TorgModelForm
 
 from .models import ExternalOrganisation, OrgUnit, Role, User
 from .validators import normalize_orgnr, validate_orgnr

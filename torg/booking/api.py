@@ -3,7 +3,8 @@ endpoints (authenticated with a door controller's own token, not a user's)."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
@@ -78,6 +79,28 @@ def resource_busy(request, pk: int, start: dt.datetime, end: dt.datetime):
     end = min(end, start + dt.timedelta(days=31))
     slots = queries.conflicting_slots(units=queries.units_of(resource), start=start, end=end).order_by("start")
     return [BusyOut(start=s.start, end=s.end) for s in slots]
+
+
+class FreeOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    kind: str  # "staffed" or "meraapent" (self-service: needs a meråpent agreement)
+
+
+@router.get("/resources/{int:pk}/free", response=list[FreeOut])
+def resource_free(request, pk: int, start: dt.datetime, end: dt.datetime, minutes: int | None = None):
+    """Free slots in [start, end) (max 31 days): open time not taken by bookings of the resource, its
+    parts or its whole, buffers included, each at least `minutes` long (default: the resource's
+    minimum duration). Consecutive staffed and meråpent time are separate slots."""
+    _check(request, "booking.view_resources")
+    resource = queries.resource_get(tenant=request.tenant, pk=pk)
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValidationError(_("Times must include a time zone."))
+    end = min(end, start + dt.timedelta(days=31))
+    if minutes is not None and minutes < 1:
+        raise ValidationError(_("The length must be at least one minute."))
+    return [FreeOut(start=s, end=e, kind=k)
+            for s, e, k in queries.free_slots(resource=resource, start=start, end=end, minutes=minutes)]
 
 
 @router.post("/bookings", response={201: BookingOut})

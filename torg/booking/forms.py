@@ -5,11 +5,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from torg.accounts.models import ExternalOrganisation
+from torg.accounts.models import ExternalOrganisation, User
 from torg.places.models import Building, Room
-from torg.web.forms import TorgForm, TorgModelForm
+from torg.core.forms import TorgForm, TorgModelForm
 
-from .models import BookingRules, OpeningHours, Resource
+from .models import BookingRules, MeraapentAgreement, OpeningHours, Resource
 
 from .queries import OSLO
 
@@ -36,26 +36,73 @@ class BookingForm(TorgForm):
                             help_text=_("Shown to staff, not to other users."))
     organisation = forms.ModelChoiceField(label=_("Book on behalf of"), queryset=ExternalOrganisation.objects.none(),
                                           required=False, empty_label=_("Myself"))
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible person in meråpent hours"), queryset=User.objects.none(), required=False,
+        empty_label=_("Me"),
+        help_text=_("For an organisation's booking outside staffed hours: someone from the organisation who has "
+                    "signed the meråpent agreement for the building."))
+    for_unit = forms.BooleanField(label=_("Book for my unit"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, user, tenant, **kwargs):
+    def __init__(self, *args, user, tenant, resource=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.unit = unit
+        if unit is None:
+            del self.fields["for_unit"]
+        else:
+            self.fields["for_unit"].label = _("Book for my unit (%(unit)s)") % {"unit": unit.name}
         self.fields["organisation"].queryset = ExternalOrganisation.objects.filter(
             tenant=tenant, archived=False, representatives=user)
         if not self.fields["organisation"].queryset.exists():
             del self.fields["organisation"]
+            del self.fields["responsible"]
+        elif resource is not None:
+            with_agreement = MeraapentAgreement.objects.filter(building=resource.building_id).values("user_id")
+            self.fields["responsible"].queryset = (
+                User.objects.filter(represents__in=self.fields["organisation"].queryset, pk__in=with_agreement)
+                .exclude(pk=user.pk).distinct().order_by("first_name", "last_name", "username"))
+            self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
+        else:
+            del self.fields["responsible"]
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", secrets.token_urlsafe(24))
 
     def clean(self):
-        data = super().clean()
-        if data.get("date") and data.get("start_time") and data.get("end_time"):
-            data["start"] = dt.datetime.combine(data["date"], data["start_time"], OSLO)
-            end_day = data["date"] + dt.timedelta(days=1) if data["end_time"] <= data["start_time"] and \
-                data["end_time"] == dt.time(0) else data["date"]
-            data["end"] = dt.datetime.combine(end_day, data["end_time"], OSLO)
-            if data["end"] <= data["start"]:
-                raise ValidationError({"end_time": _("The end must be after the start.")})
+        data = combine_times(super().clean())
+        data["org_unit"] = self.unit if data.get("for_unit") else None
+        return data
+
+
+def combine_times(data):
+    """date + start_time + end_time → aware start/end in Oslo time (an end of 00:00 is midnight)."""
+    if data.get("date") and data.get("start_time") and data.get("end_time"):
+        data["start"] = dt.datetime.combine(data["date"], data["start_time"], OSLO)
+        end_day = data["date"] + dt.timedelta(days=1) if data["end_time"] == dt.time(0) else data["date"]
+        data["end"] = dt.datetime.combine(end_day, data["end_time"], OSLO)
+        if data["end"] <= data["start"]:
+            raise ValidationError({"end_time": _("The end must be after the start.")})
+    return data
+
+
+SCOPES = [("this", _("Only this booking")), ("following", _("This and the following bookings in the series"))]
+
+
+class MoveForm(TorgForm):
+    scope = forms.ChoiceField(label=_("Change"), choices=SCOPES, widget=forms.RadioSelect, initial="this")
+    date = forms.DateField(label=_("New date"), widget=DateInput)
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput)
+    end_time = forms.TimeField(label=_("To"), widget=TimeInput,
+                               help_text=_("Later bookings in the series move by as much and get the same length."))
+
+    def __init__(self, *args, series=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not series:
+            del self.fields["scope"]
+            self.fields["end_time"].help_text = ""
+
+    def clean(self):
+        data = combine_times(super().clean())
+        data.setdefault("scope", "this")
         return data
 
 
@@ -88,18 +135,52 @@ class AgreementForm(TorgForm):
 
 class FilterForm(TorgForm):
     capacity = forms.IntegerField(label=_("At least this many people"), required=False, min_value=1)
+    equipment = forms.ChoiceField(label=_("Equipment"), required=False)
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+
+    def __init__(self, *args, equipment=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["equipment"].choices = [("", _("Any"))] + [(e, e) for e in equipment]
+        if not equipment:
+            del self.fields["equipment"]
 
 
 class RulesForm(TorgModelForm):
+    equipment = forms.CharField(label=_("Equipment"), max_length=1000, required=False,
+                                help_text=_("Separate with commas, for example: projector, whiteboard, kitchen."))
+
     class Meta:
         model = BookingRules
         fields = ["allow_citizens", "allow_associations", "allow_units", "allow_employees", "requires_approval",
                   "window_days", "min_minutes", "max_minutes", "step_minutes", "buffer_before", "buffer_after",
                   "cancel_deadline_hours", "checkin_minutes", "capacity", "age_limit", "step_free", "description",
-                  "accessibility_info"]
+                  "equipment", "accessibility_info"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}),
                    "accessibility_info": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["equipment"] = ", ".join(self.instance.equipment or [])
+
+    def clean_equipment(self):
+        return parse_equipment(self.cleaned_data.get("equipment", ""))
+
+
+def parse_equipment(text) -> list[str]:
+    """"Projector, whiteboard ,projector" → ["projector", "whiteboard"] (lower case, no repeats)."""
+    seen = []
+    for item in str(text or "").split(","):
+        item = " ".join(item.split()).lower()[:60]
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+class PhotoForm(TorgForm):
+    photo = forms.ImageField(label=_("Photo"), help_text=_("JPEG or PNG. It is shrunk and location data removed."))
+    alt = forms.CharField(label=_("Description of the photo"), max_length=200,
+                          help_text=_("What the photo shows, for people who use a screen reader."))
 
 
 class ResourceForm(RulesForm):
@@ -138,3 +219,13 @@ class OpeningExceptionForm(TorgForm):
     opens = forms.TimeField(label=_("Opens"), widget=TimeInput, required=False)
     closes = forms.TimeField(label=_("Closes"), widget=TimeInput, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class DoorForm(TorgForm):
+    name = forms.CharField(label=_("Door name"), max_length=100)
+    identifier = forms.SlugField(label=_("Identifier"), max_length=50,
+                                 help_text=_("The name the lock controller uses for this door, e.g. main-entrance."))
+
+
+class ControllerForm(TorgForm):
+    name = forms.CharField(label=_("Controller name"), max_length=100)

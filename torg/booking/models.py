@@ -81,6 +81,7 @@ class BookingRules(TenantOwned):
     age_limit = models.PositiveIntegerField(_("age limit"), null=True, blank=True)
     step_free = models.BooleanField(_("step-free access"), default=False)
     description = models.TextField(_("description"), blank=True)
+    equipment = models.JSONField(_("equipment"), default=list, blank=True)
     accessibility_info = models.TextField(_("accessibility information"), blank=True)
 
     class Meta:
@@ -164,7 +165,30 @@ class BookingSeries(TenantOwned):
         return f"{self.title or self.resource_id} ({self.rrule})"
 
 
+def resource_photo_path(instance, filename):
+    return f"booking/{instance.tenant_id}/resources/{instance.resource_id}/{filename}"
+
+
+class ResourcePhoto(TenantOwned):
+    """A photo of a resource (re-encoded as JPEG on upload; EXIF removed)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=resource_photo_path)
+    alt = models.CharField(_("description of the photo"), max_length=200)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+
 class Booking(TenantOwned):
+    class ActorType(models.TextChoices):
+        CITIZEN = "citizen", _("Citizens")
+        ASSOCIATION = "association", _("Associations")
+        UNIT = "unit", _("Municipal units")
+        EMPLOYEE = "employee", _("Employees")
+
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -181,6 +205,14 @@ class Booking(TenantOwned):
                                      blank=True, related_name="+", verbose_name=_("on behalf of"))
     series = models.ForeignKey(BookingSeries, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="bookings")
+    org_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("for the unit"))
+    actor_type = models.CharField(_("booked by (type)"), max_length=16, choices=ActorType.choices,
+                                  default=ActorType.CITIZEN)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("responsible person"),
+        help_text=_("For an organisation's booking in meråpent hours: a person with a meråpent agreement."))
     title = models.CharField(_("title"), max_length=200, blank=True)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))

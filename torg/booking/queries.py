@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404
 
 from torg.accounts.models import Role
 
-from .models import AccessEvent, Booking, BookingSlot, CalendarFeed, OpeningException, OpeningHours, Resource
+from .models import (AccessEvent, Booking, BookingRules, BookingSlot, CalendarFeed, OpeningException, OpeningHours,
+                     Resource)
 
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-def resource_list(*, tenant, min_capacity=None, step_free=False, building=None):
+def resource_list(*, tenant, min_capacity=None, step_free=False, building=None, equipment=None):
     qs = Resource.objects.filter(tenant=tenant, archived=False).select_related("building", "room", "rules", "parent")
     if min_capacity:
         qs = qs.filter(rules__capacity__gte=min_capacity)
@@ -23,7 +24,106 @@ def resource_list(*, tenant, min_capacity=None, step_free=False, building=None):
         qs = qs.filter(rules__step_free=True)
     if building:
         qs = qs.filter(building_id=building)
+    if equipment:
+        # JSON "contains" is not portable to SQLite: match the (short) equipment lists in Python.
+        ids = [pk for pk, items in BookingRules.objects.filter(resource__in=qs).values_list("resource_id", "equipment")
+               if equipment in (items or [])]
+        qs = qs.filter(pk__in=ids)
     return qs.order_by("building__name", "name")
+
+
+def equipment_choices(*, tenant) -> list[str]:
+    """Every equipment item named on the tenant's active resources, sorted."""
+    items = set()
+    for equipment in BookingRules.objects.filter(tenant=tenant, resource__archived=False).values_list(
+            "equipment", flat=True):
+        items.update(equipment or [])
+    return sorted(items)
+
+
+def buildings_with_resources(*, tenant):
+    from torg.places.models import Building
+
+    return Building.objects.filter(tenant=tenant, pk__in=Resource.objects.filter(
+        tenant=tenant, archived=False).values("building_id")).order_by("name")
+
+
+def _merge(intervals):
+    merged = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return merged
+
+
+def building_week(*, tenant, building, monday: dt.date, **filters):
+    """A building's week: per bookable resource and day, the open hours, the booked intervals and
+    the free hours (open time not booked). Two queries for slots and opening, whatever the size."""
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    week_start = dt.datetime.combine(monday, dt.time(0), OSLO)
+    week_end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), OSLO)
+    resources = list(resource_list(tenant=tenant, building=building.pk, **filters))
+    everything = list(Resource.objects.filter(tenant=tenant, building=building, archived=False)
+                      .values_list("pk", "parent_id"))
+    children = {}
+    for pk, parent in everything:
+        children.setdefault(parent, []).append(pk)
+
+    def leaves(pk):
+        return [pk] if pk not in children else [leaf for c in children[pk] for leaf in leaves(c)]
+
+    units = {r.pk: leaves(r.pk) for r in resources}
+    busy_by_unit = {}
+    for unit_id, s, e in (BookingSlot.objects.filter(unit_id__in={u for us in units.values() for u in us},
+                                                     active=True, start__lt=week_end, end__gt=week_start)
+                          .values_list("unit_id", "start", "end")):
+        busy_by_unit.setdefault(unit_id, []).append((s, e))
+    opening = {d: open_intervals(building, d) for d in days}
+    rows = []
+    for r in resources:
+        busy = _merge([iv for u in units[r.pk] for iv in busy_by_unit.get(u, [])])
+        cells = []
+        for d in days:
+            day_start = dt.datetime.combine(d, dt.time(0), OSLO)
+            day_end = day_start + dt.timedelta(days=1)
+            open_secs = sum((e - s).total_seconds() for s, e, _k in opening[d])
+            booked = [(max(s, day_start), min(e, day_end)) for s, e in busy if s < day_end and e > day_start]
+            busy_open = sum(_overlap(bs, be, os_, oe) for bs, be in booked for os_, oe, _k in opening[d])
+            cells.append({"day": d, "open": bool(opening[d]), "booked": booked,
+                          "free_hours": _hours(max(0.0, open_secs - busy_open)),
+                          "meraapent": any(k == "meraapent" for _s, _e, k in opening[d])})
+        rows.append({"resource": r, "cells": cells})
+    return days, rows
+
+
+def free_slots(*, resource, start, end, minutes=None):
+    """Free bookable intervals of `resource` within [start, end): open time (staffed or meråpent)
+    not taken by active bookings of it, its parts or its whole (including buffers). Each interval is
+    at least `minutes` long (default: the resource's minimum duration). [(start, end, kind)]."""
+    rules = resource.rules
+    minutes = minutes or rules.min_minutes
+    slots = list(BookingSlot.objects.filter(unit__in=units_of(resource), active=True, start__lt=end, end__gt=start)
+                 .values_list("start", "end"))
+    before, after = dt.timedelta(minutes=rules.buffer_before), dt.timedelta(minutes=rules.buffer_after)
+    # a new booking's buffers must not touch existing slots either: widen the busy time by them
+    busy = _merge([(s - after, e + before) for s, e in slots])
+    out = []
+    day = start.astimezone(OSLO).date()
+    while day <= end.astimezone(OSLO).date():
+        for os_, oe, kind in open_intervals(resource.building, day):
+            cursor, stop = max(os_, start), min(oe, end)
+            for bs, be in busy:
+                if be <= cursor or bs >= stop:
+                    continue
+                if bs > cursor:
+                    out.append((cursor, bs, kind))
+                cursor = max(cursor, be)
+            if cursor < stop:
+                out.append((cursor, stop, kind))
+        day += dt.timedelta(days=1)
+    return [(s, e, k) for s, e, k in out if (e - s) >= dt.timedelta(minutes=minutes)]
 
 
 def bookable_resources(*, user, tenant, role, **filters):
@@ -45,7 +145,8 @@ def resource_get(*, tenant, pk) -> Resource:
 
 def booking_get(*, tenant, pk) -> Booking:
     return get_object_or_404(
-        Booking.objects.select_related("resource", "resource__rules", "resource__building", "booker", "organisation"),
+        Booking.objects.select_related("resource", "resource__rules", "resource__building", "booker", "organisation",
+                                       "responsible"),
         tenant=tenant, pk=pk)
 
 
@@ -193,32 +294,128 @@ def open_seconds(building, first: dt.date, last: dt.date, cache=None):
     return total
 
 
+ACTOR_TYPES = [t.value for t in Booking.ActorType]
+
+
+def _overlap(a_start, a_end, b_start, b_end):
+    return max(0.0, (min(a_end, b_end) - max(a_start, b_start)).total_seconds())
+
+
 def utilisation(*, tenant, first: dt.date, last: dt.date):
-    """Per resource: booked hours / open hours over [first, last], split by staffed vs meråpent
-    and by personal vs organisation bookings. Confirmed bookings only, clipped to the period."""
+    """Per resource: booked hours / open hours over the local dates [first, last].
+
+    Booked time (confirmed bookings, clipped to the period) is split by the building's opening
+    intervals into staffed and meråpent hours (time outside opening hours counts as staffed: staff
+    booked it), and by who booked (citizens, associations, municipal units, employees). No-shows
+    are bookings released because nobody checked in.
+    """
     start = dt.datetime.combine(first, dt.time(0), OSLO)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), OSLO)
-    bookings = Booking.objects.filter(tenant=tenant, status=Booking.Status.CONFIRMED, start__lt=end, end__gt=start)
+    intervals = {}  # (building_id, date) → [(start, end, kind)]
+
+    def opening(building, day):
+        key = (building.pk, day)
+        if key not in intervals:
+            intervals[key] = open_intervals(building, day)
+        return intervals[key]
+
+    resources = list(resource_list(tenant=tenant))
+    by_id = {r.pk: r for r in resources}
+    empty = {"staffed": 0.0, "meraapent": 0.0, **{t: 0.0 for t in ACTOR_TYPES}, "personal": 0.0,
+             "organisation": 0.0}
     per = {}
-    for b in bookings.only("resource_id", "start", "end", "meraapent", "organisation_id"):
-        seconds = (min(b.end, end) - max(b.start, start)).total_seconds()
-        row = per.setdefault(b.resource_id, {"staffed": 0, "meraapent": 0, "personal": 0, "organisation": 0})
-        row["meraapent" if b.meraapent else "staffed"] += seconds
+    bookings = Booking.objects.filter(tenant=tenant, status=Booking.Status.CONFIRMED, start__lt=end, end__gt=start,
+                                      resource__in=by_id)
+    for b in bookings.only("resource_id", "start", "end", "organisation_id", "actor_type").iterator():
+        r = by_id[b.resource_id]
+        s, e = max(b.start, start), min(b.end, end)
+        seconds = (e - s).total_seconds()
+        row = per.setdefault(b.resource_id, dict(empty))
+        meraapent = 0.0
+        day = s.astimezone(OSLO).date()
+        while day <= e.astimezone(OSLO).date():
+            meraapent += sum(_overlap(s, e, os_, oe) for os_, oe, k in opening(r.building, day) if k == "meraapent")
+            day += dt.timedelta(days=1)
+        row["meraapent"] += meraapent
+        row["staffed"] += seconds - meraapent
+        row[b.actor_type] += seconds
         row["organisation" if b.organisation_id else "personal"] += seconds
     no_shows = dict(Booking.objects.filter(tenant=tenant, no_show=True, start__lt=end, end__gt=start)
                     .values_list("resource_id").annotate(n=Count("id")).values_list("resource_id", "n"))
     open_by_building = {}
     rows = []
-    for r in resource_list(tenant=tenant):
+    for r in resources:
         if r.building_id not in open_by_building:
-            open_by_building[r.building_id] = open_seconds(r.building, first, last)
+            totals = {"staffed": 0.0, "meraapent": 0.0}
+            day = first
+            while day <= last:
+                for os_, oe, k in opening(r.building, day):
+                    totals[k] += (oe - os_).total_seconds()
+                day += dt.timedelta(days=1)
+            open_by_building[r.building_id] = totals
         opened = open_by_building[r.building_id]
-        p = per.get(r.pk, {"staffed": 0, "meraapent": 0, "personal": 0, "organisation": 0})
+        open_total = opened["staffed"] + opened["meraapent"]
+        p = per.get(r.pk, empty)
         booked = p["staffed"] + p["meraapent"]
         rows.append({
-            "resource": r, "building": r.building, "booked_hours": _hours(booked), "open_hours": _hours(opened),
+            "resource": r, "building": r.building, "booked_hours": _hours(booked), "open_hours": _hours(open_total),
+            "open_staffed_hours": _hours(opened["staffed"]), "open_meraapent_hours": _hours(opened["meraapent"]),
             "staffed_hours": _hours(p["staffed"]), "meraapent_hours": _hours(p["meraapent"]),
             "personal_hours": _hours(p["personal"]), "organisation_hours": _hours(p["organisation"]),
-            "percent": round(100 * booked / opened, 1) if opened else 0.0, "no_shows": no_shows.get(r.pk, 0),
+            **{f"{t}_hours": _hours(p[t]) for t in ACTOR_TYPES},
+            "booked_seconds": booked, "open_seconds": open_total,
+            "percent": round(100 * booked / open_total, 1) if open_total else 0.0,
+            "no_shows": no_shows.get(r.pk, 0),
+            "by_type": [_hours(p[t]) for t in ACTOR_TYPES],
         })
     return rows
+
+
+def utilisation_by_building(rows):
+    """Totals per building from `utilisation` rows: open hours are counted once per resource."""
+    out = {}
+    for row in rows:
+        b = out.setdefault(row["building"].pk, {"building": row["building"], "resources": 0, "booked": 0.0,
+                                                "open": 0.0, "meraapent_hours": 0.0, "no_shows": 0,
+                                                **{f"{t}_hours": 0.0 for t in ACTOR_TYPES}})
+        b["resources"] += 1
+        b["booked"] += row["booked_seconds"]
+        b["open"] += row["open_seconds"]
+        b["meraapent_hours"] += row["meraapent_hours"]
+        b["no_shows"] += row["no_shows"]
+        for t in ACTOR_TYPES:
+            b[f"{t}_hours"] += row[f"{t}_hours"]
+    result = []
+    for b in out.values():
+        b["booked_hours"], b["open_hours"] = _hours(b["booked"]), _hours(b["open"])
+        b["percent"] = round(100 * b["booked"] / b["open"], 1) if b["open"] else 0.0
+        for key in ["meraapent_hours", *(f"{t}_hours" for t in ACTOR_TYPES)]:
+            b[key] = round(b[key], 1)
+        b["by_type"] = [b[f"{t}_hours"] for t in ACTOR_TYPES]
+        result.append(b)
+    return sorted(result, key=lambda b: b["building"].name)
+
+
+def utilisation_chart(rows, width=100):
+    """Bars for a server-rendered SVG: per resource, one segment per actor type as % of open hours."""
+    bars = []
+    for i, row in enumerate(rows):
+        x, segments = 0.0, []
+        for t in ACTOR_TYPES:
+            hours = row[f"{t}_hours"]
+            share = 100 * hours / (row["open_seconds"] / 3600) if row["open_seconds"] else 0.0
+            w = round(min(share, 100 - x) * width / 100, 2)
+            if w > 0:
+                segments.append({"type": t, "x": round(x * width / 100, 2), "width": w, "hours": hours})
+                x += share
+        bars.append({"row": row, "y": i * 28, "segments": segments})
+    return {"bars": bars, "height": max(1, len(rows)) * 28}
+
+
+def unread_notification_count(user, tenant) -> int:
+    """Unread in-app booking notifications of `user` in `tenant` (for the header indicator)."""
+    if tenant is None or not getattr(user, "is_authenticated", False):
+        return 0
+    from .models import Notification
+
+    return Notification.objects.filter(tenant=tenant, user=user, read_at__isnull=True).count()

@@ -21,7 +21,7 @@ from . import queries
 from .models import (AccessCode, AccessEvent, Booking, BookingRules, BookingSeries, BookingSlot, BookingTransition,
                      CalendarFeed,
                      Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
-                     Resource, hash_secret)
+                     Resource, ResourcePhoto, hash_secret)
 from .queries import OSLO
 
 S = Booking.Status
@@ -118,15 +118,41 @@ def resource_set_archived(*, actor, resource: Resource, archived: bool) -> Resou
     return set_archived(resource, actor=actor, tenant=resource.tenant, archived=archived)
 
 
+@transaction.atomic
+def resource_photo_add(*, actor, resource: Resource, upload, alt: str) -> ResourcePhoto:
+    """Attach a photo; the upload is decoded and re-encoded (EXIF and anything else dropped)."""
+    from .photos import reencode_photo
+
+    if not alt.strip():
+        raise ValidationError({"alt": _("Describe the photo for people who cannot see it.")})
+    content, width, height = reencode_photo(upload)
+    photo = ResourcePhoto(tenant=resource.tenant, resource=resource, alt=alt.strip()[:200], width=width,
+                          height=height)
+    photo.image.save(f"{resource.pk}-{secrets.token_hex(6)}.jpg", content, save=True)
+    audit.record(actor=actor, tenant=resource.tenant, obj=resource, action="photo_add", comment=photo.alt)
+    return photo
+
+
+@transaction.atomic
+def resource_photo_delete(*, actor, photo: ResourcePhoto) -> None:
+    audit.record(actor=actor, tenant=photo.tenant, obj=photo.resource, action="photo_delete", comment=photo.alt)
+    storage, name = photo.image.storage, photo.image.name
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 # --- Checking a booking ---------------------------------------------------------------------
 def _age(birth_date, on):
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def check_booking(*, actor, tenant, resource, start, end, organisation=None, now=None, exclude=None):
+def check_booking(*, actor, tenant, resource, start, end, organisation=None, now=None, exclude=None,
+                  responsible=None, org_unit=None):
     """Raise ValidationError/PermissionDenied unless `actor` may book `resource` over [start, end).
 
-    Returns {"meraapent": bool}. Does not write; the conflict check is repeated when inserting.
+    Returns {"meraapent": bool, "units": [...], "responsible": user or None}. Does not write; the
+    conflict check is repeated when inserting. An organisation's booking in meråpent hours names a
+    `responsible` person with a meråpent agreement for the building (default: the booker).
     """
     now = now or timezone.now()
     role = role_in(actor, tenant)
@@ -147,7 +173,16 @@ def check_booking(*, actor, tenant, resource, start, end, organisation=None, now
             raise ValidationError({"organisation": _("You can only book on behalf of an organisation you represent.")})
         if not (rules.allow_associations or staff):
             raise ValidationError(_("Associations cannot book this resource."))
-    elif not staff:
+    if org_unit is not None:
+        if org_unit.tenant_id != tenant.pk or not (staff or _unit_of(actor, tenant) == org_unit.pk):
+            raise ValidationError({"org_unit": _("You can only book for your own unit.")})
+        if organisation is not None:
+            raise ValidationError(_("Book either for an organisation or for a unit, not both."))
+        if not (rules.allow_units or staff):
+            raise ValidationError(_("Municipal units cannot book this resource."))
+    if responsible is not None and organisation is None:
+        raise ValidationError({"responsible": _("Only an organisation's booking names a responsible person.")})
+    if organisation is None and org_unit is None and not staff:
         allowed = {
             Role.CITIZEN: rules.allow_citizens,
             Role.ASSOCIATION: rules.allow_citizens,
@@ -173,16 +208,54 @@ def check_booking(*, actor, tenant, resource, start, end, organisation=None, now
         if kinds is None:
             raise ValidationError(_("The building is closed for part of this time."))
         agreement = MeraapentAgreement.objects.filter(user=actor, building=resource.building).first()
-        if meraapent and agreement is None:
+        if meraapent and organisation is None and agreement is None:
             raise ValidationError(_("Sign the meråpent agreement for this building to book outside staffed hours."))
         if rules.age_limit:
             birth = agreement.birth_date if agreement else actor.birth_date
             if birth is None or _age(birth, local.date()) < rules.age_limit:
                 raise ValidationError(_("You must be at least %(age)s years old to book this resource.")
                                       % {"age": rules.age_limit})
+    if meraapent and organisation is not None and (responsible is not None or not staff):
+        responsible = _check_responsible(actor, organisation, resource, responsible or actor, start)
+    else:
+        responsible = None
     units = queries.units_of(resource)
     _check_free(resource, units, start, end, exclude=exclude)
-    return {"meraapent": meraapent, "units": units}
+    return {"meraapent": meraapent, "units": units, "responsible": responsible}
+
+
+def _unit_of(actor, tenant):
+    from torg.accounts.models import Membership
+
+    return Membership.objects.filter(tenant=tenant, user=actor, is_active=True).values_list(
+        "org_unit_id", flat=True).first()
+
+
+def _check_responsible(actor, organisation, resource, person, start):
+    """The responsible person of an organisation's meråpent booking: the booker or one of the
+    organisation's representatives, with a meråpent agreement for the building (and old enough)."""
+    if person.pk != actor.pk and not organisation.representatives.filter(pk=person.pk).exists():
+        raise ValidationError({"responsible": _("The responsible person must represent the organisation.")})
+    agreement = MeraapentAgreement.objects.filter(user=person, building=resource.building).first()
+    if agreement is None:
+        raise ValidationError({"responsible": _(
+            "In meråpent hours an organisation's booking needs a responsible person who has signed the "
+            "meråpent agreement for this building.")})
+    age_limit = resource.rules.age_limit
+    if age_limit and _age(agreement.birth_date, timezone.localtime(start, OSLO).date()) < age_limit:
+        raise ValidationError({"responsible": _("The responsible person must be at least %(age)s years old.")
+                               % {"age": age_limit}})
+    return person
+
+
+def _actor_type(actor, tenant, organisation, org_unit):
+    if organisation is not None:
+        return Booking.ActorType.ASSOCIATION
+    if org_unit is not None:
+        return Booking.ActorType.UNIT
+    if role_in(actor, tenant) in (Role.ADMIN, Role.PROPERTY_MANAGER, Role.EMPLOYEE):
+        return Booking.ActorType.EMPLOYEE
+    return Booking.ActorType.CITIZEN
 
 
 def _blocked_range(resource, start, end):
@@ -217,18 +290,20 @@ def _occupy(booking, units):
 # --- Booking --------------------------------------------------------------------------------
 @transaction.atomic
 def booking_create(*, actor, tenant, resource, start, end, organisation=None, title="", idempotency_key="",
-                   series=None, now=None) -> Booking:
+                   series=None, now=None, responsible=None, org_unit=None) -> Booking:
     """Book `resource` for [start, end). A repeated `idempotency_key` returns the first booking."""
     if idempotency_key:
         existing = Booking.objects.filter(booker=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
     info = check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
-                         organisation=organisation, now=now)
+                         organisation=organisation, now=now, responsible=responsible, org_unit=org_unit)
     status = S.REQUESTED if resource.rules.requires_approval and not _is_staff(actor, tenant) else S.CONFIRMED
     booking = Booking(tenant=tenant, resource=resource, booker=actor, organisation=organisation, series=series,
                       title=title, start=start, end=end, status=status, meraapent=info["meraapent"],
-                      idempotency_key=idempotency_key, uid=f"{uuid.uuid4()}@torg")
+                      idempotency_key=idempotency_key, uid=f"{uuid.uuid4()}@torg", org_unit=org_unit,
+                      responsible=info["responsible"],
+                      actor_type=_actor_type(actor, tenant, organisation, org_unit))
     booking.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -247,6 +322,8 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
     if status == S.REQUESTED:
         _notify(tenant, actor, booking, _("Your request for %(resource)s on %(time)s is waiting for approval.")
                 % {"resource": resource.name, "time": _local(start)}, email=False)
+    elif booking.meraapent:
+        _deliver_code_later(booking)
     return booking
 
 
@@ -262,12 +339,17 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
         raise PermissionDenied
     before = audit.snapshot(booking, ["start", "end"])
     info = check_booking(actor=actor, tenant=tenant, resource=booking.resource, start=start, end=end,
-                         organisation=booking.organisation, now=now, exclude=booking)
+                         organisation=booking.organisation, now=now, exclude=booking,
+                         responsible=booking.responsible if booking.organisation_id else None,
+                         org_unit=booking.org_unit)
     BookingSlot.objects.filter(booking=booking).delete()
     booking.start, booking.end, booking.meraapent = start, end, info["meraapent"]
-    booking.save(update_fields=["start", "end", "meraapent", "updated_at"])
+    booking.responsible = info["responsible"]
+    booking.save(update_fields=["start", "end", "meraapent", "responsible", "updated_at"])
     _occupy(booking, info["units"])
-    AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if booking.status == S.CONFIRMED and booking.meraapent and (revoked or before["start"] != start):
+        _deliver_code_later(booking)  # the old code no longer fits: send one for the new time
     audit.record(actor=actor, tenant=tenant, obj=booking, action="reschedule",
                  changes=audit.diff(before, audit.snapshot(booking, ["start", "end"])))
     return booking
@@ -317,6 +399,8 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
         }
         _notify(tenant, booking.booker, booking, messages[to] % {
             "resource": booking.resource.name, "time": _local(booking.start), "reason": reason})
+    if to == S.CONFIRMED and booking.meraapent:
+        _deliver_code_later(booking)
     return booking
 
 
@@ -426,14 +510,15 @@ def occurrences(rrule: str, dtstart) -> list:
     return [s.replace(tzinfo=OSLO) for s in starts]
 
 
-def series_preview(*, actor, tenant, resource, rrule, dtstart, minutes, organisation=None, now=None):
+def series_preview(*, actor, tenant, resource, rrule, dtstart, minutes, organisation=None, now=None,
+                   responsible=None):
     """Every date of the series with the reason it cannot be booked (None when free)."""
     rows = []
     for start in occurrences(rrule, dtstart):
         end = start + dt.timedelta(minutes=minutes)
         try:
             check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
-                          organisation=organisation, now=now)
+                          organisation=organisation, now=now, responsible=responsible)
             problem = None
         except ValidationError as exc:
             problem = " ".join(exc.messages)
@@ -443,7 +528,7 @@ def series_preview(*, actor, tenant, resource, rrule, dtstart, minutes, organisa
 
 @transaction.atomic
 def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisation=None, title="",
-                  skip_dates=(), now=None) -> BookingSeries:
+                  skip_dates=(), now=None, responsible=None) -> BookingSeries:
     """Create the series and one booking per date, leaving out `skip_dates` (ISO dates).
 
     A conflict on a date that was not skipped fails the whole series: nothing is written.
@@ -460,7 +545,7 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
         try:
             booking_create(actor=actor, tenant=tenant, resource=resource, start=start,
                            end=start + dt.timedelta(minutes=minutes), organisation=organisation, title=title,
-                           series=series, now=now)
+                           series=series, now=now, responsible=responsible)
         except ValidationError as exc:
             raise ValidationError(_("%(date)s: %(problem)s") % {
                 "date": date_format(start, "j. F Y"), "problem": " ".join(exc.messages)}) from exc
@@ -502,6 +587,96 @@ def series_cancel_from(*, actor, booking: Booking, reason: str = "", now=None) -
     return count
 
 
+# --- Moving one booking or the rest of a series ---------------------------------------------
+MOVE_SCOPES = ("this", "following")
+
+
+def move_scope(booking: Booking, scope: str) -> list[Booking]:
+    """The bookings a change applies to: this one, or this and the later active ones of its series."""
+    if scope not in MOVE_SCOPES:
+        raise ValidationError(_("Choose what the change applies to."))
+    if scope == "this" or booking.series_id is None:
+        return [booking]
+    return list(Booking.objects.filter(series_id=booking.series_id, start__gte=booking.start,
+                                       status__in=Booking.ACTIVE)
+                .select_related("resource", "resource__rules", "resource__building", "organisation",
+                                "responsible", "org_unit").order_by("start"))
+
+
+def _shifted(booking, delta, minutes):
+    """Shift a booking's Oslo wall-clock start by `delta` (stable across daylight saving changes)."""
+    naive = timezone.localtime(booking.start, OSLO).replace(tzinfo=None) + delta
+    start = naive.replace(tzinfo=OSLO)
+    return start, start + dt.timedelta(minutes=minutes)
+
+
+def _move_plan(booking, start, end):
+    delta = (timezone.localtime(start, OSLO).replace(tzinfo=None)
+             - timezone.localtime(booking.start, OSLO).replace(tzinfo=None))
+    return delta, int((end - start).total_seconds() // 60)
+
+
+def booking_move_preview(*, actor, booking: Booking, start, end, scope="this", now=None) -> list[dict]:
+    """Every booking the move applies to, with its new time and why it cannot move (None when free).
+
+    `start`/`end` are the new times of `booking`; later bookings of the series move by the same
+    change of wall-clock time and get the same length.
+    """
+    if booking.booker_id != actor.pk and not _is_staff(actor, booking.tenant):
+        raise PermissionDenied
+    if end <= start:
+        raise ValidationError(_("The booking must end after it starts."))
+    delta, minutes = _move_plan(booking, start, end)
+    rows = []
+    for b in move_scope(booking, scope):
+        new_start, new_end = _shifted(b, delta, minutes)
+        try:
+            if not b.is_active:
+                raise ValidationError(_("Only active bookings can be changed."))
+            check_booking(actor=actor, tenant=b.tenant, resource=b.resource, start=new_start, end=new_end,
+                          organisation=b.organisation, now=now, exclude=b,
+                          responsible=b.responsible if b.organisation_id else None, org_unit=b.org_unit)
+            problem = None
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        rows.append({"booking": b, "start": new_start, "end": new_end, "problem": problem})
+    return rows
+
+
+@transaction.atomic
+def booking_move(*, actor, booking: Booking, start, end, scope="this", keep=(), now=None) -> int:
+    """Move `booking` (scope "this") or it and the rest of its series (scope "following") to new times.
+
+    Bookings whose id is in `keep` stay where they are (the preview shows which ones conflict). A
+    conflict on a booking that is not kept fails the whole change: nothing is moved. Door codes of
+    moved meråpent bookings are revoked and new ones delivered. Returns how many bookings moved.
+    """
+    if booking.booker_id != actor.pk and not _is_staff(actor, booking.tenant):
+        raise PermissionDenied
+    if end <= start:
+        raise ValidationError(_("The booking must end after it starts."))
+    keep = {int(k) for k in keep}
+    delta, minutes = _move_plan(booking, start, end)
+    moved = 0
+    for b in move_scope(booking, scope):
+        if b.pk in keep:
+            continue
+        new_start, new_end = _shifted(b, delta, minutes)
+        try:
+            booking_reschedule(actor=actor, booking=b, start=new_start, end=new_end, now=now)
+        except ValidationError as exc:
+            raise ValidationError(_("%(date)s: %(problem)s") % {
+                "date": date_format(timezone.localtime(b.start, OSLO), "j. F Y"),
+                "problem": " ".join(exc.messages)}) from exc
+        moved += 1
+    if not moved:
+        raise ValidationError(_("Nothing to move: every booking was kept at its old time."))
+    if scope == "following" and booking.series_id:
+        audit.record(actor=actor, tenant=booking.tenant, obj=booking.series, action="move_following",
+                     changes={"from": [None, booking.start.isoformat()], "moved": [None, moved]})
+    return moved
+
+
 # --- Meråpent -------------------------------------------------------------------------------
 @transaction.atomic
 def meraapent_agreement_sign(*, actor, tenant, building, birth_date, accept_terms: bool, age_limit=None):
@@ -523,11 +698,18 @@ def access_code_issue(*, actor, booking: Booking) -> str:
 
     Earlier codes for the booking are revoked. Only an HMAC of the code is stored.
     """
-    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
-    if booking.booker_id != actor.pk:
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("resource").get(pk=booking.pk)
+    if actor.pk not in (booking.booker_id, booking.responsible_id):
         raise PermissionDenied
     if booking.status != S.CONFIRMED or not booking.meraapent or booking.end <= timezone.now():
         raise ValidationError(_("Only a confirmed, coming booking in meråpent hours has a door code."))
+    code = _new_code(booking)
+    audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="access_code_issued")
+    return code
+
+
+def _new_code(booking) -> str:
+    """Revoke the booking's codes and store the hash of a fresh one (CSPRNG); return it in clear."""
     building_id = booking.resource.building_id
     now = timezone.now()
     AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=now)
@@ -540,8 +722,60 @@ def access_code_issue(*, actor, booking: Booking) -> str:
             break
     AccessCode.objects.create(tenant=booking.tenant, booking=booking, building_id=building_id, code_hash=code_hash,
                               valid_from=booking.start - ACCESS_MARGIN, valid_to=booking.end)
-    audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="access_code_issued")
     return code
+
+
+def _deliver_code_later(booking):
+    """After commit, queue the door-code e-mail. Only the booking id goes into the task queue:
+    the worker creates the code, so it never sits in clear in the queue, the database or a log."""
+    from .tasks import deliver_access_code
+
+    booking_id = booking.pk
+    transaction.on_commit(lambda: deliver_access_code.enqueue(booking_id=booking_id))
+
+
+@transaction.atomic
+def access_code_deliver(*, booking_id: int, now=None) -> bool:
+    """Background: issue a fresh door code for a confirmed meråpent booking and e-mail it to the booker
+    (and to the responsible person, if another). Returns False when there is nothing to send.
+
+    Runs in one transaction: if sending fails, the new code is rolled back and the old one stays valid.
+    Without an e-mail address the booker is told in the app to show the code on the booking page.
+    """
+    from django.core.mail import send_mail
+
+    now = now or timezone.now()
+    booking = (Booking.objects.select_for_update(of=("self",))
+               .select_related("resource", "resource__building", "booker", "responsible", "tenant")
+               .filter(pk=booking_id).first())
+    if booking is None or booking.status != S.CONFIRMED or not booking.meraapent or booking.end <= now:
+        return False
+    people = [booking.booker] + ([booking.responsible] if booking.responsible_id not in
+                                 (None, booking.booker_id) else [])
+    recipients = [p.email for p in people if p.email]
+    where = {"resource": booking.resource.name, "building": booking.resource.building.name,
+             "time": _local(booking.start)}
+    if not recipients:
+        _notify(booking.tenant, booking.booker, booking, _(
+            "Your booking of %(resource)s on %(time)s is in meråpent hours. Open the booking to show your door "
+            "code.") % where, email=False)
+        return False
+    code = _new_code(booking)
+    body = _(
+        "Your door code for %(building)s is %(code)s.\n\n"
+        "Booking: %(resource)s, %(time)s–%(end)s.\n"
+        "The code works from %(from)s until the booking ends. It stops working if the booking is cancelled "
+        "or moved, or if a new code is shown on the booking page.\n\n"
+        "Do not share the code. Entries are logged.") % {
+        **where, "code": code, "end": date_format(timezone.localtime(booking.end, OSLO), "H:i"),
+        "from": _local(booking.start - ACCESS_MARGIN)}
+    send_mail(_("Door code: %(building)s") % where, body, None, recipients)
+    audit.record(actor=None, tenant=booking.tenant, obj=booking, action="access_code_sent",
+                 comment=str(len(recipients)))
+    for person in people:
+        Notification.objects.create(tenant=booking.tenant, user=person, booking=booking, message=(_(
+            "Your door code for %(resource)s on %(time)s has been sent by e-mail.") % where)[:500])
+    return True
 
 
 @transaction.atomic
@@ -560,6 +794,24 @@ def door_controller_create(*, actor, tenant, building, name) -> tuple[DoorContro
                                               token_hash=hash_secret("door-token", token)),
                                actor=actor, tenant=tenant)
     return controller, token
+
+
+@transaction.atomic
+def door_controller_revoke(*, actor, controller: DoorController) -> DoorController:
+    """The controller's token stops working at once (e.g. a lost or replaced lock controller)."""
+    if controller.revoked_at is None:
+        controller.revoked_at = timezone.now()
+        controller.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(actor=actor, tenant=controller.tenant, obj=controller, action="revoke")
+    return controller
+
+
+@transaction.atomic
+def door_delete(*, actor, door: Door) -> None:
+    """Remove a door; its access-log entries stay (without the door)."""
+    audit.record(actor=actor, tenant=door.tenant, obj=door, action="delete",
+                 changes=audit.diff(audit.snapshot(door), {}))
+    door.delete()
 
 
 def door_controller_authenticate(token: str) -> DoorController | None:

@@ -10,15 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from torg.core.views import apply_validation_error, form_page, paginate, require_perm
 from torg.places.models import Building
 
 from . import ical, queries, services
-from .forms import (AgreementForm, BookingForm, FilterForm, OpeningExceptionForm, OpeningHoursForm, ReasonForm,
+from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, MoveForm, OpeningExceptionForm, PhotoForm, OpeningHoursForm, ReasonForm,
                     ResourceForm, RulesForm, SeriesForm)
-from .models import Booking, MeraapentAgreement, Notification, OpeningException, OpeningHours
+from .models import Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours, ResourcePhoto
 
 S = Booking.Status
 
@@ -36,18 +37,15 @@ def _crumbs(*extra):
 
 
 def _own_or_staff(request, booking):
-    if booking.booker_id != request.user.pk and not request.user.has_perm("booking.manage_bookings", booking):
+    if request.user.pk not in (booking.booker_id, booking.responsible_id) and not request.user.has_perm(
+            "booking.manage_bookings", booking):
         raise Http404  # do not reveal other people's bookings
 
 
 @login_required
 def home(request):
     tenant = _tenant(request)
-    form = FilterForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        filters = {"min_capacity": form.cleaned_data.get("capacity"),
-                   "step_free": form.cleaned_data.get("step_free")}
+    form, filters = _filters(request, tenant)
     role = request.membership.role if request.membership else None
     resources = queries.bookable_resources(user=request.user, tenant=tenant, role=role, **filters)
     notifications = Notification.objects.filter(tenant=tenant, user=request.user, read_at__isnull=True)[:10]
@@ -56,7 +54,36 @@ def home(request):
         "is_staff": request.user.has_perm("booking.manage_bookings", tenant),
         "pending": queries.approval_queue(tenant=tenant).count()
         if request.user.has_perm("booking.manage_bookings", tenant) else 0,
+        "buildings": queries.buildings_with_resources(tenant=tenant),
         "crumbs": [(_("Booking"), None)],
+    })
+
+
+def _filters(request, tenant):
+    form = FilterForm(request.GET or None, equipment=queries.equipment_choices(tenant=tenant))
+    filters = {}
+    if form.is_valid():
+        filters = {"min_capacity": form.cleaned_data.get("capacity"),
+                   "step_free": form.cleaned_data.get("step_free"),
+                   "equipment": form.cleaned_data.get("equipment") or None}
+    return form, filters
+
+
+@login_required
+def building_week(request, building_pk):
+    """All bookable resources of a building for one week: booked times and free hours per day."""
+    tenant = _tenant(request)
+    building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
+    form, filters = _filters(request, tenant)
+    monday = _monday(request)
+    days, rows = queries.building_week(tenant=tenant, building=building, monday=monday, **filters)
+    query = request.GET.copy()
+    query.pop("week", None)
+    return render(request, "booking/building_week.html", {
+        "building": building, "form": form, "days": days, "rows": rows, "monday": monday,
+        "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7),
+        "filter_query": query.urlencode(),
+        "crumbs": _crumbs((building.name, None)),
     })
 
 
@@ -84,6 +111,7 @@ def resource_week(request, pk):
     days, rows = queries.week_grid(resource=resource, monday=monday, step_minutes=60)
     return render(request, "booking/resource_week.html", {
         "resource": resource, "rules": resource.rules, "days": days, "rows": rows, "monday": monday,
+        "photos": resource.photos.all(),
         "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7),
         "can_book": request.user.has_perm("booking.book", tenant),
         "can_manage": request.user.has_perm("booking.manage_resources", tenant),
@@ -102,16 +130,26 @@ def _initial_from_query(request):
     return {"date": local.date(), "start_time": local.time(), "end_time": (local + dt.timedelta(hours=1)).time()}
 
 
+def _unit(request, resource):
+    """The user's municipal unit, when units may book this resource (for "book for my unit")."""
+    membership = request.membership
+    if membership is None or membership.org_unit_id is None or not resource.rules.allow_units:
+        return None
+    return membership.org_unit
+
+
 @login_required
 def booking_create(request, pk):
     tenant = _tenant(request, "booking.book")
     resource = queries.resource_get(tenant=tenant, pk=pk)
-    form = BookingForm(request.POST or None, user=request.user, tenant=tenant, initial=_initial_from_query(request))
+    form = BookingForm(request.POST or None, user=request.user, tenant=tenant, resource=resource,
+                       unit=_unit(request, resource), initial=_initial_from_query(request))
     return form_page(
         request, form=form,
         save=lambda d: services.booking_create(
             actor=request.user, tenant=tenant, resource=resource, start=d["start"], end=d["end"],
-            organisation=d.get("organisation"), title=d.get("title", ""), idempotency_key=d["idempotency_key"]),
+            organisation=d.get("organisation"), title=d.get("title", ""), idempotency_key=d["idempotency_key"],
+            responsible=d.get("responsible") if d.get("organisation") else None, org_unit=d.get("org_unit")),
         success_url=lambda b: reverse("booking:booking_detail", args=[b.pk]),
         success_message=_("Your booking is registered."),
         context={"title": _("Book %(name)s") % {"name": resource.name}, "submit_label": _("Book"),
@@ -131,9 +169,11 @@ def booking_detail(request, pk):
         "booking": booking, "is_booker": is_booker,
         "can_manage": request.user.has_perm("booking.manage_bookings", booking),
         "can_cancel": booking.is_active,
+        "can_move": booking.is_active and booking.end > timezone.now(),
         "can_check_in": is_booker and booking.status == S.CONFIRMED and booking.resource.rules.checkin_minutes
         and not booking.checked_in_at and booking.end > timezone.now(),
-        "has_code_option": is_booker and booking.status == S.CONFIRMED and booking.meraapent
+        "has_code_option": request.user.pk in (booking.booker_id, booking.responsible_id)
+        and booking.status == S.CONFIRMED and booking.meraapent
         and booking.end > timezone.now(),
         "transitions": booking.transitions.select_related("actor"),
         "reason_form": ReasonForm(),
@@ -223,6 +263,44 @@ def series_cancel_from(request, pk):
 
 
 @login_required
+def booking_move(request, pk):
+    """Move one booking, or it and the rest of its series: form → preview with conflicts → confirm."""
+    tenant = _tenant(request)
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    _own_or_staff(request, booking)
+    if not booking.is_active:
+        raise Http404
+    local = timezone.localtime(booking.start, queries.OSLO)
+    form = MoveForm(request.POST or None, series=bool(booking.series_id), initial={
+        "date": local.date(), "start_time": local.time(),
+        "end_time": timezone.localtime(booking.end, queries.OSLO).time(), "scope": "this"})
+    preview, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if "confirm" in request.POST:
+                n = services.booking_move(actor=request.user, booking=booking, start=d["start"], end=d["end"],
+                                          scope=d["scope"], keep=request.POST.getlist("keep"))
+                messages.success(request, ngettext("%(n)s booking is moved.", "%(n)s bookings are moved.", n)
+                                 % {"n": n})
+                return redirect("booking:booking_detail", pk=booking.pk)
+            preview = services.booking_move_preview(actor=request.user, booking=booking, start=d["start"],
+                                                    end=d["end"], scope=d["scope"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    return render(request, "booking/move_form.html", {
+        "form": form, "booking": booking, "preview": preview,
+        "conflicts": sum(1 for row in preview or [] if row["problem"]),
+        "crumbs": _crumbs((_("My bookings"), reverse("booking:my_bookings")),
+                          (booking.resource.name, reverse("booking:booking_detail", args=[booking.pk])),
+                          (_("Change time"), None)),
+    }, status=status)
+
+
+@login_required
 @require_POST
 def booking_approve(request, pk):
     _tenant(request, "booking.manage_bookings")
@@ -249,12 +327,14 @@ def series_create(request, pk):
     """Step 1: the form; step 2 (POST preview): every date with conflicts; step 3 (POST confirm): create."""
     tenant = _tenant(request, "booking.book")
     resource = queries.resource_get(tenant=tenant, pk=pk)
-    form = SeriesForm(request.POST or None, user=request.user, tenant=tenant, initial=_initial_from_query(request))
+    form = SeriesForm(request.POST or None, user=request.user, tenant=tenant, resource=resource,
+                      initial=_initial_from_query(request))
     preview = None
     status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         minutes = int((d["end"] - d["start"]).total_seconds() // 60)
+        responsible = d.get("responsible") if d.get("organisation") else None
         try:
             rrule = services.build_rrule(frequency=d["frequency"], dtstart=d["start"], until=d.get("until"),
                                          count=d.get("count"))
@@ -262,12 +342,12 @@ def series_create(request, pk):
                 series = services.series_create(
                     actor=request.user, tenant=tenant, resource=resource, rrule=rrule, dtstart=d["start"],
                     minutes=minutes, organisation=d.get("organisation"), title=d.get("title", ""),
-                    skip_dates=request.POST.getlist("skip"))
+                    skip_dates=request.POST.getlist("skip"), responsible=responsible)
                 messages.success(request, _("The series is booked: %(n)s dates.") % {"n": series.bookings.count()})
                 return redirect("booking:my_bookings")
             preview = services.series_preview(actor=request.user, tenant=tenant, resource=resource, rrule=rrule,
                                               dtstart=d["start"], minutes=minutes,
-                                              organisation=d.get("organisation"))
+                                              organisation=d.get("organisation"), responsible=responsible)
         except ValidationError as exc:
             apply_validation_error(form, exc)
             status = 422
@@ -297,6 +377,35 @@ def resource_create(request):
         context={"title": _("New bookable resource"), "cancel_url": reverse("booking:home"),
                  "crumbs": _crumbs((_("New bookable resource"), None))},
     )
+
+
+@login_required
+def resource_photos(request, pk):
+    """Staff add photos (with a description) to a resource, or remove them."""
+    tenant = _tenant(request, "booking.manage_resources")
+    resource = queries.resource_get(tenant=tenant, pk=pk)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and "delete" in request.POST:
+        photo = get_object_or_404(ResourcePhoto, tenant=tenant, resource=resource, pk=request.POST["delete"])
+        services.resource_photo_delete(actor=request.user, photo=photo)
+        messages.success(request, _("The photo is removed."))
+        return redirect("booking:resource_photos", pk=resource.pk)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.resource_photo_add(actor=request.user, resource=resource, upload=form.cleaned_data["photo"],
+                                            alt=form.cleaned_data["alt"])
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The photo is added."))
+                return redirect("booking:resource_photos", pk=resource.pk)
+        status = 422
+    return render(request, "booking/resource_photos.html", {
+        "resource": resource, "form": form, "photos": resource.photos.all(),
+        "crumbs": _crumbs((resource.name, reverse("booking:resource_week", args=[resource.pk])), (_("Photos"), None)),
+    }, status=status)
 
 
 @login_required
@@ -385,7 +494,7 @@ def meraapent_agreement(request, building_pk):
 def access_code(request, pk):
     tenant = _tenant(request)
     booking = queries.booking_get(tenant=tenant, pk=pk)
-    if booking.booker_id != request.user.pk:
+    if request.user.pk not in (booking.booker_id, booking.responsible_id):
         raise Http404
     try:
         code = services.access_code_issue(actor=request.user, booking=booking)
@@ -409,9 +518,59 @@ def access_log(request, building_pk):
         "building": building, "page_obj": page, "crumbs": _crumbs((_("Access log"), None))})
 
 
+@login_required
+def doors(request, building_pk):
+    """Staff manage a building's doors and lock controllers. A new controller's token is shown once."""
+    tenant = _tenant(request, "booking.manage_resources")
+    building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
+    door_form = DoorForm(request.POST if "add_door" in request.POST else None, prefix="d")
+    controller_form = ControllerForm(request.POST if "add_controller" in request.POST else None, prefix="c")
+    token, status = None, 200
+    if request.method == "POST":
+        try:
+            if "delete_door" in request.POST:
+                services.door_delete(actor=request.user, door=get_object_or_404(
+                    Door, tenant=tenant, building=building, pk=request.POST["delete_door"]))
+                messages.success(request, _("The door is removed."))
+            elif "revoke" in request.POST:
+                services.door_controller_revoke(actor=request.user, controller=get_object_or_404(
+                    DoorController, tenant=tenant, building=building, pk=request.POST["revoke"]))
+                messages.success(request, _("The controller's token no longer works."))
+            elif "add_door" in request.POST and door_form.is_valid():
+                services.door_add(actor=request.user, tenant=tenant, building=building, **door_form.cleaned_data)
+                messages.success(request, _("The door is added."))
+            elif "add_controller" in request.POST and controller_form.is_valid():
+                _controller, token = services.door_controller_create(
+                    actor=request.user, tenant=tenant, building=building, name=controller_form.cleaned_data["name"])
+                controller_form = ControllerForm(prefix="c")
+            else:
+                raise ValidationError(_("Check the form."))
+        except ValidationError as exc:
+            apply_validation_error(controller_form if "add_controller" in request.POST else door_form, exc)
+            status = 422
+        if token is None and status == 200:
+            return redirect("booking:doors", building_pk=building.pk)
+    response = render(request, "booking/doors.html", {
+        "building": building, "door_form": door_form, "controller_form": controller_form, "token": token,
+        "doors": Door.objects.filter(tenant=tenant, building=building).order_by("name"),
+        "controllers": DoorController.objects.filter(tenant=tenant, building=building).order_by("revoked_at", "name"),
+        "crumbs": _crumbs((_("Doors and lock controllers"), None)),
+    }, status=status)
+    if token:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
 # --- Utilisation ---------------------------------------------------------------------------
-REPORT_COLUMNS = ["building", "resource", "open_hours", "booked_hours", "percent", "staffed_hours",
-                  "meraapent_hours", "personal_hours", "organisation_hours", "no_shows"]
+def _report_columns():
+    return [
+        ("building", _("Building")), ("resource", _("Resource")), ("open_hours", _("Open hours")),
+        ("open_staffed_hours", _("Staffed open hours")), ("open_meraapent_hours", _("Meråpent open hours")),
+        ("booked_hours", _("Booked hours")), ("percent", _("Utilisation (%)")),
+        ("staffed_hours", _("Booked in staffed hours")), ("meraapent_hours", _("Booked in meråpent hours")),
+        *((f"{t.value}_hours", _("Hours: %(who)s") % {"who": t.label}) for t in Booking.ActorType),
+        ("no_shows", _("No-shows")),
+    ]
 
 
 @login_required
@@ -429,13 +588,17 @@ def report(request):
     if request.GET.get("format") == "xlsx":
         from torg.core.tabular import write_xlsx
 
-        data = write_xlsx(REPORT_COLUMNS, ([r["building"].name, r["resource"].name] + [r[c] for c in REPORT_COLUMNS[2:]]
-                                           for r in rows), title="Utilisation")
+        columns = _report_columns()
+        data = write_xlsx([str(label) for _key, label in columns],
+                          ([r["building"].name, r["resource"].name] + [r[key] for key, _l in columns[2:]]
+                           for r in rows), title=_("Utilisation"))
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="utilisation-{first}-{last}.xlsx"'
         return response
     return render(request, "booking/report.html", {
-        "rows": rows, "first": first, "last": last, "crumbs": _crumbs((_("Utilisation"), None))})
+        "rows": rows, "buildings": queries.utilisation_by_building(rows), "first": first, "last": last,
+        "chart": queries.utilisation_chart(rows, width=240), "actor_types": Booking.ActorType.choices,
+        "crumbs": _crumbs((_("Utilisation"), None))})
 
 
 # --- iCalendar ------------------------------------------------------------------------------

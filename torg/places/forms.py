@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from torg.web.forms import TorgForm, TorgModelForm
+from torg.core.forms import TorgForm, TorgModelForm
 
 from .models import Building, Floor, Property, Room
 

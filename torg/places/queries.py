@@ -66,8 +66,11 @@ def building_floors_with_rooms(*, building, include_archived=False):
     if not include_archived:
         rooms = rooms.filter(archived=False)
         floors = [f for f in floors if not f.archived]
+    # Translate each choice label once, not once per row (get_FOO_display re-translates every call).
+    labels = {value: str(label) for value, label in Room.Function.choices}
     by_floor = {}
     for room in rooms:
+        room.function_label = labels.get(room.function, room.function)
         by_floor.setdefault(room.floor_id, []).append(room)
     for floor in floors:
         floor.room_list = by_floor.get(floor.pk, [])

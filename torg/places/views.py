@@ -57,8 +57,9 @@ def building_list(request):
         "page_obj": page, "search": search, "use": use, "category": category, "show_archived": archived,
         "uses": Building.Use.choices, "categories": Building.StrategicCategory.choices,
         "can_manage": request.user.has_perm("places.manage_places", tenant),
-        "register_totals": queries.register_totals(tenant=tenant),
     }
+    if not request.htmx:  # the partial (live filtering) does not show the register totals
+        context["register_totals"] = queries.register_totals(tenant=tenant)
     return render(request, _list_template(request, "places/building_list.html", "places/partials/building_table.html"),
                   context)
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from torg.places.models import Building, Room
-from torg.web.forms import TorgForm, TorgModelForm
+from torg.core.forms import TorgForm, TorgModelForm
 
 from .labels import LAYOUTS
 from .models import ALLOWED_TRANSITIONS, Category, Condition, Product, Status

@@ -20,7 +20,7 @@ from torg.core.tabular import RowError, TableError, read_table, write_xlsx
 from torg.places.models import Building, Room
 
 from . import services
-from .models import Category, Label, Status
+from .models import Category, Label, Product, Status
 
 COLUMNS = [
     ("building", gettext_lazy("Building number or name. Required.")),
@@ -215,22 +215,32 @@ def apply_import(*, actor, tenant, upload, valid_rows_only=False, may_import=Non
 
 
 def apply_plan(*, actor, tenant, plan) -> ImportPlan:
-    """Write the valid rows of a checked plan in one transaction (all or nothing)."""
-    products = {}
+    """Write the valid rows of a checked plan in one transaction (all or nothing): products found
+    or created once per (category, manufacturer, model, colour), items registered in bulk."""
+    existing = {}
+    for p in Product.objects.filter(tenant=tenant, archived=False).order_by("pk"):
+        existing.setdefault((p.category_id, p.manufacturer.lower(), p.model_name.lower(), p.colour.lower()), p)
     with transaction.atomic():
+        batch = []
         for row in plan.rows:
-            key = (row.category.pk, *(str(v).strip().lower() for v in row.product.values()))
+            key = (row.category.pk, row.product["manufacturer"].strip().lower(),
+                   row.product["model_name"].strip().lower(), row.product["colour"].strip().lower())
             try:
-                product = products.get(key)
+                product = existing.get(key)
                 if product is None:
-                    product = products[key] = services.product_find_or_create(
+                    product = existing[key] = services.product_find_or_create(
                         actor=actor, tenant=tenant, category=row.category, **row.product)
-                services.item_register(actor=actor, tenant=tenant, product=product, count=row.quantity,
-                                       building=row.building, room=row.room, claim_code=row.code,
-                                       comment=_("Imported"), **row.item)
+                product.category = row.category
+                batch.append({"product": product, "building": row.building, "room": row.room,
+                              "count": row.quantity, "claim_code": row.code, **row.item})
             except ValidationError as exc:
                 raise ImportRefused(ImportPlan(errors=[RowError(row.line, "", "; ".join(exc.messages))],
                                                total_rows=plan.total_rows)) from exc
+        try:
+            services.item_register_rows(actor=actor, tenant=tenant, rows=batch, comment=_("Imported"))
+        except ValidationError as exc:
+            raise ImportRefused(ImportPlan(errors=[RowError(0, "", "; ".join(exc.messages))],
+                                           total_rows=plan.total_rows)) from exc
     return plan
 
 

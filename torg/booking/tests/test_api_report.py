@@ -65,6 +65,52 @@ def test_utilisation_counts_confirmed_hours_against_open_hours(admin_user, tenan
     xlsx = c.get(reverse("booking:report"), {"from": day.isoformat(), "to": day.isoformat(), "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert values[0][:5] == ["building", "resource", "open_hours", "booked_hours", "percent"]
-    assert ["Testhuset", "Møterom", 10.0, 2.0, 20.0] in [v[:5] for v in values]
+    assert values[0][:7] == ["Building", "Resource", "Open hours", "Staffed open hours", "Meråpent open hours",
+                             "Booked hours", "Utilisation (%)"]
+    assert ["Testhuset", "Møterom", 10.0, 10.0, 0.0, 2.0, 20.0] in [v[:7] for v in values]
     assert client_for(citizen).get(reverse("booking:report")).status_code == 403
+
+
+def test_utilisation_by_actor_type_staffed_vs_meraapent_and_no_shows(admin_user, tenant, building, citizen,
+                                                                    employee, association_rep, association,
+                                                                    resource, client_for):
+    """Staffed 8–16, meråpent 16–22: a booking 15–17 is one staffed and one meråpent hour."""
+    for weekday in range(7):
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(8), closes=dt.time(16))
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(16), closes=dt.time(22), kind="meraapent")
+    services.meraapent_agreement_sign(actor=citizen, tenant=tenant, building=building,
+                                      birth_date=dt.date(1990, 1, 1), accept_terms=True)
+    services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 15), end=at(1, 17))
+    services.booking_create(actor=association_rep, tenant=tenant, resource=resource, start=at(1, 9),
+                            end=at(1, 12), organisation=association)
+    services.booking_create(actor=employee, tenant=tenant, resource=resource, start=at(1, 12), end=at(1, 13))
+    services.booking_create(actor=admin_user, tenant=tenant, resource=resource, start=at(1, 13), end=at(1, 14),
+                            org_unit=_unit(tenant, admin_user))
+    released = services.booking_create(actor=employee, tenant=tenant, resource=resource, start=at(1, 8),
+                                       end=at(1, 9))
+    Booking.objects.filter(pk=released.pk).update(no_show=True, status=Booking.Status.CANCELLED)
+    day = at(1, 0).date()
+    rows = queries.utilisation(tenant=tenant, first=day, last=day)
+    row = next(r for r in rows if r["resource"] == resource)
+    assert (row["open_hours"], row["open_staffed_hours"], row["open_meraapent_hours"]) == (14.0, 8.0, 6.0)
+    assert (row["booked_hours"], row["staffed_hours"], row["meraapent_hours"]) == (7.0, 6.0, 1.0)
+    assert (row["citizen_hours"], row["association_hours"], row["employee_hours"], row["unit_hours"]) == (
+        2.0, 3.0, 1.0, 1.0)
+    assert row["percent"] == 50.0 and row["no_shows"] == 1
+    building_row = next(b for b in queries.utilisation_by_building(rows) if b["building"] == building)
+    assert building_row["booked_hours"] == 7.0 and building_row["association_hours"] == 3.0
+    page = client_for(admin_user).get(reverse("booking:report"), {"from": day.isoformat(), "to": day.isoformat()})
+    html = page.content.decode()
+    assert '<svg role="img" aria-labelledby="chart-title"' in html
+    assert 'class="torg-booking-bar-association"' in html and "Municipal units" in html
+    assert "<th scope=\"col\" class=\"torg-num\">Associations</th>" in html
+
+
+def _unit(tenant, user):
+    from torg.accounts.models import Membership, OrgUnit
+
+    unit = OrgUnit.objects.create(tenant=tenant, name="Oppvekst", kind=OrgUnit.Kind.SECTOR)
+    Membership.objects.filter(tenant=tenant, user=user).update(org_unit=unit)
+    return unit

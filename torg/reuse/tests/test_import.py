@@ -179,3 +179,44 @@ def test_location_manager_cannot_import_into_other_buildings(client_for, tenant,
     client_for(user).post(reverse("reuse:import"), {"file": _csv("1001;;;desk;;;;;;1;\nMitt bygg;;;desk;;;;;;1;\n")})
     job = ImportJob.objects.get()
     assert [(e["line"], e["column"]) for e in job.errors] == [(2, "building")]
+
+
+def test_register_rows_in_bulk_writes_history_audit_and_claims(tenant, admin_user, building, rooms, product):
+    from torg.core.models import AuditEvent
+    from torg.reuse.models import ItemEvent
+
+    first = services.item_register(actor=admin_user, tenant=tenant, product=product, building=building)[0]
+    label = services.label_batch_create(actor=admin_user, tenant=tenant, count=1)[0]
+    items = services.item_register_rows(actor=admin_user, tenant=tenant, comment="bulk", rows=[
+        {"product": product, "room": rooms["0.01"], "count": 3, "placement_text": "vindu", "condition": 2},
+        {"product": product, "building": building, "claim_code": label.code.lower(), "status": "available"},
+    ])
+    assert [i.number for i in items] == ["M-000002", "M-000003", "M-000004", "M-000005"] and first.number == "M-000001"
+    assert all(i.building_id == building.pk for i in items) and items[0].room == rooms["0.01"]
+    assert items[3].code == label.code and items[3].status == "available" and items[0].condition == 2
+    label.refresh_from_db()
+    assert label.item_id == items[3].pk and label.claimed_at is not None
+    assert ItemEvent.objects.filter(item__in=items, kind="create", comment="bulk").count() == 4
+    assert AuditEvent.objects.filter(object_type="reuse.item", action="create",
+                                     object_id__in=[str(i.pk) for i in items]).count() == 4
+
+
+def test_register_rows_refuses_bad_rows_and_writes_nothing(tenant, admin_user, building, product, other_building,
+                                                           other_item):
+    from django.core.exceptions import ValidationError
+
+    label = services.label_batch_create(actor=admin_user, tenant=tenant, count=1)[0]
+    bad = [
+        [{"product": product, "building": building, "count": 2, "claim_code": label.code}],
+        [{"product": product, "building": building, "claim_code": label.code},
+         {"product": product, "building": building, "claim_code": label.code}],
+        [{"product": product, "building": building, "claim_code": "ZZZZZZZZZZZZ"}],
+        [{"product": product, "building": other_building}],
+        [{"product": other_item.product, "building": building}],
+        [{"product": product, "building": building, "status": "disposed"}],
+        [{"product": product, "building": building, "count": 0}],
+    ]
+    for rows in bad:
+        with pytest.raises(ValidationError):
+            services.item_register_rows(actor=admin_user, tenant=tenant, rows=rows)
+    assert not Item.objects.filter(tenant=tenant).exists()

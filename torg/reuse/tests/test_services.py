@@ -162,6 +162,8 @@ def test_overview_counts(make_items, admin_user, tenant, building, rooms):
     data = queries.overview(tenant=tenant)
     assert data["total"] == 5
     assert dict((v, n) for v, _l, n in data["by_status"])["available"] == 2
-    assert data["groups"][0]["label"] == "Testhuset" and data["groups"][0]["total"] == 5
-    per_room = queries.overview(tenant=tenant, building_id=building.pk)
-    assert [g["total"] for g in per_room["groups"]] == [3, 2]
+    buildings = data["groups"][0]["rows"]
+    assert buildings[0]["label"] == "Testhuset" and buildings[0]["total"] == 5
+    per_floor = queries.overview(tenant=tenant, building_id=building.pk)
+    assert [g["total"] for g in per_floor["groups"]] == [3, 2]
+    assert [[r["total"] for r in g["rows"]] for g in per_floor["groups"]] == [[3], [2]]

@@ -35,7 +35,7 @@ def test_log_in_and_browse_to_a_room_and_search(page, live_server, login, assert
     page.locator("input[name=username]").fill("admin")
     page.locator("input[name=password]").fill("wrong-password")
     page.locator("main form button[type=submit]").click()
-    expect(page.locator("main form [role=alert]")).to_be_visible()
+    expect(page.locator("main form .errorlist, main form [role=alert]").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     assert_accessible(page)
 

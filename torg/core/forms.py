@@ -1,12 +1,12 @@
-"""Form rendering with Designsystemet markup, shared by every app's forms."""
+"""Form rendering with Designsystemet markup, shared by every app's forms (FORM_RENDERER)."""
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
 
 class TorgFormRenderer(DjangoTemplates):
-    form_template_name = "web/forms/form.html"
-    field_template_name = "web/forms/field.html"
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
 
 
 class StyledFormMixin:
