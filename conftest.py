@@ -133,8 +133,10 @@ TEST_PASSWORD = "correct-horse-42"
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() waits 5 s by default; a busy CI machine (two databases, xdist) needs more headroom.
+    expect.set_options(timeout=15_000)
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set TORG_CHROMIUM)")
     with sync_playwright() as pw:

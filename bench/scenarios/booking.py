@@ -189,7 +189,8 @@ def setup(ctx):
         f"({figures['bookings_per_second']}/s), {figures['conflicts']} conflicts, "
         f"{figures['overlapping_slots']} overlaps, errors: {figures['errors'] or 'none'}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"booking-throughput-{ctx.db}.json").write_text(json.dumps(figures, indent=2) + "\n")
+    name = f"booking-throughput-{ctx.db}{'-quick' if ctx.quick else ''}.json"
+    (RESULTS / name).write_text(json.dumps(figures, indent=2) + "\n")
     ctx.data["booking"] = {"building": building.pk, "resource": resources.order_by("pk").first().pk,
                            "resources": resources.count(), "week": monday.isoformat(), "active_in_week": in_week,
                            "throughput": figures}
@@ -219,11 +220,11 @@ def cases(ctx):
     return [
         Case(f"booking: building week ({d['resources']} resources)",
              f"/booking/buildings/{d['building']}/week/?" + urlencode({"week": week}),
-             _contains("Bench-rom 0000", "h free"),
+             _contains("Bench-rom 0000", "torg-booking-free"),
              note=f"{d['resources']} resources × 7 days, {d['active_in_week']} active bookings in the week"),
         Case("booking: building week, equipment filter",
              f"/booking/buildings/{d['building']}/week/?" + urlencode({"week": week, "equipment": "projector"}),
-             _contains("h free"), note="resources with a projector (~half)"),
+             _contains("torg-booking-free"), note="resources with a projector (~half)"),
         Case("booking: resource week grid", f"/booking/resources/{d['resource']}/?" + urlencode({"week": week}),
              _contains("torg-booking-week")),
         Case("api: free slots, one resource, one week",

@@ -2,11 +2,21 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from torg.core.forms import StyledFormMixin, TorgForm, TorgModelForm
 
 from .models import ExternalOrganisation, OrgUnit, Role, User
 from .validators import normalize_orgnr, validate_orgnr
+
+# Django 5.2 changed the msgid of MinimumLengthValidator's message to "%d", and its own bokmål
+# catalogue still has the old one, so the message came out in English. Marked here so that the
+# translation lives in this app's catalogue (torg/accounts/locale).
+PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    "min_length",
+)
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

@@ -44,6 +44,7 @@ class BookingIn(Schema):
     end: dt.datetime
     title: str = ""
     organisation_id: int | None = None
+    responsible_id: int | None = None  # an organisation's meråpent booking: a representative with an agreement
     idempotency_key: str = ""
 
 
@@ -114,9 +115,15 @@ def create_booking(request, payload: BookingIn):
         organisation = ExternalOrganisation.objects.filter(tenant=request.tenant, pk=payload.organisation_id).first()
         if organisation is None:
             raise PermissionDenied
+    responsible = None
+    if payload.responsible_id:
+        responsible = organisation.representatives.filter(pk=payload.responsible_id).first() if organisation else None
+        if responsible is None:
+            raise ValidationError({"responsible": _("The responsible person must represent the organisation.")})
     booking = services.booking_create(actor=request.user, tenant=request.tenant, resource=resource,
                                       start=payload.start, end=payload.end, organisation=organisation,
-                                      title=payload.title, idempotency_key=payload.idempotency_key)
+                                      title=payload.title, idempotency_key=payload.idempotency_key,
+                                      responsible=responsible)
     return 201, booking
 
 

@@ -37,6 +37,10 @@ def _closed_days(admin, tenant, building, today):
                                            date=dt.date(year, month, day), note=note)
 
 
+DEMO_EQUIPMENT = [["prosjektor", "lydanlegg", "teleslynge"], ["skjerm", "tavle"], ["kjøkken"],
+                  ["prosjektor", "tavle"], ["skjerm", "videomøteutstyr"]]
+
+
 def load(ctx):
     rng = random.Random(ctx.seed + 50)
     tenant, admin = ctx.main, ctx.users["admin"]
@@ -62,7 +66,8 @@ def load(ctx):
                  if name == "Storsalen" else "Trinnfri adkomst, HC-toalett på innbyggertorget.",
                  "description": f"{room.name} på innbyggertorget i Nye Storvik rådhus.",
                  "requires_approval": name in ("Storsalen", "Kjøkken og kafé"), "buffer_after": 15
-                 if name == "Kjøkken og kafé" else 0, "max_minutes": 300}
+                 if name == "Kjøkken og kafé" else 0, "max_minutes": 300,
+                 "equipment": DEMO_EQUIPMENT[len(resources) % len(DEMO_EQUIPMENT)]}
         resources.append(services.resource_create(actor=admin, tenant=tenant, name=name, building=ctx.townhall,
                                                   room=room, **rules))
     hall = resources[0]

@@ -91,7 +91,8 @@ def building_week(*, tenant, building, monday: dt.date, **filters):
             open_secs = sum((e - s).total_seconds() for s, e, _k in opening[d])
             booked = [(max(s, day_start), min(e, day_end)) for s, e in busy if s < day_end and e > day_start]
             busy_open = sum(_overlap(bs, be, os_, oe) for bs, be in booked for os_, oe, _k in opening[d])
-            cells.append({"day": d, "open": bool(opening[d]), "booked": booked,
+            text = ", ".join(f"{s.astimezone(OSLO):%H:%M}–{e.astimezone(OSLO):%H:%M}" for s, e in booked)
+            cells.append({"day": d, "open": bool(opening[d]), "booked": booked, "booked_text": text,
                           "free_hours": _hours(max(0.0, open_secs - busy_open)),
                           "meraapent": any(k == "meraapent" for _s, _e, k in opening[d])})
         rows.append({"resource": r, "cells": cells})

@@ -347,8 +347,8 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
     booking.responsible = info["responsible"]
     booking.save(update_fields=["start", "end", "meraapent", "responsible", "updated_at"])
     _occupy(booking, info["units"])
-    revoked = AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    if booking.status == S.CONFIRMED and booking.meraapent and (revoked or before["start"] != start):
+    AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if booking.status == S.CONFIRMED and booking.meraapent:
         _deliver_code_later(booking)  # the old code no longer fits: send one for the new time
     audit.record(actor=actor, tenant=tenant, obj=booking, action="reschedule",
                  changes=audit.diff(before, audit.snapshot(booking, ["start", "end"])))

@@ -17,9 +17,10 @@ from torg.core.views import apply_validation_error, form_page, paginate, require
 from torg.places.models import Building
 
 from . import ical, queries, services
-from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, MoveForm, OpeningExceptionForm, PhotoForm, OpeningHoursForm, ReasonForm,
-                    ResourceForm, RulesForm, SeriesForm)
-from .models import Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours, ResourcePhoto
+from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, MoveForm, OpeningExceptionForm,
+                    OpeningHoursForm, PhotoForm, ReasonForm, ResourceForm, RulesForm, SeriesForm)
+from .models import (Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
+                     ResourcePhoto)
 
 S = Booking.Status
 
@@ -83,6 +84,8 @@ def building_week(request, building_pk):
         "building": building, "form": form, "days": days, "rows": rows, "monday": monday,
         "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7),
         "filter_query": query.urlencode(),
+        # translated once, not once per cell (500 resources × 7 days)
+        "h_free": _("h free"), "booked_label": _("Booked:"),
         "crumbs": _crumbs((building.name, None)),
     })
 

@@ -135,6 +135,13 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
         categories[c.name.lower()] = c
     labels = {lb.code: lb for lb in Label.objects.filter(tenant=tenant, item__isnull=True)}
     statuses = _status_lookup()
+    allowed = {}  # building pk -> may_import(building), asked once per building
+
+    def _may(building):
+        if building.pk not in allowed:
+            allowed[building.pk] = bool(may_import(building))
+        return allowed[building.pk]
+
     plan = ImportPlan(total_rows=len(rows))
     errors = plan.errors
     seen_codes = {}
@@ -149,7 +156,7 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
         elif building is None:
             errors.append(RowError(line, "building", _("No building “%(value)s” in the places register.")
                                    % {"value": cells["building"]}))
-        elif may_import is not None and not may_import(building):
+        elif may_import is not None and not _may(building):
             errors.append(RowError(line, "building", _("You may not import items into %(building)s.")
                                    % {"building": building.name}))
         room = None

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 
 from torg.core.ids import normalize_public_code
 
+from torg.places.models import Building
+
 from .models import Category, Condition, Item, ItemEvent, Label, Product, Status
 
 SORTS = {
@@ -21,6 +23,10 @@ SORTS = {
 
 def _icontains(field, text):
     """Case-insensitive contains that also folds æøå on SQLite (whose LIKE folds ASCII only)."""
+    from django.db import connection
+
+    if text.isascii() or connection.vendor != "sqlite":
+        return Q(**{f"{field}__icontains": text})  # the database folds the case itself
     variants = {text, text.lower(), text.upper(), text.capitalize()}
     cond = Q()
     for variant in variants:
@@ -180,13 +186,22 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
     def counts(field):
         return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("id")).order_by()}
 
+    # The big aggregates join at most reuse_product (for the category); category and building
+    # names are looked up separately (hundreds of rows, not 100 000).
+    categories = {c.pk: c for c in Category.objects.filter(tenant=tenant).only("pk", "name", "sort_order")}
     by_status = counts("status")
     by_condition = counts("condition")
-    by_category = list(
-        qs.values("product__category_id", "product__category__name", "product__category__sort_order")
-        .annotate(n=Count("id")).order_by("product__category__sort_order", "product__category__name")
-    )
+    per_category = counts("product__category_id")
+    by_category = [
+        {"product__category_id": pk, "product__category__name": categories[pk].name, "n": n}
+        for pk, n in sorted(per_category.items(), key=lambda kv: (categories[kv[0]].sort_order,
+                                                                   categories[kv[0]].name))
+    ]
     dim_field = {"status": "status", "condition": "condition", "category": "product__category_id"}[dimension]
+
+    def dim_value(row):
+        return row[dim_field]
+
     if dimension == "status":
         columns = [(v, label) for v, label in Status.choices if by_status.get(v) or v != Status.DISPOSED]
     elif dimension == "condition":
@@ -215,26 +230,29 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
                 floor = floors[floor_key] = blank(
                     floor_id=floor_key, label=r["room__floor__name"] or (r["room__floor__level"] if floor_key else ""),
                     sort=(0, r["room__floor__level"]) if floor_key else (1, 0), rows=[])
-            add(floor, r[dim_field], r["n"])
+            add(floor, dim_value(r), r["n"])
             room = rooms.get(r["room_id"])
             if room is None:
                 room = rooms[r["room_id"]] = blank(
                     room_id=r["room_id"], label=f"{r['room__number']} {r['room__name'] or ''}".strip()
                     if r["room_id"] else "", sort=r["room__number"] or "")
                 floor["rows"].append(room)
-            add(room, r[dim_field], r["n"])
+            add(room, dim_value(r), r["n"])
         for floor in floors.values():
             floor["rows"].sort(key=lambda x: x["sort"])
         groups = sorted(floors.values(), key=lambda g: g["sort"])
     else:
         buildings = {}
-        for r in qs.values("building_id", "building__name", dim_field).annotate(n=Count("id")).order_by():
+        for r in qs.values("building_id", dim_field).annotate(n=Count("id")).order_by():
             b = buildings.get(r["building_id"])
             if b is None:
-                b = buildings[r["building_id"]] = blank(
-                    building_id=r["building_id"], label=r["building__name"] or "",
-                    sort=(0 if r["building_id"] else 1, r["building__name"] or ""))
-            add(b, r[dim_field], r["n"])
+                b = buildings[r["building_id"]] = blank(building_id=r["building_id"])
+            add(b, dim_value(r), r["n"])
+        names = dict(Building.objects.filter(tenant=tenant, pk__in=[pk for pk in buildings if pk])
+                     .values_list("pk", "name"))
+        for pk, b in buildings.items():
+            b["label"] = names.get(pk, "")
+            b["sort"] = (0 if pk else 1, b["label"])
         rows = sorted(buildings.values(), key=lambda g: g["sort"])
         if rows:
             groups = [{"label": "", "rows": rows}]

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -71,3 +72,45 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+# --- Meråpent (shared by test_meraapent and test_code_delivery) ------------------------------
+class FakeDoorController:
+    """Plays the lock controller: calls the door API over HTTP with its bearer token."""
+
+    def __init__(self, client, token, door):
+        self.client, self.token, self.door = client, token, door
+
+    def verify(self, code, when):
+        response = self.client.post(
+            "/api/v1/booking/doors/verify", data=json.dumps({"door": self.door, "code": code, "at": when.isoformat()}),
+            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {self.token}")
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def report(self, kind, when):
+        return self.client.post(
+            "/api/v1/booking/doors/events", data=json.dumps({"door": self.door, "kind": kind, "at": when.isoformat()}),
+            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+
+@pytest.fixture
+def library(tenant, admin_user, building, resource):
+    """Staffed 08–16 every day, meråpent 16–22; front door and back door; a door controller."""
+    for weekday in range(7):
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(8), closes=dt.time(16))
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(16), closes=dt.time(22), kind="meraapent")
+    services.door_add(actor=admin_user, tenant=tenant, building=building, name="Main door", identifier="main")
+    controller, token = services.door_controller_create(actor=admin_user, tenant=tenant, building=building,
+                                                        name="Lock 1")
+    return controller, token
+
+
+@pytest.fixture
+def meraapent_booking(tenant, building, citizen, resource, library):
+    services.meraapent_agreement_sign(actor=citizen, tenant=tenant, building=building,
+                                      birth_date=dt.date(1990, 5, 1), accept_terms=True)
+    return services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 18),
+                                   end=at(1, 20))

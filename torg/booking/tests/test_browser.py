@@ -85,3 +85,50 @@ def test_meraapent_booking_shows_its_door_code(page, live_server, login, assert_
     page.locator("form[action$='/code/'] button").click()
     expect(page.locator(".torg-booking-code")).to_have_text(re.compile(r"^\d{8}$"))
     assert_accessible(page)
+
+
+def test_staff_pages_and_moving_a_series_are_accessible(page, phone_page, live_server, login, assert_accessible,
+                                                        admin_user, tenant, building, association_rep, association,
+                                                        resource, hall):
+    for weekday in range(7):
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(8), closes=dt.time(16))
+    services.rules_update(actor=admin_user, resource=resource, equipment=["projector"])
+    rrule = services.build_rrule(frequency="weekly", dtstart=at(1, 10), count=3)
+    series = services.series_create(actor=association_rep, tenant=tenant, resource=resource, rrule=rrule,
+                                    dtstart=at(1, 10), minutes=60, organisation=association)
+    services.booking_create(actor=admin_user, tenant=tenant, resource=resource, start=at(8, 11), end=at(8, 12))
+    week = at(0, 0).date().isoformat()
+    login(page, live_server, "admin")
+    page.goto(live_server.url + f"/booking/buildings/{building.pk}/week/?week={week}")
+    expect(page.locator("main table")).to_contain_text("Gymsal A")
+    assert_accessible(page)
+    page.goto(live_server.url + f"/booking/report/?from={week}&to={at(6, 0).date().isoformat()}")
+    expect(page.locator("main svg")).to_be_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + f"/booking/buildings/{building.pk}/doors/")
+    page.locator("#id_c-name").fill("Lock 1")
+    page.locator("button[name=add_controller]").click()
+    expect(page.locator(".torg-booking-token")).to_have_text(re.compile(r"^door_"))
+    assert_accessible(page)
+    page.goto(live_server.url + f"/booking/resources/{resource.pk}/photos/")
+    assert_accessible(page)
+    # the association moves the rest of its series one hour later; the second date conflicts
+    first = series.bookings.order_by("start").first()
+    page.context.clear_cookies()
+    login(page, live_server, "forening")
+    page.goto(live_server.url + f"/booking/bookings/{first.pk}/move/")
+    assert_accessible(page)
+    page.locator("input[name=scope][value=following]").check()
+    page.locator("#id_start_time").fill("11:00")
+    page.locator("#id_end_time").fill("12:00")
+    page.locator("button[name=preview]").click()
+    expect(page.locator("main table")).to_contain_text(re.compile(r"allerede booket|already booked"))
+    assert_accessible(page)
+    page.locator("button[name=confirm]").click()
+    expect(page.locator(".torg-messages")).to_be_visible()
+    hours = [b.start.astimezone(services.OSLO).hour for b in series.bookings.order_by("start")]
+    assert hours == [11, 10, 11]
+    login(phone_page, live_server, "forening")
+    phone_page.goto(live_server.url + f"/booking/buildings/{building.pk}/week/?week={week}&equipment=projector")
+    assert_accessible(phone_page)

@@ -2,6 +2,7 @@
 queue, the database or a log; the responsible person of an organisation's meråpent booking."""
 
 import datetime as dt
+import json
 import logging
 import re
 
@@ -12,8 +13,7 @@ from django.urls import reverse
 from torg.booking import queries, services
 from torg.booking.models import AccessCode, Booking, Notification
 
-from .conftest import at
-from .test_meraapent import FakeDoorController, library, meraapent_booking  # noqa: F401 (fixtures)
+from .conftest import FakeDoorController, at
 
 S = Booking.Status
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -173,3 +173,24 @@ def test_responsible_person_through_the_form(client_for, tenant, building, resou
     response = c.post(url, {**data, "responsible": club_member.pk})
     assert response.status_code == 302
     assert Booking.objects.get().responsible == club_member
+
+
+def test_responsible_person_through_the_api(client, tenant, building, resource, library, association,
+                                            association_rep, club_member, citizen):
+    from torg.accounts import services as account_services
+
+    services.meraapent_agreement_sign(actor=club_member, tenant=tenant, building=building,
+                                      birth_date=dt.date(1985, 5, 1), accept_terms=True)
+    token = account_services.api_token_create(actor=association_rep, tenant=tenant, name="t")[1]
+    body = {"resource_id": resource.pk, "start": at(1, 18).isoformat(), "end": at(1, 20).isoformat(),
+            "organisation_id": association.pk}
+
+    def post(**extra):
+        return client.post("/api/v1/booking/bookings", data=json.dumps({**body, **extra}),
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert post().status_code == 422  # the booker has no agreement
+    assert post(responsible_id=citizen.pk).status_code == 422  # not a representative
+    response = post(responsible_id=club_member.pk)
+    assert response.status_code == 201, response.content
+    assert Booking.objects.get(pk=response.json()["id"]).responsible == club_member

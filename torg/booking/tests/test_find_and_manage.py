@@ -37,7 +37,7 @@ def test_building_week_shows_every_resource_with_booked_times_and_free_hours(
     page = client_for(citizen).get(reverse("booking:building_week", args=[building.pk]),
                                    {"week": _monday().isoformat()})
     html = page.content.decode()
-    assert page.status_code == 200 and "Booked 10:00–12:00" in html and "6.0 h free" in html
+    assert page.status_code == 200 and "Booked: 10:00–12:00" in html and "6.0 h free" in html
 
 
 def test_equipment_is_listed_and_filters(client_for, tenant, admin_user, citizen, resource, hall, building):
