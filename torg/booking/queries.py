@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.shortcuts import get_object_or_404
 
 from torg.accounts.models import Role
@@ -80,21 +81,36 @@ def building_week(*, tenant, building, monday: dt.date, **filters):
                                                      active=True, start__lt=week_end, end__gt=week_start)
                           .values_list("unit_id", "start", "end")):
         busy_by_unit.setdefault(unit_id, []).append((s, e))
-    opening = {d: open_intervals(building, d) for d in days}
+    opening = opening_calendar(building, days[0], days[-1])
+    bounds = [(d, dt.datetime.combine(d, dt.time(0), OSLO), dt.datetime.combine(d + dt.timedelta(days=1),
+                                                                                 dt.time(0), OSLO)) for d in days]
+    day_info = {d: (sum((e - s).total_seconds() for s, e, _k in opening[d]), bool(opening[d]),
+                    any(k == "meraapent" for _s, _e, k in opening[d])) for d in days}
+    decimal = get_format("DECIMAL_SEPARATOR")
     rows = []
     for r in resources:
-        busy = _merge([iv for u in units[r.pk] for iv in busy_by_unit.get(u, [])])
+        by_day = {d: [] for d in days}
+        texts = {d: [] for d in days}
+        for s, e in _merge([iv for u in units[r.pk] for iv in busy_by_unit.get(u, [])]):
+            ls, le = s.astimezone(OSLO), e.astimezone(OSLO)
+            if ls.date() == le.date() and ls.date() in by_day:  # the usual case: within one day
+                by_day[ls.date()].append((s, e))
+                texts[ls.date()].append(f"{ls:%H:%M}–{le:%H:%M}")
+                continue
+            for d, day_start, day_end in bounds:  # spans midnight (or starts before the week): clip per day
+                if s < day_end and e > day_start:
+                    cs, ce = max(s, day_start), min(e, day_end)
+                    by_day[d].append((cs, ce))
+                    texts[d].append(f"{cs.astimezone(OSLO):%H:%M}–{ce.astimezone(OSLO):%H:%M}")
         cells = []
-        for d in days:
-            day_start = dt.datetime.combine(d, dt.time(0), OSLO)
-            day_end = day_start + dt.timedelta(days=1)
-            open_secs = sum((e - s).total_seconds() for s, e, _k in opening[d])
-            booked = [(max(s, day_start), min(e, day_end)) for s, e in busy if s < day_end and e > day_start]
+        for d, _ds, _de in bounds:
+            open_secs, is_open, meraapent = day_info[d]
+            booked = by_day[d]
             busy_open = sum(_overlap(bs, be, os_, oe) for bs, be in booked for os_, oe, _k in opening[d])
-            text = ", ".join(f"{s.astimezone(OSLO):%H:%M}–{e.astimezone(OSLO):%H:%M}" for s, e in booked)
-            cells.append({"day": d, "open": bool(opening[d]), "booked": booked, "booked_text": text,
-                          "free_hours": _hours(max(0.0, open_secs - busy_open)),
-                          "meraapent": any(k == "meraapent" for _s, _e, k in opening[d])})
+            free = _hours(max(0.0, open_secs - busy_open))
+            cells.append({"day": d, "open": is_open, "booked": booked, "meraapent": meraapent, "free_hours": free,
+                          "free_text": str(free).replace(".", decimal),  # number_format per cell is slow
+                          "booked_text": ", ".join(texts[d])})
         rows.append({"resource": r, "cells": cells})
     return days, rows
 
@@ -111,9 +127,9 @@ def free_slots(*, resource, start, end, minutes=None):
     # a new booking's buffers must not touch existing slots either: widen the busy time by them
     busy = _merge([(s - after, e + before) for s, e in slots])
     out = []
-    day = start.astimezone(OSLO).date()
-    while day <= end.astimezone(OSLO).date():
-        for os_, oe, kind in open_intervals(resource.building, day):
+    calendar = opening_calendar(resource.building, start.astimezone(OSLO).date(), end.astimezone(OSLO).date())
+    for day in sorted(calendar):
+        for os_, oe, kind in calendar[day]:
             cursor, stop = max(os_, start), min(oe, end)
             for bs, be in busy:
                 if be <= cursor or bs >= stop:
@@ -123,7 +139,6 @@ def free_slots(*, resource, start, end, minutes=None):
                 cursor = max(cursor, be)
             if cursor < stop:
                 out.append((cursor, stop, kind))
-        day += dt.timedelta(days=1)
     return [(s, e, k) for s, e, k in out if (e - s) >= dt.timedelta(minutes=minutes)]
 
 
@@ -187,26 +202,37 @@ def open_intervals(building, day: dt.date):
     Date exceptions replace the weekly hours of that date. A building without any weekly hours
     has no calendar and counts as staffed around the clock.
     """
-    exceptions = list(OpeningException.objects.filter(building=building, date=day))
-    if exceptions:
-        rows = [(e.opens, e.closes, e.kind) for e in exceptions if not e.closed and e.opens and e.closes]
-    else:
-        weekly = OpeningHours.objects.filter(building=building)
-        if not weekly.exists():
-            start = dt.datetime.combine(day, dt.time(0), OSLO)
-            return [(start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), OSLO), "staffed")]
-        rows = [(h.opens, h.closes, h.kind) for h in weekly.filter(weekday=day.weekday())]
-    return sorted((dt.datetime.combine(day, o, OSLO), dt.datetime.combine(day, c, OSLO), k) for o, c, k in rows)
+    return opening_calendar(building, day, day)[day]
+
+
+def opening_calendar(building, first: dt.date, last: dt.date) -> dict:
+    """{date: [(start, end, kind)]} for the local dates [first, last], in two queries."""
+    exceptions = {}
+    for e in OpeningException.objects.filter(building=building, date__gte=first, date__lte=last):
+        exceptions.setdefault(e.date, []).append(e)
+    weekly = list(OpeningHours.objects.filter(building=building))
+    out, day = {}, first
+    while day <= last:
+        if day in exceptions:
+            rows = [(e.opens, e.closes, e.kind) for e in exceptions[day] if not e.closed and e.opens and e.closes]
+        elif not weekly:
+            out[day] = [(dt.datetime.combine(day, dt.time(0), OSLO),
+                         dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), OSLO), "staffed")]
+            day += dt.timedelta(days=1)
+            continue
+        else:
+            rows = [(h.opens, h.closes, h.kind) for h in weekly if h.weekday == day.weekday()]
+        out[day] = sorted((dt.datetime.combine(day, o, OSLO), dt.datetime.combine(day, c, OSLO), k)
+                          for o, c, k in rows)
+        day += dt.timedelta(days=1)
+    return out
 
 
 def opening_kinds(building, start, end):
     """The set of opening kinds covering [start, end), or None when part of it is closed."""
     local_start, local_end = start.astimezone(OSLO), end.astimezone(OSLO)
-    day = local_start.date()
-    intervals = []
-    while day <= local_end.date():
-        intervals.extend(open_intervals(building, day))
-        day += dt.timedelta(days=1)
+    intervals = [iv for ivs in opening_calendar(building, local_start.date(), local_end.date()).values()
+                 for iv in ivs]
     cursor, kinds = start, set()
     for s, e, k in sorted(intervals):
         if s <= cursor < e:
@@ -225,7 +251,7 @@ def week_grid(*, resource, monday: dt.date, step_minutes=60, first_hour=7, last_
     units = units_of(resource)
     slots = list(BookingSlot.objects.filter(unit__in=units, active=True, start__lt=week_end, end__gt=week_start)
                  .select_related("booking"))
-    opening = {d: open_intervals(resource.building, d) for d in days}
+    opening = opening_calendar(resource.building, days[0], days[-1])
     rows = []
     minute = first_hour * 60
     while minute < last_hour * 60:

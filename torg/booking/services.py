@@ -7,7 +7,7 @@ import uuid
 from dateutil.rrule import rrulestr
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -285,19 +285,38 @@ def _occupy(booking, units):
         if "booking_slot_no_overlap" in str(exc) or getattr(getattr(exc, "__cause__", None), "sqlstate", "") == "23P01":
             raise _conflict(booking.resource, booking.start) from exc
         raise
+    except OperationalError as exc:
+        # Two transactions inserting overlapping slots at the same moment can each wait for the other
+        # in the exclusion-constraint check; PostgreSQL then aborts one with a deadlock (40P01). The
+        # savepoint above is rolled back, so for the loser this is simply a conflict.
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", "") == "40P01":
+            raise _conflict(booking.resource, booking.start) from exc
+        raise
 
 
 # --- Booking --------------------------------------------------------------------------------
+def _submitted_before(actor, idempotency_key):
+    """The booking an earlier submission with the same idempotency key created, if any."""
+    if not idempotency_key:
+        return None
+    return Booking.objects.filter(booker=actor, idempotency_key=idempotency_key).first()
+
+
 @transaction.atomic
 def booking_create(*, actor, tenant, resource, start, end, organisation=None, title="", idempotency_key="",
                    series=None, now=None, responsible=None, org_unit=None) -> Booking:
     """Book `resource` for [start, end). A repeated `idempotency_key` returns the first booking."""
-    if idempotency_key:
-        existing = Booking.objects.filter(booker=actor, idempotency_key=idempotency_key).first()
-        if existing is not None:
+    if (existing := _submitted_before(actor, idempotency_key)) is not None:
+        return existing
+    try:
+        info = check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
+                             organisation=organisation, now=now, responsible=responsible, org_unit=org_unit)
+    except ValidationError:
+        # A twin submission with the same key may have committed since the look-up above: its slot
+        # is the "conflict". The booker gets that booking, not an error.
+        if (existing := _submitted_before(actor, idempotency_key)) is not None:
             return existing
-    info = check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
-                         organisation=organisation, now=now, responsible=responsible, org_unit=org_unit)
+        raise
     status = S.REQUESTED if resource.rules.requires_approval and not _is_staff(actor, tenant) else S.CONFIRMED
     booking = Booking(tenant=tenant, resource=resource, booker=actor, organisation=organisation, series=series,
                       title=title, start=start, end=end, status=status, meraapent=info["meraapent"],
@@ -309,9 +328,7 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
         with transaction.atomic():
             booking.save()
     except IntegrityError:
-        existing = Booking.objects.filter(booker=actor, idempotency_key=idempotency_key).first() \
-            if idempotency_key else None
-        if existing is None:
+        if (existing := _submitted_before(actor, idempotency_key)) is None:
             raise
         return existing
     _occupy(booking, info["units"])

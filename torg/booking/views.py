@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -168,11 +169,12 @@ def booking_detail(request, pk):
     booking = queries.booking_get(tenant=tenant, pk=pk)
     _own_or_staff(request, booking)
     is_booker = booking.booker_id == request.user.pk
+    can_manage = request.user.has_perm("booking.manage_bookings", booking)
     return render(request, "booking/booking_detail.html", {
         "booking": booking, "is_booker": is_booker,
-        "can_manage": request.user.has_perm("booking.manage_bookings", booking),
-        "can_cancel": booking.is_active,
-        "can_move": booking.is_active and booking.end > timezone.now(),
+        "can_manage": can_manage,
+        "can_cancel": booking.is_active and (is_booker or can_manage),
+        "can_move": booking.is_active and booking.end > timezone.now() and (is_booker or can_manage),
         "can_check_in": is_booker and booking.status == S.CONFIRMED and booking.resource.rules.checkin_minutes
         and not booking.checked_in_at and booking.end > timezone.now(),
         "has_code_option": request.user.pk in (booking.booker_id, booking.responsible_id)
@@ -222,7 +224,11 @@ def _transition(request, pk, to, success):
         raise
     else:
         messages.success(request, success)
-    return redirect(request.POST.get("next") or reverse("booking:booking_detail", args=[booking.pk]))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("booking:booking_detail", args=[booking.pk])  # never redirect off site
+    return redirect(target)
 
 
 @login_required

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -301,8 +301,13 @@ def apply_import(*, actor, tenant, upload, valid_rows_only=False) -> ImportPlan:
     plan = plan_import(tenant=tenant, upload=upload)
     if plan.errors and not valid_rows_only:
         raise ImportRefused(plan)
-    with transaction.atomic():
-        _write(actor=actor, tenant=tenant, plan=plan)
+    try:
+        with transaction.atomic():
+            _write(actor=actor, tenant=tenant, plan=plan)
+    except IntegrityError as exc:  # someone else wrote the same building or room in the meantime
+        raise ImportRefused(ImportPlan(errors=[RowError(0, "", _(
+            "The register changed while the file was being saved (someone saved the same places at the same "
+            "time). Nothing was saved; check the preview again."))])) from exc
     return plan
 
 

@@ -337,17 +337,38 @@ def _stash(request, upload) -> str:
     return token
 
 
-def _unstash(request, token):
+def _stash_path(request, token):
     from django.conf import settings
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     stash = request.session.get(IMPORT_SESSION_KEY)
     if not stash or stash["token"] != token or stash["tenant"] != request.tenant.pk:
-        return None
-    path = settings.VAR_DIR / "imports" / token
-    if not path.exists():
+        return None, None
+    return stash, settings.VAR_DIR / "imports" / token
+
+
+def _unstash(request, token):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stash, path = _stash_path(request, token)
+    if path is None or not path.exists():
         return None
     return SimpleUploadedFile(stash["name"], path.read_bytes())
+
+
+def _claim_stash(request, token):
+    """Take the stashed file for writing. Only one request can claim it (an atomic rename), so a
+    double-click or a second tab confirming the same preview writes once; the other gets None."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stash, path = _stash_path(request, token)
+    if path is None:
+        return None, None
+    claimed = path.with_name(f"{token}.saving")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None, None
+    return SimpleUploadedFile(stash["name"], claimed.read_bytes()), claimed
 
 
 def _drop_stash(request):
@@ -388,22 +409,26 @@ def import_upload(request):
 def import_confirm(request):
     tenant = _tenant(request, "places.manage_places")
     token = request.POST.get("token", "")
-    upload = _unstash(request, token)
+    upload, claimed = _claim_stash(request, token)
     if upload is None:
-        messages.error(request, _("The uploaded file has expired. Upload it again."))
+        messages.error(request, _("This file has already been imported, or the upload has expired. "
+                                  "Check the register, or upload the file again."))
         return redirect("places:import")
     valid_only = request.POST.get("valid_rows_only") == "1"
     try:
         plan = importer.apply_import(actor=request.user, tenant=tenant, upload=upload, valid_rows_only=valid_only)
     except importer.ImportRefused as exc:
+        claimed.rename(claimed.with_name(token))  # nothing written: the preview can be confirmed again
         return render(request, "places/import_preview.html", {
             "plan": exc.plan, "token": token, "file_name": upload.name, "columns": importer.COLUMNS,
             "refused": True, "crumbs": _crumbs((_("Import"), None)),
         }, status=422)
     except TableError as exc:
         messages.error(request, str(exc))
+        claimed.unlink(missing_ok=True)
         _drop_stash(request)
         return redirect("places:import")
+    claimed.unlink(missing_ok=True)
     _drop_stash(request)
     messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(skipped)d rows skipped.")
                      % {"created": plan.counts["created"], "updated": plan.counts["updated"],

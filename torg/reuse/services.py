@@ -1,6 +1,8 @@
 """Writes of the reuse inventory. Every function is keyword-only, atomic, validated and audited;
 item status changes, moves and edits also write `ItemEvent` history rows."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -487,6 +489,7 @@ def reuse_role_set(*, actor, membership, role, buildings=()) -> ReuseRole | None
 
 # --- Import jobs (run by the tasks in tasks.py) ---------------------------------------------
 MAX_STORED_ERRORS = 2000
+IMPORT_FILE_KEEP = timedelta(days=7)
 
 
 def _job_upload(job):
@@ -530,6 +533,9 @@ def import_job_create(*, actor, tenant, file_name, data, language="") -> ImportJ
                     language=language or translation.get_language() or "")
     job.full_clean(exclude=["data"])
     job.save()
+    # Uploaded files are kept only as long as needed: drop those of old, finished or abandoned jobs.
+    ImportJob.objects.filter(tenant=tenant, created_at__lt=timezone.now() - IMPORT_FILE_KEEP) \
+        .exclude(status__in=ImportJob.RUNNING).exclude(data=b"").update(data=b"")
     audit.record(actor=actor, tenant=tenant, obj=job, action="create", changes={"file_name": [None, job.file_name]})
     return job
 
@@ -605,7 +611,10 @@ def import_job_apply(*, job_id) -> ImportJob:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, processed_rows=0)
     try:
-        plan = importer.plan_import(tenant=job.tenant, upload=_job_upload(job), may_import=_job_may_import(job))
+        # The second check reports its progress (outside the write transaction, so it is seen);
+        # the write itself is one transaction and shows as "saving".
+        plan = importer.plan_import(tenant=job.tenant, upload=_job_upload(job), may_import=_job_may_import(job),
+                                    progress=_job_progress(job))
         if plan.errors and not job.valid_rows_only:
             _job_store_plan(job, plan, status=ImportJob.Status.READY, refused=True)
         else:

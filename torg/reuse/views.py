@@ -21,6 +21,7 @@ from .rules import denied_items, reuse_role_in
 
 STICKY_KEY = "reuse_register_sticky"
 MAX_EXPORT_ROWS = 100_000
+OVERVIEW_LOCATIONS_PER_PAGE = 100
 
 
 def _tenant(request, perm="reuse.view_items"):
@@ -61,8 +62,12 @@ def overview(request):
     dimension = request.GET.get("by", "status")
     data = queries.overview(tenant=tenant, building_id=building_id, category_id=f["category_id"], status=f["status"],
                             condition=f["condition"], dimension=dimension)
+    page_obj = None
+    if not building and data["groups"]:  # one row per location: a page at a time for large municipalities
+        page_obj = paginate(request, data["groups"][0]["rows"], per_page=OVERVIEW_LOCATIONS_PER_PAGE)
+        data["groups"][0]["rows"] = page_obj.object_list
     return render(request, "reuse/overview.html", {
-        "data": data, "building": building, "statuses": Status.choices, "conditions": Condition.choices, "f": f,
+        "data": data, "page_obj": page_obj, "building": building, "statuses": Status.choices, "conditions": Condition.choices, "f": f,
         "dimensions": [("status", _("Status")), ("condition", _("Condition")), ("category", _("Category"))],
         "categories": queries.category_list(tenant=tenant, include_archived=True),
         "can": _can(request, tenant),

@@ -172,7 +172,13 @@ def test_responsible_person_through_the_form(client_for, tenant, building, resou
     assert c.post(url, data).status_code == 422
     response = c.post(url, {**data, "responsible": club_member.pk})
     assert response.status_code == 302
-    assert Booking.objects.get().responsible == club_member
+    booking = Booking.objects.get()
+    assert booking.responsible == club_member
+    # the responsible person sees the booking and may show the door code, but not change it
+    detail = client_for(club_member).get(reverse("booking:booking_detail", args=[booking.pk])).content.decode()
+    assert reverse("booking:access_code", args=[booking.pk]) in detail
+    assert reverse("booking:booking_cancel", args=[booking.pk]) not in detail
+    assert reverse("booking:booking_move", args=[booking.pk]) not in detail
 
 
 def test_responsible_person_through_the_api(client, tenant, building, resource, library, association,

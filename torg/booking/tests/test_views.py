@@ -191,3 +191,17 @@ def test_personal_and_organisation_feeds(client, client_for, association_rep, ci
     assert client.get(reverse("booking:personal_feed", args=[old])).status_code == 404
     # a citizen cannot make a feed for an organisation they do not represent
     assert client_for(citizen).post(reverse("booking:feed_rotate"), {"organisation": association.pk}).status_code == 404
+
+
+def test_approve_and_reject_never_redirect_off_site(client_for, admin_user, citizen, resource, tenant):
+    services.rules_update(actor=admin_user, resource=resource, requires_approval=True)
+    b = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 10), end=at(1, 11))
+    c = client_for(admin_user)
+    r = c.post(reverse("booking:booking_approve", args=[b.pk]), {"next": "https://evil.example/phish"})
+    assert r.status_code == 302 and r["Location"] == reverse("booking:booking_detail", args=[b.pk])
+    b2 = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(2, 10), end=at(2, 11))
+    r = c.post(reverse("booking:booking_reject", args=[b2.pk]), {"next": "//evil.example", "reason": "Nei"})
+    assert r["Location"] == reverse("booking:booking_detail", args=[b2.pk])
+    b3 = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(3, 10), end=at(3, 11))
+    r = c.post(reverse("booking:booking_approve", args=[b3.pk]), {"next": reverse("booking:approvals")})
+    assert r["Location"] == reverse("booking:approvals")

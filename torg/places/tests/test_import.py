@@ -202,7 +202,7 @@ def test_preview_then_confirm_over_http(tenant, property_manager, en_client):
     # The stash is gone: confirming again is refused and writes nothing more.
     before = _state()
     response = client.post(reverse("places:import_confirm"), {"token": token}, follow=True)
-    assert "The uploaded file has expired. Upload it again." in response.content.decode()
+    assert "This file has already been imported, or the upload has expired." in response.content.decode()
     assert _state() == before
 
 
@@ -242,7 +242,7 @@ def test_confirm_with_unknown_token_is_refused(tenant, property_manager, en_clie
     client = en_client(property_manager)
     _upload(client, xlsx(GOOD))
     response = client.post(reverse("places:import_confirm"), {"token": "../../etc/passwd"}, follow=True)
-    assert "The uploaded file has expired." in response.content.decode()
+    assert "This file has already been imported, or the upload has expired." in response.content.decode()
     assert Building.objects.count() == 0
 
 
@@ -256,7 +256,7 @@ def test_another_tenants_user_cannot_confirm_my_import(tenant, property_manager,
     theirs.force_login(other_admin, backend="django.contrib.auth.backends.ModelBackend")
     theirs.cookies["django_language"] = "en"
     response = theirs.post(reverse("places:import_confirm"), {"token": token}, follow=True)
-    assert "The uploaded file has expired." in response.content.decode()
+    assert "This file has already been imported, or the upload has expired." in response.content.decode()
     assert Building.objects.count() == 0
     # My own confirmation still works afterwards.
     mine.post(reverse("places:import_confirm"), {"token": token})
@@ -271,7 +271,7 @@ def test_switching_tenant_between_preview_and_confirm_is_refused(tenant, other_t
     token = _upload(client, xlsx(GOOD)).context["token"]
     client.post(reverse("accounts:switch_tenant"), {"tenant": other_tenant.pk})
     response = client.post(reverse("places:import_confirm"), {"token": token}, follow=True)
-    assert "The uploaded file has expired." in response.content.decode()
+    assert "This file has already been imported, or the upload has expired." in response.content.decode()
     assert Building.objects.count() == 0
 
 

@@ -113,6 +113,14 @@ def test_queued_job_page_polls_with_progress_until_ready(client_for, admin_user,
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, processed_rows=1, total_rows=4)
     partial = c.get(r["Location"], headers={"HX-Request": "true"}).content.decode()
     assert 'max="4" value="1"' in partial and "(25 %)" in partial and "every 1s" in partial
+    # writing: first the second check with its progress, then the save (no measurable progress)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, processed_rows=3, total_rows=4)
+    partial = c.get(r["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert 'max="4" value="3"' in partial and "(75 %)" in partial and "every 1s" in partial
+    ImportJob.objects.filter(pk=job.pk).update(processed_rows=4)
+    partial = c.get(r["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert '<progress id="import-progress" data-testid="import-progress"></progress>' in partial
+    assert "every 1s" in partial
 
 
 def test_inline_setting_runs_tasks_in_the_request(client_for, admin_user, building, settings):
@@ -220,3 +228,19 @@ def test_register_rows_refuses_bad_rows_and_writes_nothing(tenant, admin_user, b
         with pytest.raises(ValidationError):
             services.item_register_rows(actor=admin_user, tenant=tenant, rows=rows)
     assert not Item.objects.filter(tenant=tenant).exists()
+
+
+def test_uploaded_files_of_old_jobs_are_dropped(admin_user, tenant, other_tenant, other_admin):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = services.import_job_create(actor=admin_user, tenant=tenant, file_name="a.csv", data=b"x")
+    running = services.import_job_create(actor=admin_user, tenant=tenant, file_name="b.csv", data=b"y")
+    foreign = services.import_job_create(actor=other_admin, tenant=other_tenant, file_name="c.csv", data=b"z")
+    ImportJob.objects.filter(pk=old.pk).update(status=ImportJob.Status.READY)
+    ImportJob.objects.update(created_at=timezone.now() - dt.timedelta(days=8))
+    services.import_job_create(actor=admin_user, tenant=tenant, file_name="d.csv", data=b"w")
+    data = {j.file_name: bytes(j.data) for j in ImportJob.objects.all()}
+    assert data == {"a.csv": b"", "b.csv": b"y", "c.csv": b"z", "d.csv": b"w"}
+    assert running.status == ImportJob.Status.QUEUED and foreign.tenant == other_tenant

@@ -339,3 +339,24 @@ def test_overview_building_has_floor_subtotals_and_category_columns(client_for, 
     assert 'data-testid="overview-totals"' in body
     r = c.get(reverse("reuse:overview") + "?by=condition")
     assert r.context["data"]["dimension"] == "condition" and r.context["data"]["groups"][0]["rows"][0]["total"] == 13
+
+
+def test_overview_pages_through_many_locations_with_municipality_totals(client_for, admin_user, tenant, product,
+                                                                        settings):
+    from torg.places import services as places
+    from torg.reuse import views
+
+    prop = places.property_create(actor=admin_user, tenant=tenant, gnr=9, bnr=9)
+    for i in range(3):
+        b = places.building_create(actor=admin_user, tenant=tenant, property=prop, name=f"Bygg {i}")
+        services.item_register(actor=admin_user, tenant=tenant, product=product, building=b, count=i + 1)
+    old, views.OVERVIEW_LOCATIONS_PER_PAGE = views.OVERVIEW_LOCATIONS_PER_PAGE, 2
+    try:
+        c = client_for(admin_user)
+        r = c.get(reverse("reuse:overview"))
+        assert [row["label"] for row in r.context["data"]["groups"][0]["rows"]] == ["Bygg 0", "Bygg 1"]
+        assert r.context["data"]["total"] == 6 and 'class="ds-pagination"' in r.content.decode()
+        r = c.get(reverse("reuse:overview") + "?page=2")
+        assert [row["label"] for row in r.context["data"]["groups"][0]["rows"]] == ["Bygg 2"]
+    finally:
+        views.OVERVIEW_LOCATIONS_PER_PAGE = old

@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from torg.web.tests.test_url_permissions import LOGIN_PATH, PUBLIC, all_urls, path_of, world  # noqa: F401
+from torg.web.tests.test_url_permissions import PUBLIC, all_urls, login_path, path_of, world  # noqa: F401
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -229,10 +229,11 @@ def test_places_import_confirmed_twice_at_once_writes_once(tenant, admin_user, t
         counts = in_thread(lambda: (Building.objects.filter(tenant=tenant, building_number="2002").count(),
                                     Room.objects.filter(tenant=tenant, building__building_number="2002").count()))
 
-    assert counts == (1, 3)  # written once (the database's unique constraints guarantee it)
-    assert any(not isinstance(r, Exception) and r.status_code == 302 for r in responses), responses
-    # (The losing request should not fail: on PostgreSQL it ends in an IntegrityError/500 – reported as
-    # a finding in the security report, not asserted here.)
+    assert counts == (1, 3)  # written once
+    # Neither request fails: the preview is claimed by one of them, the other is told it was imported.
+    assert all(not isinstance(r, Exception) for r in responses), responses
+    assert sorted(r["Location"] for r in responses) == sorted([reverse("places:building_list"),
+                                                               reverse("places:import")])
 
 
 # === 2. Guessable identifiers ======================================================================
@@ -287,7 +288,7 @@ def test_qr_resolver_answers_404_for_unknown_other_tenant_and_sequence_identifie
         assert other.get(reverse("api:get_item_by_code", kwargs={"code": code})).status_code == 404
     # anonymous: the login page first, and nothing about the item
     r = Client().get(reverse("qr_resolve", args=[item.code]))
-    assert r.status_code == 302 and r["Location"].startswith(LOGIN_PATH)
+    assert r.status_code == 302 and r["Location"].startswith(login_path())
 
 
 def test_feed_tokens_are_long_and_archived_resources_have_no_feed(tenant, admin_user, citizen, building):
@@ -340,7 +341,7 @@ def test_export_and_download_links_need_login(world):
     for name, args, query in DOWNLOADS:
         kwargs = {"pk": getattr(world, args).pk} if isinstance(args, str) else args
         r = client.get(reverse(name, kwargs=kwargs) + query)
-        assert r.status_code == 302 and r["Location"].split("?")[0] == LOGIN_PATH, (name, query, r.status_code)
+        assert r.status_code == 302 and r["Location"].split("?")[0] == login_path(), (name, query, r.status_code)
         assert "attachment" not in r.get("Content-Disposition", "")
 
 
@@ -534,6 +535,76 @@ def test_token_stops_working_when_the_membership_ends_or_it_is_revoked(world):
     assert Client().get(url, headers=bearer(world.citizen_secret)).status_code == 401
     accounts.api_token_revoke(actor=world.admin, token=world.token)
     assert Client().get(url, headers=bearer(world.admin_secret)).status_code == 401
+
+
+def test_door_code_and_controller_token_work_only_in_their_own_tenant(tenant, admin_user, citizen, building,
+                                                                      other_tenant, other_admin):
+    """A door code issued in tenant A never opens a door of tenant B, even one with the same door
+    identifier; B's controller token cannot report events on A's doors either."""
+    from torg.booking import services
+    from torg.booking.models import AccessEvent
+    from torg.places import services as places
+
+    resource = services.resource_create(actor=admin_user, tenant=tenant, name="Sal", building=building)
+    for weekday in range(7):
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(8), closes=dt.time(16))
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(16), closes=dt.time(22), kind="meraapent")
+    services.door_add(actor=admin_user, tenant=tenant, building=building, name="Main door", identifier="main")
+    _a_controller, a_token = services.door_controller_create(actor=admin_user, tenant=tenant, building=building,
+                                                             name="Lock A")
+    services.meraapent_agreement_sign(actor=citizen, tenant=tenant, building=building,
+                                      birth_date=dt.date(1990, 5, 1), accept_terms=True)
+    booking = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 18),
+                                      end=at(1, 20))
+    code = services.access_code_issue(actor=citizen, booking=booking)
+
+    prop = places.property_create(actor=other_admin, tenant=other_tenant, gnr=4, bnr=4)
+    b_building = places.building_create(actor=other_admin, tenant=other_tenant, property=prop, name="Bhuset")
+    services.door_add(actor=other_admin, tenant=other_tenant, building=b_building, name="Main door",
+                      identifier="main")
+    _b_controller, b_token = services.door_controller_create(actor=other_admin, tenant=other_tenant,
+                                                             building=b_building, name="Lock B")
+
+    def verify(token):
+        when = (booking.start + dt.timedelta(minutes=5)).isoformat()
+        r = Client().post(reverse("api:door_verify"), data={"door": "main", "code": code, "at": when},
+                          content_type="application/json", headers=bearer(token))
+        assert r.status_code == 200
+        return r.json()["allow"]
+
+    assert verify(b_token) is False
+    assert verify(a_token) is True  # control: the code is valid where it belongs
+    r = Client().post(reverse("api:door_event"), data={"door": "main", "kind": "forced"},
+                      content_type="application/json", headers=bearer(b_token))
+    assert r.status_code == 201
+    assert not AccessEvent.objects.filter(tenant=tenant, kind="forced").exists()
+
+
+def test_ids_of_tenant_a_in_query_strings_reveal_nothing_to_tenant_b(world):
+    """Filters and HTMX helpers take ids from the query string; another tenant's ids match nothing."""
+    client = logged_in(world.other_admin)
+    w = world
+    item_link = reverse("reuse:item_detail", args=[w.item.pk])
+    building_link = reverse("places:building_detail", args=[w.building.pk])
+    checks = [  # (URL with A's ids or identifiers, what must not come back: values not echoed from the URL)
+        (reverse("reuse:room_options") + f"?building={w.building.pk}", [f'value="{w.room.pk}"', w.room.number]),
+        (reverse("reuse:item_list") + f"?building={w.building.pk}&room={w.room.pk}&product={w.product.pk}",
+         [w.item.number, w.item.code, item_link]),
+        (reverse("reuse:item_list") + f"?q={w.item.code}", [w.item.number, item_link]),
+        (reverse("reuse:item_list") + f"?q={w.item.number}", [w.item.code, item_link]),
+        (reverse("places:room_list") + f"?building={w.building.pk}", [building_link, w.room.number]),
+        (reverse("places:search") + f"?q={w.building.name}", [building_link]),
+        (reverse("booking:home"), [w.resource.name, reverse("booking:resource_week", args=[w.resource.pk])]),
+    ]
+    for url, secrets_ in checks:
+        r = client.get(url)
+        assert r.status_code in (200, 404), (url, r.status_code)
+        body = r.content.decode()
+        for secret in secrets_:
+            assert secret not in body, (url, secret)
+    assert client.get(reverse("reuse:overview") + f"?building={w.building.pk}").status_code == 404
 
 
 # === CSRF on HTMX (and every other) POST ===========================================================

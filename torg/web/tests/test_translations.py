@@ -118,21 +118,28 @@ def test_strings_shared_with_django_catalogues_are_translated_the_same():
     assert differing == []
 
 
-def test_a_string_has_one_translation_across_torg_apps():
-    # Merged at run time, so two apps cannot translate the same msgid differently: only one would
-    # be shown everywhere. Use a context (pgettext / {% translate ... context ... %}) if needed.
-    seen = {}
+def test_modules_use_the_foundation_terms():
+    # Catalogues are merged at run time, so two apps cannot translate the same msgid differently:
+    # only one translation would be shown everywhere. A module that uses a string the foundation
+    # already translates must translate it the same way (the glossary in docs/architecture.md).
+    # Use a context (pgettext / {% translate ... context ... %}) when a different word is needed.
+    foundation = {}
+    for path in PO_FILES:
+        if _app(path) in REQUIRED_APPS:
+            for entry in polib.pofile(str(path)):
+                if not entry.obsolete:
+                    foundation[(entry.msgctxt, entry.msgid, entry.msgid_plural)] = (_app(path), _value(entry))
     conflicts = []
     for path in PO_FILES:
         for entry in polib.pofile(str(path)):
-            if entry.obsolete:
-                continue
             key = (entry.msgctxt, entry.msgid, entry.msgid_plural)
-            value = tuple(sorted(entry.msgstr_plural.items())) if entry.msgid_plural else entry.msgstr
-            if key in seen and seen[key][1] != value:
-                conflicts.append((entry.msgid, seen[key][0], seen[key][1], _app(path), value))
-            seen.setdefault(key, (_app(path), value))
+            if not entry.obsolete and key in foundation and foundation[key][1] != _value(entry):
+                conflicts.append((entry.msgid, foundation[key], (_app(path), _value(entry))))
     assert conflicts == []
+
+
+def _value(entry):
+    return tuple(sorted(entry.msgstr_plural.items())) if entry.msgid_plural else entry.msgstr
 
 
 # --- The language the pages are shown in ----------------------------------------------------
