@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main():
     count = 0
-    for po_path in sorted((ROOT / "torg").glob("*/locale/*/LC_MESSAGES/*.po")):
+    for po_path in sorted((ROOT / "torg").glob("**/locale/*/LC_MESSAGES/*.po")):
         po = polib.pofile(str(po_path))
         po.save_as_mofile(str(po_path.with_suffix(".mo")))
         count += 1

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "torg.accounts",
     "torg.places",
     "torg.reuse",
+    "torg.reuse.market",
+    "torg.reuse.relocation",
+    "torg.reuse.impact",
     "torg.booking",
     "torg.web",
 ]

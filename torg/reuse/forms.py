@@ -11,7 +11,7 @@ from .labels import LAYOUTS
 from .models import ALLOWED_TRANSITIONS, Category, Condition, Product, Status
 from .services import MAX_LABEL_BATCH, MAX_REGISTER_COUNT
 
-NEW_ITEM_STATUSES = [(v, label) for v, label in Status.choices if v not in (Status.DISPOSED, Status.ORDERED)]
+NEW_ITEM_STATUSES = [(v, label) for v, label in Status.choices if v not in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY)]
 
 
 def room_choices(tenant, building_id):

@@ -179,7 +179,7 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
         status = Status.IN_USE
         if cells.get("status"):
             status = statuses.get(cells["status"].lower())
-            if status is None or status in (Status.DISPOSED, Status.ORDERED):
+            if status is None or status in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY):
                 errors.append(RowError(line, "status", _("Status “%(value)s” is not allowed for a new item.")
                                        % {"value": cells["status"]}))
         quantity = _number(cells.get("quantity", ""), line, "quantity", errors, integer=True, maximum=MAX_QUANTITY)

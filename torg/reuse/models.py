@@ -93,23 +93,29 @@ class Status(models.TextChoices):
     DISPOSED = "disposed", _("Disposed")
     LISTED = "listed", _("Listed")
     ORDERED = "ordered", _("Ordered")
+    GIVEN_AWAY = "given_away", _("Given away")
 
 
 S = Status
 # The one state machine. Anything not listed here is refused by `services.item_change_status`.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.IN_USE: frozenset({S.AVAILABLE, S.RESERVED, S.FOR_RELOCATION, S.FOR_REPAIR, S.FOR_RECYCLING, S.LISTED}),
-    S.AVAILABLE: frozenset({S.IN_USE, S.RESERVED, S.FOR_RELOCATION, S.FOR_REPAIR, S.FOR_RECYCLING, S.LISTED}),
+    S.AVAILABLE: frozenset({S.IN_USE, S.RESERVED, S.FOR_RELOCATION, S.FOR_REPAIR, S.FOR_RECYCLING, S.LISTED,
+                            S.GIVEN_AWAY}),
     S.RESERVED: frozenset({S.IN_USE, S.AVAILABLE, S.FOR_RELOCATION}),
     S.FOR_RELOCATION: frozenset({S.IN_USE, S.AVAILABLE, S.RESERVED, S.FOR_REPAIR}),
-    S.FOR_REPAIR: frozenset({S.IN_USE, S.AVAILABLE, S.FOR_RECYCLING}),
-    S.FOR_RECYCLING: frozenset({S.AVAILABLE, S.DISPOSED}),
+    S.FOR_REPAIR: frozenset({S.IN_USE, S.AVAILABLE, S.FOR_RECYCLING, S.GIVEN_AWAY}),
+    S.FOR_RECYCLING: frozenset({S.AVAILABLE, S.DISPOSED, S.GIVEN_AWAY}),
     S.DISPOSED: frozenset(),
-    S.LISTED: frozenset({S.AVAILABLE, S.IN_USE, S.ORDERED}),
-    S.ORDERED: frozenset({S.LISTED, S.AVAILABLE, S.RESERVED, S.FOR_RELOCATION, S.IN_USE}),
+    S.LISTED: frozenset({S.AVAILABLE, S.IN_USE, S.ORDERED, S.GIVEN_AWAY}),
+    S.ORDERED: frozenset({S.LISTED, S.AVAILABLE, S.RESERVED, S.FOR_RELOCATION, S.IN_USE, S.GIVEN_AWAY}),
+    S.GIVEN_AWAY: frozenset(),
 }
-# Statuses that mean the item has left the inventory.
-GONE_STATUSES = frozenset({S.DISPOSED})
+# Statuses that mean the item has left the inventory (its history is kept).
+GONE_STATUSES = frozenset({S.DISPOSED, S.GIVEN_AWAY})
+# Statuses in which the marketplace holds the item: it cannot be moved (nor listed again) until the
+# listing or order lets go of it.
+MARKET_STATUSES = frozenset({S.LISTED, S.ORDERED})
 
 
 class Item(TenantOwned):
@@ -303,3 +309,45 @@ class ImportJob(TenantOwned):
     @property
     def percent(self):
         return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ReuseRecord(TenantOwned):
+    """One reuse of an item ("gjenbruk"): it went to a new user instead of a new purchase being made.
+
+    Written by the modules that make reuse happen (an order received in the marketplace, a delivery
+    in a relocation plan, a give-away to an external organisation, an item bought used) through
+    `services.reuse_record`; read by the impact reports, which compute CO2e, money and waste avoided
+    from these rows and the factors that apply to each item's product and category."""
+
+    class Kind(models.TextChoices):
+        INTERNAL_ORDER = "internal_order", _("Ordered in the marketplace")
+        RELOCATION = "relocation", _("Moved into a new building")
+        GIVEN_AWAY = "given_away", _("Given away")
+        BOUGHT_USED = "bought_used", _("Bought used")
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reuse_records", verbose_name=_("item"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("when"))
+    from_building = models.ForeignKey("places.Building", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("from building"))
+    to_building = models.ForeignKey("places.Building", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("to building"))
+    from_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("from unit"))
+    to_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("to unit"))
+    recipient = models.ForeignKey("accounts.ExternalOrganisation", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("recipient organisation"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True,
+                                 help_text=_("What made the reuse happen, e.g. an order or plan number."))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("reuse")
+        verbose_name_plural = _("reuses")
+        indexes = [models.Index(fields=["tenant", "occurred_at"]), models.Index(fields=["tenant", "kind"])]
+
+    def __str__(self):
+        return f"{self.item_id} {self.kind} {self.occurred_at:%Y-%m-%d}"

@@ -8,7 +8,7 @@ from torg.core.ids import normalize_public_code
 
 from torg.places.models import Building
 
-from .models import Category, Condition, Item, ItemEvent, Label, Product, Status
+from .models import GONE_STATUSES, Category, Condition, Item, ItemEvent, Label, Product, Status
 
 SORTS = {
     "number": ("number",),
@@ -96,7 +96,7 @@ def item_list(*, tenant, search="", category_id=None, colour="", condition=None,
     if status:
         qs = qs.filter(status=status)
     elif not include_disposed:
-        qs = qs.exclude(status=Status.DISPOSED)
+        qs = qs.exclude(status__in=GONE_STATUSES)
     if building_id:
         qs = qs.filter(building_id=building_id)
     if floor_id:
@@ -175,7 +175,7 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
     if status:
         qs = qs.filter(status=status)
     elif not include_disposed:
-        qs = qs.exclude(status=Status.DISPOSED)
+        qs = qs.exclude(status__in=GONE_STATUSES)
     if category_id:
         qs = qs.filter(product__category_id=category_id)
     if condition not in (None, ""):
@@ -203,7 +203,7 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
         return row[dim_field]
 
     if dimension == "status":
-        columns = [(v, label) for v, label in Status.choices if by_status.get(v) or v != Status.DISPOSED]
+        columns = [(v, label) for v, label in Status.choices if by_status.get(v) or v not in GONE_STATUSES]
     elif dimension == "condition":
         columns = list(Condition.choices)
     else:

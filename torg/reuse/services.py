@@ -14,7 +14,8 @@ from torg.core.sequences import next_number
 from torg.core.services import create_object, set_archived, update_object
 
 from .models import (
-    ALLOWED_TRANSITIONS, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label, Product, ReuseRole, Status,
+    ALLOWED_TRANSITIONS, GONE_STATUSES, MARKET_STATUSES, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label,
+    Product, ReuseRecord, ReuseRole, Status,
 )
 from .photos import reencode_photo
 from .taxonomy import seed_categories
@@ -173,7 +174,7 @@ def item_register(*, actor, tenant, product, count=1, building=None, room=None, 
     if not 1 <= count <= MAX_REGISTER_COUNT:
         raise ValidationError({"count": _("Register between 1 and %(max)d items at a time.")
                                % {"max": MAX_REGISTER_COUNT}})
-    if status not in Status.values or status in (Status.DISPOSED, Status.ORDERED):
+    if status not in Status.values or status in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY):
         raise ValidationError({"status": _("A new item cannot have this status.")})
     _same_tenant(tenant, product, field="product")
     _same_tenant(tenant, parent, field="parent")
@@ -237,7 +238,7 @@ def item_register_rows(*, actor, tenant, rows, comment="") -> list[Item]:
             raise ValidationError({"count": _("Register between 1 and %(max)d items at a time.")
                                    % {"max": MAX_REGISTER_COUNT}})
         status = r.get("status", Status.IN_USE)
-        if status not in Status.values or status in (Status.DISPOSED, Status.ORDERED):
+        if status not in Status.values or status in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY):
             raise ValidationError({"status": _("A new item cannot have this status.")})
         room, building = r.get("room"), r.get("building")
         _same_tenant(tenant, r["product"], field="product")
@@ -391,9 +392,15 @@ def item_move(*, actor, items, room=None, building=None, placement_text="", comm
     if room is None and building is None:
         raise ValidationError({"building": _("Choose the building or room to move to.")})
     building, room = _location(tenant, building, room)
-    gone = [i for i in items if i.status == Status.DISPOSED]
+    gone = [i for i in items if i.status in GONE_STATUSES]
     if gone:
-        raise ValidationError(_("Item %(number)s is disposed and cannot be moved.") % {"number": gone[0].number})
+        raise ValidationError(_("Item %(number)s has left the inventory (%(status)s) and cannot be moved.")
+                              % {"number": gone[0].number, "status": Status(gone[0].status).label})
+    held = [i for i in items if i.status in MARKET_STATUSES]
+    if held:
+        raise ValidationError(_("Item %(number)s is %(status)s in the marketplace and cannot be moved. "
+                                "Withdraw the listing or finish the order first.")
+                              % {"number": held[0].number, "status": Status(held[0].status).label.lower()})
     to_text = _location_text(building, room, placement_text)
     events, moved, before = [], [], {}
     for item in items:
@@ -629,3 +636,21 @@ def import_job_apply(*, job_id) -> ImportJob:
         raise
     job.refresh_from_db()
     return job
+
+
+# --- Reuse records (written by the marketplace, relocation plans and give-aways) ------------
+@transaction.atomic
+def reuse_record(*, actor, item, kind, occurred_at=None, from_building=None, to_building=None, from_unit=None,
+                 to_unit=None, recipient=None, reference="") -> ReuseRecord:
+    """Record that `item` was reused (see `ReuseRecord`). Call inside the transaction that made it so."""
+    if kind not in ReuseRecord.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of reuse.")})
+    _same_tenant(item.tenant, *(o for o in (from_building, to_building, from_unit, to_unit, recipient) if o))
+    record = ReuseRecord(tenant=item.tenant, item=item, kind=kind, occurred_at=occurred_at or timezone.now(),
+                         from_building=from_building, to_building=to_building, from_unit=from_unit,
+                         to_unit=to_unit, recipient=recipient, reference=reference, actor=_actor(actor))
+    record.full_clean()
+    record.save()
+    audit.record(actor=actor, tenant=item.tenant, obj=record, action="reuse",
+                 changes={"item": [None, item.pk], "kind": [None, kind]})
+    return record

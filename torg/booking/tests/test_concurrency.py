@@ -1,71 +1,18 @@
 """No double booking under concurrent load, guaranteed by the database (SQLite and PostgreSQL)."""
 
-import sqlite3
-import threading
-from contextlib import contextmanager
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from torg.booking import services
 from torg.booking.models import Booking, BookingSlot
+from torg.core.testing import file_database, in_thread, race
 
 from .conftest import at
 
 THREADS = 50
 
 
-@contextmanager
-def file_database(tmp_path):
-    """Let worker threads share a real database.
-
-    Django's SQLite test database lives in memory with a shared cache, where concurrent writers get
-    "table is locked" instead of waiting. For SQLite the committed test data is copied to a file and
-    new (per-thread) connections open that file, with the production settings (WAL, busy timeout,
-    BEGIN IMMEDIATE). PostgreSQL needs nothing.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    path = tmp_path / "race.sqlite3"
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    original = connections.settings["default"]
-    connections.settings["default"] = {**original, "NAME": str(path)}
-    try:
-        yield
-    finally:
-        connections.settings["default"] = original
-
-
-def in_thread(fn):
-    """Run `fn` in a fresh thread (with its own connection) and return its result."""
-    return _race(lambda i: fn(), n=1)[0]
-
-
-def _race(target, n=THREADS):
-    barrier = threading.Barrier(n)
-    results, lock = [], threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcome = target(i)
-        except Exception as exc:  # noqa: BLE001 – collected and asserted below
-            outcome = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -76,8 +23,8 @@ def test_fifty_concurrent_bookings_of_the_same_slot_give_exactly_one(make_member
     start, end = at(1, 10), at(1, 11)
 
     with file_database(tmp_path):
-        results = _race(lambda i: services.booking_create(actor=users[i], tenant=tenant, resource=resource,
-                                                          start=start, end=end))
+        results = race(lambda i: services.booking_create(actor=users[i], tenant=tenant, resource=resource,
+                                                          start=start, end=end), THREADS)
         counts = in_thread(lambda: (Booking.objects.filter(resource=resource).count(),
                                     BookingSlot.objects.filter(unit=resource, active=True).count()))
 
@@ -100,7 +47,7 @@ def test_concurrent_whole_and_half_bookings_never_overlap(make_member, tenant, a
     targets = [whole, halves[0], halves[1]]
 
     with file_database(tmp_path):
-        results = _race(lambda i: services.booking_create(actor=users[i], tenant=tenant, resource=targets[i % 3],
+        results = race(lambda i: services.booking_create(actor=users[i], tenant=tenant, resource=targets[i % 3],
                                                           start=at(2, 18), end=at(2, 19)), n=20)
         resources = in_thread(lambda: sorted(Booking.objects.filter(tenant=tenant)
                                              .values_list("resource__name", flat=True)))
@@ -116,7 +63,7 @@ def test_same_idempotency_key_submitted_concurrently_creates_one_booking(tenant,
     resource = services.resource_create(actor=admin_user, tenant=tenant, name="Rom", building=building)
 
     with file_database(tmp_path):
-        results = _race(lambda i: services.booking_create(actor=citizen, tenant=tenant, resource=resource,
+        results = race(lambda i: services.booking_create(actor=citizen, tenant=tenant, resource=resource,
                                                           start=at(1, 10), end=at(1, 11), idempotency_key="same"),
                         n=10)
         count = in_thread(lambda: Booking.objects.count())

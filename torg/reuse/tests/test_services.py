@@ -109,7 +109,7 @@ def test_move_to_building_without_room_and_refuse_disposed(make_items, admin_use
     assert item.room is None and item.building == building
     Item.objects.filter(pk=item.pk).update(status=Status.DISPOSED)
     item.refresh_from_db()
-    with pytest.raises(ValidationError, match="disposed"):
+    with pytest.raises(ValidationError, match="has left the inventory"):
         services.item_move(actor=admin_user, items=[item], building=building, placement_text="x")
 
 

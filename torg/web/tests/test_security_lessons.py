@@ -19,19 +19,16 @@ import datetime as dt
 import io
 import json
 import secrets
-import sqlite3
-import threading
-from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from torg.core.testing import file_database, in_thread, race
 from torg.web.tests.test_url_permissions import PUBLIC, all_urls, login_path, path_of, world  # noqa: F401
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -61,55 +58,6 @@ def logged_in(user, **kwargs):
 
 def bearer(secret):
     return {"Authorization": f"Bearer {secret}"}
-
-
-# --- Racing helpers (threads with their own connections; see booking/tests/test_concurrency.py) --
-@contextmanager
-def file_database(tmp_path):
-    """SQLite's in-memory test database gives concurrent writers "table is locked" instead of
-    waiting; copy the committed test data to a file opened with the production settings (WAL,
-    busy timeout, BEGIN IMMEDIATE). PostgreSQL needs nothing."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    path = tmp_path / "race.sqlite3"
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    original = connections.settings["default"]
-    connections.settings["default"] = {**original, "NAME": str(path)}
-    try:
-        yield
-    finally:
-        connections.settings["default"] = original
-
-
-def race(target, n):
-    """Run target(i) for i in range(n) in n threads released together; returns the outcomes."""
-    barrier = threading.Barrier(n)
-    results, lock = [None] * n, threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcome = target(i)
-        except Exception as exc:  # noqa: BLE001 – collected and asserted by the caller
-            outcome = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results[i] = outcome
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
-def in_thread(fn):
-    return race(lambda i: fn(), 1)[0]
 
 
 # === 1. Parallel requests must not produce duplicates ============================================
