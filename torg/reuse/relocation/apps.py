@@ -8,3 +8,6 @@ class RelocationConfig(AppConfig):
     name = "torg.reuse.relocation"
     label = "reuse_relocation"
     verbose_name = _("Furnishing plans")
+
+    def ready(self):
+        from . import rules  # noqa: F401  (registers the permissions)
