@@ -8,3 +8,6 @@ class MarketConfig(AppConfig):
     name = "torg.reuse.market"
     label = "reuse_market"
     verbose_name = _("Marketplace")
+
+    def ready(self):
+        from . import rules  # noqa: F401 - registers the permissions

@@ -1,0 +1,306 @@
+"""Reads of the marketplace. Every function is scoped by tenant; who sees a listing is decided by
+its stage (computed from dates, see `Listing.stage`) and, for another municipality, by a mutual
+partnership."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from torg.accounts.models import Membership, Tenant
+from torg.reuse.models import Item, ItemPhoto, Status
+from torg.reuse.queries import _icontains
+from torg.reuse.rules import ALL_BUILDINGS, LM, reuse_role_in
+
+from .models import (
+    OPEN_ORDER_STATUSES, GiveAway, Listing, ListingItem, MarketSettings, Notification, Order, OrderLine,
+    SavedSearch,
+)
+
+
+# --- Settings and partners ------------------------------------------------------------------
+def settings_for(*, tenant) -> MarketSettings:
+    """The tenant's settings (the defaults, unsaved, until an administrator saves them)."""
+    return MarketSettings.objects.filter(tenant=tenant).first() or MarketSettings(tenant=tenant)
+
+
+def partner_tenants(*, tenant):
+    """Municipalities in a partnership with `tenant`: each has chosen the other."""
+    return Tenant.objects.filter(
+        pk__in=MarketSettings.objects.filter(tenant=tenant).values("partners"),
+    ).filter(pk__in=MarketSettings.objects.filter(partners=tenant).values("tenant")).exclude(pk=tenant.pk)
+
+
+def partner_choices(*, tenant):
+    return Tenant.objects.exclude(pk=tenant.pk).order_by("name")
+
+
+def partners_waiting(*, tenant):
+    """Municipalities `tenant` has chosen that have not (yet) chosen it back."""
+    chosen = Tenant.objects.filter(pk__in=MarketSettings.objects.filter(tenant=tenant).values("partners"))
+    return chosen.exclude(pk__in=partner_tenants(tenant=tenant).values("pk")).order_by("name")
+
+
+# --- Who is who ------------------------------------------------------------------------------
+def user_unit_ids(*, tenant, user) -> set[int]:
+    """The org unit of the user's membership and the sector above it (members of a service count as
+    members of its sector)."""
+    row = Membership.objects.filter(tenant=tenant, user=user, is_active=True).select_related("org_unit").first()
+    if row is None or row.org_unit is None:
+        return set()
+    return {row.org_unit_id, *([row.org_unit.parent_id] if row.org_unit.parent_id else [])}
+
+
+def user_unit(*, tenant, user):
+    row = Membership.objects.filter(tenant=tenant, user=user, is_active=True).select_related("org_unit").first()
+    return row.org_unit if row else None
+
+
+def _managed(tenant, user):
+    """Q of the listings the user manages as a seller (all for administrators)."""
+    role, scope = reuse_role_in(user, tenant)
+    everything = Q(pk__isnull=False)
+    if role == "administrator" or (role == LM and scope == ALL_BUILDINGS):
+        return everything
+    cond = Q(created_by=user)
+    if role == LM:
+        cond |= Q(building_id__in=list(scope))
+    return cond
+
+
+def _with_counts(qs):
+    return qs.annotate(
+        available_count=Count("lines", filter=Q(lines__active=True, lines__item__status=Status.LISTED), distinct=True),
+        held_count=Count("lines", filter=Q(lines__active=True), distinct=True),
+    )
+
+
+def _not_expired(qs, now):
+    today = timezone.localdate(now)
+    return qs.filter(Q(available_until__isnull=True) | Q(available_until__gte=today))
+
+
+def _filter(qs, *, search="", category_id=None, condition=None, building_id=None, colour=""):
+    if search:
+        text = search.strip()
+        cond = Q()
+        for field in ("number", "title", "description", "product__manufacturer", "product__model_name",
+                      "product__colour", "product__category__name"):
+            cond |= _icontains(field, text)
+        qs = qs.filter(cond)
+    if category_id:
+        qs = qs.filter(product__category_id=category_id)
+    if condition not in (None, ""):
+        qs = qs.filter(condition=int(condition))
+    if building_id:
+        qs = qs.filter(building_id=building_id)
+    if colour:
+        qs = qs.filter(product__colour__iexact=colour)
+    return qs
+
+
+def _base():
+    return Listing.objects.select_related("product__category", "building", "owner_unit", "created_by")
+
+
+def visible_listings(*, tenant, user, now=None):
+    """Open listings of the tenant the user can see now (without the available/expiry filters)."""
+    now = now or timezone.now()
+    units = user_unit_ids(tenant=tenant, user=user)
+    cond = Q(published_at__lte=now) & (Q(municipality_at__lte=now) | Q(owner_unit_id__in=units))
+    return _base().filter(tenant=tenant, status=Listing.Status.OPEN).filter(cond | _managed(tenant, user))
+
+
+def listing_search(*, tenant, user, now=None, **filters):
+    """What a buyer finds: visible, not expired, with at least one item still to order."""
+    now = now or timezone.now()
+    qs = _not_expired(visible_listings(tenant=tenant, user=user, now=now), now)
+    return _with_counts(_filter(qs, **filters)).filter(available_count__gt=0).order_by("-published_at", "-pk")
+
+
+def seller_listings(*, tenant, user, status=""):
+    qs = _base().filter(tenant=tenant).filter(_managed(tenant, user))
+    if status:
+        qs = qs.filter(status=status)
+    return _with_counts(qs).order_by("-published_at", "-pk")
+
+
+def listing_get(*, tenant, pk):
+    return get_object_or_404(_with_counts(_base().filter(tenant=tenant)), pk=pk)
+
+
+def listing_visible_to(listing, *, user, now=None) -> bool:
+    return visible_listings(tenant=listing.tenant, user=user, now=now).filter(pk=listing.pk).exists()
+
+
+def listing_lines(*, listing):
+    return (ListingItem.objects.filter(listing=listing).select_related("item__room__floor", "item__building")
+            .order_by("item__number"))
+
+
+def listing_photos(*, listing, limit=6):
+    item_ids = ListingItem.objects.filter(listing=listing).values("item_id")
+    return list(ItemPhoto.objects.filter(tenant=listing.tenant, item_id__in=item_ids).order_by("pk")[:limit])
+
+
+def cover_photos(listings):
+    """{listing pk: first photo} for a page of listings, in two queries."""
+    listings = list(listings)
+    lines = dict(ListingItem.objects.filter(listing__in=listings).values_list("item_id", "listing_id"))
+    photos = {}
+    for photo in ItemPhoto.objects.filter(item_id__in=list(lines)).order_by("pk"):
+        photos.setdefault(lines[photo.item_id], photo)
+    return photos
+
+
+def listable_groups(*, tenant, user, search="", category_id=None, building_id=None):
+    """Items the user may list, grouped by product, location, owner unit and condition ("12 of these
+    chairs"): [{product, building, owner_unit, condition, count, first_item_id}]."""
+    role, scope = reuse_role_in(user, tenant)
+    qs = Item.objects.filter(tenant=tenant, status__in=[Status.IN_USE, Status.AVAILABLE])
+    if role == LM and scope != ALL_BUILDINGS:
+        qs = qs.filter(building_id__in=list(scope))
+    if search:
+        cond = Q()
+        for field in ("number", "product__manufacturer", "product__model_name", "product__colour",
+                      "product__category__name", "placement_text"):
+            cond |= _icontains(field, search.strip())
+        qs = qs.filter(cond)
+    if category_id:
+        qs = qs.filter(product__category_id=category_id)
+    if building_id:
+        qs = qs.filter(building_id=building_id)
+    return (qs.values("product_id", "product__category__name", "product__manufacturer", "product__model_name",
+                      "product__colour", "building_id", "building__name", "owner_unit_id", "owner_unit__name",
+                      "condition")
+            .annotate(count=Count("id")).order_by("product__category__name", "product__manufacturer",
+                                                  "product__model_name", "building__name", "condition"))
+
+
+def listable_items(*, tenant, user, product_id, building_id, owner_unit_id, condition):
+    """The items of one listable group, in number order."""
+    role, scope = reuse_role_in(user, tenant)
+    qs = Item.objects.filter(tenant=tenant, status__in=[Status.IN_USE, Status.AVAILABLE], product_id=product_id,
+                             building_id=building_id, owner_unit_id=owner_unit_id, condition=condition)
+    if role == LM and scope != ALL_BUILDINGS:
+        qs = qs.filter(building_id__in=list(scope))
+    return qs.select_related("product__category", "building", "owner_unit").order_by("number")
+
+
+# --- Partners and the public ------------------------------------------------------------------
+def partner_listings(*, tenant, now=None, **filters):
+    """Listings of partner municipalities in their partner stage (nothing else of theirs)."""
+    now = now or timezone.now()
+    qs = _base().select_related("tenant").filter(tenant__in=partner_tenants(tenant=tenant),
+                                                 status=Listing.Status.OPEN, partners_at__lte=now)
+    return _with_counts(_filter(_not_expired(qs, now), **filters)).filter(available_count__gt=0) \
+        .order_by("-partners_at", "-pk")
+
+
+def partner_listing_get(*, tenant, code, now=None):
+    return get_object_or_404(partner_listings(tenant=tenant, now=now), code=code)
+
+
+def public_listings(*, tenant, now=None, **filters):
+    now = now or timezone.now()
+    qs = _base().filter(tenant=tenant, status=Listing.Status.OPEN, public_at__lte=now)
+    return _with_counts(_filter(_not_expired(qs, now), **filters)).filter(available_count__gt=0) \
+        .order_by("-public_at", "-pk")
+
+
+def public_listing_get(*, tenant, code, now=None):
+    return get_object_or_404(public_listings(tenant=tenant, now=now), code=code)
+
+
+def public_tenant(*, slug):
+    """The municipality of a public market page: 404 unless it has a public stage."""
+    tenant = get_object_or_404(Tenant, slug=slug)
+    if settings_for(tenant=tenant).public_days is None:
+        from django.http import Http404
+
+        raise Http404
+    return tenant
+
+
+# --- Orders -----------------------------------------------------------------------------------
+def _orders():
+    return Order.objects.select_related("listing__product__category", "listing__building", "listing__created_by",
+                                        "buyer", "delivery_room__floor__building", "to_unit")
+
+
+def buyer_orders(*, tenant, user, open_only=False):
+    qs = _orders().filter(tenant=tenant, buyer=user)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_ORDER_STATUSES)
+    return qs.order_by("-created_at", "-pk")
+
+
+def seller_orders(*, tenant, user, open_only=False):
+    managed = seller_listings(tenant=tenant, user=user).values("pk")
+    qs = _orders().filter(tenant=tenant, listing__in=managed)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_ORDER_STATUSES)
+    return qs.order_by("-created_at", "-pk")
+
+
+def order_get(*, tenant, pk):
+    return get_object_or_404(_orders().prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("item__room", "item__building")
+                 .order_by("item__number"))), tenant=tenant, pk=pk)
+
+
+def order_events(*, order):
+    return order.events.select_related("actor").order_by("created_at", "pk")
+
+
+def order_messages(*, order):
+    return order.messages.select_related("author").order_by("created_at", "pk")
+
+
+def listing_orders(*, listing):
+    return listing.orders.select_related("buyer").order_by("-created_at", "-pk")
+
+
+def open_order_for_code(*, order, code):
+    """The item of `order` with this public code, or None."""
+    from torg.core.ids import normalize_public_code
+
+    normalized = normalize_public_code(code.rstrip("/").rsplit("/q/", 1)[-1]) if code else None
+    if not normalized:
+        return None
+    return Item.objects.filter(tenant=order.tenant, code=normalized, pk__in=order.lines.values("item_id")).first()
+
+
+# --- Saved searches, notifications, give-aways -------------------------------------------------
+def saved_searches(*, tenant, user):
+    return SavedSearch.objects.filter(tenant=tenant, user=user).select_related("category", "building")
+
+
+def saved_search_get(*, tenant, user, pk):
+    return get_object_or_404(SavedSearch, tenant=tenant, user=user, pk=pk)
+
+
+def notifications(*, tenant, user, unread_only=False):
+    qs = Notification.objects.filter(tenant=tenant, user=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-pk")
+
+
+def give_aways(*, tenant):
+    return GiveAway.objects.filter(tenant=tenant).select_related("recipient", "actor", "listing") \
+        .annotate(item_count=Count("items")).order_by("-created_at", "-pk")
+
+
+def give_away_get(*, tenant, pk):
+    return get_object_or_404(GiveAway.objects.select_related("recipient", "actor", "listing"), tenant=tenant, pk=pk)
+
+
+def recipients(*, tenant):
+    from torg.accounts.models import ExternalOrganisation
+
+    return ExternalOrganisation.objects.filter(tenant=tenant, archived=False).order_by("name")
+
+
+def giveable_items(*, tenant, ids):
+    return list(Item.objects.filter(tenant=tenant, pk__in=[int(i) for i in ids if str(i).isdigit()])
+                .select_related("product__category", "building").order_by("number"))

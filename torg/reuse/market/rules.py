@@ -1,0 +1,51 @@
+"""Permissions of the marketplace. Object = the tenant, a Listing or an Order.
+
+Loopfront semantics on top of the reuse roles (torg.reuse.rules): buyer/seller may list and order,
+buyer may only order, observer only looks. Reuse administrators manage every listing and the
+settings; location managers manage the listings of their buildings; a seller manages their own.
+"""
+
+import rules
+
+from torg.reuse.rules import ADMIN, BS, BUYER, LM, OBSERVER, SURVEYOR, reuse_role, reuse_role_in
+
+can_view = reuse_role(ADMIN, LM, SURVEYOR, BS, BUYER, OBSERVER)
+can_list = reuse_role(ADMIN, LM, BS, scoped=True)
+can_order = reuse_role(ADMIN, LM, BS, BUYER)
+can_manage_market = reuse_role(ADMIN)
+manages_location = reuse_role(ADMIN, LM, scoped=True)
+
+
+@rules.predicate
+def is_listing_seller(user, listing):
+    """The member who listed it, while they may still list."""
+    if listing is None or not hasattr(listing, "created_by_id"):
+        return False
+    role, _scope = reuse_role_in(user, listing)
+    return listing.created_by_id == user.pk and role in (ADMIN, LM, BS)
+
+
+@rules.predicate
+def manages_listing(user, listing):
+    if listing is None or not hasattr(listing, "created_by_id"):
+        return False
+    return bool(manages_location(user, listing) or is_listing_seller(user, listing))
+
+
+@rules.predicate
+def is_order_buyer(user, order):
+    return order is not None and getattr(order, "buyer_id", None) == user.pk and bool(can_view(user, order))
+
+
+@rules.predicate
+def is_order_seller(user, order):
+    return order is not None and hasattr(order, "listing") and bool(manages_listing(user, order.listing))
+
+
+rules.add_perm("reuse_market.view_market", can_view)
+rules.add_perm("reuse_market.list_items", can_list)
+rules.add_perm("reuse_market.order", can_order)
+rules.add_perm("reuse_market.manage_market", can_manage_market)
+rules.add_perm("reuse_market.manage_listing", manages_listing)
+rules.add_perm("reuse_market.give_away", manages_location)
+rules.add_perm("reuse_market.view_order", is_order_buyer | is_order_seller)

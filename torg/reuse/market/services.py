@@ -1,0 +1,597 @@
+"""Writes of the marketplace. Every function is keyword-only, atomic, validated and audited.
+
+Item statuses change only through the inventory's services (`item_change_status`, `item_move`,
+`item_update`), which lock the items and write their history; reuse is recorded with
+`torg.reuse.services.reuse_record` in the same transaction.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from torg.core import audit
+from torg.core.ids import new_public_code
+from torg.core.sequences import next_label
+from torg.core.services import create_object, update_object
+from torg.reuse import services as inventory
+from torg.reuse.models import GONE_STATUSES, Item, ReuseRecord, Status
+
+from . import queries
+from .models import (
+    OPEN_ORDER_STATUSES, ORDER_TRANSITIONS, REASON_REQUIRED, DeliveryMethod, GiveAway, Listing, ListingItem, MarketSettings,
+    Notification, Order, OrderEvent, OrderLine, OrderMessage, SavedSearch, SavedSearchHit, local_midnight,
+)
+
+LISTABLE_STATUSES = (Status.IN_USE, Status.AVAILABLE)
+MAX_LISTING_ITEMS = 500
+MAX_MESSAGE_LENGTH = 2000
+
+
+def _actor(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _same_tenant(tenant, *objs, field="__all__"):
+    for obj in objs:
+        if obj is not None and obj.tenant_id != tenant.pk:
+            raise ValidationError({field: _("The selected object belongs to another municipality.")})
+
+
+# --- Notifications ---------------------------------------------------------------------------
+def _notify(*, tenant, user, message, url="", email=True, subject=""):
+    """An in-app notification, and an e-mail sent in the background after the transaction commits."""
+    if user is None:
+        return
+    Notification.objects.create(tenant=tenant, user=user, message=message[:500], url=url[:300])
+    if email and user.email:
+        from .tasks import send_market_email
+
+        to, subject = user.email, subject or _("Marketplace")
+        transaction.on_commit(lambda: send_market_email.enqueue(to=to, subject=subject, body=message))
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor, tenant) -> int:
+    return Notification.objects.filter(tenant=tenant, user=actor, read_at__isnull=True) \
+        .update(read_at=timezone.now())
+
+
+# --- Settings --------------------------------------------------------------------------------
+@transaction.atomic
+def settings_update(*, actor, tenant, unit_days, partner_days, public_days, approve_buyer_orders,
+                    partners=()) -> MarketSettings:
+    """Save the stages of publication and the partner municipalities (a partnership counts when
+    both municipalities choose each other)."""
+    partners = list(partners)
+    if any(p.pk == tenant.pk for p in partners):
+        raise ValidationError({"partners": _("A municipality cannot be its own partner.")})
+    if partner_days is not None and partner_days < unit_days:
+        raise ValidationError({"partner_days": _("Partner municipalities cannot see a listing before the whole "
+                                                 "municipality does.")})
+    if public_days is not None and public_days < unit_days:
+        raise ValidationError({"public_days": _("The public cannot see a listing before the whole municipality "
+                                                "does.")})
+    if public_days is not None and partner_days is not None and public_days < partner_days:
+        raise ValidationError({"public_days": _("The public cannot see a listing before the partner "
+                                                "municipalities do.")})
+    row = MarketSettings.objects.select_for_update().filter(tenant=tenant).first()
+    fields = {"unit_days": unit_days, "partner_days": partner_days, "public_days": public_days,
+              "approve_buyer_orders": approve_buyer_orders}
+    if row is None:
+        row = create_object(MarketSettings(tenant=tenant, **fields), actor=actor, tenant=tenant)
+    else:
+        update_object(row, actor=actor, tenant=tenant, fields=fields)
+    before = sorted(row.partners.values_list("pk", flat=True))
+    row.partners.set(partners)
+    after = sorted(p.pk for p in partners)
+    if before != after:
+        audit.record(actor=actor, tenant=tenant, obj=row, action="update", changes={"partners": [before, after]})
+    return row
+
+
+# --- Listings --------------------------------------------------------------------------------
+def _stage_times(tenant, available_from, to_partners, to_public, now):
+    conf = queries.settings_for(tenant=tenant)
+    published = max(now, local_midnight(available_from))
+    return {
+        "published_at": published,
+        "unit_days": conf.unit_days,
+        "partners_at": published + dt.timedelta(days=conf.partner_days)
+        if to_partners and conf.partner_days is not None else None,
+        "public_at": published + dt.timedelta(days=conf.public_days)
+        if to_public and conf.public_days is not None else None,
+    }
+
+
+def _apply_stages(listing, *, to_partners, to_public, now):
+    times = _stage_times(listing.tenant, listing.available_from, to_partners, to_public, now)
+    listing.published_at = times["published_at"]
+    # Without an owning unit there is no first stage: the whole municipality sees it at once.
+    days = times["unit_days"] if listing.owner_unit_id else 0
+    listing.municipality_at = listing.published_at + dt.timedelta(days=days)
+    listing.partners_at, listing.public_at = times["partners_at"], times["public_at"]
+
+
+def _check_dates(available_from, available_until, today):
+    if available_until is not None and available_until < available_from:
+        raise ValidationError({"available_until": _("“Available until” cannot be before “available from”.")})
+    if available_until is not None and available_until < today:
+        raise ValidationError({"available_until": _("“Available until” is in the past.")})
+
+
+@transaction.atomic
+def listing_create(*, actor, tenant, items, title="", description="", available_from=None, available_until=None,
+                   requires_approval=False, pickup=True, delivery=False, to_partners=True, to_public=False,
+                   now=None) -> Listing:
+    """List one item or a quantity of one product at one location: the items become `listed`.
+
+    All items must be the same product, at the same location, owned by the same unit, in the same
+    condition, and in use or available. An item that is already listed or ordered is refused (and
+    the database refuses a second active listing line for an item).
+    """
+    now = now or timezone.now()
+    items = list(items)
+    if not items:
+        raise ValidationError({"quantity": _("Choose at least one item to list.")})
+    if len(items) > MAX_LISTING_ITEMS:
+        raise ValidationError({"quantity": _("List at most %(max)d items at a time.") % {"max": MAX_LISTING_ITEMS}})
+    _same_tenant(tenant, *items)
+    locked = list(Item.objects.select_for_update().filter(tenant=tenant, pk__in=[i.pk for i in items])
+                  .select_related("product__category").order_by("number"))
+    if len(locked) != len({i.pk for i in items}):
+        raise ValidationError(_("The selection contains an item that does not exist."))
+    first = locked[0]
+    if any((i.product_id, i.building_id, i.owner_unit_id, i.condition)
+           != (first.product_id, first.building_id, first.owner_unit_id, first.condition) for i in locked):
+        raise ValidationError(_("All items of a listing must be the same product, at the same location, owned by "
+                                "the same unit and in the same condition."))
+    held = [i for i in locked if i.status not in LISTABLE_STATUSES]
+    if held:
+        raise ValidationError(_("Item %(number)s cannot be listed: its status is “%(status)s”. Only items in use "
+                                "or available can be listed.") % {"number": held[0].number,
+                                                                  "status": Status(held[0].status).label})
+    if not (pickup or delivery):
+        raise ValidationError({"pickup": _("Choose pickup, delivery or both.")})
+    available_from = available_from or timezone.localdate(now)
+    _check_dates(available_from, available_until, timezone.localdate(now))
+    listing = Listing(
+        tenant=tenant, code=new_public_code(), number=next_label(tenant, "A"),
+        title=(title or str(first.product)).strip()[:150], description=description.strip(), product=first.product,
+        building=first.building, owner_unit=first.owner_unit, condition=first.condition,
+        available_from=available_from, available_until=available_until, requires_approval=requires_approval,
+        pickup=pickup, delivery=delivery, created_by=_actor(actor),
+    )
+    _apply_stages(listing, to_partners=to_partners, to_public=to_public, now=now)
+    listing.full_clean()
+    listing.save()
+    previous = {i.pk: i.status for i in locked}
+    try:
+        with transaction.atomic():
+            ListingItem.objects.bulk_create([ListingItem(tenant=tenant, listing=listing, item=i,
+                                                         previous_status=previous[i.pk]) for i in locked])
+    except IntegrityError:
+        raise ValidationError(_("One of the items is already listed.")) from None
+    inventory.item_change_status(actor=actor, items=locked, to_status=Status.LISTED,
+                                 comment=_("Listed in the marketplace: %(number)s") % {"number": listing.number})
+    audit.record(actor=actor, tenant=tenant, obj=listing, action="create",
+                 changes={**audit.diff({}, audit.snapshot(listing)), "items": [None, [i.pk for i in locked]]})
+    _after_publish(listing, now)
+    return listing
+
+
+def _after_publish(listing, now):
+    """Notify saved searches that match and can see the listing now; queue the check again for when
+    the whole municipality sees it (the owning unit sees it first)."""
+    listing_id = listing.pk
+    transaction.on_commit(lambda: _notify_later(listing_id, now))
+
+
+def _notify_later(listing_id, now):
+    from .tasks import notify_saved_searches, schedule
+
+    listing = Listing.objects.filter(pk=listing_id).first()
+    if listing is None:
+        return
+    schedule(notify_saved_searches, listing_id, run_after=None)
+    for when in (listing.published_at, listing.municipality_at):
+        if when > now:
+            schedule(notify_saved_searches, listing_id, run_after=when)
+
+
+EDITABLE_LISTING_FIELDS = {"title", "description", "available_from", "available_until", "requires_approval",
+                           "pickup", "delivery"}
+
+
+@transaction.atomic
+def listing_update(*, actor, listing, to_partners=None, to_public=None, now=None, **fields) -> Listing:
+    """Edit the text, dates and conditions of an open listing. A new "available from" moves the
+    stages with it."""
+    now = now or timezone.now()
+    unknown = set(fields) - EDITABLE_LISTING_FIELDS
+    if unknown:
+        raise ValidationError(_("These fields cannot be edited here: %(fields)s") % {"fields": ", ".join(unknown)})
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    if listing.status != Listing.Status.OPEN:
+        raise ValidationError(_("Only an open listing can be edited."))
+    start = fields.get("available_from", listing.available_from)
+    _check_dates(start, fields.get("available_until", listing.available_until), timezone.localdate(now))
+    if not fields.get("pickup", listing.pickup) and not fields.get("delivery", listing.delivery):
+        raise ValidationError({"pickup": _("Choose pickup, delivery or both.")})
+    to_partners = listing.partners_at is not None if to_partners is None else to_partners
+    to_public = listing.public_at is not None if to_public is None else to_public
+    new_start = start != listing.available_from
+    for key, value in fields.items():
+        setattr(listing, key, value)
+    if new_start or listing.published_at > now:
+        _apply_stages(listing, to_partners=to_partners, to_public=to_public, now=now)
+    else:
+        # Already published: the first stages stay; partner and public stage follow the choices.
+        times = _stage_times(listing.tenant, listing.available_from, to_partners, to_public, listing.published_at)
+        listing.partners_at, listing.public_at = times["partners_at"], times["public_at"]
+    before = audit.snapshot(Listing.objects.get(pk=listing.pk))
+    listing.full_clean()
+    listing.save()
+    changes = audit.diff(before, audit.snapshot(listing))
+    if changes:
+        audit.record(actor=actor, tenant=listing.tenant, obj=listing, action="update", changes=changes)
+    _after_publish(listing, now)
+    return listing
+
+
+def _release(lines, *, actor, comment, to_status=None):
+    """Deactivate listing lines and give their items back (to `to_status` or the status they had)."""
+    by_status = {}
+    for line in lines:
+        by_status.setdefault(to_status or line.previous_status, []).append(line.item)
+        line.active = False
+    ListingItem.objects.filter(pk__in=[line.pk for line in lines]).update(active=False, updated_at=timezone.now())
+    for status, items in by_status.items():
+        inventory.item_change_status(actor=actor, items=items, to_status=status, comment=comment)
+
+
+def _close_if_empty(listing, actor):
+    if not ListingItem.objects.filter(listing=listing, active=True).exists() and listing.status == "open":
+        Listing.objects.filter(pk=listing.pk).update(status=Listing.Status.CLOSED, updated_at=timezone.now())
+        listing.status = Listing.Status.CLOSED
+        audit.record(actor=actor, tenant=listing.tenant, obj=listing, action="status",
+                     changes={"status": ["open", "closed"]})
+
+
+@transaction.atomic
+def listing_withdraw(*, actor, listing, comment="") -> Listing:
+    """Withdraw an open listing: its items go back to the status they had before. Refused while an
+    order is open (cancel or finish it first)."""
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    if listing.status != Listing.Status.OPEN:
+        raise ValidationError(_("The listing is not open."))
+    open_orders = list(Order.objects.filter(listing=listing, status__in=list(OPEN_ORDER_STATUSES))
+                       .values_list("number", flat=True))
+    if open_orders:
+        raise ValidationError(_("The listing has open orders (%(numbers)s). Cancel or finish them before "
+                                "withdrawing it.") % {"numbers": ", ".join(open_orders)})
+    lines = list(ListingItem.objects.filter(listing=listing, active=True).select_related("item"))
+    if lines:
+        _release(lines, actor=actor, comment=comment or _("Withdrawn from the marketplace: %(number)s")
+                 % {"number": listing.number})
+    listing.status = Listing.Status.WITHDRAWN
+    listing.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, tenant=listing.tenant, obj=listing, action="withdraw",
+                 changes={"status": ["open", "withdrawn"]}, comment=comment)
+    return listing
+
+
+# --- Orders ----------------------------------------------------------------------------------
+def needs_approval(*, listing, buyer) -> bool:
+    """An order waits for approval when the listing asks for it, or when the settings ask it for
+    members with the reuse role "buyer"."""
+    from torg.reuse.rules import BUYER, reuse_role_in
+
+    if listing.requires_approval:
+        return True
+    role, _scope = reuse_role_in(buyer, listing.tenant)
+    return role == BUYER and queries.settings_for(tenant=listing.tenant).approve_buyer_orders
+
+
+def _event(order, actor, from_status, to_status, comment=""):
+    return OrderEvent.objects.create(tenant=order.tenant, order=order, actor=_actor(actor), from_status=from_status,
+                                     to_status=to_status, comment=comment)
+
+
+def _order_url(order):
+    return reverse("market:order_detail", args=[order.pk])
+
+
+@transaction.atomic
+def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, delivery_method=DeliveryMethod.PICKUP,
+                 note="", now=None) -> Order:
+    """Order `quantity` items of a listing. The listing row is locked, so of two buyers ordering the
+    last item at the same time exactly one gets it; the other gets a clear message. The database
+    allows one open order line per item as well."""
+    now = now or timezone.now()
+    _same_tenant(tenant, listing, field="listing")
+    _same_tenant(tenant, delivery_room, field="delivery_room")
+    _same_tenant(tenant, to_unit, field="to_unit")
+    if delivery_room is None:
+        raise ValidationError({"delivery_room": _("Choose the room the items are going to.")})
+    if to_unit is None:
+        raise ValidationError({"to_unit": _("Choose the unit that will own the items.")})
+    if not isinstance(quantity, int) or quantity < 1:
+        raise ValidationError({"quantity": _("Order at least one item.")})
+    listing = Listing.objects.select_for_update().select_related("product").get(pk=listing.pk)
+    if listing.status != Listing.Status.OPEN or listing.expired(now):
+        raise ValidationError(_("This listing is no longer open for orders."))
+    if not queries.listing_visible_to(listing, user=actor, now=now):
+        raise ValidationError(_("This listing is not open to you yet."))
+    if delivery_method == DeliveryMethod.PICKUP and not listing.pickup:
+        raise ValidationError({"delivery_method": _("The seller does not offer pickup for this listing.")})
+    if delivery_method == DeliveryMethod.DELIVERY and not listing.delivery:
+        raise ValidationError({"delivery_method": _("The seller does not offer delivery for this listing.")})
+    if delivery_method not in DeliveryMethod.values:
+        raise ValidationError({"delivery_method": _("Choose pickup or delivery.")})
+    free = list(Item.objects.filter(pk__in=ListingItem.objects.filter(listing=listing, active=True)
+                                    .values("item_id"), status=Status.LISTED).order_by("number")[:quantity])
+    if not free:
+        raise ValidationError(_("Sorry, someone else has just ordered the last of these items."))
+    if len(free) < quantity:
+        raise ValidationError({"quantity": _("Only %(n)d of these items are still available.") % {"n": len(free)}})
+    approval = needs_approval(listing=listing, buyer=actor)
+    order = Order(tenant=tenant, number=next_label(tenant, "B"), listing=listing, buyer=actor, quantity=quantity,
+                  to_unit=to_unit, delivery_room=delivery_room, delivery_method=delivery_method, note=note.strip(),
+                  status=Order.Status.REQUESTED if approval else Order.Status.APPROVED)
+    order.full_clean()
+    order.save()
+    try:
+        with transaction.atomic():
+            OrderLine.objects.bulk_create([OrderLine(tenant=tenant, order=order, item=i) for i in free])
+    except IntegrityError:
+        raise ValidationError(_("Sorry, someone else has just ordered the last of these items.")) from None
+    inventory.item_change_status(actor=actor, items=free, to_status=Status.ORDERED,
+                                 comment=_("Ordered: %(number)s") % {"number": order.number})
+    _event(order, actor, "", Order.Status.REQUESTED)
+    if not approval:
+        _event(order, None, Order.Status.REQUESTED, Order.Status.APPROVED, _("No approval needed."))
+    audit.record(actor=actor, tenant=tenant, obj=order, action="create",
+                 changes={**audit.diff({}, audit.snapshot(order)), "items": [None, [i.pk for i in free]]})
+    text = (_("New order %(order)s of %(n)d × %(title)s. It waits for your approval.") if approval
+            else _("New order %(order)s of %(n)d × %(title)s.")) % {"order": order.number, "n": quantity,
+                                                                  "title": listing.title}
+    if listing.created_by_id and listing.created_by_id != getattr(actor, "pk", None):
+        _notify(tenant=tenant, user=listing.created_by, message=text, url=_order_url(order),
+                subject=_("Order %(number)s") % {"number": order.number})
+    return order
+
+
+STATUS_MESSAGES = {
+    Order.Status.APPROVED: _("Your order %(order)s of %(title)s was approved."),
+    Order.Status.REJECTED: _("Your order %(order)s of %(title)s was rejected: %(reason)s"),
+    Order.Status.PROCESSING: _("Your order %(order)s of %(title)s is being processed."),
+    Order.Status.READY_FOR_PICKUP: _("Your order %(order)s of %(title)s is ready for pickup."),
+    Order.Status.OUT_FOR_DELIVERY: _("Your order %(order)s of %(title)s is out for delivery."),
+    Order.Status.RECEIVED: _("Order %(order)s of %(title)s was received."),
+    Order.Status.CANCELLED: _("Order %(order)s of %(title)s was cancelled: %(reason)s"),
+}
+
+
+def allowed_transitions(order, sides):
+    """The statuses `order` may go to for someone acting as `sides` ({"buyer", "seller"})."""
+    return [to for to, who in ORDER_TRANSITIONS[order.status].items() if who & set(sides)]
+
+
+@transaction.atomic
+def order_transition(*, actor, order, to_status, sides, reason="") -> Order:
+    """Apply one step of the order state machine (`ORDER_TRANSITIONS`) and record it in the order's
+    history. `sides` says whether the actor acts as the buyer, the seller or both (the view decides
+    from the permissions). Cancelling or rejecting gives the items back to the listing; receiving
+    moves them to the delivery room, gives them to the buyer's unit and records the reuse."""
+    order = Order.objects.select_for_update().select_related("listing", "buyer", "delivery_room__building",
+                                                             "to_unit").get(pk=order.pk)
+    current = order.status
+    allowed = ORDER_TRANSITIONS.get(current, {})
+    if to_status not in allowed:
+        raise ValidationError(_("Order %(number)s cannot go from “%(from)s” to “%(to)s”.") % {
+            "number": order.number, "from": Order.Status(current).label,
+            "to": Order.Status(to_status).label if to_status in Order.Status.values else to_status})
+    if not allowed[to_status] & set(sides):
+        who = _("the seller") if "seller" in allowed[to_status] else _("the buyer")
+        raise ValidationError(_("Only %(who)s can do this while the order is “%(status)s”.")
+                              % {"who": who, "status": Order.Status(current).label})
+    reason = reason.strip()
+    if (current, to_status) in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Give a reason: the buyer will see it.")})
+    if to_status == Order.Status.READY_FOR_PICKUP and order.delivery_method != DeliveryMethod.PICKUP:
+        raise ValidationError(_("The buyer asked for delivery: mark the order as out for delivery."))
+    if to_status == Order.Status.OUT_FOR_DELIVERY and order.delivery_method != DeliveryMethod.DELIVERY:
+        raise ValidationError(_("The buyer will pick the items up: mark the order as ready for pickup."))
+    lines = list(order.lines.filter(active=True).select_related("item__building", "item__owner_unit"))
+    if to_status in (Order.Status.CANCELLED, Order.Status.REJECTED):
+        _order_release(order, lines, actor, reason)
+    elif to_status == Order.Status.RECEIVED:
+        _order_receive(order, lines, actor)
+    order.status, order.reason = to_status, reason or order.reason
+    order.full_clean()
+    order.save()
+    _event(order, actor, current, to_status, reason)
+    audit.record(actor=actor, tenant=order.tenant, obj=order, action="status",
+                 changes={"status": [current, to_status]}, comment=reason)
+    text = STATUS_MESSAGES[to_status] % {"order": order.number, "title": order.listing.title,
+                                         "reason": reason or "–"}
+    url = _order_url(order)
+    subject = _("Order %(number)s") % {"number": order.number}
+    if "seller" in sides and order.buyer_id != actor.pk:
+        _notify(tenant=order.tenant, user=order.buyer, message=text, url=url, subject=subject)
+    if "seller" not in sides and order.listing.created_by_id and order.listing.created_by_id != actor.pk:
+        _notify(tenant=order.tenant, user=order.listing.created_by, message=text, url=url, subject=subject)
+    return order
+
+
+def _order_release(order, lines, actor, reason):
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(active=False, updated_at=timezone.now())
+    items = [line.item for line in lines if line.item.status == Status.ORDERED]
+    if items:
+        comment = _("Order %(number)s cancelled; back in listing %(listing)s") % {
+            "number": order.number, "listing": order.listing.number}
+        inventory.item_change_status(actor=actor, items=items, to_status=Status.LISTED, comment=comment)
+
+
+def _order_receive(order, lines, actor):
+    now = timezone.now()
+    order.received_at = now
+    comment = _("Received on order %(number)s") % {"number": order.number}
+    items = [line.item for line in lines]
+    room = order.delivery_room
+    before = {i.pk: (i.building, i.owner_unit) for i in items}
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(active=False, updated_at=now)
+    listing_lines = list(ListingItem.objects.filter(listing=order.listing, active=True,
+                                                    item_id__in=[i.pk for i in items]).select_related("item"))
+    ListingItem.objects.filter(pk__in=[line.pk for line in listing_lines]).update(active=False, updated_at=now)
+    inventory.item_change_status(actor=actor, items=items, to_status=Status.IN_USE, comment=comment)
+    to_move = [i for i in items if i.room_id != room.pk]
+    if to_move:
+        inventory.item_move(actor=actor, items=to_move, room=room, comment=comment)
+    for item in items:
+        if order.to_unit_id and item.owner_unit_id != order.to_unit_id:
+            inventory.item_update(actor=actor, item=item, owner_unit=order.to_unit, comment=comment)
+        from_building, from_unit = before[item.pk]
+        inventory.reuse_record(actor=actor, item=item, kind=ReuseRecord.Kind.INTERNAL_ORDER, occurred_at=now,
+                               from_building=from_building, to_building=room.building, from_unit=from_unit,
+                               to_unit=order.to_unit, reference=order.number)
+    _close_if_empty(order.listing, actor)
+
+
+@transaction.atomic
+def order_receive_by_code(*, actor, order, code, sides) -> Order:
+    """Receive an order by scanning (or typing) the code of one of its items."""
+    item = queries.open_order_for_code(order=order, code=code)
+    if item is None:
+        raise ValidationError({"code": _("This code is not one of the items of order %(number)s.")
+                               % {"number": order.number}})
+    return order_transition(actor=actor, order=order, to_status=Order.Status.RECEIVED, sides=sides)
+
+
+@transaction.atomic
+def order_message_add(*, actor, order, body, sides) -> OrderMessage:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ValidationError({"body": _("A message can have at most %(n)d characters.") % {"n": MAX_MESSAGE_LENGTH}})
+    message = OrderMessage(tenant=order.tenant, order=order, author=_actor(actor), body=body)
+    message.full_clean()
+    message.save()
+    audit.record(actor=actor, tenant=order.tenant, obj=order, action="message", comment=body[:200])
+    text = _("New message on order %(order)s: %(body)s") % {"order": order.number, "body": body[:300]}
+    subject = _("Order %(number)s") % {"number": order.number}
+    if "seller" in sides and order.buyer_id != actor.pk:
+        _notify(tenant=order.tenant, user=order.buyer, message=text, url=_order_url(order), subject=subject)
+    elif "seller" not in sides and order.listing.created_by_id:
+        _notify(tenant=order.tenant, user=order.listing.created_by, message=text, url=_order_url(order),
+                subject=subject)
+    return message
+
+
+# --- Saved searches --------------------------------------------------------------------------
+SEARCH_FIELDS = ("query", "category", "condition", "building", "colour")
+
+
+@transaction.atomic
+def saved_search_create(*, actor, tenant, name, query="", category=None, condition=None, building=None, colour="",
+                        email=True) -> SavedSearch:
+    _same_tenant(tenant, category, building)
+    if not any([query.strip(), category, condition is not None, building, colour]):
+        raise ValidationError(_("Search for something (a text or at least one filter) before saving the search."))
+    search = SavedSearch(tenant=tenant, user=actor, name=(name or query or _("My search")).strip()[:100],
+                         query=query.strip(), category=category, condition=condition, building=building,
+                         colour=colour, email=email)
+    return create_object(search, actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def saved_search_delete(*, actor, search) -> None:
+    audit.record(actor=actor, tenant=search.tenant, obj=search, action="delete")
+    search.delete()
+
+
+def saved_search_filters(search) -> dict:
+    return {"search": search.query, "category_id": search.category_id, "condition": search.condition,
+            "building_id": search.building_id, "colour": search.colour}
+
+
+@transaction.atomic
+def saved_searches_notify(*, listing_id, now=None) -> int:
+    """Notify every saved search of the listing's municipality that matches the listing and whose
+    owner can see it now, once per saved search. Run in the background when a listing is published
+    and again when a later stage opens. Returns the number of notifications."""
+    now = now or timezone.now()
+    listing = Listing.objects.filter(pk=listing_id).select_related("tenant").first()
+    if listing is None or listing.status != Listing.Status.OPEN:
+        return 0
+    done = set(SavedSearchHit.objects.filter(listing=listing).values_list("saved_search_id", flat=True))
+    sent = 0
+    for search in SavedSearch.objects.filter(tenant=listing.tenant).exclude(pk__in=done).select_related("user"):
+        if search.user_id == listing.created_by_id or not search.user.has_perm("reuse_market.order", listing.tenant):
+            continue
+        found = queries.listing_search(tenant=listing.tenant, user=search.user, now=now,
+                                       **saved_search_filters(search)).filter(pk=listing.pk).exists()
+        if not found:
+            continue
+        SavedSearchHit.objects.create(tenant=listing.tenant, saved_search=search, listing=listing)
+        _notify(tenant=listing.tenant, user=search.user, email=search.email,
+                message=_("New in the marketplace for “%(search)s”: %(title)s") % {"search": search.name,
+                                                                                  "title": listing.title},
+                url=reverse("market:listing_detail", args=[listing.pk]),
+                subject=_("Marketplace: %(title)s") % {"title": listing.title})
+        sent += 1
+    return sent
+
+
+# --- Give-aways ------------------------------------------------------------------------------
+@transaction.atomic
+def give_away(*, actor, tenant, items, recipient, comment="", listing=None) -> GiveAway:
+    """Give items to an external organisation: they become `given_away` and leave the inventory (their
+    history is kept) and a reuse is recorded for each. Listed items leave their listing; items with an
+    open order are refused."""
+    items = list(items)
+    if not items:
+        raise ValidationError(_("Select at least one item."))
+    if recipient is None:
+        raise ValidationError({"recipient": _("Choose the organisation that receives the items.")})
+    _same_tenant(tenant, recipient, field="recipient")
+    _same_tenant(tenant, listing, *items)
+    if recipient.archived:
+        raise ValidationError({"recipient": _("This organisation is archived.")})
+    locked = {i.pk: i for i in Item.objects.select_for_update().filter(pk__in=[i.pk for i in items])}
+    items = [locked[i.pk] for i in items]
+    gone = [i for i in items if i.status in GONE_STATUSES]
+    if gone:
+        raise ValidationError(_("Item %(number)s has already left the inventory.") % {"number": gone[0].number})
+    ordered = OrderLine.objects.filter(item__in=items, active=True).select_related("order", "item").first()
+    if ordered is not None:
+        raise ValidationError(_("Item %(number)s has an open order (%(order)s). Cancel the order first.")
+                              % {"number": ordered.item.number, "order": ordered.order.number})
+    before = {i.pk: (i.building, i.owner_unit) for i in items}
+    gift = GiveAway(tenant=tenant, number=next_label(tenant, "G"), recipient=recipient, listing=listing,
+                    comment=comment.strip(), actor=_actor(actor))
+    gift.full_clean()
+    gift.save()
+    gift.items.set(items)
+    text = _("Given away to %(org)s (%(number)s)") % {"org": recipient, "number": gift.number}
+    lines = list(ListingItem.objects.filter(item__in=items, active=True).select_related("listing"))
+    ListingItem.objects.filter(pk__in=[line.pk for line in lines]).update(active=False, updated_at=timezone.now())
+    inventory.item_change_status(actor=actor, items=items, to_status=Status.GIVEN_AWAY,
+                                 comment=f"{text}. {comment}".strip() if comment else text)
+    now = timezone.now()
+    for item in items:
+        from_building, from_unit = before[item.pk]
+        inventory.reuse_record(actor=actor, item=item, kind=ReuseRecord.Kind.GIVEN_AWAY, occurred_at=now,
+                               from_building=from_building, from_unit=from_unit, recipient=recipient,
+                               reference=gift.number)
+    for listing_row in {line.listing_id: line.listing for line in lines}.values():
+        _close_if_empty(listing_row, actor)
+    audit.record(actor=actor, tenant=tenant, obj=gift, action="create",
+                 changes={"recipient": [None, recipient.pk], "items": [None, [i.pk for i in items]]},
+                 comment=comment)
+    return gift
