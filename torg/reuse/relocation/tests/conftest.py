@@ -1,6 +1,6 @@
 import pytest
 
-from torg.reuse.tests.conftest import fast_password_hasher, media  # noqa: F401
+from torg.reuse.tests.conftest import fast_password_hasher, media, other_building, other_item  # noqa: F401
 
 
 @pytest.fixture
