@@ -68,8 +68,7 @@ def _products(tenant, rng, n):
             continue
         seen.add(key)
         rows.append(Product(tenant=tenant, category=cat, manufacturer=key[1], model_name=key[2], colour=key[3],
-                            weight_kg=cat.default_weight_kg, co2e_kg=cat.default_co2e_kg,
-                            co2e_source=cat.co2e_source, new_price_nok=rng.randint(5, 200) * 100))
+                            weight_kg=cat.default_weight_kg, new_price_nok=rng.randint(5, 200) * 100))
     return Product.objects.bulk_create(rows, batch_size=1000)
 
 

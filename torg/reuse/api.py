@@ -1,5 +1,6 @@
 """Reuse inventory API: products and items (list with filters, get, create, update, status
-change, move) with the same permission rules as the UI."""
+change, move) with the same permission rules as the UI. As in the UI, the statuses the
+marketplace manages (listed, ordered, given away) are not set or left through these endpoints."""
 
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ def _check(request, perm, obj=None):
 class CategoryOut(ModelSchema):
     class Meta:
         model = Category
-        fields = ["id", "key", "name", "default_weight_kg", "default_co2e_kg", "co2e_source"]
+        fields = ["id", "key", "name", "default_weight_kg", "sort_order", "archived"]
 
 
 class ProductOut(ModelSchema):
@@ -237,6 +238,7 @@ def update_item(request, pk: int, payload: ItemPatch):
 @router.post("/items/status", response=ChangedOut)
 def change_status(request, payload: StatusChangeIn):
     items = _items(request, payload.item_ids, "reuse.change_status")
+    services.check_manual_status_change(items=items, to_status=payload.to_status)
     changed = services.item_change_status(actor=request.user, items=items, to_status=payload.to_status,
                                           comment=payload.comment)
     return {"changed": changed}

@@ -11,7 +11,7 @@ from torg.core.ids import format_sequence, new_public_code
 from torg.core.sequences import next_number
 from torg.places.models import Room
 
-from .models import Category, Item, ItemEvent, ItemPhoto, Label, Product, ReuseRole, Status
+from .models import Category, Item, ItemEvent, ItemPhoto, Label, Product, ProductPhoto, ReuseRole, Status
 
 TARGET_ITEMS = 6500
 
@@ -54,6 +54,13 @@ PRODUCTS = {
     "screen": ([("Abstracta", "Skjerm 120", "Grå", "Filt", 120, 5, 150, 8, 4200)], 3),
     "whiteboard": ([("Lintex", "Mood 150", "Hvit", "Glass", 150, 2, 100, 12, 3900)], 1),
     "monitor_arm": ([("Ergotron", "LX", "Sølv", "Aluminium", 10, 60, 40, 3, 1900)], 2),
+}
+# A few products carry their own footprint from an EPD (illustrative demo values, not real EPDs); the
+# others are counted with the category's default factor from the impact factor library.
+EPD = {
+    ("HÅG", "Capisco 8106"): {"co2e_kg": Decimal("72"), "co2e_source": "EPD (demoverdi) – HÅG Capisco"},
+    ("Kinnarps", "Oberon 160"): {"co2e_kg": Decimal("148"), "co2e_source": "EPD (demoverdi) – Kinnarps Oberon"},
+    ("Fora Form", "Kroken"): {"co2e_kg": Decimal("19"), "co2e_source": "EPD (demoverdi) – Fora Form Kroken"},
 }
 STATUS_WEIGHTS = [
     (Status.IN_USE, 58), (Status.FOR_RELOCATION, 17), (Status.AVAILABLE, 10), (Status.FOR_REPAIR, 5),
@@ -120,8 +127,7 @@ def load(ctx):
             products.append(Product(
                 tenant=tenant, category=category, manufacturer=manufacturer, model_name=model, colour=colour,
                 material=material, width_cm=w, depth_cm=d, height_cm=h, weight_kg=Decimal(weight),
-                new_price_nok=Decimal(price), co2e_kg=category.default_co2e_kg,
-                co2e_source=f"Standardfaktor: {category.co2e_source}" if category.co2e_source else "",
+                new_price_nok=Decimal(price), **EPD.get((manufacturer, model), {}),
             ))
             shares.append(share / len(variants))
     Product.objects.bulk_create(products)
@@ -169,8 +175,12 @@ def load(ctx):
     ItemEvent.objects.bulk_create(events, batch_size=2000)
     audit.record_many(actor=admin, tenant=tenant, objs=items, action="create", comment="Demo: kartlegging")
 
-    # Photos generated locally: one picture per product, shown on about a fifth of its items.
+    # Photos generated locally: one picture per product, as its catalogue photo and on about a fifth
+    # of its items.
     pictures = {p.pk: _product_photo(p) for p in products}
+    ProductPhoto.objects.bulk_create([ProductPhoto(tenant=tenant, product=p, image=pictures[p.pk][0],
+                                                   width=pictures[p.pk][1][0], height=pictures[p.pk][1][1])
+                                      for p in products])
     ItemPhoto.objects.bulk_create(
         [ItemPhoto(tenant=tenant, item=item, image=pictures[item.product_id][0], width=pictures[item.product_id][1][0],
                    height=pictures[item.product_id][1][1]) for item in items if rng.random() < 0.2],

@@ -8,8 +8,8 @@ from torg.places.models import Building, Room
 from torg.core.forms import TorgForm, TorgModelForm
 
 from .labels import LAYOUTS
-from .models import ALLOWED_TRANSITIONS, Category, Condition, Product, Status
-from .services import MAX_LABEL_BATCH, MAX_REGISTER_COUNT
+from .models import ALLOWED_TRANSITIONS, MARKET_STATUSES, Category, Condition, Product, Status
+from .services import MARKET_MANAGED_STATUSES, MAX_LABEL_BATCH, MAX_REGISTER_COUNT
 
 NEW_ITEM_STATUSES = [(v, label) for v, label in Status.choices if v not in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY)]
 
@@ -25,6 +25,14 @@ def room_choices(tenant, building_id):
     for room in rooms:
         groups.setdefault(str(room.floor), []).append((str(room.pk), str(room)))
     return choices + list(groups.items())
+
+
+def product_queryset(tenant, category_id=None):
+    """The tenant's active products, of one category when it is known."""
+    qs = Product.objects.filter(tenant=tenant, archived=False).select_related("category")
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    return qs.order_by("category__sort_order", "manufacturer", "model_name", "colour", "pk")
 
 
 class LocationMixin:
@@ -83,12 +91,16 @@ class RegisterForm(LocationMixin, TorgForm):
                              help_text=_("For a component, e.g. the frame of a sit-stand desk: the whole's number, "
                                          "e.g. M-000123."))
 
-    def __init__(self, *args, tenant, building_id=None, **kwargs):
+    def __init__(self, *args, tenant, building_id=None, category_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_location(tenant, building_id)
         self.fields["category"].queryset = Category.objects.filter(tenant=tenant, archived=False)
-        self.fields["product"].queryset = Product.objects.filter(tenant=tenant, archived=False) \
-            .select_related("category")
+        # The known products follow the category (HTMX), so the list stays short on a phone.
+        self.fields["product"].queryset = product_queryset(tenant, category_id)
+        self.fields["category"].widget.attrs.update({
+            "hx-get": reverse("reuse:product_options"), "hx-target": "#id_product", "hx-swap": "innerHTML",
+            "hx-trigger": "change",
+        })
 
     def clean(self):
         data = super().clean()
@@ -96,12 +108,9 @@ class RegisterForm(LocationMixin, TorgForm):
         if product is not None and category is not None and product.category_id != category.pk:
             self.add_error("product", _("The product is in another category."))
         if data.get("parent"):
-            from .models import Item
+            from .queries import item_by_number
 
-            number = data["parent"].strip().upper()
-            if number.isdigit():
-                number = f"M-{int(number):06d}"
-            parent = Item.objects.filter(tenant=self.tenant, number=number).first()
+            parent = item_by_number(tenant=self.tenant, number=data["parent"])
             if parent is None:
                 self.add_error("parent", _("No item with this number."))
             data["parent"] = parent
@@ -127,12 +136,18 @@ class EditForm(LocationMixin, TorgForm):
     def __init__(self, *args, tenant, item, building_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_location(tenant, building_id or item.building_id)
-        allowed = {item.status, *ALLOWED_TRANSITIONS[item.status]}
+        if item.status in MARKET_STATUSES:
+            allowed = {item.status}
+            self.fields["status"].help_text = _("The marketplace holds the item: withdraw the listing or finish the "
+                                                "order there to change its status.")
+        else:
+            allowed = {item.status, *(ALLOWED_TRANSITIONS[item.status] - MARKET_MANAGED_STATUSES)}
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
 
 
 class StatusForm(TorgForm):
-    to_status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    to_status = forms.ChoiceField(label=_("New status"), choices=[
+        (v, label) for v, label in Status.choices if v not in MARKET_MANAGED_STATUSES])
     comment = forms.CharField(label=_("Comment"), required=False, max_length=500,
                               help_text=_("Saved in the history of every selected item."))
 
@@ -173,6 +188,9 @@ class ReuseRoleForm(TorgForm):
 
 
 class ProductForm(TorgModelForm):
+    photo = forms.FileField(label=_("Add a photo"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+
     class Meta:
         model = Product
         fields = ["category", "manufacturer", "model_name", "colour", "material", "width_cm", "depth_cm", "height_cm",
@@ -190,4 +208,4 @@ class ProductForm(TorgModelForm):
 class CategoryForm(TorgModelForm):
     class Meta:
         model = Category
-        fields = ["name", "default_weight_kg", "default_co2e_kg", "co2e_source", "sort_order"]
+        fields = ["name", "default_weight_kg", "sort_order"]

@@ -11,15 +11,13 @@ from torg.core.models import TenantOwned
 
 class Category(TenantOwned):
     """A furniture/equipment category. Each tenant gets the maintained default list (see
-    `taxonomy.DEFAULT_CATEGORIES`) and may add its own."""
+    `taxonomy.DEFAULT_CATEGORIES`) and may add its own. The default CO2e factors per category live
+    in the impact factor library (`torg.reuse.impact`), not here."""
 
     key = models.SlugField(_("key"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
     default_weight_kg = models.DecimalField(_("default weight kg"), max_digits=7, decimal_places=2, null=True,
                                             blank=True, validators=[MinValueValidator(0)])
-    default_co2e_kg = models.DecimalField(_("default CO2e avoided kg per item"), max_digits=9, decimal_places=2,
-                                          null=True, blank=True, validators=[MinValueValidator(0)])
-    co2e_source = models.CharField(_("source of the CO2e factor"), max_length=300, blank=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=100)
     archived = models.BooleanField(_("archived"), default=False)
 
@@ -50,10 +48,14 @@ class Product(TenantOwned):
                                     validators=[MinValueValidator(0)])
     new_price_nok = models.DecimalField(_("new price NOK"), max_digits=12, decimal_places=2, null=True, blank=True,
                                         validators=[MinValueValidator(0)])
+    # The product's OWN footprint (e.g. from its EPD). Empty means: the impact reports use the
+    # default factor of the category from the factor library.
     co2e_kg = models.DecimalField(_("CO2e kg"), max_digits=9, decimal_places=2, null=True, blank=True,
-                                  validators=[MinValueValidator(0)])
+                                  validators=[MinValueValidator(0)],
+                                  help_text=_("The product's own value, e.g. from its EPD. Leave empty to use the "
+                                              "category's default factor."))
     co2e_source = models.CharField(_("CO2e source"), max_length=300, blank=True,
-                                   help_text=_("EPD number, or the default factor used."))
+                                   help_text=_("EPD number or other source of the product's own value."))
     description = models.TextField(_("description"), blank=True)
     archived = models.BooleanField(_("archived"), default=False)
 
@@ -165,6 +167,24 @@ class Item(TenantOwned):
         return ", ".join(parts)
 
 
+def product_photo_path(instance, filename):
+    return f"reuse/{instance.tenant_id}/products/{instance.product_id}/{filename}"
+
+
+class ProductPhoto(TenantOwned):
+    """A photo of the product (catalogue picture): shown for every item of the product."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=product_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+
+
 def item_photo_path(instance, filename):
     return f"reuse/{instance.tenant_id}/items/{instance.item_id}/{filename}"
 
@@ -190,6 +210,7 @@ class ItemEvent(TenantOwned):
         MOVE = "move", _("Moved")
         EDIT = "edit", _("Edited")
         PHOTO = "photo", _("Photo added")
+        PHOTO_REMOVED = "photo_del", _("Photo removed")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

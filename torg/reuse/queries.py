@@ -122,6 +122,16 @@ def items_by_ids(*, tenant, ids):
                                                                                  "room").order_by("number"))
 
 
+def item_by_number(*, tenant, number):
+    """The tenant's item with this sequence number ("M-000123", or just 123), or None."""
+    number = (number or "").strip().upper()
+    if number.isdigit():
+        number = f"M-{int(number):06d}"
+    if not number:
+        return None
+    return Item.objects.filter(tenant=tenant, number=number).select_related("building", "room").first()
+
+
 def item_by_code(*, tenant, code):
     """The tenant's item with this public code; 404 for an unknown, malformed or other tenant's code."""
     normalized = normalize_public_code(code)
@@ -151,6 +161,15 @@ def unclaimed_labels(*, tenant, batch=None):
     if batch:
         qs = qs.filter(batch=batch)
     return qs.order_by("pk")
+
+
+def label_batches(*, tenant):
+    """The printed batches of pre-printed labels, newest first: size, unused codes and when printed."""
+    from django.db.models import Min
+
+    return list(Label.objects.filter(tenant=tenant).values("batch").annotate(
+        total=Count("id"), unclaimed=Count("id", filter=Q(item__isnull=True)), printed=Min("created_at"))
+        .order_by("-batch"))
 
 
 OVERVIEW_DIMENSIONS = ("status", "condition", "category")

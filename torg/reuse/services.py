@@ -15,7 +15,7 @@ from torg.core.services import create_object, set_archived, update_object
 
 from .models import (
     ALLOWED_TRANSITIONS, GONE_STATUSES, MARKET_STATUSES, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label,
-    Product, ReuseRecord, ReuseRole, Status,
+    Product, ProductPhoto, ReuseRecord, ReuseRole, Status,
 )
 from .photos import reencode_photo
 from .taxonomy import seed_categories
@@ -67,7 +67,7 @@ def category_create(*, actor, tenant, name, key="", **fields) -> Category:
     return create_object(Category(tenant=tenant, key=key, name=name, **fields), actor=actor, tenant=tenant)
 
 
-CATEGORY_FIELDS = {"name", "default_weight_kg", "default_co2e_kg", "co2e_source", "sort_order"}
+CATEGORY_FIELDS = {"name", "default_weight_kg", "sort_order"}
 
 
 @transaction.atomic
@@ -91,22 +91,24 @@ def category_set_archived(*, actor, category, archived) -> Category:
 
 @transaction.atomic
 def product_create(*, actor, tenant, category, **fields) -> Product:
+    """A new product. Its weight defaults to the category's; its CO2e is only its own value (e.g. from
+    an EPD) — without one, the impact reports use the category's factor from the factor library."""
     _same_tenant(tenant, category, field="category")
     product = Product(tenant=tenant, category=category, **fields)
-    if product.co2e_kg is None and category.default_co2e_kg is not None:
-        product.co2e_kg = category.default_co2e_kg
-        product.co2e_source = product.co2e_source or _("Default factor for %(category)s: %(source)s") % {
-            "category": category.name, "source": category.co2e_source}
     if product.weight_kg is None and category.default_weight_kg is not None:
         product.weight_kg = category.default_weight_kg
     return create_object(product, actor=actor, tenant=tenant)
 
 
 @transaction.atomic
-def product_update(*, actor, product, **fields) -> Product:
+def product_update(*, actor, product, photo=None, **fields) -> Product:
+    """Edit a product (every item of it sees the change); `photo` adds a catalogue photo."""
     if "category" in fields:
         _same_tenant(product.tenant, fields["category"], field="category")
-    return update_object(product, actor=actor, tenant=product.tenant, fields=fields)
+    update_object(product, actor=actor, tenant=product.tenant, fields=fields)
+    if photo:
+        product_add_photo(actor=actor, product=product, upload=photo)
+    return product
 
 
 @transaction.atomic
@@ -122,6 +124,34 @@ def product_find_or_create(*, actor, tenant, category, manufacturer="", model_na
     extra = {k: v for k, v in extra.items() if v not in (None, "")}
     return product_create(actor=actor, tenant=tenant, category=category, manufacturer=manufacturer.strip(),
                           model_name=model_name.strip(), colour=colour.strip(), **extra)
+
+
+@transaction.atomic
+def product_add_photo(*, actor, product, upload) -> ProductPhoto:
+    """A catalogue photo of the product (re-encoded like every upload), shown for all its items."""
+    content, width, height = reencode_photo(upload)
+    photo = ProductPhoto(tenant=product.tenant, product=product, width=width, height=height)
+    photo.image.save(f"{product.pk}-{new_public_code()[:6]}.jpg", content, save=True)
+    audit.record(actor=actor, tenant=product.tenant, obj=product, action="add_photo",
+                 changes={"photo": [None, photo.image.name]})
+    return photo
+
+
+@transaction.atomic
+def photo_remove(*, actor, photo) -> None:
+    """Remove a wrongly taken photo of an item or a product (the file goes with it)."""
+    owner = photo.item if isinstance(photo, ItemPhoto) else photo.product
+    name = photo.image.name
+    if isinstance(photo, ItemPhoto):
+        ItemEvent.objects.create(tenant=owner.tenant, item=owner, kind=ItemEvent.Kind.PHOTO_REMOVED,
+                                 actor=_actor(actor))
+    audit.record(actor=actor, tenant=owner.tenant, obj=owner, action="remove_photo", changes={"photo": [name, None]})
+    photo.delete()
+    # Generated demo photos share one file per product: delete the file only when nothing else uses it.
+    shared = ItemPhoto.objects.filter(image=name).exists() or ProductPhoto.objects.filter(image=name).exists()
+    if name and not shared:
+        storage = photo.image.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Locations ------------------------------------------------------------------------------
@@ -330,6 +360,23 @@ def check_transition(from_status, to_status) -> bool:
     return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
 
 
+# Statuses that only the marketplace sets (a listing, an order, a give-away to an organisation).
+MARKET_MANAGED_STATUSES = MARKET_STATUSES | {Status.GIVEN_AWAY}
+
+
+def check_manual_status_change(*, items, to_status) -> None:
+    """The inventory's own status changes (item page, selection, API) may not set or leave the
+    statuses the marketplace manages: that happens through a listing, an order or a give-away."""
+    if to_status in MARKET_MANAGED_STATUSES:
+        raise ValidationError({"to_status": _("“%(status)s” is set in the marketplace, by listing, ordering or "
+                                              "giving away the item.") % {"status": Status(to_status).label}})
+    held = [i for i in items if i.status in MARKET_STATUSES and i.status != to_status]
+    if held:
+        raise ValidationError(_("Item %(number)s is %(status)s in the marketplace. Withdraw the listing or finish "
+                                "the order there first.")
+                              % {"number": held[0].number, "status": Status(held[0].status).label.lower()})
+
+
 @transaction.atomic
 def item_change_status(*, actor, items, to_status, comment="") -> list[Item]:
     """Change the status of one item or a selection; refuses the whole selection if any item may
@@ -447,6 +494,7 @@ def item_save_changes(*, actor, item, comment="", status=None, building=None, ro
             item_move(actor=actor, items=[item], building=new_building, room=new_room, placement_text=placement,
                       comment=comment)
     if status and status != item.status:
+        check_manual_status_change(items=[item], to_status=status)
         item_change_status(actor=actor, items=[item], to_status=status, comment=comment)
     if photo:
         item_add_photo(actor=actor, item=item, upload=photo)

@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from .rules import denied_items, reuse_role_in
 STICKY_KEY = "reuse_register_sticky"
 MAX_EXPORT_ROWS = 100_000
 OVERVIEW_LOCATIONS_PER_PAGE = 100
+MAX_BULK_ITEMS = 5000
 
 
 def _tenant(request, perm="reuse.view_items"):
@@ -77,7 +78,10 @@ def overview(request):
 
 # --- Search and export ----------------------------------------------------------------------
 def _filters(request):
-    g = request.GET
+    return _filters_from(request.GET)
+
+
+def _filters_from(g):
     return {
         "search": g.get("q", "").strip(), "category_id": _int(g.get("category")), "colour": g.get("colour", ""),
         "condition": g.get("condition", "") if g.get("condition", "") in {"0", "1", "2", "3"} else "",
@@ -139,9 +143,13 @@ def item_detail(request, pk):
     item = queries.item_get(tenant=tenant, pk=pk)
     return render(request, "reuse/item_detail.html", {
         "item": item, "events": queries.item_events(item=item)[:100], "photos": item.photos.all(),
+        "product_photos": item.product.photos.all(),
+        "qr_svg": labels.qr_svg(labels.qr_url(labels.public_base_url(request), item.code),
+                                label=_("QR code of %(number)s") % {"number": item.number}),
         "components": item.components.select_related("product__category"),
         "can_edit": request.user.has_perm("reuse.edit_item", item),
         "can_print": request.user.has_perm("reuse.print_labels", item),
+        "can_register": request.user.has_perm("reuse.register_items", item),
         "allowed_next": [Status(s).label for s in sorted(ALLOWED_TRANSITIONS[item.status])],
         "crumbs": _crumbs((_("Items"), reverse("reuse:item_list")), (item.number, None)),
     })
@@ -165,9 +173,17 @@ def item_register(request):
     initial = {**sticky, "count": 1}
     if request.GET.get("claim"):
         initial["claim_code"] = request.GET["claim"][:32]
-    building_id = _int(request.POST.get("building")) if request.method == "POST" else sticky.get("building")
+    parent = queries.item_by_number(tenant=tenant, number=request.GET.get("parent", ""))
+    if parent is not None:  # "register a component of this item": where the whole is
+        initial.update(parent=parent.number, building=parent.building_id, room=parent.room_id or "",
+                       placement_text=parent.placement_text, condition=parent.condition, status=parent.status,
+                       product="", category="")
+        sticky = {**sticky, "building": parent.building_id, "category": None}
+    post = request.method == "POST"
+    building_id = _int(request.POST.get("building")) if post else sticky.get("building")
+    category_id = _int(request.POST.get("category")) if post else sticky.get("category")
     form = RegisterForm(request.POST or None, request.FILES or None, tenant=tenant, building_id=building_id,
-                        initial=initial)
+                        category_id=category_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         target = d["room"] or d["building"]
@@ -209,6 +225,18 @@ def item_register(request):
 
 
 @login_required
+def product_options(request):
+    """<option>s of the known products of a category (HTMX, for the registration form)."""
+    from .forms import product_queryset
+
+    tenant = _tenant(request)
+    choices = [{"value": "", "label": "---------"}] + [
+        {"value": p.pk, "label": str(p)} for p in product_queryset(tenant, _int(request.GET.get("category")))[:500]
+    ]
+    return render(request, "reuse/partials/room_options.html", {"choices": choices})
+
+
+@login_required
 def item_edit(request, pk):
     tenant = _tenant(request)
     item = queries.item_get(tenant=tenant, pk=pk)
@@ -245,18 +273,49 @@ def item_edit(request, pk):
     }, status=status)
 
 
+@login_required
+@require_POST
+def item_photo_remove(request, pk, photo_pk):
+    tenant = _tenant(request)
+    item = queries.item_get(tenant=tenant, pk=pk)
+    require_perm(request, "reuse.edit_item", item)
+    photo = get_object_or_404(item.photos, pk=photo_pk)
+    services.photo_remove(actor=request.user, photo=photo)
+    messages.success(request, _("The photo was removed."))
+    return redirect("reuse:item_detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def product_photo_remove(request, pk, photo_pk):
+    tenant = _tenant(request, "reuse.edit_item")
+    product = queries.product_get(tenant=tenant, pk=pk)
+    photo = get_object_or_404(product.photos, pk=photo_pk)
+    services.photo_remove(actor=request.user, photo=photo)
+    messages.success(request, _("The photo was removed."))
+    return redirect("reuse:product_edit", pk=product.pk)
+
+
 # --- Bulk actions on a selection ------------------------------------------------------------
 @login_required
 @require_POST
 def bulk(request):
     """Status change, move or labels for the items ticked in the list (ids in POST "item")."""
     tenant = _tenant(request)
-    items = queries.items_by_ids(tenant=tenant, ids=request.POST.getlist("item"))
     action = request.POST.get("action", "")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
-    back = back or reverse("reuse:item_list")
+    # Either the ticked items, or every item that matches the list's filter ("all N items").
+    match = request.POST.get("match", "")
+    if request.POST.get("all_matching") == "1":
+        qs = queries.item_list(tenant=tenant, **_filters_from(QueryDict(match)))
+        total = qs.count()
+        if total > MAX_BULK_ITEMS:
+            messages.error(request, _("%(n)d items match the filter; narrow it down to at most %(max)d items to "
+                                      "change them together.") % {"n": total, "max": MAX_BULK_ITEMS})
+            return redirect(_safe_next(request))
+        items = list(qs.order_by("number"))
+    else:
+        items = queries.items_by_ids(tenant=tenant, ids=request.POST.getlist("item"))
+    back = _safe_next(request)
     if not items:
         messages.error(request, _("Select at least one item."))
         return redirect(back)
@@ -281,6 +340,7 @@ def bulk(request):
         d = form.cleaned_data
         try:
             if action == "status":
+                services.check_manual_status_change(items=items, to_status=d["to_status"])
                 changed = services.item_change_status(actor=request.user, items=items, to_status=d["to_status"],
                                                       comment=d["comment"])
                 messages.success(request, _("Changed the status of %(n)d items.") % {"n": len(changed)})
@@ -297,10 +357,18 @@ def bulk(request):
             return redirect(back)
     return render(request, "reuse/bulk.html", {
         "form": form, "items": items, "action": action, "next": back,
+        "all_matching": request.POST.get("all_matching") == "1", "match": match,
         "room_options_url": reverse("reuse:room_options"),
         "title": _("Change status") if action == "status" else _("Move items"),
         "crumbs": _crumbs((_("Items"), reverse("reuse:item_list")), (_("Selection"), None)),
     }, status=422 if confirmed else 200)
+
+
+def _safe_next(request):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return back or reverse("reuse:item_list")
 
 
 # --- Labels ---------------------------------------------------------------------------------
@@ -327,6 +395,13 @@ def item_label(request, pk):
 def label_batch(request):
     """Print a batch of new unassigned codes for pre-printed labels."""
     tenant = _tenant(request, "reuse.print_labels")
+    if request.method == "POST" and request.POST.get("reprint"):
+        # Print the still unused codes of an earlier batch again (a jammed printer, a lost sheet).
+        codes = queries.unclaimed_labels(tenant=tenant, batch=_int(request.POST["reprint"]) or -1)
+        if not codes.exists():
+            raise Http404
+        return _labels_response(request, tenant, [labels.LabelData(lb.code) for lb in codes],
+                                request.POST.get("layout", "3x8"))
     form = LabelBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,6 +413,7 @@ def label_batch(request):
                                     form.cleaned_data["layout"])
     return render(request, "reuse/labels.html", {
         "form": form, "unclaimed": queries.unclaimed_labels(tenant=tenant).count(),
+        "batches": queries.label_batches(tenant=tenant), "layouts": [(k, v.title) for k, v in labels.LAYOUTS.items()],
         "crumbs": _crumbs((_("Labels"), None)),
     }, status=422 if request.method == "POST" else 200)
 
@@ -503,13 +579,17 @@ def product_edit(request, pk):
 
     tenant = _tenant(request, "reuse.edit_item")
     product = queries.product_get(tenant=tenant, pk=pk)
-    form = ProductForm(request.POST or None, instance=queries.product_get(tenant=tenant, pk=pk), tenant=tenant)
+    form = ProductForm(request.POST or None, request.FILES or None,
+                       instance=queries.product_get(tenant=tenant, pk=pk), tenant=tenant)
     return form_page(
-        request, form=form,
+        request, form=form, template="reuse/product_edit.html",
         save=lambda d: services.product_update(actor=request.user, product=product, **d),
-        success_url=reverse("reuse:product_list"), success_message=_("The product was saved."),
+        success_url=reverse("reuse:product_edit", args=[product.pk]), success_message=_("The product was saved."),
         context={"title": _("Edit %(name)s") % {"name": product}, "cancel_url": reverse("reuse:product_list"),
-                 "intro": _("Changes apply to every item of this product."),
+                 "product": product, "photos": product.photos.all(), "multipart": True,
+                 "intro": _("Changes apply to every item of this product. Fill in CO2e only with the product's own "
+                            "value, e.g. from its EPD; without one the impact reports use the category's default "
+                            "factor."),
                  "crumbs": _crumbs((_("Products"), reverse("reuse:product_list")), (str(product), None))},
     )
 

@@ -28,7 +28,8 @@ def test_product_and_items_crud_status_and_move(client_for, admin_user, category
                                             "colour": "Blå", "new_price_nok": "4200"})
     assert r.status_code == 201, r.content
     product_id = r.json()["id"]
-    assert r.json()["co2e_kg"] is not None  # default factor from the category
+    # only the product's own CO2e (none given); the category's default factor is in the impact library
+    assert r.json()["co2e_kg"] is None and r.json()["weight_kg"] == "12.00"
     r = send(c, "post", f"{API}/items", {"product_id": product_id, "room_id": rooms["0.01"].pk, "count": 3,
                                          "placement_text": "rad 2"})
     assert r.status_code == 201, r.content
@@ -40,8 +41,10 @@ def test_product_and_items_crud_status_and_move(client_for, admin_user, category
     assert r.status_code == 200 and r.json()["condition"] == 3
     r = send(c, "post", f"{API}/items/status", {"item_ids": ids, "to_status": "for_repair", "comment": "API"})
     assert r.status_code == 200 and len(r.json()["changed"]) == 3
-    r = send(c, "post", f"{API}/items/status", {"item_ids": ids, "to_status": "ordered"})
+    r = send(c, "post", f"{API}/items/status", {"item_ids": ids, "to_status": "disposed"})
     assert r.status_code == 422 and "M-000001" in r.json()["detail"]["__all__"][0]
+    r = send(c, "post", f"{API}/items/status", {"item_ids": ids, "to_status": "listed"})  # the marketplace's
+    assert r.status_code == 422 and "markedsplassen" in r.json()["detail"]["to_status"][0]
     r = send(c, "post", f"{API}/items/move", {"item_ids": ids[:2], "room_id": rooms["1.01"].pk, "comment": "flytt"})
     assert r.status_code == 200 and {i["room_id"] for i in r.json()["changed"]} == {rooms["1.01"].pk}
     assert ItemEvent.objects.filter(kind="move", comment="flytt").count() == 2

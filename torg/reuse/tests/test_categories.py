@@ -15,7 +15,7 @@ def test_admin_adds_renames_and_archives_a_category_over_http(client_for, admin_
     r = c.get(reverse("reuse:categories"))
     assert r.status_code == 200 and 'data-testid="category-table"' in r.content.decode()
     r = c.post(reverse("reuse:category_create"), {"name": "Høydejusterbar skjerm", "default_weight_kg": "9",
-                                                  "default_co2e_kg": "", "co2e_source": "", "sort_order": ""})
+                                                  "sort_order": ""})
     assert r.status_code == 302
     new = Category.objects.get(tenant=tenant, name="Høydejusterbar skjerm")
     assert new.key == "hoydejusterbar_skjerm" and new.sort_order > 200 and not new.archived
@@ -24,8 +24,7 @@ def test_admin_adds_renames_and_archives_a_category_over_http(client_for, admin_
     items = make_items(count=2)
     chair = product.category
     r = c.post(reverse("reuse:category_edit", args=[chair.pk]),
-               {"name": "Arbeidsstol", "default_weight_kg": "12", "default_co2e_kg": "35", "co2e_source": "WRAP",
-                "sort_order": "10"})
+               {"name": "Arbeidsstol", "default_weight_kg": "12", "sort_order": "10"})
     assert r.status_code == 302
     chair.refresh_from_db()
     assert chair.name == "Arbeidsstol" and chair.key == "task_chair"

@@ -85,3 +85,58 @@ def test_location_manager_needs_buildings(tenant, make_member):
     user = make_member(tenant, "lm", "employee")
     with pytest.raises(ValidationError):
         services.reuse_role_set(actor=None, membership=Membership.objects.get(user=user), role="location_manager")
+
+
+# What each reuse role may do over HTTP (pages, selection actions and the API), not only the predicates.
+HTTP_ALLOWED = {
+    "administrator": {"overview", "items", "register", "edit", "status", "move", "labels", "import", "categories",
+                      "roles", "api_create", "api_status"},
+    "location_manager": {"overview", "items", "register", "edit", "status", "move", "labels", "import",
+                         "api_create", "api_status"},
+    "surveyor": {"overview", "items", "register", "edit", "status", "move", "labels", "api_create", "api_status"},
+    "buyer_seller": {"overview", "items", "status", "api_status"},
+    "buyer": {"overview", "items"},
+    "observer": {"overview", "items"},
+}
+
+
+@pytest.mark.parametrize("role", list(HTTP_ALLOWED))
+def test_each_reuse_role_over_http(client_for, tenant, make_member, building, rooms, make_items, product, role):
+    import json
+
+    from django.urls import reverse
+
+    from torg.reuse.models import Item
+
+    buildings = [building] if role == "location_manager" else []
+    user = _user_with_reuse_role(tenant, make_member, role, buildings)
+    item = make_items()[0]
+    c = client_for(user)
+    api = "/api/v1/reuse"
+    answers = {
+        "overview": c.get(reverse("reuse:overview")),
+        "items": c.get(reverse("reuse:item_list")),
+        "register": c.get(reverse("reuse:item_register")),
+        "edit": c.get(reverse("reuse:item_edit", args=[item.pk])),
+        "status": c.post(reverse("reuse:bulk"), {"item": [item.pk], "action": "status", "confirm": "1",
+                                                 "to_status": "available"}),
+        "move": c.post(reverse("reuse:bulk"), {"item": [item.pk], "action": "move", "confirm": "1",
+                                               "building": building.pk, "room": rooms["1.01"].pk}),
+        "labels": c.get(reverse("reuse:labels")),
+        "import": c.get(reverse("reuse:import")),
+        "categories": c.get(reverse("reuse:categories")),
+        "roles": c.get(reverse("reuse:roles")),
+        "api_create": c.post(f"{api}/items", json.dumps({"product_id": product.pk, "room_id": rooms["0.01"].pk}),
+                             content_type="application/json"),
+        "api_status": c.post(f"{api}/items/status", json.dumps({"item_ids": [item.pk], "to_status": "in_use"}),
+                             content_type="application/json"),
+    }
+    for name, response in answers.items():
+        if name in HTTP_ALLOWED[role]:
+            assert response.status_code in (200, 201, 302), (role, name, response.status_code)
+        else:
+            assert response.status_code == 403, (role, name, response.status_code)
+    item.refresh_from_db()
+    moved = "move" in HTTP_ALLOWED[role]
+    assert (item.room_id == rooms["1.01"].pk) is moved
+    assert Item.objects.count() == (2 if "api_create" in HTTP_ALLOWED[role] else 1)

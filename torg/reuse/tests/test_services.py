@@ -37,10 +37,16 @@ def test_new_tenant_gets_the_maintained_categories(tenant):
     assert services.category_seed_defaults(tenant=tenant) == 0  # idempotent
 
 
-def test_product_gets_default_co2e_with_source(product, category):
-    assert product.co2e_kg == category.default_co2e_kg
-    assert "WRAP" in product.co2e_source
-    assert product.weight_kg == category.default_weight_kg
+def test_product_gets_default_weight_but_only_its_own_co2e(product, category, admin_user, tenant):
+    # The category's default CO2e lives in the impact factor library: the product's field means
+    # only its own value (e.g. an EPD) and stays empty without one.
+    assert product.co2e_kg is None and product.co2e_source == ""
+    assert product.weight_kg == category.default_weight_kg == 12
+    epd = services.product_create(actor=admin_user, tenant=tenant, category=category, manufacturer="HÅG",
+                                  model_name="Capisco 8106", co2e_kg="72", co2e_source="EPD NEPD-0000-0000-EN")
+    epd.refresh_from_db()
+    assert epd.co2e_kg == 72 and epd.co2e_source == "EPD NEPD-0000-0000-EN"
+    assert not hasattr(category, "default_co2e_kg")
 
 
 def test_register_n_items_gets_codes_numbers_history_and_audit(make_items, rooms):
