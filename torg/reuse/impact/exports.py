@@ -56,7 +56,7 @@ def report_xlsx(*, tenant, description, dimension_label, summary, rows, with_rat
     for line in method_lines:
         ws.append([line])
 
-    sheet = wb.create_sheet((_("By %(dimension)s") % {"dimension": dimension_label})[:31])
+    sheet = wb.create_sheet((_("By %(dimension)s") % {"dimension": str(dimension_label).lower()})[:31])
     columns = figure_columns(with_rate)
     sheet.append([str(dimension_label)] + [label for _k, label in columns])
     for cell in sheet[1]:
@@ -101,7 +101,7 @@ def report_pdf(*, tenant, description, dimension_label, summary, rows, with_rate
     styles = getSampleStyleSheet()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=_("Impact of reuse"),
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=_("Impact of reuse"), pageCompression=0,
                             author=tenant.name)
     story = [Paragraph(escape(_("Impact of reuse") + " – " + tenant.name), styles["Title"])]
     for label, value in description:
@@ -124,7 +124,7 @@ def report_pdf(*, tenant, description, dimension_label, summary, rows, with_rate
     t = Table(totals, hAlign="LEFT")
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
     story += [t, Spacer(1, 5 * mm)]
-    story.append(Paragraph(escape(_("By %(dimension)s") % {"dimension": dimension_label}), styles["Heading2"]))
+    story.append(Paragraph(escape(_("By %(dimension)s") % {"dimension": str(dimension_label).lower()}), styles["Heading2"]))
     head = [str(dimension_label), _("Reuses"), _("CO2e kg"), _("Low–high kg"), _("NOK"), _("Waste kg"),
             _("Gaps")]
     if with_rate:

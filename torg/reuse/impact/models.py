@@ -102,7 +102,7 @@ class ImpactSettings(TenantOwned):
             models.CheckConstraint(
                 condition=Q(transport_pct__lte=100 - F("refurbishment_pct")),
                 name="impact_settings_deductions_at_most_100",
-                violation_error_message=_("The transport and refurbishment deductions together cannot exceed 100 %."),
+                violation_error_message=_("Transport and refurbishment together cannot take more than all of the CO2e avoided."),
             ),
         ]
 

@@ -77,7 +77,7 @@ def settings_update(*, actor, tenant, **fields) -> ImpactSettings:
     refurbishment = refurbishment if refurbishment is not None else (row.refurbishment_pct if row else 0)
     if transport + refurbishment > 100:
         raise ValidationError({"refurbishment_pct": _(
-            "The transport and refurbishment deductions together cannot exceed 100 %.")})
+            "Transport and refurbishment together cannot take more than all of the CO2e avoided.")})
     if row is None:
         return create_object(ImpactSettings(tenant=tenant, **fields), actor=actor, tenant=tenant)
     return update_object(row, actor=actor, tenant=tenant, fields=fields)
