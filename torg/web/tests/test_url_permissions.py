@@ -119,6 +119,20 @@ PARAMS = {
     "reuse:import_job_confirm": lambda w: {"pk": w.import_job.pk},
     "reuse:resolve": lambda w: {"code": w.item.code},
     "qr_resolve": lambda w: {"code": w.item.code},
+    # reuse: impact reports
+    "impact:factor_edit": lambda w: {"category_pk": w.category.pk},
+    "impact:factor_reset": lambda w: {"category_pk": w.category.pk},
+    # reuse: furnishing plans
+    **{f"relocation:{name}": lambda w: {"pk": w.plan.pk} for name in (
+        "plan_detail", "plan_edit", "plan_status", "plan_figures", "plan_match", "line_list", "offer_list",
+        "need_import", "need_import_confirm", "need_import_template", "move_lists", "move_list_download", "delivery")},
+    "relocation:room_needs": lambda w: {"pk": w.plan.pk, "room_pk": w.room.pk},
+    "relocation:room_copy": lambda w: {"pk": w.plan.pk, "room_pk": w.room.pk},
+    "relocation:need_edit": lambda w: {"pk": w.plan.pk, "need_pk": w.need.pk},
+    "relocation:need_delete": lambda w: {"pk": w.plan.pk, "need_pk": w.need.pk},
+    "relocation:line_override": lambda w: {"pk": w.plan.pk, "line_pk": w.line.pk},
+    "relocation:deliver_used": lambda w: {"pk": w.plan.pk, "line_pk": w.line.pk},
+    "relocation:offer_edit": lambda w: {"pk": w.plan.pk, "offer_pk": w.offer.pk},
     # booking
     "booking:resource_week": lambda w: {"pk": w.resource.pk},
     "booking:rules_edit": lambda w: {"pk": w.resource.pk},
@@ -160,6 +174,7 @@ PARAMS = {
 
 # Query strings some endpoints need to get past input validation.
 QUERY = {
+    "relocation:move_list_download": lambda w: {"room": w.room.pk, "format": "pdf"},
     "api:resource_busy": lambda w: {"start": w.start.isoformat(), "end": w.end.isoformat()},
     "api:resource_free": lambda w: {"start": w.start.isoformat(), "end": w.end.isoformat()},
 }
@@ -329,6 +344,13 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building):
     w.start2, w.end2 = _next_weekday_at(2, 10), _next_weekday_at(2, 11)
     w.booking = booking.booking_create(actor=admin_user, tenant=tenant, resource=w.resource, start=w.start,
                                        end=w.end)
+    from torg.reuse.relocation import services as relocation
+
+    w.plan = relocation.plan_create(actor=admin_user, tenant=tenant, name="Innflytting", building=building)
+    w.need = relocation.need_create(actor=admin_user, plan=w.plan, room=w.room, category=w.category, quantity=1)
+    w.line = w.need.lines.get()
+    w.offer = relocation.offer_create(actor=admin_user, plan=w.plan, supplier=w.organisation, category=w.category,
+                                      quantity=1, unit_price_nok=100)
     return w
 
 
