@@ -41,13 +41,16 @@ def partners_waiting(*, tenant):
 
 
 # --- Who is who ------------------------------------------------------------------------------
-def user_unit_ids(*, tenant, user) -> set[int]:
-    """The org unit of the user's membership and the sector above it (members of a service count as
-    members of its sector)."""
+def owner_unit_q(*, tenant, user):
+    """Q of the listings whose owning unit the user belongs to: the user's own unit, the sector above it
+    (a service's items belong to its sector too), and for a sector member the services in it. Sibling
+    services do not see each other's first stage."""
     row = Membership.objects.filter(tenant=tenant, user=user, is_active=True).select_related("org_unit").first()
     if row is None or row.org_unit is None:
-        return set()
-    return {row.org_unit_id, *([row.org_unit.parent_id] if row.org_unit.parent_id else [])}
+        return Q(pk__in=[])
+    unit = row.org_unit
+    return Q(owner_unit_id__in=[unit.pk, *([unit.parent_id] if unit.parent_id else [])]) \
+        | Q(owner_unit__parent_id=unit.pk)
 
 
 def user_unit(*, tenant, user):
@@ -105,8 +108,7 @@ def _base():
 def visible_listings(*, tenant, user, now=None):
     """Open listings of the tenant the user can see now (without the available/expiry filters)."""
     now = now or timezone.now()
-    units = user_unit_ids(tenant=tenant, user=user)
-    cond = Q(published_at__lte=now) & (Q(municipality_at__lte=now) | Q(owner_unit_id__in=units))
+    cond = Q(published_at__lte=now) & (Q(municipality_at__lte=now) | owner_unit_q(tenant=tenant, user=user))
     return _base().filter(tenant=tenant, status=Listing.Status.OPEN).filter(cond | _managed(tenant, user))
 
 

@@ -1,0 +1,49 @@
+"""Concurrent orders of the same item: exactly one wins, the rest get a clear message (SQLite and
+PostgreSQL, real threads against a real database)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from torg.core.testing import file_database, in_thread, race
+from torg.reuse.market import services
+from torg.reuse.market.models import Order, OrderLine
+from torg.reuse.models import Item, Status
+
+from .conftest import member
+
+THREADS = 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_orders_of_the_last_item_exactly_one_wins(tenant, people, make_items, rooms, units, tmp_path):
+    listing = services.listing_create(actor=people.seller, tenant=tenant, items=make_items(count=1, owner_unit=None))
+    buyers = [member(tenant, f"kjoper{i}", unit=units.health, reuse_role="buyer_seller") for i in range(THREADS)]
+
+    with file_database(tmp_path):
+        results = race(lambda i: services.order_create(actor=buyers[i], tenant=tenant, listing=listing, quantity=1,
+                                                       delivery_room=rooms["1.01"], to_unit=units.health), THREADS)
+        state = in_thread(lambda: (Order.objects.count(), OrderLine.objects.filter(active=True).count(),
+                                   list(Item.objects.values_list("status", flat=True))))
+
+    orders = [r for r in results if isinstance(r, Order)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert [r for r in results if not isinstance(r, (Order, ValidationError))] == []
+    assert len(orders) == 1 and len(refused) == THREADS - 1
+    assert all("someone else has just ordered" in e.messages[0] for e in refused)
+    assert state == (1, 1, [Status.ORDERED])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_orders_never_take_more_than_the_listing_holds(tenant, people, make_items, rooms, units, tmp_path):
+    listing = services.listing_create(actor=people.seller, tenant=tenant, items=make_items(count=5, owner_unit=None))
+    buyers = [member(tenant, f"k{i}", unit=units.health, reuse_role="buyer_seller") for i in range(8)]
+
+    with file_database(tmp_path):
+        results = race(lambda i: services.order_create(actor=buyers[i], tenant=tenant, listing=listing, quantity=2,
+                                                       delivery_room=rooms["1.01"], to_unit=units.health), 8)
+        held = in_thread(lambda: sorted(OrderLine.objects.filter(active=True).values_list("item_id", flat=True)))
+
+    orders = [r for r in results if isinstance(r, Order)]
+    assert [r for r in results if not isinstance(r, (Order, ValidationError))] == []
+    assert len(orders) == 2  # 2 + 2 of 5; the third would need 2 but only 1 is left
+    assert len(held) == len(set(held)) == 4
