@@ -372,13 +372,14 @@ def _safe_next(request):
 
 
 # --- Labels ---------------------------------------------------------------------------------
-def _labels_response(request, tenant, label_data, layout_key):
+def _labels_response(request, tenant, label_data, layout_key, filename="labels.pdf", download=False):
+    """The label sheet PDF: shown in the browser to print (item labels), or downloaded (batches)."""
     if layout_key not in labels.LAYOUTS:
         layout_key = "3x8"
     pdf = labels.label_sheet_pdf(label_data, layout_key=layout_key, tenant_name=tenant.name,
                                  base_url=labels.public_base_url(request))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="labels.pdf"'
+    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
     return response
 
 
@@ -397,11 +398,13 @@ def label_batch(request):
     tenant = _tenant(request, "reuse.print_labels")
     if request.method == "POST" and request.POST.get("reprint"):
         # Print the still unused codes of an earlier batch again (a jammed printer, a lost sheet).
-        codes = queries.unclaimed_labels(tenant=tenant, batch=_int(request.POST["reprint"]) or -1)
+        batch = _int(request.POST["reprint"]) or -1
+        codes = queries.unclaimed_labels(tenant=tenant, batch=batch)
         if not codes.exists():
             raise Http404
         return _labels_response(request, tenant, [labels.LabelData(lb.code) for lb in codes],
-                                request.POST.get("layout", "3x8"))
+                                request.POST.get("layout", "3x8"), filename=f"labels-batch-{batch}.pdf",
+                                download=True)
     form = LabelBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -410,7 +413,8 @@ def label_batch(request):
             apply_validation_error(form, exc)
         else:
             return _labels_response(request, tenant, [labels.LabelData(lb.code) for lb in batch],
-                                    form.cleaned_data["layout"])
+                                    form.cleaned_data["layout"], filename=f"labels-batch-{batch[0].batch}.pdf",
+                                    download=True)
     return render(request, "reuse/labels.html", {
         "form": form, "unclaimed": queries.unclaimed_labels(tenant=tenant).count(),
         "batches": queries.label_batches(tenant=tenant), "layouts": [(k, v.title) for k, v in labels.LAYOUTS.items()],

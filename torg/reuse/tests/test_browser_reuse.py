@@ -118,3 +118,72 @@ def test_qr_url_opens_item_after_login_labels_and_overview_filter(page, live_ser
     page.locator("[data-testid=overview-filters] button[type=submit]").click()
     expect(page.locator("[data-testid=overview-total]")).to_contain_text("1")
     assert_accessible(page)
+
+
+def test_edit_on_a_phone_and_print_a_label_batch(phone_page, page, live_server, login, assert_accessible, admin_user,
+                                                 make_items, rooms, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from torg.reuse.models import Label, Status
+
+    item = make_items(count=1, room="0.01")[0]
+    phone = phone_page
+    login(phone, live_server, "admin")
+    phone.goto(live_server.url + f"/reuse/items/{item.pk}/")
+    phone.get_by_role("link", name="Rediger", exact=True).click()
+    assert_accessible(phone)
+    phone.select_option("select[name=condition]", "3")
+    phone.fill("textarea[name=damage_description]", "Knekt hjul")
+    phone.select_option("select[name=status]", Status.FOR_REPAIR)
+    phone.select_option("select[name=room]", str(rooms["1.01"].pk))
+    phone.fill("input[name=placement_text]", "bak døra")
+    phone.fill("input[name=comment]", "Sett over på lageret")
+    photo = tmp_path / "stol.png"
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), (30, 90, 160)).save(buf, "PNG")
+    photo.write_bytes(buf.getvalue())
+    phone.set_input_files("input[name=photo]", str(photo))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    phone.locator("main form button[type=submit]").click()
+    expect(phone.locator("[data-testid=item-status]")).to_have_text("Til reparasjon/ombygging")
+    expect(phone.locator("[data-testid=item-photos] img")).to_have_count(1)
+    history = phone.locator("[data-testid=item-history]")
+    expect(history).to_contain_text("Flyttet")
+    expect(history).to_contain_text("Sett over på lageret")
+    assert_accessible(phone)
+    item.refresh_from_db()
+    assert (item.condition, item.room_id, item.placement_text) == (3, rooms["1.01"].pk, "bak døra")
+
+    # A batch of pre-printed labels, on the desktop: the PDF, then the batch is listed for reprinting.
+    login(page, live_server, "admin")
+    page.goto(live_server.url + "/reuse/labels/")
+    page.fill("input[name=count]", "14")
+    page.select_option("select[name=layout]", "2x7")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Lag koder og last ned PDF").click()
+    assert open(info.value.path(), "rb").read(5) == b"%PDF-"
+    assert Label.objects.filter(item__isnull=True).count() == 14
+    page.goto(live_server.url + "/reuse/labels/")
+    expect(page.locator("[data-testid=label-batches]")).to_contain_text("14")
+    assert_accessible(page)
+
+
+def test_select_every_item_on_the_page_and_change_status(page, live_server, login, assert_accessible, admin_user,
+                                                         make_items):
+    from torg.reuse.models import Status
+
+    make_items(count=4)
+    login(page, live_server, "admin")
+    page.goto(live_server.url + "/reuse/items/")
+    page.get_by_label("Velg alle objektene på denne siden").check()
+    expect(page.locator("input[name=item]:checked")).to_have_count(4)
+    page.get_by_role("button", name="Endre status").click()
+    expect(page.locator("h1")).to_have_text("Endre status")
+    assert_accessible(page)
+    page.select_option("select[name=to_status]", Status.FOR_RELOCATION)
+    page.fill("input[name=comment]", "Til nytt rådhus")
+    page.locator("main form button[name=confirm]").click()
+    expect(page.locator("[data-testid=item-table]")).to_contain_text("Til flytting")
+    assert Item.objects.filter(status=Status.FOR_RELOCATION).count() == 4
