@@ -166,8 +166,7 @@ def candidate_items(*, line, limit=20):
             qs = qs.filter(**{f"product__{field}__lte": hi})
     if need.max_condition is not None:
         qs = qs.filter(condition__lte=need.max_condition)
-    if line.item_id:
-        qs = qs.exclude(pk=line.item_id)
+    qs = qs.exclude(pk__in=Line.objects.filter(need=need, item__isnull=False).values("item_id"))
     return list(qs.order_by("condition", "building__name", "number")[:limit])
 
 

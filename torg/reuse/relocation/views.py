@@ -204,8 +204,10 @@ def _room_context(request, plan, room, form=None):
 
 def _room_response(request, plan, room, form=None, status=200):
     context = _room_context(request, plan, room, form)
-    template = "relocation/partials/room_needs.html" if request.htmx else "relocation/room_needs.html"
-    response = render(request, template, context, status=status)
+    if not request.htmx:
+        return render(request, "relocation/room_needs.html", context, status=status)
+    # HTMX swaps only 2xx answers: the partial (with the form's errors, if any) comes back as 200.
+    response = render(request, "relocation/partials/room_needs.html", context)
     return _changed(response) if request.method == "POST" and status == 200 else response
 
 
@@ -568,8 +570,9 @@ def delivery(request, pk):
     else:
         error = _("Type or scan the code on the label.")
     template = "relocation/partials/delivery_panel.html" if request.htmx else "relocation/delivery.html"
+    # HTMX swaps only 2xx answers: the panel with the error comes back as 200 there.
     return render(request, template, _delivery_context(request, plan, DeliveryForm(), result, error),
-                  status=422 if error else 200)
+                  status=422 if error and not request.htmx else 200)
 
 
 @login_required

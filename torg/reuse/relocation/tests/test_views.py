@@ -146,7 +146,7 @@ def test_delivery_by_code(client_for, admin_user, plan, matched, troom, other_it
     loose = stock(products["table"], 1)[0]
     for code in (loose.code, other_item.code, "hello"):
         r = c.post(url("delivery", plan.pk), {"code": code}, headers={"HX-Request": "true"})
-        assert r.status_code == 422 and 'data-testid="delivery-error"' in r.content.decode()
+        assert r.status_code == 200 and 'data-testid="delivery-error"' in r.content.decode()  # HTMX swaps 2xx
     assert ReuseRecord.objects.count() == 1
 
 
