@@ -12,5 +12,6 @@ Add your module's dotted path to SCENARIOS. See docs/benchmarks.md.
 SCENARIOS = [
     "bench.scenarios.places",
     "bench.scenarios.reuse",
+    "bench.scenarios.impact",
     "bench.scenarios.booking",
 ]

@@ -126,8 +126,8 @@ def report(request):
     settings = queries.settings_get(tenant=tenant)
     dimension = form.dimension if form.is_bound else "category"
     valid = not form.is_bound or form.is_valid()
-    summary = queries.summary(tenant=tenant, f=f, settings=settings) if valid else None
     rows = queries.breakdown(tenant=tenant, f=f, dimension=dimension, settings=settings) if valid else []
+    summary = queries.summary(tenant=tenant, f=f, settings=settings, rows=rows) if valid else None
     with_rate = queries.rate_applies(f, dimension)
     dimension_label = queries.DIMENSIONS[dimension]
     fmt = request.GET.get("format")

@@ -13,6 +13,15 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture
+def english():
+    """Messages and labels in English (the service-level tests assert on the source strings)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def cat(tenant):
     """The tenant's categories by key."""
     from torg.reuse.models import Category

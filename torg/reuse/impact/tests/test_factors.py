@@ -11,7 +11,7 @@ from torg.reuse.impact.models import Factor
 
 from .conftest import D
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _one(tenant, record):

@@ -9,15 +9,7 @@ from torg.reuse.impact import queries
 
 from .conftest import D
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -80,6 +72,9 @@ def test_every_breakdown_adds_up_to_the_summary_and_each_group_to_its_drilldown(
     rows = queries.breakdown(tenant=tenant, f=f, dimension=dimension)
     for key in ("co2e", "co2e_low", "co2e_high", "money", "waste", "reuses"):
         assert sum(r[key] for r in rows) == s[key], key
+    # the page's summary is computed from the breakdown: the same as the summary's own aggregate
+    from_rows = queries.summary(tenant=tenant, f=f, rows=rows)
+    assert {k: from_rows[k] for k in s} == s
     for r in rows:
         value = r["group"]
         drill = queries.ReportFilter(groups=[(dimension, value)])
