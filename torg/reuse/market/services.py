@@ -387,8 +387,8 @@ def order_transition(*, actor, order, to_status, sides, reason="") -> Order:
     history. `sides` says whether the actor acts as the buyer, the seller or both (the view decides
     from the permissions). Cancelling or rejecting gives the items back to the listing; receiving
     moves them to the delivery room, gives them to the buyer's unit and records the reuse."""
-    order = Order.objects.select_for_update().select_related("listing", "buyer", "delivery_room__building",
-                                                             "to_unit").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related(
+        "listing", "buyer", "delivery_room__building", "to_unit").get(pk=order.pk)
     current = order.status
     allowed = ORDER_TRANSITIONS.get(current, {})
     if to_status not in allowed:
