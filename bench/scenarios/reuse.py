@@ -165,7 +165,7 @@ def import_workbook(ctx, rows):
         data.append([building, room, rng.choice(PLACEMENTS), key, manufacturer,
                      model, colour, "", str(rng.randint(40, 200)), str(rng.randint(40, 90)),
                      str(rng.randint(40, 120)), "", str(rng.randint(5, 200) * 100), str(rng.randint(0, 3)),
-                     rng.choice(["in_use", "available", "for_relocation"]), "", "1", ""])
+                     rng.choice(["in_use", "available", "for_relocation"]), "", "1", "", "", ""])
     return write_xlsx(COLUMN_NAMES, data, title="Inventar")
 
 

@@ -186,12 +186,17 @@ def update_product(request, pk: int, payload: ProductPatch):
 @router.get("/items", response=list[ItemOut])
 @paginate(LimitOffsetPagination)
 def list_items(request, q: str = "", category_id: int | None = None, colour: str = "", condition: int | None = None,
-               status: str = "", building_id: int | None = None, room_id: int | None = None,
-               product_id: int | None = None, sort: str = "number"):
+               status: str = "", building_id: int | None = None, floor_id: int | None = None,
+               room_id: int | None = None, product_id: int | None = None, parent_id: int | None = None,
+               include_gone: bool = False, sort: str = "number"):
+    """Items matching every filter. Without `status`, items that left the inventory (disposed, given
+    away) are left out unless `include_gone`. `sort`: number, -number, category, building, condition,
+    status, updated."""
     _check(request, "reuse.view_items")
-    return queries.item_list(tenant=request.tenant, search=q, category_id=category_id, colour=colour,
-                             condition=condition, status=status, building_id=building_id, room_id=room_id,
-                             product_id=product_id, sort=sort)
+    qs = queries.item_list(tenant=request.tenant, search=q, category_id=category_id, colour=colour,
+                           condition=condition, status=status, building_id=building_id, floor_id=floor_id,
+                           room_id=room_id, product_id=product_id, sort=sort, include_disposed=include_gone)
+    return qs.filter(parent_id=parent_id) if parent_id else qs
 
 
 @router.get("/items/{int:pk}", response=ItemOut)

@@ -157,6 +157,16 @@ def load(ctx):
                 else "", status=_pick(rng, STATUS_WEIGHTS),
             ))
     Item.objects.bulk_create(items, batch_size=1000)
+    # Components: as in Vestland's survey, tabletops and frames of sit-stand desks were registered as
+    # items of their own; link those to a sit-stand desk in the same building.
+    desks = {}
+    for item in items:
+        if item.product.category.key == "sit_stand_desk":
+            desks.setdefault(item.building_id, []).append(item)
+    parts = [i for i in items if i.product.category.key in ("tabletop", "desk_frame") and desks.get(i.building_id)]
+    for part in parts:
+        part.parent = rng.choice(desks[part.building_id])
+    Item.objects.bulk_update(parts, ["parent"], batch_size=1000)
     ItemEvent.objects.bulk_create(
         [ItemEvent(tenant=tenant, item=item, kind=ItemEvent.Kind.CREATE, actor=admin, to_value=Status.IN_USE,
                    comment="Registrert i kartleggingen") for item in items], batch_size=2000)

@@ -41,6 +41,9 @@ COLUMNS = [
     ("damage", gettext_lazy("Damage description (optional).")),
     ("quantity", gettext_lazy("Number of identical items on this row. Default 1.")),
     ("code", gettext_lazy("Code of a pre-printed label to use (only with quantity 1).")),
+    ("co2e_kg", gettext_lazy("The product's own CO2e in kg, e.g. from its EPD (optional; without it the category's "
+                             "default factor is used).")),
+    ("co2e_source", gettext_lazy("Source of the product's own CO2e, e.g. the EPD number (optional).")),
 ]
 COLUMN_NAMES = [c for c, _h in COLUMNS]
 REQUIRED_COLUMNS = {"building", "category"}
@@ -175,6 +178,10 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
         product["weight_kg"] = _number(cells.get("weight_kg", ""), line, "weight_kg", errors, maximum=99999)
         product["new_price_nok"] = _number(cells.get("new_price_nok", ""), line, "new_price_nok", errors,
                                            maximum=10**9)
+        product["co2e_kg"] = _number(cells.get("co2e_kg", ""), line, "co2e_kg", errors, maximum=9999999)
+        product["co2e_source"] = cells.get("co2e_source", "")[:300]
+        if product["co2e_source"] and product["co2e_kg"] is None and not cells.get("co2e_kg"):
+            errors.append(RowError(line, "co2e_kg", _("Give the CO2e value that the source belongs to.")))
         condition = _number(cells.get("condition", ""), line, "condition", errors, integer=True, maximum=3)
         status = Status.IN_USE
         if cells.get("status"):
@@ -252,10 +259,31 @@ def apply_plan(*, actor, tenant, plan) -> ImportPlan:
 
 
 def template_xlsx() -> bytes:
+    """The example file: the columns with two sample rows, and a second sheet that explains them."""
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    wb = load_workbook(io.BytesIO(_template_sheet()))
+    ws = wb.create_sheet(str(_("Columns"))[:31])
+    ws.append([str(_("Column")), str(_("Meaning")), str(_("Required"))])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for name, help_text in COLUMNS:
+        ws.append([name, str(help_text), str(_("Yes")) if name in REQUIRED_COLUMNS else ""])
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 90
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _template_sheet() -> bytes:
     sample = [
         ["300100123", "2.014", "ved vinduet", "task_chair", "HÅG", "Capisco 8106", "Svart", "", "", "", "", "12",
-         "6500", "1", "in_use", "", "4", ""],
+         "6500", "1", "in_use", "", "4", "", "72", "EPD NEPD-0000-000-NO"],
         ["Gamle rådhus", "", "lager kjeller", "meeting_table", "", "", "Bjørk", "laminat", "180", "90", "72", "",
-         "", "2", "available", "riper i bordplaten", "1", ""],
+         "", "2", "available", "riper i bordplaten", "1", "", "", ""],
     ]
     return write_xlsx(COLUMN_NAMES, sample, title="Inventar")

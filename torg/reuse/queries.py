@@ -108,6 +108,12 @@ def item_list(*, tenant, search="", category_id=None, colour="", condition=None,
     return qs.order_by(*SORTS.get(sort, SORTS["number"]))
 
 
+def room_in_building(*, tenant, room_id, building_id) -> bool:
+    from torg.places.models import Room
+
+    return Room.objects.filter(tenant=tenant, pk=room_id, building_id=building_id).exists()
+
+
 def item_get(*, tenant, pk):
     return get_object_or_404(
         Item.objects.select_related("product__category", "building", "room__floor", "parent", "owner_unit"),

@@ -1,11 +1,14 @@
 """Reuse inventory pages, phone first. Thin: parse, check permission, call a query or service, render."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -91,20 +94,30 @@ def _filters_from(g):
     }
 
 
-EXPORT_COLUMNS = ["number", "code", "category", "manufacturer", "model", "colour", "building", "room",
-                  "placement", "condition", "status", "damage", "new_price_nok", "co2e_kg"]
+# The same column names as the import where the meaning is the same (building, room_number, …), plus
+# what only an export has (number, code, floor, status label, part of, last changed).
+EXPORT_COLUMNS = ["number", "code", "category", "manufacturer", "model", "colour", "material", "width_cm", "depth_cm",
+                  "height_cm", "weight_kg", "building", "floor", "room_number", "room_name", "placement", "condition",
+                  "status", "damage", "part_of", "new_price_nok", "co2e_kg", "co2e_source", "updated"]
+
+
+def _export_row(i):
+    p, room = i.product, i.room
+    return [
+        i.number, i.code, p.category.name, p.manufacturer, p.model_name, p.colour, p.material, p.width_cm, p.depth_cm,
+        p.height_cm, p.weight_kg, i.building.name if i.building_id else "", str(room.floor) if room else "",
+        room.number if room else "", room.name if room else "", i.placement_text, i.condition,
+        i.get_status_display(), i.damage_description, i.parent.number if i.parent_id else "", p.new_price_nok,
+        p.co2e_kg, p.co2e_source, timezone.localtime(i.updated_at).strftime("%Y-%m-%d %H:%M"),
+    ]
 
 
 def _export(qs, fmt):
-    rows = (
-        [i.number, i.code, i.product.category.name, i.product.manufacturer, i.product.model_name, i.product.colour,
-         i.building.name if i.building_id else "", str(i.room) if i.room_id else "", i.placement_text, i.condition,
-         i.get_status_display(), i.damage_description, i.product.new_price_nok, i.product.co2e_kg]
-        for i in qs[:MAX_EXPORT_ROWS].iterator(chunk_size=2000)
-    )
+    qs = qs.select_related("room__floor", "parent")
+    rows = (_export_row(i) for i in qs[:MAX_EXPORT_ROWS].iterator(chunk_size=2000))
     if fmt == "xlsx":
-        data = write_xlsx(EXPORT_COLUMNS, ([str(v) if v is not None and not isinstance(v, (int, str)) else v
-                                            for v in r] for r in rows), title=_("Items"))
+        data = write_xlsx(EXPORT_COLUMNS, ([float(v) if isinstance(v, Decimal) else v for v in r] for r in rows),
+                          title=_("Items"))
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="items.xlsx"'
     else:
@@ -117,6 +130,9 @@ def _export(qs, fmt):
 def item_list(request):
     tenant = _tenant(request)
     filters = _filters(request)
+    if filters["room_id"] and filters["building_id"] and not queries.room_in_building(
+            tenant=tenant, room_id=filters["room_id"], building_id=filters["building_id"]):
+        filters["room_id"] = None  # the location changed: the room of the previous one no longer applies
     qs = queries.item_list(tenant=tenant, **filters)
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
@@ -127,6 +143,7 @@ def item_list(request):
         "colours": queries.colour_choices(tenant=tenant), "statuses": Status.choices,
         "conditions": Condition.choices,
         "buildings": Building.objects.filter(tenant=tenant, archived=False).order_by("name").values_list("pk", "name"),
+        "rooms": room_choices(tenant, filters["building_id"])[1:] if filters["building_id"] else [],
         "sorts": [("number", _("Number")), ("-number", _("Newest number first")), ("category", _("Category")),
                   ("building", _("Location")), ("condition", _("Condition")), ("status", _("Status")),
                   ("updated", _("Last changed"))],

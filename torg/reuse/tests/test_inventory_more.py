@@ -210,3 +210,75 @@ def test_migration_clears_copied_default_factors_and_keeps_epd_values(admin_user
         assert product.co2e_kg is None and product.co2e_source == ""
     epd.refresh_from_db()
     assert epd.co2e_kg == 100 and epd.co2e_source == "EPD NEPD-467-327-EN"
+
+
+def test_export_uses_the_import_column_names_and_the_room_filter(client_for, employee, make_items, rooms, building):
+    import csv
+
+    from openpyxl import load_workbook
+
+    make_items(count=2, room="1.01", placement_text="ved tavla")
+    make_items(count=1, room="0.01")
+    c = client_for(employee)
+    r = c.get(reverse("reuse:item_list"), {"export": "csv", "building": building.pk, "room": rooms["1.01"].pk})
+    lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    header = lines[0]
+    assert {"building", "room_number", "placement", "category", "floor", "co2e_kg"} <= set(header)
+    assert len(lines) == 3
+    assert {row[header.index("room_number")] for row in lines[1:]} == {"1.01"}
+    assert {row[header.index("placement")] for row in lines[1:]} == {"ved tavla"}
+    ws = load_workbook(io.BytesIO(c.get(reverse("reuse:item_list"), {"export": "xlsx"}).content)).active
+    assert len(list(ws.iter_rows(values_only=True))) == 4
+    # the room select lists the chosen building's rooms; a room of another building is ignored
+    page = c.get(reverse("reuse:item_list"), {"building": building.pk}).content.decode()
+    assert f'<option value="{rooms["1.01"].pk}"' in page
+    body = c.get(reverse("reuse:item_list"), {"building": building.pk, "room": 999999}).content.decode()
+    assert "M-000003" in body and "M-000001" in body
+    # an HTMX filter request also refreshes the room select (out of band)
+    partial = c.get(reverse("reuse:item_list"), {"building": building.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-swap-oob="true"' in partial and f'value="{rooms["0.01"].pk}"' in partial
+
+
+def test_api_lists_by_floor_components_and_items_that_left(client_for, admin_user, make_items, rooms):
+    import json
+
+    whole = make_items(room="1.01")[0]
+    part = make_items(room="1.01", parent=whole)[0]
+    gone = make_items(room="0.01")[0]
+    for to in (Status.FOR_RECYCLING, Status.DISPOSED):
+        services.item_change_status(actor=admin_user, items=[gone], to_status=to)
+    c = client_for(admin_user)
+    api = "/api/v1/reuse/items"
+    floor = rooms["1.01"].floor_id
+    assert {i["id"] for i in c.get(api, {"floor_id": floor}).json()["items"]} == {whole.pk, part.pk}
+    assert [i["id"] for i in c.get(api, {"parent_id": whole.pk}).json()["items"]] == [part.pk]
+    assert gone.pk not in {i["id"] for i in c.get(api).json()["items"]}
+    assert gone.pk in {i["id"] for i in c.get(api, {"include_gone": "true"}).json()["items"]}
+    assert json.loads(c.get(f"{api}/{part.pk}").content)["parent_id"] == whole.pk
+
+
+def test_import_takes_the_products_own_co2e_and_the_template_documents_the_columns(client_for, admin_user, tenant,
+                                                                                   building):
+    from openpyxl import load_workbook
+
+    from torg.reuse import importer
+
+    text = ("building;category;manufacturer;co2e_kg;co2e_source\n"
+            "1001;task_chair;Savo;68,5;EPD NEPD-9999\n"
+            "1001;desk;EFG;;\n"
+            "1001;desk;Kinnarps;;EPD uten verdi\n")
+    upload = SimpleUploadedFile("i.csv", text.encode(), content_type="text/csv")
+    plan = importer.plan_import(tenant=tenant, upload=upload)
+    assert [(e.line, e.column) for e in plan.errors] == [(4, "co2e_kg")]
+    upload.seek(0)
+    importer.apply_import(actor=admin_user, tenant=tenant, upload=upload, valid_rows_only=True)
+    savo = Product.objects.get(tenant=tenant, manufacturer="Savo")
+    assert str(savo.co2e_kg) == "68.50" and savo.co2e_source == "EPD NEPD-9999"
+    assert Product.objects.get(tenant=tenant, manufacturer="EFG").co2e_kg is None
+    wb = load_workbook(io.BytesIO(client_for(admin_user).get(reverse("reuse:import_template")).content))
+    assert wb.sheetnames[0] == "Inventar" and len(wb.sheetnames) == 2
+    documented = [row[0] for row in wb.worksheets[1].iter_rows(min_row=2, values_only=True)]
+    assert documented == importer.COLUMN_NAMES
+    # the template itself imports cleanly (its sample buildings aside)
+    header = [c.value for c in wb.worksheets[0][1]]
+    assert header == importer.COLUMN_NAMES
