@@ -127,16 +127,24 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
         raise TableError(_("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)})
 
     buildings = {}
-    for b in Building.objects.filter(tenant=tenant, archived=False):
+    for b in Building.objects.filter(tenant=tenant, archived=False).only(
+            "pk", "tenant_id", "name", "building_number"):
+        b.tenant = tenant  # the permission check asks for the building's tenant: no query per building
         buildings.setdefault(b.name.lower(), b)
         if b.building_number:
             buildings[b.building_number.lower()] = b
-    rooms = {(r.building_id, r.number.lower()): r for r in Room.objects.filter(tenant=tenant, archived=False)}
+    # Only the rooms of the buildings the file names, and only the codes it names (a register has
+    # 100 000 rooms; a file a few hundred buildings).
+    named = {buildings[key].pk for key in {cells.get("building", "").lower() for _line, cells in rows}
+             if key in buildings}
+    rooms = {(r.building_id, r.number.lower()): r for r in Room.objects.filter(
+        tenant=tenant, archived=False, building_id__in=named).only("pk", "tenant_id", "building_id", "number")}
     categories = {}
     for c in Category.objects.filter(tenant=tenant, archived=False):
         categories[c.key.lower()] = c
         categories[c.name.lower()] = c
-    labels = {lb.code: lb for lb in Label.objects.filter(tenant=tenant, item__isnull=True)}
+    codes = {normalize_public_code(cells["code"]) for _line, cells in rows if cells.get("code")} - {None}
+    labels = {lb.code: lb for lb in Label.objects.filter(tenant=tenant, item__isnull=True, code__in=list(codes))}
     statuses = _status_lookup()
     allowed = {}  # building pk -> may_import(building), asked once per building
 
@@ -228,28 +236,39 @@ def apply_import(*, actor, tenant, upload, valid_rows_only=False, may_import=Non
     return apply_plan(actor=actor, tenant=tenant, plan=plan)
 
 
+def _product_key(category_id, manufacturer, model_name, colour):
+    return (category_id, manufacturer.strip().lower(), model_name.strip().lower(), colour.strip().lower())
+
+
 def apply_plan(*, actor, tenant, plan) -> ImportPlan:
     """Write the valid rows of a checked plan in one transaction (all or nothing): products found
     or created once per (category, manufacturer, model, colour), items registered in bulk."""
     existing = {}
     for p in Product.objects.filter(tenant=tenant, archived=False).order_by("pk"):
-        existing.setdefault((p.category_id, p.manufacturer.lower(), p.model_name.lower(), p.colour.lower()), p)
+        existing.setdefault(_product_key(p.category_id, p.manufacturer, p.model_name, p.colour), p)
     with transaction.atomic():
+        # The products the file describes and the register does not have yet: created together.
+        new, lines = {}, {}
+        for row in plan.rows:
+            key = _product_key(row.category.pk, row.product["manufacturer"], row.product["model_name"],
+                               row.product["colour"])
+            if key not in existing and key not in new:
+                new[key] = {"category": row.category, **row.product}
+                lines[key] = row.line
+        if new:
+            try:
+                created = services.product_create_many(actor=actor, tenant=tenant, rows=list(new.values()))
+            except services.RowValidationError as exc:
+                raise ImportRefused(ImportPlan(errors=[RowError(lines[list(new)[exc.index]], "", "; ".join(
+                    exc.error.messages))], total_rows=plan.total_rows)) from exc
+            existing.update(zip(new, created, strict=True))
         batch = []
         for row in plan.rows:
-            key = (row.category.pk, row.product["manufacturer"].strip().lower(),
-                   row.product["model_name"].strip().lower(), row.product["colour"].strip().lower())
-            try:
-                product = existing.get(key)
-                if product is None:
-                    product = existing[key] = services.product_find_or_create(
-                        actor=actor, tenant=tenant, category=row.category, **row.product)
-                product.category = row.category
-                batch.append({"product": product, "building": row.building, "room": row.room,
-                              "count": row.quantity, "claim_code": row.code, **row.item})
-            except ValidationError as exc:
-                raise ImportRefused(ImportPlan(errors=[RowError(row.line, "", "; ".join(exc.messages))],
-                                               total_rows=plan.total_rows)) from exc
+            product = existing[_product_key(row.category.pk, row.product["manufacturer"], row.product["model_name"],
+                                            row.product["colour"])]
+            product.category = row.category
+            batch.append({"product": product, "building": row.building, "room": row.room,
+                          "count": row.quantity, "claim_code": row.code, **row.item})
         try:
             services.item_register_rows(actor=actor, tenant=tenant, rows=batch, comment=_("Imported"))
         except ValidationError as exc:

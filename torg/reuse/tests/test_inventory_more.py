@@ -282,3 +282,21 @@ def test_import_takes_the_products_own_co2e_and_the_template_documents_the_colum
     # the template itself imports cleanly (its sample buildings aside)
     header = [c.value for c in wb.worksheets[0][1]]
     assert header == importer.COLUMN_NAMES
+
+
+def test_products_created_together_are_validated_defaulted_and_audited(admin_user, tenant, category, other_tenant):
+    desk = Category.objects.get(tenant=tenant, key="desk")
+    made = services.product_create_many(actor=admin_user, tenant=tenant, rows=[
+        {"category": category, "manufacturer": "A", "model_name": "", "colour": "", "co2e_kg": None},
+        {"category": desk, "manufacturer": "B", "weight_kg": 40},
+    ])
+    assert [p.weight_kg for p in made] == [category.default_weight_kg, 40] and all(p.pk for p in made)
+    assert AuditEvent.objects.filter(object_type="reuse.product", action="create").count() == 2
+    with pytest.raises(services.RowValidationError) as info:
+        services.product_create_many(actor=admin_user, tenant=tenant, rows=[
+            {"category": category, "manufacturer": "C"}, {"category": desk, "width_cm": 20000}])
+    assert info.value.index == 1
+    foreign = Category.objects.get(tenant=other_tenant, key="desk")
+    with pytest.raises(Exception, match="kommune"):
+        services.product_create_many(actor=admin_user, tenant=tenant, rows=[{"category": foreign}])
+    assert Product.objects.filter(tenant=tenant).count() == 2
