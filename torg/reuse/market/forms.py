@@ -13,6 +13,16 @@ from .models import DeliveryMethod
 from .services import MAX_LISTING_ITEMS, MAX_MESSAGE_LENGTH
 
 
+def limit(field, maximum, help_text):
+    """Cap an integer field at `maximum` (validator, the input's max and a help text)."""
+    from django.core.validators import MaxValueValidator
+
+    field.max_value = maximum
+    field.validators.append(MaxValueValidator(maximum))
+    field.widget.attrs["max"] = maximum
+    field.help_text = help_text
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -38,9 +48,7 @@ class ListingForm(TorgForm):
 
     def __init__(self, *args, max_quantity=1, conf=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quantity"].max_value = max_quantity
-        self.fields["quantity"].widget.attrs["max"] = max_quantity
-        self.fields["quantity"].help_text = _("Up to %(n)d items.") % {"n": max_quantity}
+        limit(self.fields["quantity"], max_quantity, _("Up to %(n)d items.") % {"n": max_quantity})
         if editing:
             del self.fields["quantity"]
         if conf is not None and conf.partner_days is None:
@@ -73,9 +81,7 @@ class OrderForm(TorgForm):
     def __init__(self, *args, tenant, listing, available, building_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.tenant = tenant
-        self.fields["quantity"].max_value = available
-        self.fields["quantity"].widget.attrs["max"] = available
-        self.fields["quantity"].help_text = _("%(n)d available.") % {"n": available}
+        limit(self.fields["quantity"], available, _("%(n)d available.") % {"n": available})
         methods = [(v, label) for v, label in DeliveryMethod.choices
                    if (v == DeliveryMethod.PICKUP and listing.pickup) or (v == DeliveryMethod.DELIVERY
                                                                            and listing.delivery)]
@@ -163,9 +169,7 @@ class GiveAwayForm(TorgForm):
         if max_quantity is None:
             del self.fields["quantity"]
         else:
-            self.fields["quantity"].max_value = max_quantity
-            self.fields["quantity"].widget.attrs["max"] = max_quantity
-            self.fields["quantity"].help_text = _("%(n)d available.") % {"n": max_quantity}
+            limit(self.fields["quantity"], max_quantity, _("%(n)d available.") % {"n": max_quantity})
 
 
 class GiveAwayItemsForm(TorgForm):
