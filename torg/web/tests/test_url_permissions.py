@@ -52,6 +52,12 @@ PUBLIC = {
     "api:door_verify": "Door-controller API, authenticated with the controller's own token (DoorAuth), not a "
                        "user's; anonymous and user-token requests get 401 (test_door_api_refuses_users).",
     "api:door_event": "Door-controller API (see door_verify).",
+    "market:public_list": "Public marketplace page of a municipality that chose a public stage: only listings in "
+                          "their public stage, no personal data (404 when the stage is off). Tested in "
+                          "reuse/market/tests/test_visibility.py.",
+    "market:public_detail": "One listing in its public stage, found by its 60-bit code (see market:public_list).",
+    "market:public_photo": "A photo of a listing in its public stage, served by listing code and number (no item "
+                           "code or storage path).",
     "admin:login": "Django admin login page.",
     "admin:logout": "Django admin logout.",
     "media/<path:path>": "Only routed when DEBUG (development server); production serves media elsewhere. "
@@ -133,6 +139,17 @@ PARAMS = {
     "relocation:line_override": lambda w: {"pk": w.plan.pk, "line_pk": w.line.pk},
     "relocation:deliver_used": lambda w: {"pk": w.plan.pk, "line_pk": w.line.pk},
     "relocation:offer_edit": lambda w: {"pk": w.plan.pk, "offer_pk": w.offer.pk},
+    # reuse marketplace
+    "market:listing_detail": lambda w: {"pk": w.listing.pk},
+    "market:listing_edit": lambda w: {"pk": w.listing.pk},
+    "market:listing_withdraw": lambda w: {"pk": w.listing.pk},
+    "market:listing_give_away": lambda w: {"pk": w.listing.pk},
+    "market:order_create": lambda w: {"pk": w.listing.pk},
+    "market:order_detail": lambda w: {"pk": w.order.pk},
+    "market:order_status": lambda w: {"pk": w.order.pk},
+    "market:order_message": lambda w: {"pk": w.order.pk},
+    "market:order_receive": lambda w: {"pk": w.order.pk},
+    "market:saved_search_delete": lambda w: {"pk": w.saved_search.pk},
     # booking
     "booking:resource_week": lambda w: {"pk": w.resource.pk},
     "booking:rules_edit": lambda w: {"pk": w.resource.pk},
@@ -336,6 +353,13 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building):
     w.product = reuse.product_create(actor=admin_user, tenant=tenant, category=w.category, manufacturer="HÅG",
                                      model_name="Capisco")
     w.item = reuse.item_register(actor=admin_user, tenant=tenant, product=w.product, room=w.room)[0]
+    from torg.reuse.market import services as market
+
+    market_item = reuse.item_register(actor=admin_user, tenant=tenant, product=w.product, room=w.room, count=2)
+    w.listing = market.listing_create(actor=admin_user, tenant=tenant, items=market_item)
+    w.order = market.order_create(actor=admin_user, tenant=tenant, listing=w.listing, quantity=1,
+                                  delivery_room=w.room, to_unit=w.unit)
+    w.saved_search = market.saved_search_create(actor=admin_user, tenant=tenant, name="Stoler", query="stol")
     w.import_job = reuse.import_job_create(actor=admin_user, tenant=tenant, file_name="inventar.csv",
                                            data=b"building;category\n1001;desk\n")
     w.resource = booking.resource_create(actor=admin_user, tenant=tenant, name="Møterom", building=building,
