@@ -12,6 +12,7 @@ Add your module's dotted path to SCENARIOS. See docs/benchmarks.md.
 SCENARIOS = [
     "bench.scenarios.places",
     "bench.scenarios.reuse",
+    "bench.scenarios.relocation",
     "bench.scenarios.impact",
     "bench.scenarios.booking",
 ]
