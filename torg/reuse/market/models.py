@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from torg.core.models import TenantOwned
 
@@ -67,9 +68,9 @@ class Listing(TenantOwned):
     """A listing ("annonse") of one item or a quantity of one product at one location."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("listing status", "Open")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("listing status", "Closed")
 
     code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
     number = models.CharField(_("number"), max_length=16, editable=False)
@@ -192,7 +193,7 @@ class Order(TenantOwned):
     """An order ("bestilling") of one or more items of a listing by a buyer of the same municipality."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
+        REQUESTED = "requested", pgettext_lazy("order status", "Requested")
         APPROVED = "approved", _("Approved")
         PROCESSING = "processing", _("Processing")
         READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
