@@ -54,19 +54,21 @@ class _Rollback(Exception):
 def _needs(ctx, plan, total):
     rooms = list(Room.objects.filter(tenant=ctx.tenant, building__name=LARGE_BUILDING, archived=False)
                  .order_by("number"))
+    rooms = rooms[:max(1, total // (2 * len(MIX)))]  # about two pieces per need and room at least
     cats = {c.key: c for c in Category.objects.filter(tenant=ctx.tenant)}
     weights = [(r, key, max(1.0, (r.capacity or 2) * per), extra) for r in rooms for key, per, extra in MIX]
     scale = total / sum(w for _r, _k, w, _e in weights)
-    rows, placed = [], 0
-    for room, key, w, extra in weights:
-        n = max(1, round(w * scale))
-        if placed + n > total:
-            n = total - placed
-        if n <= 0:
-            break
-        placed += n
-        row = {"room": room, "category": cats[key], "quantity": min(n, 500)}
-        rows.append({**row, **extra})
+    rows = [{"room": room, "category": cats[key], "quantity": max(1, round(w * scale)), **extra}
+            for room, key, w, extra in weights]
+    diff, i = total - sum(r["quantity"] for r in rows), 0
+    while diff and i < 100 * len(rows):  # hit the total exactly (quantities stay within 1..500)
+        r = rows[i % len(rows)]
+        step = 1 if diff > 0 else -1
+        if 1 <= r["quantity"] + step <= 500:
+            r["quantity"] += step
+            diff -= step
+        i += 1
+    rows = [r for r in rows if r["quantity"]]
     return rows
 
 

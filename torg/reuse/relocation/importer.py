@@ -7,12 +7,12 @@ key or name, a specific product by manufacturer and model (and colour) within th
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from torg.core.tabular import RowError, TableError, read_table, write_xlsx
+from torg.reuse.importer import _number
 from torg.reuse.models import Category, Product
 
 from . import queries, services
@@ -57,21 +57,13 @@ class ImportRefused(Exception):
 
 
 def _whole(text, line, column, errors, *, minimum=0, maximum=10000):
-    if text == "":
-        return None
-    try:
-        value = Decimal(text.replace(" ", "").replace("\u00a0", "").replace(",", "."))
-    except InvalidOperation:
-        errors.append(RowError(line, column, _("“%(value)s” is not a number.") % {"value": text}))
-        return None
-    if value != value.to_integral_value():
-        errors.append(RowError(line, column, _("“%(value)s” is not a whole number.") % {"value": text}))
-        return None
-    if not minimum <= value <= maximum:
+    """A whole number in 0..maximum (the inventory import's parser), and at least `minimum`."""
+    value = _number(text, line, column, errors, integer=True, maximum=maximum)
+    if value is not None and value < minimum:
         errors.append(RowError(line, column, _("Must be between %(min)s and %(max)s.")
                                % {"min": minimum, "max": maximum}))
         return None
-    return int(value)
+    return value
 
 
 def plan_import(*, plan, upload) -> NeedPlan:
