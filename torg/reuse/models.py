@@ -167,36 +167,45 @@ class Item(TenantOwned):
         return ", ".join(parts)
 
 
+def _photo_path(kind, owner_id, tenant_id, filename):
+    return f"reuse/{tenant_id}/{kind}/{owner_id}/{filename}"
+
+
 def product_photo_path(instance, filename):
-    return f"reuse/{instance.tenant_id}/products/{instance.product_id}/{filename}"
+    return _photo_path("products", instance.product_id, instance.tenant_id, filename)
 
 
-class ProductPhoto(TenantOwned):
+def item_photo_path(instance, filename):
+    return _photo_path("items", instance.item_id, instance.tenant_id, filename)
+
+
+class Photo(TenantOwned):
+    """A re-encoded JPEG (see photos.py) with its size, of an item or a product."""
+
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+
+class ProductPhoto(Photo):
     """A photo of the product (catalogue picture): shown for every item of the product."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=product_photo_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(Photo.Meta):
         verbose_name = _("product photo")
         verbose_name_plural = _("product photos")
 
 
-def item_photo_path(instance, filename):
-    return f"reuse/{instance.tenant_id}/items/{instance.item_id}/{filename}"
-
-
-class ItemPhoto(TenantOwned):
+class ItemPhoto(Photo):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=item_photo_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(Photo.Meta):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
 

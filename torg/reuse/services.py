@@ -159,12 +159,17 @@ def product_find_or_create(*, actor, tenant, category, manufacturer="", model_na
                           model_name=model_name.strip(), colour=colour.strip(), **extra)
 
 
+def _save_photo(photo, upload, stem):
+    """Re-encode the upload (refusing what is not a photo) and save it as `photo`'s image."""
+    content, photo.width, photo.height = reencode_photo(upload)
+    photo.image.save(f"{stem}-{new_public_code()[:6]}.jpg", content, save=True)
+    return photo
+
+
 @transaction.atomic
 def product_add_photo(*, actor, product, upload) -> ProductPhoto:
     """A catalogue photo of the product (re-encoded like every upload), shown for all its items."""
-    content, width, height = reencode_photo(upload)
-    photo = ProductPhoto(tenant=product.tenant, product=product, width=width, height=height)
-    photo.image.save(f"{product.pk}-{new_public_code()[:6]}.jpg", content, save=True)
+    photo = _save_photo(ProductPhoto(tenant=product.tenant, product=product), upload, str(product.pk))
     audit.record(actor=actor, tenant=product.tenant, obj=product, action="add_photo",
                  changes={"photo": [None, photo.image.name]})
     return photo
@@ -505,9 +510,7 @@ def item_move(*, actor, items, room=None, building=None, placement_text="", comm
 
 @transaction.atomic
 def item_add_photo(*, actor, item, upload) -> ItemPhoto:
-    content, width, height = reencode_photo(upload)
-    photo = ItemPhoto(tenant=item.tenant, item=item, width=width, height=height)
-    photo.image.save(f"{item.code}-{new_public_code()[:6]}.jpg", content, save=True)
+    photo = _save_photo(ItemPhoto(tenant=item.tenant, item=item), upload, item.code)
     ItemEvent.objects.create(tenant=item.tenant, item=item, kind=ItemEvent.Kind.PHOTO, actor=_actor(actor))
     audit.record(actor=actor, tenant=item.tenant, obj=item, action="add_photo")
     return photo
