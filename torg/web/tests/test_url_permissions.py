@@ -52,6 +52,11 @@ PUBLIC = {
     "api:door_verify": "Door-controller API, authenticated with the controller's own token (DoorAuth), not a "
                        "user's; anonymous and user-token requests get 401 (test_door_api_refuses_users).",
     "api:door_event": "Door-controller API (see door_verify).",
+    "market:public_list": "The municipality's public reuse market (when switched on): only listings in their "
+                          "public stage, no personal data; 404 otherwise. Tested in reuse/market/tests/"
+                          "test_visibility.py.",
+    "market:public_detail": "One public listing, addressed by its 60-bit code (see market:public_list).",
+    "market:public_photo": "A public listing's photo (see market:public_list).",
     "market:public_list": "Public marketplace page of a municipality that chose a public stage: only listings in "
                           "their public stage, no personal data (404 when the stage is off). Tested in "
                           "reuse/market/tests/test_visibility.py.",
@@ -98,6 +103,7 @@ PARAMS = {
     "accounts:org_unit_archive": lambda w: {"pk": w.unit.pk},
     "accounts:user_edit": lambda w: {"pk": w.membership.pk},
     "accounts:user_set_password": lambda w: {"pk": w.membership.pk},
+    "accounts:user_unlock": lambda w: {"pk": w.membership.pk},
     "accounts:organisation_edit": lambda w: {"pk": w.organisation.pk},
     "accounts:organisation_archive": lambda w: {"pk": w.organisation.pk},
     # places
@@ -111,6 +117,7 @@ PARAMS = {
     "places:room_detail": lambda w: {"pk": w.room.pk},
     "places:room_edit": lambda w: {"pk": w.room.pk},
     "places:room_archive": lambda w: {"pk": w.room.pk},
+    "places:property_detail": lambda w: {"pk": w.property.pk},
     "places:property_edit": lambda w: {"pk": w.property.pk},
     "places:property_archive": lambda w: {"pk": w.property.pk},
     # reuse
