@@ -129,3 +129,25 @@ class ApiTokenForm(TorgForm):
         if value and value < timezone.localdate():
             raise forms.ValidationError(_("The expiry date has passed; choose today or a later date."))
         return value
+
+
+class AuditFilterForm(TorgForm):
+    """The audit log's filters (a GET form: every field optional)."""
+
+    type = forms.ChoiceField(label=_("Kind of object"), required=False)
+    action = forms.ChoiceField(label=_("What"), required=False)
+    who = forms.CharField(label=_("Who"), required=False, max_length=150)
+    q = forms.CharField(label=_("Object"), required=False, max_length=200)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, object_types, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("All")), *object_types]
+        self.fields["action"].choices = [("", _("All")), *actions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

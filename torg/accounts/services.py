@@ -137,6 +137,18 @@ def user_set_password(*, actor, membership: Membership, password: str) -> None:
     audit.record(actor=actor, tenant=membership.tenant, obj=user, action="set_password")
 
 
+@transaction.atomic
+def user_unlock(*, actor, membership: Membership) -> int:
+    """Lift a login lockout (too many failed passwords) before it runs out; returns how many
+    recorded failures were cleared."""
+    from axes.models import AccessAttempt
+
+    user = membership.user
+    cleared, _by_model = AccessAttempt.objects.filter(username__iexact=user.username).delete()
+    audit.record(actor=actor, tenant=membership.tenant, obj=user, action="unlock")
+    return cleared
+
+
 # --- External organisations -----------------------------------------------------------------
 @transaction.atomic
 def external_organisation_create(*, actor, tenant, orgnr, name, **fields) -> ExternalOrganisation:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/users/", views.user_list, name="user_list"),
     path("admin/users/new/", views.user_create, name="user_create"),
     path("admin/users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("admin/users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("admin/users/<int:pk>/password/", views.user_set_password, name="user_set_password"),
     path("admin/organisations/", views.organisation_list, name="organisation_list"),
     path("admin/organisations/new/", views.organisation_create, name="organisation_create"),

@@ -16,6 +16,7 @@ from torg.core.views import form_page, paginate, require_perm
 from . import queries, services
 from .forms import (
     ApiTokenForm,
+    AuditFilterForm,
     ExternalOrganisationForm,
     LoginForm,
     MembershipForm,
@@ -41,6 +42,21 @@ class LoginView(auth_views.LoginView):
             for key in settings.TORG_OIDC_PROVIDERS
         ]
         return context
+
+
+def history_context(request, tenant, obj, events=None, limit=20) -> dict:
+    """The object's latest audit events for `web/partials/history.html`, and for those who may see
+    the audit log, a link to all of the object's events there."""
+    from urllib.parse import urlencode
+
+    from torg.core import audit
+
+    events = audit.history_for(obj, tenant) if events is None else events
+    context = {"history": list(events[:limit])}
+    if request.user.has_perm("accounts.view_audit", tenant):
+        query = urlencode({"type": obj._meta.label_lower, "id": obj.pk})
+        context["history_url"] = f"{reverse('accounts:audit_log')}?{query}"
+    return context
 
 
 def _crumbs(*extra):
@@ -120,7 +136,12 @@ def api_token_revoke(request, pk):
 def settings_index(request):
     tenant = _tenant(request)
     require_perm(request, "accounts.manage_external_organisations", tenant)
-    return render(request, "accounts/settings.html", {})
+    user = request.user
+    return render(request, "accounts/settings.html", {
+        "can_view_units": user.has_perm("accounts.view_org_units", tenant),
+        "can_manage_users": user.has_perm("accounts.manage_users", tenant),
+        "can_view_audit": user.has_perm("accounts.view_audit", tenant),
+    })
 
 
 @login_required
@@ -166,7 +187,8 @@ def org_unit_edit(request, pk):
         success_message=_("The unit was saved."),
         context={"title": _("Edit %(name)s") % {"name": unit.name}, "cancel_url": reverse("accounts:org_unit_list"),
                  "crumbs": _crumbs((_("Organisation units"), reverse("accounts:org_unit_list")), (unit.name, None)),
-                 "archive_url": reverse("accounts:org_unit_archive", args=[unit.pk]), "object": unit},
+                 "archive_url": reverse("accounts:org_unit_archive", args=[unit.pk]), "object": unit,
+                 **history_context(request, tenant, unit)},
         template="accounts/orgunit_form.html",
     )
 
@@ -236,9 +258,22 @@ def user_edit(request, pk):
         success_message=_("The user was saved."),
         template="accounts/user_form.html",
         context={"title": str(user), "object": membership, "cancel_url": reverse("accounts:user_list"),
-                 "password_form": SetPasswordForm(),
+                 "member": user, "locked_until": queries.login_locked_until(user=user),
+                 **history_context(request, tenant, membership,
+                                   events=queries.user_history(tenant=tenant, membership=membership)),
                  "crumbs": _crumbs((_("Users and roles"), reverse("accounts:user_list")), (str(user), None))},
     )
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk):
+    tenant = _tenant(request)
+    membership = queries.membership_get(tenant=tenant, pk=pk)
+    require_perm(request, "accounts.manage_users", membership)
+    services.user_unlock(actor=request.user, membership=membership)
+    messages.success(request, _("%(user)s can log in again.") % {"user": membership.user})
+    return redirect("accounts:user_edit", pk=membership.pk)
 
 
 @login_required
@@ -304,6 +339,7 @@ def organisation_edit(request, pk):
         success_message=_("The organisation was saved."),
         template="accounts/organisation_form.html",
         context={"title": org.name, "object": org, "cancel_url": reverse("accounts:organisation_list"),
+                 **history_context(request, tenant, org),
                  "crumbs": _crumbs((_("External organisations"), reverse("accounts:organisation_list")),
                                    (org.name, None))},
     )
@@ -324,10 +360,31 @@ def organisation_archive(request, pk):
 def audit_log(request):
     tenant = _tenant(request)
     require_perm(request, "accounts.view_audit", tenant)
-    page = paginate(request, queries.audit_list(tenant=tenant, object_type=request.GET.get("type", "")))
+    from django.apps import apps
+    from django.utils.text import capfirst
+
+    from torg.core import audit
+
+    def type_label(code):
+        try:
+            return capfirst(apps.get_model(code)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return code
+
+    object_types = sorted(((code, type_label(code)) for code in queries.audit_object_types(tenant=tenant)),
+                          key=lambda choice: str(choice[1]))
+    actions = sorted(((code, audit.action_label(code)) for code in audit.ACTION_LABELS), key=lambda c: str(c[1]))
+    form = AuditFilterForm(request.GET or None, object_types=object_types, actions=actions)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = queries.audit_list(
+        tenant=tenant, object_type=filters.get("type", ""), action=filters.get("action", ""),
+        who=filters.get("who", ""), search=filters.get("q", ""),
+        date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        object_id=request.GET.get("id", "") if filters.get("type") else "",
+    )
     return render(request, "accounts/audit_list.html", {
-        "page_obj": page, "crumbs": _crumbs((_("Audit log"), None)),
-    })
+        "page_obj": paginate(request, events), "form": form, "crumbs": _crumbs((_("Audit log"), None)),
+    }, status=422 if form.errors else 200)
 
 
 LOCKED_OUT_MESSAGE = gettext_lazy("Too many failed login attempts. Try again in 15 minutes.")

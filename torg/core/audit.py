@@ -4,8 +4,40 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import models
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
+
+# What an action code means, for the history tables. Apps add their own codes with
+# `register_action_labels` (in AppConfig.ready); an unknown code is shown as stored.
+ACTION_LABELS = {
+    "create": _("Created"),
+    "update": _("Changed"),
+    "delete": _("Deleted"),
+    "archive": _("Archived"),
+    "restore": _("Restored"),
+    "status": _("Status changed"),
+    "move": _("Moved"),
+    "bulk": _("Bulk change"),
+    "import_create": _("Created by import"),
+    "import_update": _("Changed by import"),
+    "demo_create": _("Demo data"),
+}
+
+
+def register_action_labels(labels: dict) -> None:
+    """Let an app name its own audit actions: {"set_password": _("Password set"), ...}."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The translated name of an action; "status:in_use" becomes "Status changed: in_use"."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    head, sep, tail = action.partition(":")
+    if sep and head in ACTION_LABELS:
+        return f"{ACTION_LABELS[head]}: {tail}"
+    return action
 
 
 def _jsonable(value):

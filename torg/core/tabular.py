@@ -91,8 +91,24 @@ def _csv_rows(data: bytes):
     return iter(list(csv.reader(io.StringIO(text), dialect)))
 
 
+# A text cell starting with one of these is run as a formula by Excel and LibreOffice ("formula
+# injection"): exported text typed by users must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(value) -> bool:
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return False
+    try:
+        float(value.replace(",", "."))  # "-12,5" is a number, not a formula
+    except ValueError:
+        return True
+    return False
+
+
 def write_xlsx(columns: list[str], rows, *, title: str = "Torg") -> bytes:
-    """An .xlsx file with a bold header row; `rows` is an iterable of sequences."""
+    """An .xlsx file with a bold header row; `rows` is an iterable of sequences. Text that would
+    start a formula is stored as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -104,15 +120,20 @@ def write_xlsx(columns: list[str], rows, *, title: str = "Torg") -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            if _looks_like_formula(cell.value):
+                cell.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 def write_csv(columns: list[str], rows) -> bytes:
+    """Semicolon-separated UTF-8 with BOM (opens correctly in Excel). Text that would start a
+    formula gets a leading apostrophe, which spreadsheets show as text."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else f"'{v}" if _looks_like_formula(v) else v for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

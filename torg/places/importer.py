@@ -46,6 +46,45 @@ COLUMNS = [
 COLUMN_NAMES = [c for c, _help in COLUMNS]
 REQUIRED_COLUMNS = {"building_name"}
 
+# Norwegian headings accepted for each column (compared after lower-casing, spaces as "_"), so a
+# sheet exported from another system or typed by hand in Norwegian needs no renaming.
+ALIASES = {
+    "gnr": ["gårdsnummer", "gardsnummer", "gnr."],
+    "bnr": ["bruksnummer", "bnr."],
+    "property_address": ["eiendomsadresse", "adresse_eiendom"],
+    "building_number": ["bygningsnummer", "bygningsnr", "bygningsnr."],
+    "building_name": ["bygg", "byggnavn", "bygningsnavn", "navn_bygg"],
+    "building_address": ["adresse", "byggadresse", "adresse_bygg"],
+    "year_built": ["byggeår", "byggår"],
+    "gross_area": ["bta", "bruttoareal", "bruttoareal_(bta)", "bta_m²", "bta_m2"],
+    "use": ["bruk", "formål", "bygningstype"],
+    "strategic_category": ["kategori", "strategisk_kategori"],
+    "floor_level": ["etasje", "etasjenivå", "etasjenivaa"],
+    "floor_name": ["etasjenavn"],
+    "room_number": ["romnummer", "romnr", "romnr."],
+    "room_name": ["romnavn"],
+    "net_area": ["nettoareal", "nta", "nettoareal_m²", "nettoareal_m2"],
+    "capacity": ["kapasitet", "antall_personer"],
+    "function": ["funksjon", "romfunksjon", "romtype"],
+}
+_CANONICAL = {alias: name for name, aliases in ALIASES.items() for alias in aliases} | {c: c for c in COLUMN_NAMES}
+
+
+def _canonical_columns(columns, rows):
+    """Rename accepted Norwegian headings to the column names; returns (columns, rows, {name: heading})."""
+    headings, seen = {}, {}
+    for heading in columns:
+        name = _CANONICAL.get(heading, heading)
+        if name in seen:
+            raise TableError(_("The columns %(first)s and %(second)s mean the same; keep one of them.")
+                             % {"first": seen[name], "second": heading})
+        seen[name] = heading
+        headings[name] = heading
+    if all(name == heading for name, heading in headings.items()):
+        return columns, rows, headings
+    renamed = [(line, {_CANONICAL.get(k, k): v for k, v in cells.items()}) for line, cells in rows]
+    return list(headings), renamed, headings
+
 
 @dataclass
 class RoomRow:
@@ -123,7 +162,7 @@ def _int(text, line, column, errors, *, minimum=None, maximum=None):
 
 def plan_import(*, tenant, upload) -> ImportPlan:
     """Read and validate a file; nothing is written. Raises TableError for an unreadable file."""
-    columns, rows = read_table(upload)
+    columns, rows, headings = _canonical_columns(*read_table(upload))
     missing = REQUIRED_COLUMNS - set(columns)
     if missing:
         raise TableError(
@@ -260,6 +299,8 @@ def plan_import(*, tenant, upload) -> ImportPlan:
             )
 
     plan.counts = _count(tenant, plan, existing_buildings, existing_by_name, existing_properties)
+    # Errors name the column as the file's heading says it.
+    plan.errors[:] = [RowError(e.line, headings.get(e.column, e.column), e.message) for e in plan.errors]
     return plan
 
 

@@ -6,6 +6,14 @@ from django.shortcuts import get_object_or_404
 from .models import Building, Floor, Property, Room
 
 
+def _cadastre(search, prefix=""):
+    """A Q matching "12/345" (gnr/bnr) on the property at `prefix`, or None for other text."""
+    gnr, slash, bnr = search.partition("/")
+    if slash and gnr.strip().isdigit() and bnr.strip().isdigit():
+        return Q(**{f"{prefix}gnr": int(gnr), f"{prefix}bnr": int(bnr)})
+    return None
+
+
 def property_list(*, tenant, search="", include_archived=False):
     qs = Property.objects.filter(tenant=tenant).annotate(
         building_count=Count("buildings", filter=Q(buildings__archived=False))
@@ -14,10 +22,9 @@ def property_list(*, tenant, search="", include_archived=False):
         qs = qs.filter(archived=False)
     if search:
         cond = Q(name__icontains=search) | Q(address__icontains=search)
-        if "/" in search:
-            gnr, _, bnr = search.partition("/")
-            if gnr.strip().isdigit() and bnr.strip().isdigit():
-                cond |= Q(gnr=int(gnr), bnr=int(bnr))
+        cadastre = _cadastre(search)
+        if cadastre is not None:
+            cond |= cadastre
         qs = qs.filter(cond)
     return qs.order_by("gnr", "bnr")
 
@@ -31,10 +38,12 @@ def building_list(*, tenant, search="", use="", category="", include_archived=Fa
     if not include_archived:
         qs = qs.filter(archived=False)
     if search:
-        qs = qs.filter(
-            Q(name__icontains=search) | Q(address__icontains=search) | Q(building_number__icontains=search)
-            | Q(property__address__icontains=search)
-        )
+        cond = (Q(name__icontains=search) | Q(address__icontains=search) | Q(building_number__icontains=search)
+                | Q(property__address__icontains=search) | Q(property__name__icontains=search))
+        cadastre = _cadastre(search, "property__")
+        if cadastre is not None:
+            cond |= cadastre
+        qs = qs.filter(cond)
     if use:
         qs = qs.filter(use=use)
     if category:
@@ -115,13 +124,13 @@ def room_get(*, tenant, pk):
 def places_search(*, tenant, q, limit=20):
     """Buildings, rooms and properties matching `q`, for the register's search box."""
     q = (q or "").strip()
-    if not q:
-        return {"buildings": [], "rooms": [], "properties": []}
-    return {
-        "buildings": list(building_list(tenant=tenant, search=q)[:limit]),
-        "rooms": list(room_list(tenant=tenant, search=q)[:limit]),
-        "properties": list(property_list(tenant=tenant, search=q)[:limit]),
-    }
+    results = {}
+    for key, query in (("buildings", building_list), ("rooms", room_list), ("properties", property_list)):
+        qs = query(tenant=tenant, search=q) if q else None
+        results[key] = list(qs[:limit]) if q else []
+        # The total only when the first page is full: otherwise the list itself is the count.
+        results[f"{key}_count"] = qs.count() if q and len(results[key]) == limit else len(results[key])
+    return results
 
 
 def register_totals(*, tenant) -> dict:

@@ -20,9 +20,11 @@ urlpatterns = [
     path("rooms/<int:pk>/archive/", views.room_archive, name="room_archive"),
     path("properties/", views.property_list, name="property_list"),
     path("properties/new/", views.property_create, name="property_create"),
-    path("properties/<int:pk>/", views.property_edit, name="property_edit"),
+    path("properties/<int:pk>/", views.property_detail, name="property_detail"),
+    path("properties/<int:pk>/edit/", views.property_edit, name="property_edit"),
     path("properties/<int:pk>/archive/", views.property_archive, name="property_archive"),
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/problems.csv", views.import_errors, name="import_errors"),
     path("import/template.xlsx", views.import_template, name="import_template"),
 ]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from torg.core import audit
+from torg.accounts.views import history_context
 from torg.core.tabular import TableError
 from torg.core.views import form_page, paginate, require_perm
 
@@ -74,7 +74,7 @@ def building_detail(request, pk):
     return render(request, "places/building_detail.html", {
         "building": building, "floors": floors, "totals": totals, "show_archived": show_archived,
         "can_manage": request.user.has_perm("places.manage_places", building),
-        "history": audit.history_for(building, tenant)[:20],
+        **history_context(request, tenant, building),
         "crumbs": _crumbs((building.name, None)),
     })
 
@@ -129,10 +129,29 @@ def building_archive(request, pk):
 def property_list(request):
     tenant = _tenant(request)
     search = request.GET.get("q", "").strip()
-    page = paginate(request, queries.property_list(tenant=tenant, search=search))
-    return render(request, "places/property_list.html", {
-        "page_obj": page, "search": search, "can_manage": request.user.has_perm("places.manage_places", tenant),
+    archived = request.GET.get("archived") == "1"
+    page = paginate(request, queries.property_list(tenant=tenant, search=search, include_archived=archived))
+    return render(request, _list_template(request, "places/property_list.html", "places/partials/property_table.html"), {
+        "page_obj": page, "search": search, "show_archived": archived,
+        "can_manage": request.user.has_perm("places.manage_places", tenant),
         "crumbs": _crumbs((_("Properties"), None)),
+    })
+
+
+@login_required
+def property_detail(request, pk):
+    tenant = _tenant(request)
+    prop = queries.property_get(tenant=tenant, pk=pk)
+    buildings = list(queries.building_list(tenant=tenant, property_id=prop.pk, include_archived=True))
+    totals = queries.building_room_totals(b.pk for b in buildings)
+    for b in buildings:
+        b.totals = totals.get(b.pk, {})
+    return render(request, "places/property_detail.html", {
+        "property": prop, "buildings": buildings,
+        "gross_area": sum((b.gross_area or 0) for b in buildings if not b.archived),
+        "can_manage": request.user.has_perm("places.manage_places", prop),
+        **history_context(request, tenant, prop),
+        "crumbs": _crumbs((_("Properties"), reverse("places:property_list")), (str(prop), None)),
     })
 
 
@@ -143,7 +162,7 @@ def property_create(request):
     return form_page(
         request, form=form,
         save=lambda d: services.property_create(actor=request.user, tenant=tenant, **d),
-        success_url=reverse("places:property_list"),
+        success_url=lambda p: reverse("places:property_detail", args=[p.pk]),
         success_message=_("The property was registered."),
         context={"title": _("New property"), "cancel_url": reverse("places:property_list"),
                  "crumbs": _crumbs((_("Properties"), reverse("places:property_list")), (_("New"), None))},
@@ -155,15 +174,15 @@ def property_edit(request, pk):
     tenant = _tenant(request, "places.manage_places")
     prop = queries.property_get(tenant=tenant, pk=pk)
     form = PropertyForm(request.POST or None, instance=queries.property_get(tenant=tenant, pk=pk))
+    detail_url = reverse("places:property_detail", args=[pk])
     return form_page(
         request, form=form,
         save=lambda d: services.property_update(actor=request.user, prop=prop, **d),
-        success_url=reverse("places:property_list"),
+        success_url=detail_url,
         success_message=_("The property was saved."),
-        template="places/property_form.html",
-        context={"title": str(prop), "object": prop, "cancel_url": reverse("places:property_list"),
-                 "buildings": queries.building_list(tenant=tenant, property_id=prop.pk, include_archived=True),
-                 "crumbs": _crumbs((_("Properties"), reverse("places:property_list")), (str(prop), None))},
+        context={"title": _("Edit %(name)s") % {"name": prop}, "cancel_url": detail_url,
+                 "crumbs": _crumbs((_("Properties"), reverse("places:property_list")), (str(prop), detail_url),
+                                   (_("Edit"), None))},
     )
 
 
@@ -178,7 +197,7 @@ def property_archive(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The property was archived.") if prop.archived else _("The property was restored."))
-    return redirect("places:property_edit", pk=pk)
+    return redirect("places:property_detail", pk=pk)
 
 
 # --- Floors ---------------------------------------------------------------------------------
@@ -210,6 +229,7 @@ def floor_edit(request, pk):
         success_message=_("The floor was saved."),
         template="places/floor_form.html",
         context={"title": _("Edit %(floor)s") % {"floor": floor}, "object": floor,
+                 **history_context(request, tenant, floor),
                  "cancel_url": reverse("places:building_detail", args=[floor.building_id]),
                  "crumbs": _building_crumbs(floor.building, (str(floor), None))},
     )
@@ -248,6 +268,7 @@ def room_list(request):
         "page_obj": page, "search": search, "function": function, "functions": Room.Function.choices,
         "building_id": int(building_id) if building_id else None, "capacity": min_capacity or "",
         "buildings": queries.building_choices(tenant=tenant),
+        "can_manage": request.user.has_perm("places.manage_places", tenant),
         "crumbs": _crumbs((_("Rooms"), None)),
     })
 
@@ -258,7 +279,7 @@ def room_detail(request, pk):
     room = queries.room_get(tenant=tenant, pk=pk)
     return render(request, "places/room_detail.html", {
         "room": room, "can_manage": request.user.has_perm("places.manage_places", room),
-        "history": audit.history_for(room, tenant)[:20],
+        **history_context(request, tenant, room),
         "crumbs": _building_crumbs(room.building, (str(room), None)),
     })
 
@@ -317,11 +338,14 @@ def search(request):
     q = request.GET.get("q", "").strip()
     return render(request, "places/search.html", {
         "q": q, "results": queries.places_search(tenant=tenant, q=q), "crumbs": _crumbs((_("Search"), None)),
+        "can_manage": request.user.has_perm("places.manage_places", tenant),
     })
 
 
 # --- Import ---------------------------------------------------------------------------------
 IMPORT_SESSION_KEY = "torg_places_import"
+IMPORT_ERRORS_SHOWN = 200  # on the page; the downloadable list has them all
+IMPORT_SAMPLE_ROWS = 10
 
 
 def _stash(request, upload) -> str:
@@ -399,8 +423,7 @@ def import_upload(request):
                 _drop_stash(request)
                 form.add_error("file", str(exc))
             else:
-                context.update({"plan": plan, "token": token, "file_name": upload.name})
-                return render(request, "places/import_preview.html", context)
+                return render(request, "places/import_preview.html", _preview_context(plan, token, upload.name))
     return render(request, "places/import_upload.html", context, status=422 if form.errors else 200)
 
 
@@ -419,10 +442,8 @@ def import_confirm(request):
         plan = importer.apply_import(actor=request.user, tenant=tenant, upload=upload, valid_rows_only=valid_only)
     except importer.ImportRefused as exc:
         claimed.rename(claimed.with_name(token))  # nothing written: the preview can be confirmed again
-        return render(request, "places/import_preview.html", {
-            "plan": exc.plan, "token": token, "file_name": upload.name, "columns": importer.COLUMNS,
-            "refused": True, "crumbs": _crumbs((_("Import"), None)),
-        }, status=422)
+        return render(request, "places/import_preview.html",
+                      _preview_context(exc.plan, token, upload.name, refused=True), status=422)
     except TableError as exc:
         messages.error(request, str(exc))
         claimed.unlink(missing_ok=True)
@@ -434,6 +455,47 @@ def import_confirm(request):
                      % {"created": plan.counts["created"], "updated": plan.counts["updated"],
                         "skipped": plan.counts["error_rows"]})
     return redirect("places:building_list")
+
+
+def _sample_rows(plan):
+    """The first valid rows, flattened for the preview table."""
+    sample = []
+    for row in plan.valid_rows[:IMPORT_SAMPLE_ROWS]:
+        room = row.room or {}
+        kind, key = row.building_key
+        sample.append({
+            "line": row.line, "building": row.building.get("name") or row.building.get("building_number") or key,
+            "floor": row.floor_level, "room": room.get("number", ""), "name": room.get("name", ""),
+            "net_area": room.get("net_area"), "capacity": room.get("capacity"),
+        })
+    return sample
+
+
+def _preview_context(plan, token, file_name, **extra):
+    return {
+        "plan": plan, "token": token, "file_name": file_name, "columns": importer.COLUMNS,
+        "errors_shown": plan.errors[:IMPORT_ERRORS_SHOWN], "sample_rows": _sample_rows(plan),
+        "crumbs": _crumbs((_("Import"), reverse("places:import")), (_("Check the import"), None)), **extra,
+    }
+
+
+@login_required
+def import_errors(request):
+    """The preview's problems as a spreadsheet (line, column, problem), for fixing a large file."""
+    tenant = _tenant(request, "places.manage_places")
+    upload = _unstash(request, request.GET.get("token", ""))
+    if upload is None:
+        raise Http404
+    try:
+        plan = importer.plan_import(tenant=tenant, upload=upload)
+    except TableError:
+        raise Http404 from None
+    from torg.core.tabular import write_csv
+
+    content = write_csv([_("Line"), _("Column"), _("Problem")], [[e.line, e.column, e.message] for e in plan.errors])
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="torg-import-problems.csv"'
+    return response
 
 
 @login_required

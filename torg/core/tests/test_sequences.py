@@ -1,12 +1,9 @@
 """Per-tenant sequence numbers: unique, increasing, independent across tenants."""
 
-import threading
-
 import pytest
-from django.conf import settings
-from django.db import close_old_connections
 
 from torg.core.sequences import next_label, next_number
+from torg.core.testing import file_database, in_thread, race
 
 
 def test_numbers_increase_per_tenant_and_key(tenant):
@@ -30,36 +27,20 @@ def test_reserving_a_block_returns_its_first_number(tenant):
     assert next_number(tenant, "M") == 15
 
 
-# Real concurrent writers need a server database: SQLite's in-memory test database is shared between
-# threads through one cache with table locks, which tests nothing about production. The test is
-# therefore defined only when the suite runs on PostgreSQL (as in CI), never skipped.
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-
 @pytest.mark.django_db(transaction=True)
-def _concurrent_writers_never_share_a_number(tenant):
-    """Eight threads reserve numbers at once; every number is handed out exactly once."""
-    results, errors = [], []
-    barrier = threading.Barrier(8)
+def test_concurrent_writers_never_share_a_number(tenant, tmp_path):
+    """Eight threads reserve numbers at once, on SQLite (a file database with the production
+    settings) and on PostgreSQL; every number is handed out exactly once."""
 
-    def work():
-        try:
-            barrier.wait()
-            for _ in range(10):
-                results.append(next_number(tenant, "T"))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
+    def work(i):
+        return [next_number(tenant, "T") for _ in range(10)] + [next_number(tenant, "T", count=5)]
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert sorted(results) == list(range(1, 81))
-
-
-if ON_POSTGRES:
-    test_concurrent_writers_never_share_a_number = _concurrent_writers_never_share_a_number
+    with file_database(tmp_path):
+        outcomes = race(work, 8)
+        last = in_thread(lambda: next_number(tenant, "T"))
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    singles = [n for o in outcomes for n in o[:10]]
+    blocks = [range(o[10], o[10] + 5) for o in outcomes]
+    handed_out = sorted(singles + [n for block in blocks for n in block])
+    assert handed_out == list(range(1, 8 * 15 + 1))
+    assert last == 8 * 15 + 1

@@ -120,6 +120,15 @@ def test_import_with_bad_rows_shows_the_error_report_and_writes_nothing(page, li
     expect(cells.nth(0)).to_have_text("3")  # header is line 1, the bad row is line 3
     expect(cells.nth(1)).to_have_text("capacity")
     expect(cells.nth(2)).not_to_be_empty()
+    # The valid row is previewed as it will be saved, and the problems can be downloaded.
+    expect(page.get_by_test_id("import-sample").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("import-sample")).to_contain_text("Godhuset")
+    with page.expect_download() as download_info:
+        page.locator("a[href*='/import/problems.csv']").click()
+    report = (tmp_path / "problems.csv")
+    download_info.value.save_as(report)
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 2 and lines[1].startswith("3;capacity;")
     assert_accessible(page)
     # Only "import the valid rows" is offered; nothing has been written.
     expect(page.locator("form[action$='/import/confirm/'] button[type=submit]:not([name])")).to_have_count(0)
@@ -178,9 +187,17 @@ FOUNDATION_PAGES = [
     "/accounts/admin/organisations/",
     "/accounts/admin/organisations/new/",
     "/accounts/admin/audit/",
+    "/accounts/admin/audit/?type=places.building&action=update&who=admin",
+    "/accounts/admin/users/{membership}/",
+    "/accounts/admin/units/{unit}/",
     "/places/rooms/",
+    "/places/search/?q=Test",
     "/places/properties/",
+    "/places/properties/?archived=1",
+    "/places/properties/{property}/",
+    "/places/properties/{property}/edit/",
     "/places/properties/new/",
+    "/places/floors/{floor}/edit/",
     "/places/buildings/new/",
     "/places/buildings/{building}/edit/",
     "/places/buildings/{building}/floors/new/",
@@ -192,10 +209,19 @@ FOUNDATION_PAGES = [
 def test_every_foundation_page_passes_axe(page, live_server, login, assert_accessible, admin_user, building):
     from torg.places.models import Room
 
+    from torg.accounts import services as account_services
+    from torg.accounts.models import Membership
+    from torg.places import services as places_services
+
     room = Room.objects.filter(floor__building=building).order_by("number").first()
+    # Something in every history table: a changed building and a unit.
+    places_services.building_update(actor=admin_user, building=building, use="school", gross_area=1300)
+    unit = account_services.org_unit_create(actor=admin_user, tenant=building.tenant, kind="sector", name="Oppvekst")
+    ids = {"building": building.pk, "room": room.pk, "property": building.property_id, "unit": unit.pk,
+           "floor": room.floor_id, "membership": Membership.objects.get(user=admin_user).pk}
     login(page, live_server, "admin")
     for path in FOUNDATION_PAGES:
-        url = live_server.url + path.format(building=building.pk, room=room.pk)
+        url = live_server.url + path.format(**ids)
         response = page.goto(url)
         assert response.status == 200, f"{path}: HTTP {response.status}"
         expect(page.locator("h1")).to_have_count(1)
