@@ -109,7 +109,7 @@ def plan_update(*, actor, plan, source_buildings=None, **fields) -> Plan:
 def plan_change_status(*, actor, plan, to_status, comment="") -> Plan:
     if to_status not in Plan.Status.values:
         raise ValidationError(_("Unknown status."))
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     if to_status not in PLAN_TRANSITIONS[plan.status]:
         raise ValidationError(_("A plan cannot go from “%(from)s” to “%(to)s”.")
                               % {"from": plan.get_status_display(), "to": Plan.Status(to_status).label})
@@ -318,7 +318,7 @@ def needs_copy(*, actor, plan, from_room, to_rooms, replace=False) -> int:
 def plan_match(*, actor, plan) -> dict:
     """Match every undecided line of the plan to stock (see `matching`), reserve the newly matched
     items and release those no longer matched. Returns the counts by source and of changed lines."""
-    plan = Plan.objects.select_for_update().select_related("tenant").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=plan.pk)
     _require_editable(plan)
     data = queries.matching_input(plan=plan)
     result = matching.match(needs=data["needs"], lines=data["lines"], stock=data["stock"],
@@ -405,7 +405,7 @@ def line_override(*, actor, line, source, item=None, offer=None, comment="") -> 
     """The planner decides a line: an own item, a used offer, buy new, or leave it open. The line is
     locked, so matching keeps it. Returns warnings (e.g. the chosen item does not meet the need's
     constraints); refuses what cannot be (another category, an item that is not stock)."""
-    line = Line.objects.select_for_update().select_related("plan__tenant", "need__category", "need__product",
+    line = Line.objects.select_for_update(of=("self",)).select_related("plan__tenant", "need__category", "need__product",
                                                            "need__room").get(pk=line.pk)
     plan, need = line.plan, line.need
     _require_editable(plan)
@@ -420,7 +420,7 @@ def line_override(*, actor, line, source, item=None, offer=None, comment="") -> 
         if item is None:
             raise ValidationError({"item": _("Give the number or code of the item.")})
         _same_tenant(plan.tenant, item, field="item")
-        item = Item.objects.select_for_update().select_related("product__category", "tenant").get(pk=item.pk)
+        item = Item.objects.select_for_update(of=("self",)).select_related("product__category", "tenant").get(pk=item.pk)
         if item.product.category_id != need.category_id:
             raise ValidationError({"item": _("Item %(number)s is a %(category)s, not a %(wanted)s.")
                                    % {"number": item.number, "category": item.product.category.name,
@@ -517,7 +517,7 @@ def deliver_item(*, actor, plan, code) -> Line:
         "building", "owner_unit", "tenant", "product__category").first()
     if item is None:
         raise DeliveryError(_("No item with this code in %(tenant)s.") % {"tenant": plan.tenant.name})
-    line = Line.objects.select_for_update().filter(plan=plan, item=item).select_related("need__room").first()
+    line = Line.objects.select_for_update(of=("self",)).filter(plan=plan, item=item).select_related("need__room").first()
     if line is None:
         other = Line.objects.filter(item=item, delivered_at__isnull=True).exclude(plan=plan) \
             .select_related("plan").first()
@@ -579,7 +579,7 @@ def deliver_lines(*, actor, plan, lines) -> list[Line]:
 def deliver_used(*, actor, line, claim_code="") -> Line:
     """A used purchase arrived: register it as a new item of the inventory in its destination room
     (optionally on a pre-printed label), in use, and write the ReuseRecord (bought used)."""
-    line = Line.objects.select_for_update().select_related("plan__tenant", "plan__building", "need__room",
+    line = Line.objects.select_for_update(of=("self",)).select_related("plan__tenant", "plan__building", "need__room",
                                                            "offer__category", "offer__supplier").get(pk=line.pk)
     plan = line.plan
     if plan.status != Plan.Status.ACTIVE:
