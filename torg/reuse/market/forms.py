@@ -1,13 +1,12 @@
 """Forms of the marketplace."""
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from torg.accounts.models import OrgUnit, Tenant
 from torg.core.forms import TorgForm
-from torg.places.models import Building, Room
-from torg.reuse.forms import room_choices
+from torg.places.models import Building
+from torg.reuse.forms import LocationMixin
 
 from .models import DeliveryMethod
 from .services import MAX_LISTING_ITEMS, MAX_MESSAGE_LENGTH
@@ -66,7 +65,7 @@ class ListingForm(TorgForm):
         return data
 
 
-class OrderForm(TorgForm):
+class OrderForm(LocationMixin, TorgForm):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     delivery_method = forms.ChoiceField(label=_("Pickup or delivery"), choices=DeliveryMethod.choices,
                                         widget=forms.RadioSelect)
@@ -80,7 +79,6 @@ class OrderForm(TorgForm):
 
     def __init__(self, *args, tenant, listing, available, building_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tenant = tenant
         limit(self.fields["quantity"], available, _("%(n)d available.") % {"n": available})
         methods = [(v, label) for v, label in DeliveryMethod.choices
                    if (v == DeliveryMethod.PICKUP and listing.pickup) or (v == DeliveryMethod.DELIVERY
@@ -88,28 +86,14 @@ class OrderForm(TorgForm):
         self.fields["delivery_method"].choices = methods
         if len(methods) == 1:
             self.fields["delivery_method"].initial = methods[0][0]
-        self.fields["building"].queryset = Building.objects.filter(tenant=tenant, archived=False).order_by("name")
-        self.fields["building"].widget.attrs.update({
-            "hx-get": reverse("reuse:room_options"), "hx-target": "#id_room", "hx-swap": "innerHTML",
-            "hx-trigger": "change"})
-        self.fields["room"].choices = [c for c in room_choices(tenant, building_id) if c[0] != ""] \
-            or [("", _("Choose a building first"))]
+        self.setup_location(tenant, building_id)
         self.fields["to_unit"].queryset = OrgUnit.objects.filter(tenant=tenant, archived=False).order_by("name")
 
     def clean_room(self):
-        value = self.cleaned_data.get("room")
-        room = Room.objects.filter(tenant=self.tenant, pk=value).select_related("building").first() \
-            if value and str(value).isdigit() else None
+        room = super().clean_room()
         if room is None:
             raise forms.ValidationError(_("Choose the room the items are going to."))
         return room
-
-    def clean(self):
-        data = super().clean()
-        room, building = data.get("room"), data.get("building")
-        if room is not None and building is not None and room.building_id != building.pk:
-            self.add_error("room", _("The room is not in the selected building."))
-        return data
 
 
 class ReasonForm(TorgForm):
