@@ -55,6 +55,12 @@ def cases(ctx):
              _contains("/places/rooms/"), note="function=meeting, capacity ≥ 10"),
         Case("places: search", "/places/search/?" + urlencode({"q": "nord"}), _contains("Nordby"),
              note="buildings, rooms and properties matching 'nord'"),
+        Case("places: property list", "/places/properties/", _contains("/places/properties/")),
+        Case("audit log", "/accounts/admin/audit/", _contains("ds-table"),
+             note="newest 50 of one event per building and room, with filter choices"),
+        Case("audit log: one object", "/accounts/admin/audit/?" + urlencode(
+            {"type": "places.building", "id": large}), _contains(LARGE_BUILDING),
+             note="the large building's events (the link from its history)"),
         Case("api: rooms limit=100", "/api/v1/places/rooms?limit=100", _api_page(ctx, Room, 100)),
         Case("api: buildings limit=100", "/api/v1/places/buildings?limit=100", _api_page(ctx, Building, 100)),
     ]

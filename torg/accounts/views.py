@@ -50,9 +50,10 @@ def history_context(request, tenant, obj, events=None, limit=20) -> dict:
     from urllib.parse import urlencode
 
     from torg.core import audit
+    from torg.core.audit_display import describe
 
     events = audit.history_for(obj, tenant) if events is None else events
-    context = {"history": list(events[:limit])}
+    context = {"history": describe(events[:limit])}
     if request.user.has_perm("accounts.view_audit", tenant):
         query = urlencode({"type": obj._meta.label_lower, "id": obj.pk})
         context["history_url"] = f"{reverse('accounts:audit_log')}?{query}"
@@ -360,18 +361,10 @@ def organisation_archive(request, pk):
 def audit_log(request):
     tenant = _tenant(request)
     require_perm(request, "accounts.view_audit", tenant)
-    from django.apps import apps
-    from django.utils.text import capfirst
-
     from torg.core import audit
+    from torg.core.audit_display import describe, object_type_label
 
-    def type_label(code):
-        try:
-            return capfirst(apps.get_model(code)._meta.verbose_name)
-        except (LookupError, ValueError):
-            return code
-
-    object_types = sorted(((code, type_label(code)) for code in queries.audit_object_types(tenant=tenant)),
+    object_types = sorted(((code, object_type_label(code)) for code in queries.audit_object_types(tenant=tenant)),
                           key=lambda choice: str(choice[1]))
     actions = sorted(((code, audit.action_label(code)) for code in audit.ACTION_LABELS), key=lambda c: str(c[1]))
     form = AuditFilterForm(request.GET or None, object_types=object_types, actions=actions)
@@ -382,8 +375,10 @@ def audit_log(request):
         date_from=filters.get("date_from"), date_to=filters.get("date_to"),
         object_id=request.GET.get("id", "") if filters.get("type") else "",
     )
+    page = paginate(request, events)
+    page.object_list = describe(page.object_list)  # the template iterates over these annotated events
     return render(request, "accounts/audit_list.html", {
-        "page_obj": paginate(request, events), "form": form, "crumbs": _crumbs((_("Audit log"), None)),
+        "page_obj": page, "form": form, "crumbs": _crumbs((_("Audit log"), None)),
     }, status=422 if form.errors else 200)
 
 

@@ -126,10 +126,11 @@ def places_search(*, tenant, q, limit=20):
     q = (q or "").strip()
     results = {}
     for key, query in (("buildings", building_list), ("rooms", room_list), ("properties", property_list)):
-        qs = query(tenant=tenant, search=q) if q else None
-        results[key] = list(qs[:limit]) if q else []
-        # The total only when the first page is full: otherwise the list itself is the count.
-        results[f"{key}_count"] = qs.count() if q and len(results[key]) == limit else len(results[key])
+        # One row more than shown says whether there are more, without counting every match
+        # (a count would scan the tenant's rooms a second time).
+        found = list(query(tenant=tenant, search=q)[: limit + 1]) if q else []
+        results[key] = found[:limit]
+        results[f"{key}_more"] = len(found) > limit
     return results
 
 

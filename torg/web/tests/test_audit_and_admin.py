@@ -178,3 +178,29 @@ def test_only_administrators_of_the_users_tenant_may_unlock(admin_user, property
     assert en_client(property_manager).post(url).status_code == 403
     assert en_client(other_admin).post(url).status_code == 404
     assert en_client(admin_user).get(url).status_code == 405  # a change, so POST only
+
+
+def test_audit_log_and_history_cost_the_same_number_of_queries_for_many_events(admin_user, tenant, building,
+                                                                              en_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = en_client(admin_user)
+    floor = building.floors.get(level=0)
+
+    def queries_for(url):
+        client.get(url)  # warm: session, permissions
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    log, history = reverse("accounts:audit_log"), reverse("places:building_detail", args=[building.pk])
+    few = queries_for(log), queries_for(history)
+    for i in range(30):  # each create event names its floor, and the updates name the property
+        places_services.room_create(actor=admin_user, tenant=tenant, floor=floor, number=f"X{i}", name="Rom")
+        prop = places_services.property_create(actor=admin_user, tenant=tenant, gnr=100 + i, bnr=1)
+        places_services.building_update(actor=admin_user, building=building, property=prop)
+    many = queries_for(log), queries_for(history)
+    # One query per kind of related object on the page, never one per event.
+    assert many[0] <= few[0] and many[1] <= few[1], (few, many)
+    assert "Floor 0" in client.get(log).content.decode()  # the floor by name, not by id
