@@ -182,12 +182,14 @@ OVERVIEW_DIMENSIONS = ("status", "condition", "category")
 
 
 def overview(*, tenant, building_id=None, category_id=None, status="", condition=None, include_disposed=False,
-             dimension="status"):
+             dimension="status", paginate_locations=None):
     """Item counts per location, split by one dimension (status, condition or category), with
     subtotals, and the totals by status, condition and category.
 
     Across the municipality there is one row per building; within a building one row per room,
-    grouped by floor with a subtotal per floor. Four aggregate queries, whatever the size.
+    grouped by floor with a subtotal per floor. Five aggregate queries, whatever the size.
+    `paginate_locations(rows)` (optional) returns a page of the building rows: only those are split
+    by the dimension (and returned as the group's rows, with the page as "page_obj").
 
     Returns {"total", "by_status", "by_condition", "by_category": [(value, label, n)],
     "dimension", "columns": [(value, label)], "column_totals": [n], "groups": [...]} where a group is
@@ -243,7 +245,7 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
         if value in index:
             row_dict["counts"][index[value]] += n
 
-    groups = []
+    groups, page_obj = [], None
     if building_id:
         fields = ("room__floor_id", "room__floor__level", "room__floor__name", "room_id", "room__number",
                   "room__name")
@@ -267,20 +269,35 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
             floor["rows"].sort(key=lambda x: x["sort"])
         groups = sorted(floors.values(), key=lambda g: g["sort"])
     else:
+        # One row per building. The totals come from the (tenant, building, status) index alone; the
+        # split by the dimension is computed only for the buildings shown (`paginate_locations`),
+        # so a municipality with thousands of locations does not group 100 000 items by building
+        # and category for every page.
         buildings = {}
-        for r in qs.values("building_id", dim_field).annotate(n=Count("id")).order_by():
-            b = buildings.get(r["building_id"])
-            if b is None:
-                b = buildings[r["building_id"]] = blank(building_id=r["building_id"])
-            add(b, dim_value(r), r["n"])
+        for r in qs.values("building_id").annotate(n=Count("id")).order_by():
+            buildings[r["building_id"]] = blank(building_id=r["building_id"])
+            buildings[r["building_id"]]["total"] = r["n"]
         names = dict(Building.objects.filter(tenant=tenant, pk__in=[pk for pk in buildings if pk])
                      .values_list("pk", "name"))
         for pk, b in buildings.items():
             b["label"] = names.get(pk, "")
             b["sort"] = (0 if pk else 1, b["label"])
         rows = sorted(buildings.values(), key=lambda g: g["sort"])
-        if rows:
-            groups = [{"label": "", "rows": rows}]
+        if paginate_locations is not None:
+            page_obj = paginate_locations(rows)
+            shown = list(page_obj.object_list)
+        else:
+            shown = rows
+        ids = [b["building_id"] for b in shown]
+        in_page = Q(building_id__in=[pk for pk in ids if pk])
+        if None in ids:
+            in_page |= Q(building_id__isnull=True)
+        if shown:
+            for r in qs.filter(in_page).values("building_id", dim_field).annotate(n=Count("id")).order_by():
+                b = buildings[r["building_id"]]
+                if dim_value(r) in index:
+                    b["counts"][index[dim_value(r)]] += r["n"]
+            groups = [{"label": "", "rows": shown}]
     column_totals = [
         (by_status if dimension == "status" else by_condition).get(value, 0) if dimension != "category"
         else next((r["n"] for r in by_category if r["product__category_id"] == value), 0)
@@ -295,6 +312,7 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
         "columns": columns,
         "column_totals": column_totals,
         "groups": groups,
+        "page_obj": page_obj,
     }
 
 

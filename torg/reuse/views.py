@@ -64,12 +64,12 @@ def overview(request):
             raise Http404
     f = _filters(request)
     dimension = request.GET.get("by", "status")
+    # One row per location: a page at a time for large municipalities.
     data = queries.overview(tenant=tenant, building_id=building_id, category_id=f["category_id"], status=f["status"],
-                            condition=f["condition"], dimension=dimension)
-    page_obj = None
-    if not building and data["groups"]:  # one row per location: a page at a time for large municipalities
-        page_obj = paginate(request, data["groups"][0]["rows"], per_page=OVERVIEW_LOCATIONS_PER_PAGE)
-        data["groups"][0]["rows"] = page_obj.object_list
+                            condition=f["condition"], dimension=dimension,
+                            paginate_locations=lambda rows: paginate(request, rows,
+                                                                     per_page=OVERVIEW_LOCATIONS_PER_PAGE))
+    page_obj = data["page_obj"]
     return render(request, "reuse/overview.html", {
         "data": data, "page_obj": page_obj, "building": building, "statuses": Status.choices, "conditions": Condition.choices, "f": f,
         "dimensions": [("status", _("Status")), ("condition", _("Condition")), ("category", _("Category"))],

@@ -363,5 +363,12 @@ def test_overview_pages_through_many_locations_with_municipality_totals(client_f
         assert r.context["data"]["total"] == 6 and 'class="ds-pagination"' in r.content.decode()
         r = c.get(reverse("reuse:overview") + "?page=2")
         assert [row["label"] for row in r.context["data"]["groups"][0]["rows"]] == ["Bygg 2"]
+        # the split by the dimension is computed for the rows shown, also for items without a location
+        services.item_register(actor=admin_user, tenant=tenant, product=product, count=2)
+        data = c.get(reverse("reuse:overview") + "?page=2&by=category").context["data"]
+        column = [value for value, _label in data["columns"]].index(product.category_id)
+        rows = data["groups"][0]["rows"]
+        assert [(row["label"], row["total"], row["counts"][column]) for row in rows] == [("Bygg 2", 3, 3), ("", 2, 2)]
+        assert data["column_totals"][column] == 8
     finally:
         views.OVERVIEW_LOCATIONS_PER_PAGE = old
