@@ -154,13 +154,23 @@ def cover_photos(listings):
     return photos
 
 
-def listable_groups(*, tenant, user, search="", category_id=None, building_id=None):
-    """Items the user may list, grouped by product, location, owner unit and condition ("12 of these
-    chairs"): [{product, building, owner_unit, condition, count, first_item_id}]."""
+def _listable(tenant, user):
+    """Items in use or available that the user may list (see `rules.can_list`)."""
+    from .rules import unit_ids_of
+
     role, scope = reuse_role_in(user, tenant)
     qs = Item.objects.filter(tenant=tenant, status__in=[Status.IN_USE, Status.AVAILABLE])
     if role == LM and scope != ALL_BUILDINGS:
         qs = qs.filter(building_id__in=list(scope))
+    elif role not in ("administrator", LM):
+        qs = qs.filter(Q(owner_unit__isnull=True) | Q(owner_unit_id__in=list(unit_ids_of(user, tenant))))
+    return qs
+
+
+def listable_groups(*, tenant, user, search="", category_id=None, building_id=None):
+    """Items the user may list, grouped by product, location, owner unit and condition ("12 of these
+    chairs"): [{product, building, owner_unit, condition, count}]."""
+    qs = _listable(tenant, user)
     if search:
         cond = Q()
         for field in ("number", "product__manufacturer", "product__model_name", "product__colour",
@@ -180,11 +190,8 @@ def listable_groups(*, tenant, user, search="", category_id=None, building_id=No
 
 def listable_items(*, tenant, user, product_id, building_id, owner_unit_id, condition):
     """The items of one listable group, in number order."""
-    role, scope = reuse_role_in(user, tenant)
-    qs = Item.objects.filter(tenant=tenant, status__in=[Status.IN_USE, Status.AVAILABLE], product_id=product_id,
-                             building_id=building_id, owner_unit_id=owner_unit_id, condition=condition)
-    if role == LM and scope != ALL_BUILDINGS:
-        qs = qs.filter(building_id__in=list(scope))
+    qs = _listable(tenant, user).filter(product_id=product_id, building_id=building_id,
+                                        owner_unit_id=owner_unit_id, condition=condition)
     return qs.select_related("product__category", "building", "owner_unit").order_by("number")
 
 

@@ -10,10 +10,39 @@ import rules
 from torg.reuse.rules import ADMIN, BS, BUYER, LM, OBSERVER, SURVEYOR, reuse_role, reuse_role_in
 
 can_view = reuse_role(ADMIN, LM, SURVEYOR, BS, BUYER, OBSERVER)
-can_list = reuse_role(ADMIN, LM, BS, scoped=True)
+is_buyer_seller = reuse_role(BS)
 can_order = reuse_role(ADMIN, LM, BS, BUYER)
 can_manage_market = reuse_role(ADMIN)
 manages_location = reuse_role(ADMIN, LM, scoped=True)
+
+
+def unit_ids_of(user, tenant):
+    """The user's org unit and, for a sector, its services (cached per request on the user)."""
+    cache = user.__dict__.setdefault("_torg_market_units", {})
+    if tenant.pk not in cache:
+        from torg.accounts.models import Membership, OrgUnit
+
+        unit_id = Membership.objects.filter(user=user, tenant_id=tenant.pk, is_active=True) \
+            .values_list("org_unit_id", flat=True).first()
+        units = set()
+        if unit_id:
+            units = {unit_id, *OrgUnit.objects.filter(parent_id=unit_id).values_list("pk", flat=True)}
+        cache[tenant.pk] = frozenset(units)
+    return cache[tenant.pk]
+
+
+@rules.predicate
+def owns_item(user, obj):
+    """Against an item: it has no owner unit, or its owner unit is the user's (or a service of it).
+    Against the tenant: True (the items are checked when known)."""
+    if not hasattr(obj, "owner_unit_id"):
+        return True
+    return obj.owner_unit_id is None or obj.owner_unit_id in unit_ids_of(user, obj.tenant)
+
+
+# Administrators list anything, location managers what is in their buildings, buyer/sellers the
+# items of their own unit (and items without an owner unit).
+can_list = reuse_role(ADMIN, LM, scoped=True) | (is_buyer_seller & owns_item)
 
 
 @rules.predicate

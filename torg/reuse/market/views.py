@@ -378,7 +378,7 @@ def order_receive(request, pk):
         messages.error(request, _("Order %(number)s cannot be received now (status: %(status)s).")
                        % {"number": order.number, "status": order.get_status_display()})
         return redirect("market:order_detail", pk=order.pk)
-    data = request.POST or (request.GET if request.GET.get("code") else None)
+    data = request.POST or None
     form = ReceiveForm(data, auto_id="%s")  # id "code": the reuse scanner script fills it in
     if data is not None and form.is_valid():
         try:

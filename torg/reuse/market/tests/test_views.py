@@ -141,3 +141,64 @@ def test_pages_render_for_the_administrator(people, open_listing, client_for):
                 "/reuse/market/partners/", f"/reuse/market/listings/{open_listing.pk}/",
                 f"/reuse/market/listings/{open_listing.pk}/give-away/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_buyer_sellers_list_only_their_own_units_items(people, make_items, tenant, building):
+    north = make_items(count=2)  # owned by Nord skole
+    free = make_items(count=1, owner_unit=None)
+    other = _client(people.buyer)  # buyer/seller in Helse
+    page = other.get("/reuse/market/sell/").content.decode()
+    assert "Nord skole" not in page
+    assert other.get(f"/reuse/market/sell/new/?item={north[0].pk}").status_code == 404
+    assert other.get(f"/reuse/market/sell/new/?item={free[0].pk}").status_code == 200
+    group = f"?product={north[0].product_id}&building={building.pk}&unit={north[0].owner_unit_id}&condition=1"
+    assert other.get("/reuse/market/sell/new/" + group).status_code == 302  # nothing of theirs to list
+    assert _client(people.seller).get("/reuse/market/sell/new/" + group).status_code == 200
+    assert _client(people.sector_member).get("/reuse/market/sell/new/" + group).status_code == 200  # the sector
+
+
+def test_location_manager_lists_only_in_their_buildings(people, make_items, tenant, building, other_building_here):
+    from torg.accounts.models import Membership
+    from torg.reuse import services as inventory
+
+    membership = Membership.objects.get(user=people.observer, tenant=tenant)
+    inventory.reuse_role_set(actor=None, membership=membership, role="location_manager",
+                             buildings=[other_building_here])
+    items = make_items(count=1)
+    client = _client(people.observer)
+    assert client.get(f"/reuse/market/sell/new/?item={items[0].pk}").status_code == 404
+    inventory.reuse_role_set(actor=None, membership=membership, role="location_manager", buildings=[building])
+    assert _client(people.observer).get(f"/reuse/market/sell/new/?item={items[0].pk}").status_code == 200
+
+
+@pytest.fixture
+def other_building_here(tenant, admin_user):
+    from torg.places import services as places
+
+    prop = places.property_create(actor=admin_user, tenant=tenant, gnr=9, bnr=9)
+    return places.building_create(actor=admin_user, tenant=tenant, property=prop, name="Annet bygg")
+
+
+def test_notifications_are_shown_and_marked_read(people, make_items, tenant):
+    from torg.reuse.market.models import Notification
+
+    Notification.objects.create(tenant=tenant, user=people.buyer, message="Nytt for deg: stoler",
+                                url="/reuse/market/")
+    client = _client(people.buyer)
+    assert "Nytt for deg: stoler" in client.get("/reuse/market/").content.decode()
+    assert client.post("/reuse/market/notifications/read/").status_code == 302
+    assert 'data-testid="notifications"' not in client.get("/reuse/market/").content.decode()
+    assert Notification.objects.get().read_at is not None
+
+
+def test_editing_a_listing_moves_its_stages(people, make_listing, client_for):
+    import datetime as dt
+
+    listing = make_listing(count=1)
+    later = timezone.localdate() + dt.timedelta(days=10)
+    response = _client(people.seller).post(f"/reuse/market/listings/{listing.pk}/edit/", {
+        "title": "Ny tittel", "available_from": str(later), "pickup": "on"})
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    assert listing.title == "Ny tittel" and timezone.localdate(listing.published_at) == later
+    assert listing.municipality_at == listing.published_at + dt.timedelta(days=3)
