@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from torg.core.tabular import write_xlsx
-from torg.reuse.labels import A4, MM, _draw_qr, format_code, qr_url
+from torg.reuse.labels import A4, MM, format_code, qr_url
 
 from .models import Line
 
@@ -43,6 +43,31 @@ def _from(line):
 def _to(line):
     room = line.need.room
     return " ".join(p for p in (room.number, room.name) if p) + (f" ({room.floor.name})" if room.floor.name else "")
+
+
+def _draw_qr(canvas, text, x, y, size):
+    """The QR for `text` in the square (x, y, size) with its quiet zone, as one filled path.
+
+    Like the label sheets' QR, but built for long lists: a fixed mask (segno does not try all eight)
+    and one path per code instead of a fill per run — about five times faster for a list of
+    thousands of items, and the PDF is smaller."""
+    import segno
+
+    matrix = segno.make(text, error="m", micro=False, mask=0).matrix
+    unit = size / (len(matrix) + 8)  # 4-module quiet zone on each side
+    path = canvas.beginPath()
+    for r, row in enumerate(matrix):
+        c, n = 0, len(row)
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect(x + (start + 4) * unit, y + size - (r + 5) * unit, (c - start) * unit, unit)
+            else:
+                c += 1
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 def rows(lines):
