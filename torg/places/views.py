@@ -407,7 +407,8 @@ def _drop_stash(request):
 def import_upload(request):
     tenant = _tenant(request, "places.manage_places")
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": importer.COLUMNS, "crumbs": _crumbs((_("Import"), None))}
+    columns = [(name, help_text, ", ".join(importer.ALIASES.get(name, []))) for name, help_text in importer.COLUMNS]
+    context = {"form": form, "columns": columns, "crumbs": _crumbs((_("Import"), None))}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         from django.conf import settings
@@ -473,7 +474,7 @@ def _sample_rows(plan):
 
 def _preview_context(plan, token, file_name, **extra):
     return {
-        "plan": plan, "token": token, "file_name": file_name, "columns": importer.COLUMNS,
+        "plan": plan, "token": token, "file_name": file_name,
         "errors_shown": plan.errors[:IMPORT_ERRORS_SHOWN], "sample_rows": _sample_rows(plan),
         "crumbs": _crumbs((_("Import"), reverse("places:import")), (_("Check the import"), None)), **extra,
     }
