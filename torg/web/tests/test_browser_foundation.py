@@ -175,6 +175,12 @@ def test_building_page_on_a_phone(phone_page, live_server, login, assert_accessi
     assert_accessible(page)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the 390px phone viewport"
+    # The property page and the search results fit the phone as well.
+    for path in (f"/places/properties/{building.property_id}/", "/places/search/?q=Test"):
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the 390px phone viewport"
 
 
 FOUNDATION_PAGES = [
