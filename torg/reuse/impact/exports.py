@@ -22,9 +22,9 @@ def _cell(value):
     return value
 
 
-def figure_columns(with_rate):
-    columns = [
-        ("reuses", _("Reuses")), ("items", _("Items")), ("co2e", _("CO2e avoided kg")),
+def figure_columns(with_rate, items=False):
+    columns = [("reuses", _("Reuses"))] + ([("items", _("Items"))] if items else []) + [
+        ("co2e", _("CO2e avoided kg")),
         ("co2e_low", _("CO2e low kg")), ("co2e_high", _("CO2e high kg")), ("money", _("Money avoided NOK")),
         ("waste", _("Waste avoided kg")), ("missing_co2e", _("Without CO2e")),
         ("missing_weight", _("Without weight")), ("missing_money", _("Without new price")),
@@ -48,7 +48,7 @@ def report_xlsx(*, tenant, description, dimension_label, summary, rows, with_rat
     for line in description:
         ws.append(list(line))
     ws.append([])
-    for key, label in figure_columns(summary.get("rate") is not None):
+    for key, label in figure_columns(summary.get("rate") is not None, items=True):
         ws.append([label, _cell(summary.get(key))])
     ws.append([])
     ws.append([_("Method")])

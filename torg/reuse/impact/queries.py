@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, DateField, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Case, Count, DateField, DecimalField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce, Round, Trunc
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _, gettext_lazy
@@ -98,17 +99,19 @@ def _dec(expr, output=EXACT):
     return ExpressionWrapper(expr, output_field=output)
 
 
-def _weight():
-    return Coalesce(F(P + "weight_kg"), F(FACTOR + "default_weight_kg"), F(P + "category__default_weight_kg"),
+def _weight(p):
+    factor = p + "category__impact_factor__"
+    return Coalesce(F(p + "weight_kg"), F(factor + "default_weight_kg"), F(p + "category__default_weight_kg"),
                     output_field=MONEY)
 
 
-def _co2e(value, multiplier):
+def _co2e(p, value, multiplier):
     """CO2e of one reuse with the factor end `value` (central, low or high), deductions applied."""
+    factor = p + "category__impact_factor__"
     gross = Case(
-        When(**{P + "co2e_kg__isnull": False}, then=_dec(F(P + "co2e_kg"))),
-        When(**{FACTOR + "basis": Basis.PER_ITEM}, then=_dec(value)),
-        When(**{FACTOR + "basis": Basis.PER_KG}, then=_dec(value * _weight())),
+        When(**{p + "co2e_kg__isnull": False}, then=_dec(F(p + "co2e_kg"))),
+        When(**{factor + "basis": Basis.PER_ITEM}, then=_dec(value)),
+        When(**{factor + "basis": Basis.PER_KG}, then=_dec(value * _weight(p))),
         default=None, output_field=EXACT,
     )
     if multiplier != 1:
@@ -122,32 +125,80 @@ def _multipliers(settings):
     return co2e, money
 
 
-def row_annotations(settings):
-    """The per-reuse figures, as SQL expressions (see the module docstring)."""
+def value_annotations(settings, p=P, prefix="row_"):
+    """The figures of one reuse as SQL expressions (see the module docstring). They depend on the
+    product only: `p` is the path to it ("item__product__" from a reuse, "" on a product)."""
+    factor = p + "category__impact_factor__"
     co2e_m, money_m = _multipliers(settings)
-    central = F(FACTOR + "co2e_kg")
-    price = Coalesce(F(P + "new_price_nok"), F(FACTOR + "default_new_price_nok"), output_field=MONEY)
+    central = F(factor + "co2e_kg")
+    price = Coalesce(F(p + "new_price_nok"), F(factor + "default_new_price_nok"), output_field=MONEY)
     if money_m != 1:
         price = _dec(price * Value(money_m, output_field=EXACT))
     return {
-        "row_weight": Round(_weight(), 2, output_field=MONEY),
-        "row_co2e": _co2e(central, co2e_m),
-        "row_co2e_low": _co2e(Coalesce(F(FACTOR + "co2e_low_kg"), central), co2e_m),
-        "row_co2e_high": _co2e(Coalesce(F(FACTOR + "co2e_high_kg"), central), co2e_m),
-        "row_money": Round(price, 2, output_field=MONEY),
+        prefix + "weight": Round(_weight(p), 2, output_field=MONEY),
+        prefix + "co2e": _co2e(p, central, co2e_m),
+        prefix + "co2e_low": _co2e(p, Coalesce(F(factor + "co2e_low_kg"), central), co2e_m),
+        prefix + "co2e_high": _co2e(p, Coalesce(F(factor + "co2e_high_kg"), central), co2e_m),
+        prefix + "money": Round(price, 2, output_field=MONEY),
     }
 
 
-def _aggregates():
-    return {
-        "reuses": Count("id"),
-        "items": Count("item_id", distinct=True),
-        "co2e": Sum("row_co2e"), "co2e_low": Sum("row_co2e_low"), "co2e_high": Sum("row_co2e_high"),
-        "money": Sum("row_money"), "waste": Sum("row_weight"),
-        "missing_co2e": Count("id", filter=Q(row_co2e__isnull=True)),
-        "missing_weight": Count("id", filter=Q(row_weight__isnull=True)),
-        "missing_money": Count("id", filter=Q(row_money__isnull=True)),
-    }
+def row_annotations(settings):
+    return value_annotations(settings)
+
+
+def product_values(*, tenant, settings):
+    """The tenant's products with the figures one reuse of each gives (v_co2e, v_weight, …)."""
+    return Product.objects.filter(tenant=tenant).annotate(**value_annotations(settings, p="", prefix="v_"))
+
+
+VALUE_KEYS = ("co2e", "co2e_low", "co2e_high", "money", "weight")
+MISSING = {"missing_co2e": "co2e", "missing_weight": "weight", "missing_money": "money"}
+FLAG_SQL = {"co2e": "v.v_co2e IS NULL", "weight": "v.v_weight IS NULL", "money": "v.v_money IS NULL",
+            "any": "(v.v_co2e IS NULL OR v.v_weight IS NULL OR v.v_money IS NULL)"}
+
+
+def _staged(*, tenant, f, settings, group=None, flag=""):
+    """The report's aggregate in two stages, both in SQL: (1) count the reuses per group and product —
+    the only pass over the reuse rows, joined to the item alone; (2) join the counts to the
+    products' figures (a few hundred rows, computed once per product) and sum count × figure.
+
+    Every reuse of a product has the same rounded figures, so Σ count × figure is exactly the sum of
+    the drill-down rows. Returns {group: row}."""
+    from django.db import connection
+
+    counts = records(tenant=tenant, f=f).annotate(
+        grp=group if group is not None else Value(0), pid=F("item__product_id"),
+    ).values("grp", "pid").annotate(n=Count("id")).order_by()
+    values = product_values(tenant=tenant, settings=settings).values(
+        "id", *[f"v_{k}" for k in VALUE_KEYS])
+    try:
+        c_sql, c_params = counts.query.sql_with_params()
+        v_sql, v_params = values.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (e.g. a location manager without buildings)
+        return {}
+    sums = ", ".join(f"SUM(c.n * v.v_{k})" for k in VALUE_KEYS)
+    missing = ", ".join(f"SUM(CASE WHEN v.v_{k} IS NULL THEN c.n ELSE 0 END)" for k in MISSING.values())
+    where = f"WHERE {FLAG_SQL[flag]}" if flag in FLAG_SQL else ""
+    sql = (f"SELECT c.grp, SUM(c.n), {sums}, {missing} FROM ({c_sql}) c INNER JOIN ({v_sql}) v ON v.id = c.pid "
+           f"{where} GROUP BY c.grp")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*c_params, *v_params))
+        fetched = cursor.fetchall()
+    result = {}
+    for grp, reuses, *rest in fetched:
+        row = {"reuses": int(reuses)}
+        for key, value in zip(VALUE_KEYS, rest[:len(VALUE_KEYS)]):
+            row["waste" if key == "weight" else key] = None if value is None else Decimal(str(value))
+        for key, value in zip(MISSING, rest[len(VALUE_KEYS):]):
+            row[key] = int(value or 0)
+        result[grp] = row
+    return result
+
+
+def _empty():
+    return {"reuses": 0, "co2e": None, "co2e_low": None, "co2e_high": None, "money": None, "waste": None,
+            "missing_co2e": 0, "missing_weight": 0, "missing_money": 0}
 
 
 # --- Filtering ------------------------------------------------------------------------------
@@ -243,22 +294,36 @@ ADDITIVE = ("reuses", "co2e", "co2e_low", "co2e_high", "money", "waste", "missin
             "missing_money")
 
 
+def _distinct_items(*, tenant, f):
+    return records(tenant=tenant, f=f).aggregate(n=Count("item_id", distinct=True))["n"]
+
+
 def summary(*, tenant, f: ReportFilter, settings=None, rows=None):
-    """The totals of the report: one aggregate query (+ one count for the reuse rate).
+    """The totals of the report.
 
     Given the rows of a breakdown of the same filter, the additive figures are their sums (every row
-    is a SUM of the same rounded expressions) and only the distinct items are counted again, on the
-    reuse table alone — one scan with joins fewer."""
+    is a sum of the same rounded figures); otherwise one staged aggregate. The distinct items are
+    counted on the reuse table alone, and the disposals for the reuse rate."""
+    settings = settings or settings_get(tenant=tenant)
     if rows is None:
-        row = _finish(annotated(tenant=tenant, f=f, settings=settings).aggregate(**_aggregates()))
+        row = _staged(tenant=tenant, f=f, settings=settings).get(0) or _empty()
     else:
-        row = {key: sum((r[key] for r in rows), ZERO if key not in ("reuses",) and not key.startswith("missing")
-                        else 0) for key in ADDITIVE}
-        row["items"] = records(tenant=tenant, f=f).aggregate(n=Count("item_id", distinct=True))["n"]
-        row = _finish(row)
+        row = {key: sum((r[key] for r in rows), 0 if key == "reuses" or key.startswith("missing") else ZERO)
+               for key in ADDITIVE}
+    row["items"] = _distinct_items(tenant=tenant, f=f)
+    row = _finish(row)
     row["disposed"] = _disposals(tenant=tenant, f=f).count() if rate_applies(f) else None
     row["rate"] = _rate(row["reuses"], row["disposed"]) if row["disposed"] is not None else None
     return row
+
+
+def _group_value(dimension, value):
+    """A group key as Python: raw SQL returns a truncated date as text (SQLite) or a timestamp."""
+    if dimension in PERIODS and isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if dimension in PERIODS and isinstance(value, dt.datetime):
+        return value.date()
+    return value
 
 
 def _period_expr(dimension, field_name):
@@ -267,12 +332,10 @@ def _period_expr(dimension, field_name):
 
 def breakdown(*, tenant, f: ReportFilter, dimension, settings=None):
     """One row per group of `dimension` with the same figures as the summary (GROUP BY in SQL)."""
-    qs = annotated(tenant=tenant, f=f, settings=settings)
-    if dimension in PERIODS:
-        qs = qs.annotate(group=_period_expr(dimension, "occurred_at"))
-    else:
-        qs = qs.annotate(group=F(_RECORD_FIELD[dimension]))
-    rows = [_finish(r) for r in qs.values("group").annotate(**_aggregates()).order_by()]
+    settings = settings or settings_get(tenant=tenant)
+    expr = _period_expr(dimension, "occurred_at") if dimension in PERIODS else F(_RECORD_FIELD[dimension])
+    staged = _staged(tenant=tenant, f=f, settings=settings, group=expr)
+    rows = [_finish({"group": _group_value(dimension, g), **r}) for g, r in staged.items()]
     disposed = {}
     if rate_applies(f, dimension):
         dq = _disposals(tenant=tenant, f=f)
@@ -280,13 +343,12 @@ def breakdown(*, tenant, f: ReportFilter, dimension, settings=None):
             dq = dq.annotate(group=_period_expr(dimension, "created_at"))
         else:
             dq = dq.annotate(group=F(_DISPOSAL_FIELD[dimension]))
-        disposed = dict(dq.values("group").annotate(n=Count("id")).order_by().values_list("group", "n"))
+        disposed = {_group_value(dimension, g): n for g, n in
+                    dq.values("group").annotate(n=Count("id")).order_by().values_list("group", "n")}
         known = {r["group"] for r in rows}
         for group, n in disposed.items():  # groups with disposals only: a reuse rate of 0 %
             if group not in known:
-                rows.append(_finish({"group": group, "reuses": 0, "items": 0, "co2e": None, "co2e_low": None,
-                                     "co2e_high": None, "money": None, "waste": None, "missing_co2e": 0,
-                                     "missing_weight": 0, "missing_money": 0}))
+                rows.append(_finish({"group": group, **_empty()}))
     labels = _labels(tenant, dimension, [r["group"] for r in rows])
     for r in rows:
         r["label"] = labels.get(r["group"]) or _("Not given")
@@ -357,8 +419,10 @@ def drilldown(*, tenant, f: ReportFilter, flag="", settings=None):
                              "from_unit", "to_unit", "recipient").order_by("-occurred_at", "-pk")
 
 
-def drilldown_totals(qs):
-    return _finish(qs.order_by().aggregate(**_aggregates()))
+def drilldown_totals(*, tenant, f: ReportFilter, flag="", settings=None):
+    """The totals of a drill-down (all its pages): the staged aggregate with the same filter."""
+    settings = settings or settings_get(tenant=tenant)
+    return _finish(_staged(tenant=tenant, f=f, settings=settings, flag=flag).get(0) or _empty())
 
 
 def explain(record):
@@ -419,35 +483,30 @@ SOURCE_LABELS = {
 
 # --- Data quality ---------------------------------------------------------------------------
 def quality(*, tenant, f: ReportFilter, settings=None):
-    """Products behind the report with gaps or doubtful values, with how many reuses each affects.
+    """Products behind the report with gaps or doubtful values, with how many reuses each affects,
+    the most reused first.
 
-    One GROUP BY product over the same annotated reuses; the problems are then named per product."""
-    qs = annotated(tenant=tenant, f=f, settings=settings)
-    rows = list(
-        qs.values("item__product_id").annotate(
-            reuses=Count("id"),
-            missing_co2e=Count("id", filter=Q(row_co2e__isnull=True)),
-            missing_weight=Count("id", filter=Q(row_weight__isnull=True)),
-            missing_money=Count("id", filter=Q(row_money__isnull=True)),
-        ).filter(Q(missing_co2e__gt=0) | Q(missing_weight__gt=0) | Q(missing_money__gt=0)
-                 | Q(**{P + "weight_kg": 0}) | Q(**{P + "new_price_nok": 0})
-                 | (Q(**{P + "co2e_kg__isnull": False}) & Q(**{P + "co2e_source": ""})))
-        .order_by("-reuses", "item__product_id")
-    )
-    products = Product.objects.filter(tenant=tenant, pk__in=[r["item__product_id"] for r in rows]) \
+    The reuses are counted per product in one GROUP BY (reuse ⋈ item only); the figures come from
+    the products' own rows (a product's reuses all share them), so gaps are named per product."""
+    settings = settings or settings_get(tenant=tenant)
+    counts = dict(records(tenant=tenant, f=f).values("item__product_id").annotate(n=Count("id")).order_by()
+                  .values_list("item__product_id", "n"))
+    suspicious = (Q(v_co2e__isnull=True) | Q(v_weight__isnull=True) | Q(v_money__isnull=True) | Q(weight_kg=0)
+                  | Q(new_price_nok=0) | (Q(co2e_kg__isnull=False) & Q(co2e_source="")))
+    products = product_values(tenant=tenant, settings=settings).filter(suspicious, pk__in=list(counts)) \
         .select_related("category__impact_factor")
-    by_pk = {p.pk: p for p in products}
-    for r in rows:
-        r["product"] = product = by_pk[r["item__product_id"]]
-        r["factor"] = getattr(product.category, "impact_factor", None)
+    rows = []
+    for product in products:
+        n = counts[product.pk]
+        factor = getattr(product.category, "impact_factor", None)
         problems = []
-        if r["missing_co2e"]:
+        if product.v_co2e is None:
             problems.append(_("no CO2e: no own value and no factor")
-                            if r["factor"] is None or r["factor"].co2e_kg is None
+                            if factor is None or factor.co2e_kg is None
                             else _("no CO2e: the per-kg factor needs a weight"))
-        if r["missing_weight"]:
+        if product.v_weight is None:
             problems.append(_("no weight"))
-        if r["missing_money"]:
+        if product.v_money is None:
             problems.append(_("no new price"))
         if product.weight_kg == 0:
             problems.append(_("weight is 0"))
@@ -455,7 +514,11 @@ def quality(*, tenant, f: ReportFilter, settings=None):
             problems.append(_("new price is 0"))
         if product.co2e_kg is not None and not product.co2e_source.strip():
             problems.append(_("own CO2e value without a source"))
-        r["problems"] = problems
+        rows.append({"product": product, "factor": factor, "reuses": n, "problems": problems,
+                     "missing_co2e": n if product.v_co2e is None else 0,
+                     "missing_weight": n if product.v_weight is None else 0,
+                     "missing_money": n if product.v_money is None else 0})
+    rows.sort(key=lambda r: (-r["reuses"], r["product"].pk))
     return rows
 
 

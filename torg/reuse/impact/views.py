@@ -9,9 +9,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -156,6 +158,16 @@ def report(request):
 
 
 # --- The drill-down -------------------------------------------------------------------------
+class KnownCountPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
 def _group(request, tenant):
     """The group of a breakdown the drill-down is about: (dimension, value, label) or None."""
     dim = request.GET.get("dim", "")
@@ -218,13 +230,15 @@ def records(request):
         response = HttpResponse(exports.drilldown_xlsx(_drill_rows(qs), DRILL_COLUMNS), content_type=exports.XLSX)
         response["Content-Disposition"] = 'attachment; filename="impact-reuses.xlsx"'
         return response
-    page = paginate(request, qs)
+    totals = queries.drilldown_totals(tenant=tenant, f=f, flag=flag, settings=settings)
+    # the totals already counted the rows: the paginator need not count them again
+    page = KnownCountPaginator(qs, 50, count=totals["reuses"]).get_page(request.GET.get("page"))
     for r in page.object_list:
         r.explained = queries.explain(r)
     filter_qs = _filter_query(form)
     group_qs = urlencode([("dim", group[0]), ("value", request.GET.get("value", ""))]) if group else ""
     context = {
-        "page_obj": page, "totals": queries.drilldown_totals(qs), "group": group, "flag": flag,
+        "page_obj": page, "totals": totals, "group": group, "flag": flag,
         "flags": [("", _("All reuses")), ("any", _("With gaps")), ("co2e", _("Without CO2e")),
                   ("weight", _("Without weight")), ("money", _("Without new price"))],
         "filter_qs": filter_qs, "group_qs": group_qs, "description": _description(form, f, tenant),
