@@ -4,6 +4,7 @@ endpoints (authenticated with a door controller's own token, not a user's)."""
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer
@@ -31,6 +32,12 @@ class ResourceOut(Schema):
     capacity: int | None
     requires_approval: bool
     step_free: bool
+    equipment: list[str]
+    min_minutes: int
+    max_minutes: int
+    step_minutes: int
+    checkin_minutes: int | None
+    age_limit: int | None
 
 
 class BusyOut(Schema):
@@ -62,14 +69,21 @@ class BookingOut(Schema):
 def _resource_out(r):
     return ResourceOut(id=r.pk, name=r.name, kind=r.kind, building_id=r.building_id, parent_id=r.parent_id,
                        capacity=r.rules.capacity, requires_approval=r.rules.requires_approval,
-                       step_free=r.rules.step_free)
+                       step_free=r.rules.step_free, equipment=r.rules.equipment or [],
+                       min_minutes=r.rules.min_minutes, max_minutes=r.rules.max_minutes,
+                       step_minutes=r.rules.step_minutes, checkin_minutes=r.rules.checkin_minutes,
+                       age_limit=r.rules.age_limit)
 
 
 @router.get("/resources", response=list[ResourceOut])
-def list_resources(request, min_capacity: int | None = None, step_free: bool = False):
+def list_resources(request, min_capacity: int | None = None, step_free: bool = False,
+                   equipment: str | None = None, building_id: int | None = None):
+    """Bookable resources, filtered by capacity, step-free access, one equipment item and building."""
     _check(request, "booking.view_resources")
     return [_resource_out(r) for r in queries.resource_list(tenant=request.tenant, min_capacity=min_capacity,
-                                                            step_free=step_free)]
+                                                            step_free=step_free, building=building_id,
+                                                            equipment=equipment.strip().lower() if equipment
+                                                            else None)]
 
 
 @router.get("/resources/{int:pk}/busy", response=list[BusyOut])
@@ -133,6 +147,38 @@ def my_bookings(request):
     return list(queries.my_bookings(tenant=request.tenant, user=request.user)[:500])
 
 
+@router.get("/bookings/{int:pk}", response=BookingOut)
+def get_booking(request, pk: int):
+    """One booking: the booker's own (or the responsible person's); staff see every booking."""
+    _check(request, "booking.view_resources")
+    booking = queries.booking_get(tenant=request.tenant, pk=pk)
+    if request.user.pk not in (booking.booker_id, booking.responsible_id) and not request.user.has_perm(
+            "booking.manage_bookings", booking):
+        raise Http404  # other people's bookings do not exist for you
+    return booking
+
+
+class DecisionIn(Schema):
+    reason: str = ""
+
+
+@router.post("/bookings/{int:pk}/approve", response=BookingOut)
+def approve_booking(request, pk: int):
+    """Staff: confirm a requested booking (the booker is notified in the app and by e-mail)."""
+    _check(request, "booking.manage_bookings")
+    booking = queries.booking_get(tenant=request.tenant, pk=pk)
+    return services.booking_transition(actor=request.user, booking=booking, to=Booking.Status.CONFIRMED)
+
+
+@router.post("/bookings/{int:pk}/reject", response=BookingOut)
+def reject_booking(request, pk: int, payload: DecisionIn):
+    """Staff: reject a requested booking; `reason` is required and sent to the booker."""
+    _check(request, "booking.manage_bookings")
+    booking = queries.booking_get(tenant=request.tenant, pk=pk)
+    return services.booking_transition(actor=request.user, booking=booking, to=Booking.Status.REJECTED,
+                                       reason=payload.reason)
+
+
 @router.post("/bookings/{int:pk}/cancel", response=BookingOut)
 def cancel_booking(request, pk: int, reason: str = ""):
     _check(request, "booking.view_resources")
@@ -173,14 +219,40 @@ class DoorEventIn(Schema):
     at: dt.datetime | None = None
 
 
-@router.post("/doors/verify", response=VerifyOut, auth=DoorAuth())
+class RateLimitedOut(Schema):
+    detail: str
+
+
+def _rate_limited(request):
+    from django.http import JsonResponse
+
+    response = JsonResponse({"detail": _("Too many requests from this controller. Try again in a minute.")},
+                            status=429)
+    response["Retry-After"] = str(services.RateLimited.retry_after)
+    return response
+
+
+@router.post("/doors/verify", response={200: VerifyOut, 429: RateLimitedOut}, auth=DoorAuth())
 def door_verify(request, payload: VerifyIn):
-    return services.door_verify(controller=request.door_controller, door=payload.door, code=payload.code,
-                                at=payload.at)
+    """May this code open this door now (or at `at`)? `reason`: ok, denied or throttled (too many
+    wrong codes at the door recently). More than 120 requests a minute from one controller: 429."""
+    try:
+        return services.door_verify(controller=request.door_controller, door=payload.door, code=payload.code,
+                                    at=payload.at)
+    except services.RateLimited:
+        return _rate_limited(request)
 
 
-@router.post("/doors/events", response={201: dict}, auth=DoorAuth())
+class DoorEventOut(Schema):
+    id: int
+
+
+@router.post("/doors/events", response={201: DoorEventOut, 429: RateLimitedOut}, auth=DoorAuth())
 def door_event(request, payload: DoorEventIn):
-    event = services.door_event_record(controller=request.door_controller, door=payload.door, kind=payload.kind,
-                                       at=payload.at)
+    """Report what the door saw: `kind` opened, denied, forced or held."""
+    try:
+        event = services.door_event_record(controller=request.door_controller, door=payload.door,
+                                           kind=payload.kind, at=payload.at)
+    except services.RateLimited:
+        return _rate_limited(request)
     return 201, {"id": event.pk}

@@ -56,6 +56,8 @@ def load(ctx):
                                         ([5], T(15), T(23), "meraapent"), ([6], T(10), T(23), "meraapent")])
     for building in (ctx.townhall, ctx.library):
         _closed_days(admin, tenant, building, today)
+        for year in (today.year, today.year + 1):
+            services.opening_holidays_add(actor=admin, tenant=tenant, building=building, year=year)
 
     # Resources.
     rooms = {r.name: r for r in Room.objects.filter(building=ctx.townhall, floor__level=0)}
@@ -81,8 +83,24 @@ def load(ctx):
     staff_rooms = [services.resource_create(actor=admin, tenant=tenant, name=r.name, building=ctx.townhall, room=r,
                                             allow_citizens=False, allow_associations=False, step_minutes=15,
                                             min_minutes=15, max_minutes=240, window_days=30,
-                                            cancel_deadline_hours=0)
+                                            cancel_deadline_hours=0, checkin_minutes=15)
                    for r in Room.objects.filter(building=ctx.townhall, floor__level=1, function="meeting")[:6]]
+    # Activity-based office: desks in an open-plan office, booked quickly and checked in.
+    desks = []
+    landscape = Room.objects.filter(building=ctx.townhall, function="open_office").order_by("floor__level",
+                                                                                           "number").first()
+    if landscape is not None:
+        desk_rules = {"allow_citizens": False, "allow_associations": False, "allow_units": False,
+                      "step_minutes": 30, "min_minutes": 30, "max_minutes": 600, "window_days": 14,
+                      "cancel_deadline_hours": 0, "checkin_minutes": 30}
+        office = services.resource_create(actor=admin, tenant=tenant, name=f"Kontorlandskap {landscape.number}",
+                                          building=ctx.townhall, room=landscape, **desk_rules,
+                                          description="Hele landskapet, f.eks. for en avdelingsdag.")
+        desks = [services.resource_create(actor=admin, tenant=tenant, name=f"Arbeidsplass {landscape.number}-{n:02}",
+                                          building=ctx.townhall, parent=office, kind="part", capacity=1,
+                                          equipment=["skjerm", "dokkingstasjon"] + (["hev-senk"] if n % 2 else []),
+                                          **desk_rules)
+                 for n in range(1, 13)]
     # A divisible school gym for the associations.
     gym_room = Room.objects.filter(tenant=tenant, function="gym").order_by("building__name").first()
     gym_parts = []
@@ -173,6 +191,20 @@ def load(ctx):
         if outcome == S.CANCELLED:
             services.booking_transition(actor=admin, booking=b, to=S.CANCELLED, now=when,
                                         reason="Vannlekkasje på kjøkkenet.")
+    # Desks this week: quick bookings by the employee, checked in (or released as no-shows).
+    for n, desk in enumerate(desks[:6]):
+        day = monday + dt.timedelta(days=n % 5)
+        start = dt.datetime.combine(day, T(8), OSLO)
+        try:
+            b = services.booking_quick(actor=users["ansatt"], tenant=tenant, resource=desk, start=start,
+                                       end=start + dt.timedelta(hours=8), now=start - dt.timedelta(days=1))
+        except ValidationError:
+            continue
+        if start + dt.timedelta(hours=1) < timezone.now():
+            if n % 3:
+                services.booking_check_in(actor=users["ansatt"], booking=b, now=start + dt.timedelta(minutes=5))
+            else:
+                services.release_no_shows(now=start + dt.timedelta(minutes=31))
     # Some requests for the big hall waiting for the staff.
     for n, part in enumerate(hall_parts):
         start = dt.datetime.combine(monday + dt.timedelta(days=9 + n), T(12), OSLO)

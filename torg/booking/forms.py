@@ -167,6 +167,18 @@ class RulesForm(TorgModelForm):
         return parse_equipment(self.cleaned_data.get("equipment", ""))
 
 
+class RulesEditForm(RulesForm):
+    """The rules of one resource, optionally applied to the whole building."""
+
+    whole_building = forms.BooleanField(
+        label=_("Use these booking rules for every resource in the building"), required=False,
+        help_text=_("Who may book, approval, booking window, lengths, time step, buffers, cancellation deadline, "
+                    "check-in and age limit. Capacity, equipment, description and accessibility stay per resource."))
+
+    class Meta(RulesForm.Meta):
+        pass
+
+
 def parse_equipment(text) -> list[str]:
     """"Projector, whiteboard ,projector" → ["projector", "whiteboard"] (lower case, no repeats)."""
     seen = []
@@ -221,6 +233,10 @@ class OpeningExceptionForm(TorgForm):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
+class HolidaysForm(TorgForm):
+    year = forms.IntegerField(label=_("Holidays of the year"), min_value=2000, max_value=2100)
+
+
 class DoorForm(TorgForm):
     name = forms.CharField(label=_("Door name"), max_length=100)
     identifier = forms.SlugField(label=_("Identifier"), max_length=50,
@@ -229,3 +245,34 @@ class DoorForm(TorgForm):
 
 class ControllerForm(TorgForm):
     name = forms.CharField(label=_("Controller name"), max_length=100)
+
+
+QUICK_LENGTHS = [(30, _("30 minutes")), (60, _("1 hour")), (120, _("2 hours")), (240, _("4 hours")),
+                 (480, _("8 hours"))]
+
+
+class QuickFilterForm(TorgForm):
+    """Quick booking: where, from when (now, or a time later today) and for how long."""
+
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(), required=False,
+                                      empty_label=_("All buildings"))
+    date = forms.DateField(label=_("Date"), widget=DateInput, required=False, help_text=_("Empty: today."))
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput, required=False,
+                                 help_text=_("Empty: now (another day: 08:00)."))
+    minutes = forms.TypedChoiceField(label=_("For"), choices=QUICK_LENGTHS, coerce=int, initial=60,
+                                     required=False)
+
+    def __init__(self, *args, buildings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = buildings
+
+
+class QuickBookForm(TorgForm):
+    resource = forms.IntegerField(widget=forms.HiddenInput)
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    minutes = forms.IntegerField(widget=forms.HiddenInput, min_value=5, max_value=24 * 60)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        return start.astimezone(OSLO) if start.tzinfo else start.replace(tzinfo=OSLO)

@@ -374,6 +374,8 @@ class AccessEvent(TenantOwned):
     booking = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     at = models.DateTimeField()
+    reported = models.BooleanField(default=False)  # reported by the controller, not a code check by Torg
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["controller", "created_at"])]

@@ -159,6 +159,14 @@ def resource_get(*, tenant, pk) -> Resource:
                              tenant=tenant, pk=pk)
 
 
+def resource_upcoming(*, resource, limit=50):
+    """Staff: the next active bookings of a resource, its parts and its whole (who, when, status)."""
+    ids = [u.pk for u in units_of(resource)]
+    blocking = BookingSlot.objects.filter(unit_id__in=ids, active=True, end__gt=timezone.now()).values("booking_id")
+    return (Booking.objects.filter(tenant=resource.tenant, pk__in=blocking)
+            .select_related("resource", "booker", "organisation").order_by("start")[:limit])
+
+
 def booking_get(*, tenant, pk) -> Booking:
     return get_object_or_404(
         Booking.objects.select_related("resource", "resource__rules", "resource__building", "booker", "organisation",
@@ -446,3 +454,69 @@ def unread_notification_count(user, tenant) -> int:
     from .models import Notification
 
     return Notification.objects.filter(tenant=tenant, user=user, read_at__isnull=True).count()
+
+
+def _floor_to_step(value, step_minutes):
+    local = timezone.localtime(value, OSLO).replace(second=0, microsecond=0)
+    minutes = local.hour * 60 + local.minute
+    return local - dt.timedelta(minutes=minutes % step_minutes)
+
+
+def quick_options(*, tenant, role, start, minutes, building=None):
+    """Desks and meeting rooms (resources with check-in) that `role` may book, for quick booking.
+
+    For each: the time it would get (`start` rounded down to the resource's time step, `minutes`
+    long) and why it cannot be booked then (None when it is free): busy (bookings of it, its parts
+    or its whole, buffers included), closed, or a length its rules do not allow. Three queries.
+    """
+    resources = list(bookable_resources(user=None, tenant=tenant, role=role, building=building)
+                     .filter(rules__checkin_minutes__isnull=False))
+    if not resources:
+        return []
+    children = {}
+    for pk, parent in Resource.objects.filter(tenant=tenant, archived=False).values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+
+    def leaves(pk):
+        return [pk] if pk not in children else [leaf for c in children[pk] for leaf in leaves(c)]
+
+    units = {r.pk: leaves(r.pk) for r in resources}
+    horizon = dt.timedelta(days=1)
+    busy = {}
+    for unit_id, s, e in BookingSlot.objects.filter(
+            unit_id__in={u for us in units.values() for u in us}, active=True,
+            start__lt=start + dt.timedelta(minutes=minutes) + horizon, end__gt=start - horizon,
+    ).values_list("unit_id", "start", "end"):
+        busy.setdefault(unit_id, []).append((s, e))
+    kinds_cache = {}
+    rows = []
+    for r in resources:
+        rules = r.rules
+        s = _floor_to_step(start, rules.step_minutes)
+        e = s + dt.timedelta(minutes=minutes)
+        problem, kinds = None, None
+        if minutes < rules.min_minutes or minutes > rules.max_minutes or minutes % rules.step_minutes:
+            problem = "length"
+        else:
+            key = (r.building_id, s, e)
+            if key not in kinds_cache:
+                kinds_cache[key] = opening_kinds(r.building, s, e)
+            kinds = kinds_cache[key]
+            bs, be = s - dt.timedelta(minutes=rules.buffer_before), e + dt.timedelta(minutes=rules.buffer_after)
+            if kinds is None:
+                problem = "closed"
+            elif any(x < be and y > bs for u in units[r.pk] for x, y in busy.get(u, [])):
+                problem = "busy"
+        rows.append({"resource": r, "start": s, "end": e, "problem": problem,
+                     "meraapent": bool(kinds and "meraapent" in kinds)})
+    return rows
+
+
+def my_bookings_today(*, tenant, user, now=None):
+    """The user's active bookings that have not ended and start today (Oslo time), earliest first."""
+    now = now or timezone.now()
+    local = timezone.localtime(now, OSLO)
+    day_end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), OSLO)
+    return (Booking.objects.filter(tenant=tenant, booker=user, status__in=Booking.ACTIVE, end__gt=now,
+                                   start__lt=day_end)
+            .select_related("resource", "resource__rules", "resource__building").order_by("start"))

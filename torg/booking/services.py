@@ -5,7 +5,6 @@ import secrets
 import uuid
 
 from dateutil.rrule import rrulestr
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
@@ -36,6 +35,7 @@ TRANSITIONS = {
 ACCESS_MARGIN = dt.timedelta(minutes=15)  # a door code works this long before the booking starts
 DOOR_FAILURE_LIMIT = 5  # wrong codes per controller and door …
 DOOR_FAILURE_WINDOW = 600  # … within this many seconds, then the door refuses every code for a while
+DOOR_REQUEST_LIMIT = 120  # requests (code checks and events) per controller and minute
 MAX_OCCURRENCES = 200
 
 
@@ -83,8 +83,25 @@ def resource_create(*, actor, tenant, name, building, room=None, parent=None, ki
 
 
 @transaction.atomic
-def rules_update(*, actor, resource: Resource, **fields) -> BookingRules:
-    return update_object(resource.rules, actor=actor, tenant=resource.tenant, fields=fields)
+def rules_update(*, actor, resource: Resource, whole_building=False, **fields) -> BookingRules:
+    """Change a resource's rules. With `whole_building`, the booking policy among them (BUILDING_RULE_FIELDS:
+    who may book, approval, window, lengths, buffers, deadlines, check-in, age limit) is applied to every
+    other active resource of the building too; what describes one room (capacity, equipment, description,
+    accessibility) stays per resource. Each changed resource is audited."""
+    rules = update_object(resource.rules, actor=actor, tenant=resource.tenant, fields=fields)
+    if whole_building:
+        policy = {f: getattr(rules, f) for f in BUILDING_RULE_FIELDS}
+        others = (BookingRules.objects.filter(tenant=resource.tenant, resource__building_id=resource.building_id,
+                                              resource__archived=False)
+                  .exclude(pk=rules.pk).select_related("resource"))
+        for other in others:
+            update_object(other, actor=actor, tenant=resource.tenant, fields=policy)
+    return rules
+
+
+BUILDING_RULE_FIELDS = ["allow_citizens", "allow_associations", "allow_units", "allow_employees", "requires_approval",
+                        "window_days", "min_minutes", "max_minutes", "step_minutes", "buffer_before", "buffer_after",
+                        "cancel_deadline_hours", "checkin_minutes", "age_limit"]
 
 
 @transaction.atomic
@@ -102,6 +119,38 @@ def opening_exception_add(*, actor, tenant, building, date, closed=True, kind=Op
         raise ValidationError(_("Give opening and closing times, or mark the day as closed."))
     return create_object(OpeningException(tenant=tenant, building=building, date=date, closed=closed, kind=kind,
                                           opens=opens, closes=closes, note=note), actor=actor, tenant=tenant)
+
+
+def norwegian_public_holidays(year: int) -> list[tuple[dt.date, str]]:
+    """Norway's public holidays (helligdager and 1 and 17 May) of `year`, with their names."""
+    from dateutil.easter import easter
+
+    e = easter(year)
+    days = [(dt.date(year, 1, 1), _("New Year's Day")), (e - dt.timedelta(days=3), _("Maundy Thursday")),
+            (e - dt.timedelta(days=2), _("Good Friday")), (e, _("Easter Sunday")),
+            (e + dt.timedelta(days=1), _("Easter Monday")), (dt.date(year, 5, 1), _("Labour Day")),
+            (dt.date(year, 5, 17), _("Constitution Day")), (e + dt.timedelta(days=39), _("Ascension Day")),
+            (e + dt.timedelta(days=49), _("Whit Sunday")), (e + dt.timedelta(days=50), _("Whit Monday")),
+            (dt.date(year, 12, 25), _("Christmas Day")), (dt.date(year, 12, 26), _("Boxing Day"))]
+    return sorted(days)
+
+
+@transaction.atomic
+def opening_holidays_add(*, actor, tenant, building, year: int) -> int:
+    """Close the building on Norway's public holidays of `year`. Dates that already have an exception
+    keep it (e.g. special opening on 17 May). Returns how many closed days were added."""
+    _same_tenant(tenant, building, "building")
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
+    taken = set(OpeningException.objects.filter(tenant=tenant, building=building, date__year=year)
+                .values_list("date", flat=True))
+    added = 0
+    for day, name in norwegian_public_holidays(year):
+        if day not in taken:
+            opening_exception_add(actor=actor, tenant=tenant, building=building, date=day, closed=True, note=name)
+            taken.add(day)  # Whit Monday can be 17 May (2027): one closed day
+            added += 1
+    return added
 
 
 @transaction.atomic
@@ -194,7 +243,8 @@ def check_booking(*, actor, tenant, resource, start, end, organisation=None, now
     meraapent = bool(kinds and "meraapent" in kinds)
     if not staff:
         minutes = (end - start).total_seconds() / 60
-        if start < now:
+        # The slot that is running now may still be booked (a desk taken at 10:07 from 10:00).
+        if start < now and now - start >= dt.timedelta(minutes=rules.step_minutes):
             raise ValidationError(_("The start time has passed."))
         if start > now + dt.timedelta(days=rules.window_days):
             raise ValidationError(_("You can book at most %(days)s days ahead.") % {"days": rules.window_days})
@@ -456,6 +506,22 @@ def booking_check_in(*, actor, booking: Booking, now=None) -> Booking:
         booking.checked_in_at = now
         booking.save(update_fields=["checked_in_at", "updated_at"])
         audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="check_in")
+    return booking
+
+
+@transaction.atomic
+def booking_quick(*, actor, tenant, resource, start, end, idempotency_key="", now=None) -> Booking:
+    """Quick booking of a desk or meeting room (activity-based office): book, and check in at once
+    when the booking starts within the check-in window (the person is there)."""
+    now = now or timezone.now()
+    if not resource.rules.checkin_minutes:
+        raise ValidationError(_("Quick booking is for desks and meeting rooms with check-in."))
+    booking = booking_create(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
+                             idempotency_key=idempotency_key, now=now)
+    window_end = booking.start + dt.timedelta(minutes=resource.rules.checkin_minutes)
+    if (booking.status == S.CONFIRMED and booking.checked_in_at is None
+            and booking.start - CHECKIN_EARLY <= now < window_end):
+        booking = booking_check_in(actor=actor, booking=booking, now=now)
     return booking
 
 
@@ -836,17 +902,33 @@ def door_controller_authenticate(token: str) -> DoorController | None:
         token_hash=hash_secret("door-token", token), revoked_at__isnull=True).first()
 
 
-def _throttle_key(controller, door_identifier):
-    return f"booking:door-failures:{controller.pk}:{door_identifier}"
+class RateLimited(Exception):
+    """A door controller sent more requests than DOOR_REQUEST_LIMIT per minute (answered 429)."""
+
+    retry_after = 60
+
+
+def _lock_controller(controller):
+    """Serialise one controller's requests (row lock on PostgreSQL, write lock on SQLite) and refuse
+    it when it is over its request rate. Counting in the access log, not in a per-process cache,
+    keeps the limits right with several app servers."""
+    DoorController.objects.select_for_update().filter(pk=controller.pk).first()
+    since = timezone.now() - dt.timedelta(seconds=60)
+    if AccessEvent.objects.filter(controller=controller, created_at__gte=since).count() >= DOOR_REQUEST_LIMIT:
+        raise RateLimited
 
 
 @transaction.atomic
 def door_verify(*, controller: DoorController, door: str, code: str, at=None) -> dict:
-    """May `code` open `door` at `at`? Wrong guesses are throttled per controller and door."""
+    """May `code` open `door` at `at`? After DOOR_FAILURE_LIMIT wrong codes at a door within
+    DOOR_FAILURE_WINDOW seconds the door refuses every code until the window has passed."""
     at = at or timezone.now()
-    key = _throttle_key(controller, door)
+    _lock_controller(controller)
     door_obj = Door.objects.filter(tenant=controller.tenant, building=controller.building, identifier=door).first()
-    if cache.get(key, 0) >= DOOR_FAILURE_LIMIT:
+    since = timezone.now() - dt.timedelta(seconds=DOOR_FAILURE_WINDOW)
+    failures = AccessEvent.objects.filter(controller=controller, door=door_obj, kind=AccessEvent.Kind.DENIED,
+                                          reported=False, created_at__gte=since).count()
+    if failures >= DOOR_FAILURE_LIMIT:
         AccessEvent.objects.create(tenant=controller.tenant, building=controller.building, door=door_obj,
                                    controller=controller, kind=AccessEvent.Kind.THROTTLED, at=at)
         return {"allow": False, "reason": "throttled"}
@@ -858,10 +940,6 @@ def door_verify(*, controller: DoorController, door: str, code: str, at=None) ->
                           revoked_at__isnull=True, valid_from__lte=at, valid_to__gt=at,
                           booking__status=S.CONFIRMED).first())
     if access is None:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, DOOR_FAILURE_WINDOW)
         AccessEvent.objects.create(tenant=controller.tenant, building=controller.building, door=door_obj,
                                    controller=controller, kind=AccessEvent.Kind.DENIED, at=at)
         return {"allow": False, "reason": "denied"}
@@ -870,12 +948,18 @@ def door_verify(*, controller: DoorController, door: str, code: str, at=None) ->
     return {"allow": True, "reason": "ok", "valid_to": access.valid_to}
 
 
+DOOR_EVENT_KINDS = {AccessEvent.Kind.OPENED, AccessEvent.Kind.DENIED, AccessEvent.Kind.FORCED, AccessEvent.Kind.HELD}
+
+
 @transaction.atomic
 def door_event_record(*, controller: DoorController, door: str, kind: str, at=None) -> AccessEvent:
-    if kind not in {AccessEvent.Kind.OPENED, AccessEvent.Kind.FORCED, AccessEvent.Kind.HELD}:
+    """A door event the controller saw itself: opened, denied (e.g. a card or code refused locally),
+    forced open or held open. Denied events reported here do not count towards the code throttle."""
+    if kind not in DOOR_EVENT_KINDS:
         raise ValidationError({"kind": _("Unknown door event.")})
+    _lock_controller(controller)
     door_obj = Door.objects.filter(tenant=controller.tenant, building=controller.building, identifier=door).first()
     if door_obj is None:
         raise ValidationError({"door": _("Unknown door.")})
     return AccessEvent.objects.create(tenant=controller.tenant, building=controller.building, door=door_obj,
-                                      controller=controller, kind=kind, at=at or timezone.now())
+                                      controller=controller, kind=kind, at=at or timezone.now(), reported=True)

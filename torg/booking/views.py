@@ -1,6 +1,7 @@
 """Booking pages. Thin: parse, check permission, call one query or service, render."""
 
 import datetime as dt
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +19,9 @@ from torg.core.views import apply_validation_error, form_page, paginate, require
 from torg.places.models import Building
 
 from . import ical, queries, services
-from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, MoveForm, OpeningExceptionForm,
-                    OpeningHoursForm, PhotoForm, ReasonForm, ResourceForm, RulesForm, SeriesForm)
+from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, HolidaysForm, MoveForm, OpeningExceptionForm,
+                    OpeningHoursForm, PhotoForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm, RulesEditForm,
+                    RulesForm, SeriesForm)
 from .models import (Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
                      ResourcePhoto)
 
@@ -57,6 +59,8 @@ def home(request):
         "pending": queries.approval_queue(tenant=tenant).count()
         if request.user.has_perm("booking.manage_bookings", tenant) else 0,
         "buildings": queries.buildings_with_resources(tenant=tenant),
+        "has_quick": request.user.has_perm("booking.quick_book", tenant) and queries.bookable_resources(user=request.user, tenant=tenant, role=role)
+        .filter(rules__checkin_minutes__isnull=False).exists(),
         "crumbs": [(_("Booking"), None)],
     })
 
@@ -119,6 +123,9 @@ def resource_week(request, pk):
         "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7),
         "can_book": request.user.has_perm("booking.book", tenant),
         "can_manage": request.user.has_perm("booking.manage_resources", tenant),
+        "can_see_bookings": request.user.has_perm("booking.manage_bookings", tenant),
+        "upcoming": queries.resource_upcoming(resource=resource)
+        if request.user.has_perm("booking.manage_bookings", tenant) else None,
         "crumbs": _crumbs((resource.name, None)),
     })
 
@@ -161,6 +168,65 @@ def booking_create(request, pk):
                  "crumbs": _crumbs((resource.name, reverse("booking:resource_week", args=[resource.pk])),
                                    (_("Book"), None))},
     )
+
+
+@login_required
+def quick(request):
+    """Activity-based offices: find a free desk or meeting room from now (or later today) and book it
+    with one button; a booking that starts now is checked in at once. Also lists today's bookings
+    with their check-in buttons."""
+    tenant = _tenant(request, "booking.quick_book")
+    role = request.membership.role if request.membership else None
+    buildings = queries.buildings_with_resources(tenant=tenant).filter(
+        pk__in=queries.resource_list(tenant=tenant).filter(rules__checkin_minutes__isnull=False)
+        .values("building_id"))
+    form = QuickFilterForm(request.GET or None, buildings=buildings)
+    now = timezone.now()
+    start, minutes, building = now, 60, None
+    if form.is_valid():
+        d = form.cleaned_data
+        minutes, building = d.get("minutes") or 60, d.get("building")
+        today = timezone.localtime(now, queries.OSLO).date()
+        day = d.get("date") or today
+        if day != today or d.get("start_time"):
+            start = max(now, dt.datetime.combine(day, d.get("start_time") or dt.time(8), queries.OSLO))
+    status = 200
+    if request.method == "POST":
+        book = QuickBookForm(request.POST)
+        if not book.is_valid():
+            messages.error(request, _("The booking could not be read. Choose the room again."))
+            status = 422
+        else:
+            d = book.cleaned_data
+            resource = queries.resource_get(tenant=tenant, pk=d["resource"])
+            try:
+                booking = services.booking_quick(
+                    actor=request.user, tenant=tenant, resource=resource, start=d["start"],
+                    end=d["start"] + dt.timedelta(minutes=d["minutes"]), idempotency_key=d["idempotency_key"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                status = 422
+            else:
+                text = (_("%(resource)s is booked until %(end)s. You are checked in.") if booking.checked_in_at else
+                        _("%(resource)s is booked until %(end)s. Remember to check in when you arrive."))
+                messages.success(request, text % {
+                    "resource": resource.name, "end": timezone.localtime(booking.end, queries.OSLO).strftime("%H:%M")})
+                return redirect(request.get_full_path())
+    options = queries.quick_options(tenant=tenant, role=role, start=start, minutes=minutes,
+                                    building=building.pk if building else None)
+    today = list(queries.my_bookings_today(tenant=tenant, user=request.user, now=now))
+    for b in today:
+        window = b.resource.rules.checkin_minutes
+        b.can_check_in = bool(window and b.status == S.CONFIRMED and not b.checked_in_at
+                              and b.start - services.CHECKIN_EARLY <= now < b.start + dt.timedelta(minutes=window))
+    context = {
+        "form": form, "free": [o for o in options if o["problem"] is None],
+        "taken": [o for o in options if o["problem"] is not None], "minutes": minutes, "today": today,
+        "idempotency_key": secrets.token_urlsafe(24), "crumbs": _crumbs((_("Quick booking"), None)),
+    }
+    template = "booking/partials/quick_results.html" if request.htmx and request.method == "GET" else \
+        "booking/quick.html"
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -224,11 +290,16 @@ def _transition(request, pk, to, success):
         raise
     else:
         messages.success(request, success)
+    return redirect(_next_or(request, reverse("booking:booking_detail", args=[booking.pk])))
+
+
+def _next_or(request, default):
+    """The form's `next` address when it is on this site, else `default` (never redirect off site)."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
-        target = reverse("booking:booking_detail", args=[booking.pk])  # never redirect off site
-    return redirect(target)
+        return default
+    return target
 
 
 @login_required
@@ -250,7 +321,7 @@ def booking_check_in(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("You are checked in."))
-    return redirect("booking:booking_detail", pk=booking.pk)
+    return redirect(_next_or(request, reverse("booking:booking_detail", args=[booking.pk])))
 
 
 @login_required
@@ -389,6 +460,20 @@ def resource_create(request):
 
 
 @login_required
+@require_POST
+def resource_archive(request, pk):
+    """Staff stop a resource from being booked (archive) or make it bookable again (restore).
+    Existing bookings are kept; cancel them from their pages if needed."""
+    tenant = _tenant(request, "booking.manage_resources")
+    resource = queries.resource_get(tenant=tenant, pk=pk)
+    archived = request.POST.get("archived") == "1"
+    services.resource_set_archived(actor=request.user, resource=resource, archived=archived)
+    messages.success(request, _("The resource can no longer be booked.") if archived else
+                     _("The resource can be booked again."))
+    return redirect("booking:resource_week", pk=resource.pk)
+
+
+@login_required
 def resource_photos(request, pk):
     """Staff add photos (with a description) to a resource, or remove them."""
     tenant = _tenant(request, "booking.manage_resources")
@@ -421,7 +506,7 @@ def resource_photos(request, pk):
 def rules_edit(request, pk):
     tenant = _tenant(request, "booking.manage_resources")
     resource = queries.resource_get(tenant=tenant, pk=pk)
-    form = RulesForm(request.POST or None, instance=resource.rules)
+    form = RulesEditForm(request.POST or None, instance=resource.rules)
     if request.method == "POST":
         # The service applies the change; keep the form's instance untouched until then.
         form.instance = type(resource.rules).objects.get(pk=resource.rules.pk)
@@ -443,7 +528,9 @@ def opening_calendar(request, building_pk):
     building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
     hours_form = OpeningHoursForm(request.POST if "add_hours" in request.POST else None, prefix="h")
     exception_form = OpeningExceptionForm(request.POST if "add_exception" in request.POST else None, prefix="x")
-    status = 200
+    holidays_form = HolidaysForm(request.POST if "add_holidays" in request.POST else None, prefix="y",
+                                 initial={"year": timezone.localdate().year})
+    status, done = 200, _("The opening calendar is saved.")
     if request.method == "POST":
         try:
             if "delete_hours" in request.POST:
@@ -458,16 +545,24 @@ def opening_calendar(request, building_pk):
             elif "add_exception" in request.POST and exception_form.is_valid():
                 services.opening_exception_add(actor=request.user, tenant=tenant, building=building,
                                                **exception_form.cleaned_data)
+            elif "add_holidays" in request.POST and holidays_form.is_valid():
+                n = services.opening_holidays_add(actor=request.user, tenant=tenant, building=building,
+                                                  year=holidays_form.cleaned_data["year"])
+                done = ngettext("%(n)s public holiday is added as a closed day.",
+                                "%(n)s public holidays are added as closed days.", n) % {"n": n}
             else:
                 raise ValidationError(_("Check the form."))
         except ValidationError as exc:
-            apply_validation_error(exception_form if "add_exception" in request.POST else hours_form, exc)
+            form = (exception_form if "add_exception" in request.POST else
+                    holidays_form if "add_holidays" in request.POST else hours_form)
+            apply_validation_error(form, exc)
             status = 422
         else:
-            messages.success(request, _("The opening calendar is saved."))
+            messages.success(request, done)
             return redirect("booking:opening_calendar", building_pk=building.pk)
     return render(request, "booking/opening_calendar.html", {
         "building": building, "hours_form": hours_form, "exception_form": exception_form,
+        "holidays_form": holidays_form,
         "hours": OpeningHours.objects.filter(tenant=tenant, building=building),
         "exceptions": OpeningException.objects.filter(tenant=tenant, building=building,
                                                       date__gte=timezone.localdate()),

@@ -1,9 +1,15 @@
 import datetime as dt
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from torg.booking import services
+from torg.booking.forms import RulesForm
 from torg.booking.models import BookingRules, OpeningException, OpeningHours, Resource
 from torg.core.models import AuditEvent
+
+from .conftest import at
 
 
 def test_staff_create_a_resource_with_rules(client_for, admin_user, citizen, building, rooms):
@@ -59,3 +65,63 @@ def test_opening_calendar_add_and_remove(client_for, admin_user, employee, build
     c.post(url, {"delete_hours": hours.pk})
     c.post(url, {"delete_exception": OpeningException.objects.get().pk})
     assert not OpeningHours.objects.exists() and not OpeningException.objects.exists()
+
+
+def test_rules_for_the_whole_building(client_for, admin_user, tenant, building, resource, hall):
+    whole, a, _b = hall
+    services.rules_update(actor=admin_user, resource=whole, description="Gymsal med ribbevegg", capacity=80)
+    form = {f: getattr(resource.rules, f) for f in RulesForm.Meta.fields if f != "equipment"}
+    form = {k: ("on" if v is True else "" if v is False or v is None else v) for k, v in form.items()}
+    form.update(requires_approval="on", window_days=60, cancel_deadline_hours=48, whole_building="on",
+                equipment="")
+    response = client_for(admin_user).post(reverse("booking:rules_edit", args=[resource.pk]), form)
+    assert response.status_code == 302, response.content.decode()
+    for rules in BookingRules.objects.filter(resource__building=building):
+        assert (rules.requires_approval, rules.window_days, rules.cancel_deadline_hours) == (True, 60, 48)
+    whole.rules.refresh_from_db()
+    assert (whole.rules.description, whole.rules.capacity) == ("Gymsal med ribbevegg", 80)  # stays per room
+    assert AuditEvent.objects.filter(object_type="booking.bookingrules", action="update").count() >= 4
+
+
+def test_archive_and_restore_a_resource(client_for, admin_user, citizen, tenant, resource):
+    url = reverse("booking:resource_archive", args=[resource.pk])
+    assert client_for(citizen).post(url, {"archived": "1"}).status_code == 403
+    assert client_for(admin_user).post(url, {"archived": "1"}).status_code == 302
+    resource.refresh_from_db()
+    assert resource.archived
+    with pytest.raises(ValidationError, match="can no longer be booked"):
+        services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 10), end=at(1, 11))
+    assert "Møterom" not in client_for(citizen).get(reverse("booking:home")).content.decode()
+    client_for(admin_user).post(url, {"archived": "0"})
+    resource.refresh_from_db()
+    assert not resource.archived
+
+
+def test_staff_see_who_booked_on_the_week_view(client_for, admin_user, citizen, tenant, resource):
+    b = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 10), end=at(1, 11))
+    url = reverse("booking:resource_week", args=[resource.pk]) + f"?week={at(0, 0).date().isoformat()}"
+    staff_page = client_for(admin_user).get(url).content.decode()
+    assert reverse("booking:booking_detail", args=[b.pk]) in staff_page and "Coming bookings" in staff_page
+    citizen_page = client_for(citizen).get(url).content.decode()
+    assert "Coming bookings" not in citizen_page
+
+
+def test_public_holidays_close_the_building(client_for, admin_user, citizen, tenant, building, resource):
+    services.opening_exception_add(actor=admin_user, tenant=tenant, building=building, date=dt.date(2027, 5, 17),
+                                   closed=False, opens=dt.time(12), closes=dt.time(16), note="Open after the parade")
+    url = reverse("booking:opening_calendar", args=[building.pk])
+    assert client_for(citizen).post(url, {"add_holidays": "1", "y-year": "2027"}).status_code == 403
+    response = client_for(admin_user).post(url, {"add_holidays": "1", "y-year": "2027"})
+    assert response.status_code == 302
+    closed = dict(OpeningException.objects.filter(building=building, closed=True).values_list("date", "note"))
+    # Easter 2027 is 28 March
+    assert closed[dt.date(2027, 3, 25)] == "Maundy Thursday" and closed[dt.date(2027, 3, 29)] == "Easter Monday"
+    assert closed[dt.date(2027, 5, 6)] == "Ascension Day" and closed[dt.date(2027, 5, 16)] == "Whit Sunday"
+    assert dt.date(2027, 5, 17) not in closed  # the special opening is kept (Whit Monday is 17 May in 2027)
+    assert len(closed) == 10
+    again = client_for(admin_user).post(url, {"add_holidays": "1", "y-year": "2027"})
+    assert again.status_code == 302 and OpeningException.objects.filter(building=building).count() == 11
+    services.opening_holidays_add(actor=admin_user, tenant=tenant, building=building, year=2028)
+    assert OpeningException.objects.filter(building=building, date__year=2028).count() == 12
+    bad = client_for(admin_user).post(url, {"add_holidays": "1", "y-year": "1999"})
+    assert bad.status_code == 422

@@ -114,3 +114,34 @@ def _unit(tenant, user):
     unit = OrgUnit.objects.create(tenant=tenant, name="Oppvekst", kind=OrgUnit.Kind.SECTOR)
     Membership.objects.filter(tenant=tenant, user=user).update(org_unit=unit)
     return unit
+
+
+def test_api_get_approve_reject_and_resource_filters(client, tenant, citizen, employee, admin_user, resource,
+                                                     make_member):
+    services.rules_update(actor=admin_user, resource=resource, requires_approval=True,
+                          equipment=["projector"])
+    citizen_auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(citizen, tenant)}"}
+    staff_auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(admin_user, tenant)}"}
+    other = make_member(tenant, "nabo", "citizen")
+    other_auth = {"HTTP_AUTHORIZATION": f"Bearer {_token(other, tenant)}"}
+    listed = client.get("/api/v1/booking/resources", {"equipment": "Projector"}, **citizen_auth).json()
+    assert [(r["name"], r["equipment"], r["step_minutes"]) for r in listed] == [("Møterom", ["projector"], 30)]
+    assert client.get("/api/v1/booking/resources", {"equipment": "kitchen"}, **citizen_auth).json() == []
+    first = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 10), end=at(1, 11))
+    second = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(2, 10),
+                                     end=at(2, 11))
+    assert client.get(f"/api/v1/booking/bookings/{first.pk}", **citizen_auth).json()["status"] == "requested"
+    assert client.get(f"/api/v1/booking/bookings/{first.pk}", **other_auth).status_code == 404
+    assert client.post(f"/api/v1/booking/bookings/{first.pk}/approve", **citizen_auth).status_code == 403
+    approved = client.post(f"/api/v1/booking/bookings/{first.pk}/approve", **staff_auth)
+    assert approved.status_code == 200 and approved.json()["status"] == "confirmed"
+    no_reason = client.post(f"/api/v1/booking/bookings/{second.pk}/reject", data=json.dumps({}),
+                            content_type="application/json", **staff_auth)
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["detail"]
+    rejected = client.post(f"/api/v1/booking/bookings/{second.pk}/reject", data=json.dumps({"reason": "Full"}),
+                           content_type="application/json", **staff_auth)
+    assert rejected.json()["status"] == "rejected"
+    assert "Full" in second.transitions.last().reason
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/booking/bookings/{pk}/approve", "/api/v1/booking/bookings/{pk}/reject",
+            "/api/v1/booking/doors/verify"} <= set(schema["paths"])

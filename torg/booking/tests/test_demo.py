@@ -25,6 +25,10 @@ def test_demo_data_is_complete_and_consistent(db, settings):
     statuses = set(Booking.objects.values_list("status", flat=True))
     assert statuses == {"requested", "confirmed", "rejected", "cancelled"}
     assert Booking.objects.filter(meraapent=True).exists()
+    desks = Resource.objects.filter(building=ctx.townhall, name__startswith="Arbeidsplass", parent__isnull=False,
+                                    rules__checkin_minutes__isnull=False)
+    assert desks.count() == 12  # an activity-based office for quick booking
+    assert Booking.objects.filter(resource__in=desks).count() >= 5
     # the database invariant holds for the demo too
     slots = list(BookingSlot.objects.filter(active=True).values_list("unit_id", "start", "end"))
     by_unit = {}

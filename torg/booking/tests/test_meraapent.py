@@ -131,3 +131,45 @@ def test_code_page_shows_the_code_once(client_for, citizen, meraapent_booking):
     code = response.content.decode().split('class="torg-booking-code"')[1].split(">")[1].split("<")[0]
     assert len(code) == 8 and code.isdigit()
     assert code not in c.get(reverse("booking:booking_detail", args=[meraapent_booking.pk])).content.decode()
+
+
+def test_throttle_is_kept_in_the_database_not_in_one_process(client, meraapent_booking, library, citizen):
+    """Several app servers share the count: clearing the (per-process) cache does not reset it."""
+    from django.core.cache import cache
+
+    _c, token = library
+    door = FakeDoorController(client, token, "main")
+    code = services.access_code_issue(actor=citizen, booking=meraapent_booking)
+    wrong = "0" * 8 if code != "0" * 8 else "1" * 8
+    for _ in range(services.DOOR_FAILURE_LIMIT):
+        door.verify(wrong, meraapent_booking.start)
+        cache.clear()
+    assert door.verify(code, meraapent_booking.start)["reason"] == "throttled"
+
+
+def test_denied_events_reported_by_the_door_are_logged_but_do_not_lock_it(client, client_for, admin_user,
+                                                                          meraapent_booking, library, citizen,
+                                                                          building):
+    _c, token = library
+    door = FakeDoorController(client, token, "main")
+    for _ in range(services.DOOR_FAILURE_LIMIT + 1):
+        assert door.report("denied", meraapent_booking.start).status_code == 201
+    code = services.access_code_issue(actor=citizen, booking=meraapent_booking)
+    assert door.verify(code, meraapent_booking.start)["allow"] is True
+    assert AccessEvent.objects.filter(kind="denied", reported=True).count() == services.DOOR_FAILURE_LIMIT + 1
+    page = client_for(admin_user).get(reverse("booking:access_log", args=[building.pk])).content.decode()
+    assert "Code refused" in page and "Code accepted" in page
+
+
+def test_door_api_is_rate_limited_per_controller(client, monkeypatch, meraapent_booking, library, citizen):
+    _c, token = library
+    monkeypatch.setattr(services, "DOOR_REQUEST_LIMIT", 3)
+    door = FakeDoorController(client, token, "main")
+    for _ in range(3):
+        door.report("opened", meraapent_booking.start)
+    body = json.dumps({"door": "main", "code": "12345678"})
+    response = client.post("/api/v1/booking/doors/verify", data=body, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert door.report("opened", meraapent_booking.start).status_code == 429
+    assert AccessEvent.objects.count() == 3  # refused requests write nothing

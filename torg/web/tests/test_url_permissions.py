@@ -177,6 +177,7 @@ PARAMS = {
     "booking:building_week": lambda w: {"building_pk": w.building.pk},
     "booking:doors": lambda w: {"building_pk": w.building.pk},
     "booking:resource_photos": lambda w: {"pk": w.resource.pk},
+    "booking:resource_archive": lambda w: {"pk": w.resource.pk},
     # REST API
     "api:get_property": lambda w: {"pk": w.property.pk},
     "api:update_property": lambda w: {"pk": w.property.pk},
@@ -194,6 +195,9 @@ PARAMS = {
     "api:resource_busy": lambda w: {"pk": w.resource.pk},
     "api:resource_free": lambda w: {"pk": w.resource.pk},
     "api:cancel_booking": lambda w: {"pk": w.booking.pk},
+    "api:get_booking": lambda w: {"pk": w.booking.pk},
+    "api:approve_booking": lambda w: {"pk": w.booking.pk},
+    "api:reject_booking": lambda w: {"pk": w.booking.pk},
 }
 
 # Query strings some endpoints need to get past input validation.
@@ -222,6 +226,8 @@ API_BODY = {
     "api:create_booking": lambda w: {"resource_id": w.resource.pk, "start": w.start2.isoformat(),
                                      "end": w.end2.isoformat()},
     "api:cancel_booking": lambda w: {},
+    "api:approve_booking": lambda w: {},
+    "api:reject_booking": lambda w: {"reason": "Opptatt"},
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
 BODY_CARRIES_IDS = {"api:create_building", "api:create_floor", "api:create_room", "api:create_product",
