@@ -40,7 +40,15 @@ def _ids(value):
     return value if isinstance(value, list) else [value]
 
 
-def _text(field, value, names):
+def _scope(field, event):
+    """Where to look up a related object: its model, and the event's tenant for tenant-owned rows
+    (defence in depth: services never link across tenants, and a history never reads across them)."""
+    related = field.related_model
+    owned = any(f.name == "tenant" for f in related._meta.concrete_fields)
+    return related, (event.tenant_id if owned else None)
+
+
+def _text(field, value, names, scope=None):
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
@@ -48,7 +56,7 @@ def _text(field, value, names):
     if field is None:
         return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     if field.is_relation and field.related_model is not None:
-        known = names.get(field.related_model, {})
+        known = names.get(scope, {})
         return ", ".join(known.get(str(pk), f"#{pk}") for pk in _ids(value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -58,7 +66,7 @@ def _text(field, value, names):
 def describe(events):
     """Set `event.change_rows` = [{"field", "old", "new"}] on each event; returns the events."""
     events = list(events)
-    wanted = {}  # related model -> ids mentioned
+    wanted = {}  # (related model, tenant id or None) -> ids mentioned
     for event in events:
         model = _model(event.object_type)
         for name, old, new in _pairs(event):
@@ -66,18 +74,21 @@ def describe(events):
             if field is not None and field.is_relation and field.related_model is not None:
                 for value in (old, new):
                     if value not in (None, "", []):
-                        wanted.setdefault(field.related_model, set()).update(str(pk) for pk in _ids(value))
-    names = {
-        related: {str(obj.pk): str(obj) for obj in related._default_manager.filter(pk__in=list(ids))}
-        for related, ids in wanted.items()
-    }
+                        wanted.setdefault(_scope(field, event), set()).update(str(pk) for pk in _ids(value))
+    names = {}
+    for (related, tenant_id), ids in wanted.items():
+        rows = related._default_manager.filter(pk__in=list(ids))
+        if tenant_id is not None:
+            rows = rows.filter(tenant_id=tenant_id)
+        names[(related, tenant_id)] = {str(obj.pk): str(obj) for obj in rows}
     for event in events:
         model = _model(event.object_type)
         rows = []
         for name, old, new in _pairs(event):
             field = _field(model, name)
             label = capfirst(field.verbose_name) if field is not None else name
-            rows.append({"field": label, "old": _text(field, old, names), "new": _text(field, new, names)})
+            scope = _scope(field, event) if field is not None and field.is_relation and field.related_model else None
+            rows.append({"field": label, "old": _text(field, old, names, scope), "new": _text(field, new, names, scope)})
         event.change_rows = rows
     return events
 

@@ -204,3 +204,15 @@ def test_audit_log_and_history_cost_the_same_number_of_queries_for_many_events(a
     # One query per kind of related object on the page, never one per event.
     assert many[0] <= few[0] and many[1] <= few[1], (few, many)
     assert "Floor 0" in client.get(log).content.decode()  # the floor by name, not by id
+
+
+def test_history_never_names_another_tenants_object(admin_user, other_admin, tenant, other_tenant, building):
+    """Even a forged event naming another municipality's row by id shows only the id."""
+    from torg.core import audit
+    from torg.core.audit_display import describe
+
+    theirs = places_services.property_create(actor=other_admin, tenant=other_tenant, gnr=9, bnr=9, name="Hemmelig")
+    event = audit.record(actor=admin_user, tenant=tenant, obj=building, action="update",
+                         changes={"property": [building.property_id, theirs.pk]})
+    [row] = describe([event])[0].change_rows
+    assert row["old"] == "1/1 Testgata 1" and row["new"] == f"#{theirs.pk}"
