@@ -88,7 +88,8 @@ def describe(events):
             field = _field(model, name)
             label = capfirst(field.verbose_name) if field is not None else name
             scope = _scope(field, event) if field is not None and field.is_relation and field.related_model else None
-            rows.append({"field": label, "old": _text(field, old, names, scope), "new": _text(field, new, names, scope)})
+            rows.append({"field": label, "old": _text(field, old, names, scope),
+                         "new": _text(field, new, names, scope)})
         event.change_rows = rows
     return events
 

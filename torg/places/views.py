@@ -131,7 +131,8 @@ def property_list(request):
     search = request.GET.get("q", "").strip()
     archived = request.GET.get("archived") == "1"
     page = paginate(request, queries.property_list(tenant=tenant, search=search, include_archived=archived))
-    return render(request, _list_template(request, "places/property_list.html", "places/partials/property_table.html"), {
+    template = _list_template(request, "places/property_list.html", "places/partials/property_table.html")
+    return render(request, template, {
         "page_obj": page, "search": search, "show_archived": archived,
         "can_manage": request.user.has_perm("places.manage_places", tenant),
         "crumbs": _crumbs((_("Properties"), None)),
