@@ -353,13 +353,31 @@ def _stash(request, upload) -> str:
     """Keep the uploaded file in the session-bound var/ area between preview and confirm."""
     from django.conf import settings
 
+    _drop_stash(request)  # a new upload replaces this session's previous preview
     token = secrets.token_urlsafe(16)
     folder = settings.VAR_DIR / "imports"
     folder.mkdir(parents=True, exist_ok=True)
+    _prune_stashes(folder)
     data = upload.read()
     (folder / token).write_bytes(data)
     request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "tenant": request.tenant.pk}
     return token
+
+
+IMPORT_STASH_MAX_AGE = 24 * 3600  # seconds; previews left unconfirmed are removed after a day
+
+
+def _prune_stashes(folder):
+    """Remove previews nobody confirmed (closed tab, expired session) so var/imports does not grow."""
+    import time
+
+    limit = time.time() - IMPORT_STASH_MAX_AGE
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:  # removed by a concurrent request meanwhile
+            pass
 
 
 def _stash_path(request, token):

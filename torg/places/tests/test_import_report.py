@@ -102,3 +102,27 @@ def test_exported_text_never_becomes_a_spreadsheet_formula():
     assert list(csv_module.reader(io.StringIO(text), delimiter=";"))[1] == [f"'{evil}", "-12,5", "'@SUM(A1)"]
     columns, rows = read_table(io.BytesIO(write_xlsx(["a"], [["plain"]])))
     assert rows == [(2, {"a": "plain"})]
+
+
+def test_unconfirmed_previews_do_not_pile_up(tenant, property_manager, en_client, settings):
+    import os
+    import time
+
+    client = en_client(property_manager)
+    folder = settings.VAR_DIR / "imports"
+    first = _upload(client, xlsx(GOOD)).context["token"]
+    assert (folder / first).exists()
+    second = _upload(client, xlsx(GOOD)).context["token"]
+    assert not (folder / first).exists() and (folder / second).exists()  # replaced, not kept
+
+    abandoned = folder / "abandoned-by-another-session"
+    abandoned.write_bytes(b"x")
+    recent = folder / "someone-elses-fresh-preview"
+    recent.write_bytes(b"y")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+    third = _upload(client, xlsx(GOOD)).context["token"]
+    assert not abandoned.exists() and recent.exists() and (folder / third).exists()
+    # The current preview still imports.
+    response = client.post(reverse("places:import_confirm"), {"token": third})
+    assert response.status_code == 302 and Building.objects.filter(tenant=tenant).count() == 2
