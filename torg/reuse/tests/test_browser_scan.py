@@ -40,32 +40,28 @@ def _qr_video(path, text, size=480):
 
 
 @pytest.fixture
-def camera_page(tmp_path):
-    """A page factory: a Chromium whose camera shows the QR of the given text."""
-    from playwright.sync_api import sync_playwright
-
-    expect.set_options(timeout=15_000)
+def camera_page(browser, tmp_path):
+    """A page factory: a Chromium whose camera shows the QR of the given text. It is launched by the
+    session's Playwright (the root conftest's `browser`; a second Playwright in one process fails)."""
     opened = []
-    pw = sync_playwright().start()
 
     def open_page(text, origin, **context_options):
         video = _qr_video(tmp_path / f"qr{len(opened)}.y4m", text)
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        camera = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=[
             *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-video-capture={video}"])
-        context = browser.new_context(locale="nb-NO", **context_options)
+        context = camera.new_context(locale="nb-NO", **context_options)
         context.grant_permissions(["camera"], origin=origin)
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.torg_js_errors = []
         page.on("pageerror", lambda exc: page.torg_js_errors.append(str(exc)))
-        opened.append(browser)
+        opened.append(camera)
         return page
 
     yield open_page
-    for browser in opened:
-        browser.close()
-    pw.stop()
+    for camera in opened:
+        camera.close()
 
 
 def test_scan_page_reads_the_qr_with_the_camera_and_opens_the_item(camera_page, live_server, login,
