@@ -30,10 +30,6 @@ def partner_tenants(*, tenant):
     ).filter(pk__in=MarketSettings.objects.filter(partners=tenant).values("tenant")).exclude(pk=tenant.pk)
 
 
-def partner_choices(*, tenant):
-    return Tenant.objects.exclude(pk=tenant.pk).order_by("name")
-
-
 def partners_waiting(*, tenant):
     """Municipalities `tenant` has chosen that have not (yet) chosen it back."""
     chosen = Tenant.objects.filter(pk__in=MarketSettings.objects.filter(tenant=tenant).values("partners"))
@@ -297,11 +293,8 @@ def notifications(*, tenant, user, unread_only=False):
 
 def give_aways(*, tenant):
     return GiveAway.objects.filter(tenant=tenant).select_related("recipient", "actor", "listing") \
-        .annotate(item_count=Count("items")).order_by("-created_at", "-pk")
-
-
-def give_away_get(*, tenant, pk):
-    return get_object_or_404(GiveAway.objects.select_related("recipient", "actor", "listing"), tenant=tenant, pk=pk)
+        .prefetch_related(Prefetch("items", queryset=Item.objects.order_by("number").only("pk", "number"))) \
+        .order_by("-created_at", "-pk")
 
 
 def recipients(*, tenant):

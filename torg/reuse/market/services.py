@@ -22,8 +22,9 @@ from torg.reuse.models import GONE_STATUSES, Item, ReuseRecord, Status
 
 from . import queries
 from .models import (
-    OPEN_ORDER_STATUSES, ORDER_TRANSITIONS, REASON_REQUIRED, DeliveryMethod, GiveAway, Listing, ListingItem, MarketSettings,
-    Notification, Order, OrderEvent, OrderLine, OrderMessage, SavedSearch, SavedSearchHit, local_midnight,
+    OPEN_ORDER_STATUSES, ORDER_TRANSITIONS, REASON_REQUIRED, DeliveryMethod, GiveAway, Listing, ListingItem,
+    MarketSettings, Notification, Order, OrderEvent, OrderLine, OrderMessage, SavedSearch, SavedSearchHit,
+    local_midnight,
 )
 
 LISTABLE_STATUSES = (Status.IN_USE, Status.AVAILABLE)

@@ -17,8 +17,8 @@ from torg.reuse import queries as inventory
 from torg.reuse.models import Condition
 
 from . import queries, services
-from .forms import (GiveAwayForm, GiveAwayItemsForm, ListingForm, MessageForm, OrderForm, ReasonForm, ReceiveForm, SaveSearchForm,
-                    SettingsForm)
+from .forms import (GiveAwayForm, GiveAwayItemsForm, ListingForm, MessageForm, OrderForm, ReasonForm, ReceiveForm,
+                    SaveSearchForm, SettingsForm)
 from .models import REASON_REQUIRED, Listing, Order, Stage
 
 PER_PAGE = 24

@@ -4,6 +4,8 @@ PostgreSQL, real threads against a real database)."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from django.utils import translation
+
 from torg.core.testing import file_database, in_thread, race
 from torg.reuse.market import services
 from torg.reuse.market.models import Order, OrderLine
@@ -20,8 +22,12 @@ def test_concurrent_orders_of_the_last_item_exactly_one_wins(tenant, people, mak
     buyers = [member(tenant, f"kjoper{i}", unit=units.health, reuse_role="buyer_seller") for i in range(THREADS)]
 
     with file_database(tmp_path):
-        results = race(lambda i: services.order_create(actor=buyers[i], tenant=tenant, listing=listing, quantity=1,
-                                                       delivery_room=rooms["1.01"], to_unit=units.health), THREADS)
+        def order(i):
+            with translation.override("en"):  # threads do not inherit the test's language
+                return services.order_create(actor=buyers[i], tenant=tenant, listing=listing, quantity=1,
+                                             delivery_room=rooms["1.01"], to_unit=units.health)
+
+        results = race(order, THREADS)
         state = in_thread(lambda: (Order.objects.count(), OrderLine.objects.filter(active=True).count(),
                                    list(Item.objects.values_list("status", flat=True))))
 
@@ -29,7 +35,7 @@ def test_concurrent_orders_of_the_last_item_exactly_one_wins(tenant, people, mak
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert [r for r in results if not isinstance(r, (Order, ValidationError))] == []
     assert len(orders) == 1 and len(refused) == THREADS - 1
-    assert all("someone else has just ordered" in e.messages[0] for e in refused)
+    assert all("someone else has just ordered" in e.messages[0] for e in refused), [e.messages for e in refused]
     assert state == (1, 1, [Status.ORDERED])
 
 
