@@ -125,3 +125,17 @@ def test_public_holidays_close_the_building(client_for, admin_user, citizen, ten
     assert OpeningException.objects.filter(building=building, date__year=2028).count() == 12
     bad = client_for(admin_user).post(url, {"add_holidays": "1", "y-year": "1999"})
     assert bad.status_code == 422
+
+
+def test_page_titles_are_plain_text(client_for, admin_user, citizen, tenant, resource):
+    """The <title> of booking pages holds text only (a stray block once put a table into it)."""
+    import re
+
+    services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 10), end=at(1, 11))
+    for user, url in [(admin_user, reverse("booking:resource_week", args=[resource.pk])),
+                      (citizen, reverse("booking:my_bookings")), (admin_user, reverse("booking:quick")),
+                      (citizen, reverse("booking:home"))]:
+        html = client_for(user).get(url).content.decode()
+        titles = re.findall(r"<title>(.*?)</title>", html, re.S)
+        assert len(titles) == 1 and "<" not in titles[0], (url, titles)
+        assert html.count("<main") == 1

@@ -132,3 +132,33 @@ def test_staff_pages_and_moving_a_series_are_accessible(page, phone_page, live_s
     login(phone_page, live_server, "forening")
     phone_page.goto(live_server.url + f"/booking/buildings/{building.pk}/week/?week={week}&equipment=projector")
     assert_accessible(phone_page)
+
+
+def test_employee_quick_books_a_desk_on_the_phone(phone_page, page, live_server, login, assert_accessible,
+                                                  admin_user, tenant, building, employee):
+    office = services.resource_create(actor=admin_user, tenant=tenant, name="Landskap", building=building,
+                                      allow_citizens=False, checkin_minutes=15, max_minutes=480)
+    desks = [services.resource_create(actor=admin_user, tenant=tenant, name=f"Pult {n}", building=building,
+                                      parent=office, kind="part", allow_citizens=False, checkin_minutes=15,
+                                      max_minutes=480) for n in (1, 2)]
+    login(phone_page, live_server, "ansatt")
+    phone_page.goto(live_server.url + "/booking/")
+    phone_page.locator("a[href='/booking/quick/']").click()
+    assert_accessible(phone_page)
+    phone_page.goto(live_server.url + f"/booking/quick/?date={at(1, 0).date().isoformat()}&start_time=10:00"
+                    "&minutes=120")
+    expect(phone_page.locator("#quick-results")).to_contain_text("Pult 1")
+    assert_accessible(phone_page)
+    phone_page.locator("#quick-results form").filter(has_text="Pult 1").locator("button").click()
+    expect(phone_page.locator(".torg-messages")).to_contain_text(re.compile("12:00"))
+    assert_accessible(phone_page)
+    booking = Booking.objects.get(resource=desks[0])
+    assert (booking.booker, booking.start, booking.end) == (employee, at(1, 10), at(1, 12))
+    # the whole office is now taken for that time too (it contains the desk); the other desk is free
+    results = phone_page.locator("#quick-results")
+    expect(results.locator("form").filter(has_text="Pult 2")).to_have_count(1)
+    expect(results.locator("form").filter(has_text="Landskap")).to_have_count(0)
+    # changing the length updates the list in place (HTMX) and keeps it accessible
+    phone_page.locator("#id_minutes").select_option("30")
+    expect(results.locator("form").first.locator("button")).to_contain_text("10:00–10:30")
+    assert_accessible(phone_page)
