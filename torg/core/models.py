@@ -36,7 +36,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["tenant", "object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["tenant", "object_type", "object_id"]),
+            # The audit log: a tenant's events, newest first.
+            models.Index(fields=["tenant", "-created_at", "-id"], name="core_audit_tenant_newest"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
