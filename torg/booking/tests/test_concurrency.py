@@ -88,3 +88,31 @@ def test_database_refuses_overlapping_slots_on_postgresql(tenant, admin_user, ci
     # an inactive (cancelled) slot does not block
     BookingSlot.objects.filter(booking=first).update(active=False)
     services._occupy(second, [resource])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_simultaneous_form_posts_for_one_slot_give_one_booking_and_clear_messages(make_member, tenant,
+                                                                                        admin_user, building,
+                                                                                        tmp_path):
+    """The same race through HTTP: 50 people press *Book* for the same hour at the same moment."""
+    from django.test import Client
+    from django.urls import reverse
+
+    resource = services.resource_create(actor=admin_user, tenant=tenant, name="Sal", building=building)
+    clients = []
+    for i in range(THREADS):
+        client = Client()
+        client.force_login(make_member(tenant, f"web{i}", "citizen"))
+        clients.append(client)
+    url = reverse("booking:booking_create", args=[resource.pk])
+    form = {"date": at(1, 0).date().isoformat(), "start_time": "10:00", "end_time": "11:00"}
+
+    with file_database(tmp_path):
+        responses = race(lambda i: clients[i].post(url, {**form, "idempotency_key": f"key-{i}"}), THREADS)
+        count = in_thread(lambda: Booking.objects.filter(resource=resource).count())
+
+    statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
+    assert statuses == [302] + [422] * (THREADS - 1)
+    refused = [r.content.decode() for r in responses if r.status_code == 422]
+    assert all("already booked" in html for html in refused)
+    assert count == 1
