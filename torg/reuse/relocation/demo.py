@@ -1,7 +1,7 @@
 """Demo data for the furnishing plans: the plan for the renovated 37 700 m² town hall ("Nye Storvik
 rådhus"), ~8 000 pieces needed room by room, matched to the stock of the six old locations (≈ 5 200
 own reused, 1 200 bought used from a supplier's offers, the rest new, ≈ 80 % reuse), the second
-floor delivered (so the impact reports have ReuseRecords), and a few "reuse first" decisions.
+floor delivered (so the impact reports have ReuseRecords of relocations), and a few "reuse first" decisions.
 
 The needs follow the rooms' functions (offices get desks, chairs and pedestals; meeting rooms tables
 and side chairs; common rooms sofas) and are sized from the stock per category, so the matching
@@ -21,7 +21,9 @@ from .models import Line, Need, Plan, PurchaseRequest
 
 TARGET_NEED = 8000
 USED_PIECES = 1200
-DELIVERED_OWN, DELIVERED_USED = 600, 20
+# Delivered own items. Used purchases are not received in the demo: each would register a new product
+# without a catalogue photo (the inventory demo gives every product one).
+DELIVERED_OWN = 600
 F = Room.Function
 DESK_ROOMS = {F.OFFICE, F.OPEN_OFFICE, F.QUIET}
 # category key → the room functions that need it and how many per person of capacity (at least 1 per room)
@@ -128,15 +130,12 @@ def load(ctx):
     services.plan_match(actor=admin, plan=plan)
 
     # The crew has finished most of the second floor: its reused own items are in place (a room at a
-    # time, as the delivery page would), and the first used purchases have arrived.
+    # time, as the delivery page would).
     second = next(f for f in townhall.floors.order_by("level") if f.level == 1)
     own = list(Line.objects.filter(plan=plan, need__room__floor=second, source=Line.Source.OWN)
                .select_related("item__building", "item__owner_unit", "item__product__category", "item__tenant",
                                "need__room").order_by("need__room__number", "pk")[:DELIVERED_OWN])
     services.deliver_lines(actor=ctx.users["ansatt"], plan=plan, lines=own)
-    for line in Line.objects.filter(plan=plan, source=Line.Source.USED).order_by("need__room__number", "pk")[
-            :DELIVERED_USED]:
-        services.deliver_used(actor=ctx.users["ansatt"], line=line)
 
     # "Reuse first": two decisions of units that wanted to buy.
     units = ctx.units
