@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves its bundled Swagger UI for /api/v1/docs (no CDN)
     "torg.core",
     "torg.accounts",
     "torg.places",

@@ -33,6 +33,21 @@ def test_openapi_document_lists_the_places_endpoints(client):
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
 
 
+def test_api_docs_page_loads_its_swagger_ui_from_our_own_static_files(client):
+    """No CDN at run time: the CSP would block it and the page would stay blank."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', response.content.decode())
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets), assets
+    for asset in assets:
+        assert asset.startswith(settings.STATIC_URL), asset
+        assert finders.find(asset.removeprefix(settings.STATIC_URL)), asset
+
+
 # --- Token auth -----------------------------------------------------------------------------
 def test_token_created_on_profile_page_works_until_revoked(tenant, building, employee, client_for):
     browser = client_for(employee)
