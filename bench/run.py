@@ -134,7 +134,11 @@ def lock_database(db, quick):
 
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / f".lock-{db}{'-quick' if quick else ''}", "w")  # noqa: SIM115 (kept open)
+    name = f"{db}{'-quick' if quick else ''}"
+    if db == "postgres":  # one lock per server and database, so runs on different databases don't queue
+        parts = urlsplit(os.environ.get("TORG_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+        name += "-" + "".join(c if c.isalnum() else "_" for c in f"{parts.hostname}_{parts.port or 5432}{parts.path}")
+    handle = open(folder / f".lock-{name}", "w")  # noqa: SIM115 (kept open)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
