@@ -21,7 +21,7 @@ SORTS = {
 }
 
 
-def _icontains(field, text):
+def text_contains(field, text):
     """Case-insensitive contains that also folds æøå on SQLite (whose LIKE folds ASCII only)."""
     from django.db import connection
 
@@ -82,7 +82,7 @@ def item_list(*, tenant, search="", category_id=None, colour="", condition=None,
                   "product__colour", "product__category__name", "room__number", "room__name")
         cond = Q()
         for field in fields:
-            cond |= _icontains(field, text)
+            cond |= text_contains(field, text)
         code = normalize_public_code(text)
         if code:
             cond |= Q(code=code)

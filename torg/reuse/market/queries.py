@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from torg.accounts.models import Membership, Tenant
 from torg.reuse.models import Item, ItemPhoto, Status
-from torg.reuse.queries import _icontains
+from torg.reuse.queries import text_contains
 from torg.reuse.rules import ALL_BUILDINGS, LM, reuse_role_in
 
 from .models import (
@@ -84,7 +84,7 @@ def _filter(qs, *, search="", category_id=None, condition=None, building_id=None
         cond = Q()
         for field in ("number", "title", "description", "product__manufacturer", "product__model_name",
                       "product__colour", "product__category__name"):
-            cond |= _icontains(field, text)
+            cond |= text_contains(field, text)
         qs = qs.filter(cond)
     if category_id:
         qs = qs.filter(product__category_id=category_id)
@@ -171,7 +171,7 @@ def listable_groups(*, tenant, user, search="", category_id=None, building_id=No
         cond = Q()
         for field in ("number", "product__manufacturer", "product__model_name", "product__colour",
                       "product__category__name", "placement_text"):
-            cond |= _icontains(field, search.strip())
+            cond |= text_contains(field, search.strip())
         qs = qs.filter(cond)
     if category_id:
         qs = qs.filter(product__category_id=category_id)
