@@ -456,9 +456,18 @@ def explain(record):
     if record.row_co2e is None:
         problems.append(_("no weight for the per-kg factor") if co2e_source == "no_weight"
                         else _("no CO2e factor"))
-    if record.row_weight is None:
+    problems += _value_gaps(product, weight=record.row_weight, money=record.row_money)
+    return {"factor": factor, "weight_source": weight_source, "co2e_source": co2e_source,
+            "money_source": money_source, "problems": problems}
+
+
+def _value_gaps(product, *, weight, money):
+    """The gaps and doubtful values of a product's figures other than CO2e (whose message depends
+    on where it was looked for): the drill-down and the data-quality page name them alike."""
+    problems = []
+    if weight is None:
         problems.append(_("no weight"))
-    if record.row_money is None:
+    if money is None:
         problems.append(_("no new price"))
     if product.weight_kg == 0:
         problems.append(_("weight is 0"))
@@ -466,8 +475,7 @@ def explain(record):
         problems.append(_("new price is 0"))
     if product.co2e_kg is not None and not product.co2e_source.strip():
         problems.append(_("own CO2e value without a source"))
-    return {"factor": factor, "weight_source": weight_source, "co2e_source": co2e_source,
-            "money_source": money_source, "problems": problems}
+    return problems
 
 
 SOURCE_LABELS = {
@@ -504,16 +512,7 @@ def quality(*, tenant, f: ReportFilter, settings=None):
             problems.append(_("no CO2e: no own value and no factor")
                             if factor is None or factor.co2e_kg is None
                             else _("no CO2e: the per-kg factor needs a weight"))
-        if product.v_weight is None:
-            problems.append(_("no weight"))
-        if product.v_money is None:
-            problems.append(_("no new price"))
-        if product.weight_kg == 0:
-            problems.append(_("weight is 0"))
-        if product.new_price_nok == 0:
-            problems.append(_("new price is 0"))
-        if product.co2e_kg is not None and not product.co2e_source.strip():
-            problems.append(_("own CO2e value without a source"))
+        problems += _value_gaps(product, weight=product.v_weight, money=product.v_money)
         rows.append({"product": product, "factor": factor, "reuses": n, "problems": problems,
                      "missing_co2e": n if product.v_co2e is None else 0,
                      "missing_weight": n if product.v_weight is None else 0,
