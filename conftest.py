@@ -80,6 +80,20 @@ def client_for(client):
 
 
 @pytest.fixture
+def en_client(client_for):
+    """client_for(user) with the English UI chosen (the language cookie the switcher sets), so
+    messages can be asserted in their source language (the UI default is Norwegian)."""
+    from django.conf import settings
+
+    def login(user):
+        c = client_for(user)
+        c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return c
+
+    return login
+
+
+@pytest.fixture
 def building(tenant, admin_user):
     """A small building: property 1/1, two floors, three rooms."""
     from torg.places import services

@@ -15,16 +15,3 @@ def english():
 
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def en_client(client_for):
-    """client_for(user) with the English UI chosen (language cookie, as the language switcher sets)."""
-    from django.conf import settings
-
-    def login(user):
-        c = client_for(user)
-        c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return c
-
-    return login

@@ -18,20 +18,6 @@ def _english():
 
 
 @pytest.fixture
-def en_client(client_for):
-    """client_for(user) with English UI, so messages can be asserted in their source language."""
-
-    def login(user):
-        from django.conf import settings
-
-        c = client_for(user)
-        c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return c
-
-    return login
-
-
-@pytest.fixture
 def other_building(other_tenant, other_admin):
     """Tenant B's building (property 7/7) with one floor and one room."""
     from torg.places import services

@@ -16,19 +16,6 @@ from torg.places import services as places_services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def en_client(client_for):
-    """client_for(user) with the English UI chosen (the language cookie the switcher sets)."""
-    from django.conf import settings
-
-    def login(user):
-        c = client_for(user)
-        c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return c
-
-    return login
-
-
 def _edit_building(admin_user, building):
     places_services.building_update(actor=admin_user, building=building, gross_area=1500, use="school",
                                     strategic_category="C")
