@@ -738,3 +738,33 @@ def reuse_record(*, actor, item, kind, occurred_at=None, from_building=None, to_
     audit.record(actor=actor, tenant=item.tenant, obj=record, action="reuse",
                  changes={"item": [None, item.pk], "kind": [None, kind]})
     return record
+
+
+REUSE_RECORD_LINKS = ("from_building", "to_building", "from_unit", "to_unit", "recipient")
+
+
+@transaction.atomic
+def reuse_record_many(*, actor, kind, rows, occurred_at=None) -> list[ReuseRecord]:
+    """`reuse_record` for many items at once (a room delivered, a batch of used purchases): the same
+    checks and audit, one insert and one audit write. Each row is a dict with `item` and, optionally,
+    the loaded objects from_building, to_building, from_unit, to_unit, recipient and a reference."""
+    if kind not in ReuseRecord.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of reuse.")})
+    rows = list(rows)
+    if not rows:
+        return []
+    tenant = rows[0]["item"].tenant
+    occurred_at = occurred_at or timezone.now()
+    records = []
+    for row in rows:
+        item = row["item"]
+        links = {k: row.get(k) for k in REUSE_RECORD_LINKS}
+        _same_tenant(tenant, item, *(o for o in links.values() if o))
+        record = ReuseRecord(tenant=tenant, item=item, kind=kind, occurred_at=occurred_at,
+                             reference=row.get("reference", ""), actor=_actor(actor), **links)
+        record.full_clean(exclude=["tenant", "item", "actor", *REUSE_RECORD_LINKS])  # loaded and checked above
+        records.append(record)
+    ReuseRecord.objects.bulk_create(records, batch_size=1000)
+    audit.record_many(actor=actor, tenant=tenant, objs=records, action="reuse",
+                      changes=lambda o: {"item": [None, o.item_id], "kind": [None, kind]})
+    return records

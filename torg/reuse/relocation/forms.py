@@ -16,6 +16,17 @@ def _buildings(tenant):
     return Building.objects.filter(tenant=tenant, archived=False).order_by("name")
 
 
+def _products(tenant):
+    return Product.objects.filter(tenant=tenant, archived=False).select_related("category") \
+        .order_by("category__sort_order", "manufacturer", "model_name", "pk")
+
+
+def _check_product_category(form, data):
+    product, category = data.get("product"), data.get("category")
+    if product is not None and category is not None and product.category_id != category.pk:
+        form.add_error("product", _("The product is not in the category %(category)s.") % {"category": category.name})
+
+
 class PlanForm(TorgForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     building = forms.ModelChoiceField(label=_("Target building"), queryset=Building.objects.none())
@@ -56,8 +67,7 @@ class NeedForm(TorgForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(tenant=tenant, archived=False) \
             .order_by("sort_order", "name")
-        self.fields["product"].queryset = Product.objects.filter(tenant=tenant, archived=False) \
-            .select_related("category").order_by("category__sort_order", "manufacturer", "model_name", "pk")
+        self.fields["product"].queryset = _products(tenant)
 
     def clean(self):
         data = super().clean()
@@ -65,10 +75,7 @@ class NeedForm(TorgForm):
                               ("min_depth_cm", "max_depth_cm", "max_depth_cm")):
             if data.get(lo) is not None and data.get(hi) is not None and data[lo] > data[hi]:
                 self.add_error(field, _("The maximum is less than the minimum."))
-        product, category = data.get("product"), data.get("category")
-        if product is not None and category is not None and product.category_id != category.pk:
-            self.add_error("product", _("The product is not in the category %(category)s.")
-                           % {"category": category.name})
+        _check_product_category(self, data)
         return data
 
 
@@ -89,6 +96,10 @@ class OfferForm(TorgForm):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     description = forms.CharField(label=_("Description"), max_length=200, required=False,
                                   help_text=_("Manufacturer and model, e.g. “HÅG Capisco, refurbished”."))
+    product = forms.ModelChoiceField(label=_("Product in the catalogue"), queryset=Product.objects.none(),
+                                     required=False,
+                                     help_text=_("When the offer is a model the catalogue has: delivered pieces get "
+                                                 "its data and photos."))
     quantity = forms.IntegerField(label=_("Quantity available"), min_value=0, max_value=100_000)
     unit_price_nok = forms.DecimalField(label=_("Unit price NOK"), min_value=0, max_digits=12, decimal_places=2)
     width_cm = forms.IntegerField(label=_("Width cm"), min_value=0, max_value=10000, required=False)
@@ -103,6 +114,12 @@ class OfferForm(TorgForm):
             .order_by("-kind", "name")
         self.fields["category"].queryset = Category.objects.filter(tenant=tenant, archived=False) \
             .order_by("sort_order", "name")
+        self.fields["product"].queryset = _products(tenant)
+
+    def clean(self):
+        data = super().clean()
+        _check_product_category(self, data)
+        return data
 
 
 class OverrideForm(TorgForm):

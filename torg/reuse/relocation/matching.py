@@ -12,7 +12,8 @@ The order, for every needed piece that the planner has not decided (unlocked, un
    items from as few locations as possible: first the locations that already supply the same
    destination room, then the same destination floor, then the location with the most suitable
    stock; within a location, best condition first, then item number.
-3. **Buy used**: the plan's offers of used furniture that satisfy the constraints, cheapest first.
+3. **Buy used**: the plan's offers of used furniture that satisfy the constraints, cheapest first
+   (a need for a specific product takes only offers of that product).
 4. **Buy new**: the rest, priced with the specific product's new price, else the median new price of
    the category's products (None when no product of the category has a price).
 """
@@ -81,6 +82,7 @@ class OfferData:
     depth: int | None
     colour: str
     condition: int
+    product_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def item_fits(need: NeedData, item: ItemData, products: dict) -> bool:
 
 
 def offer_fits(need: NeedData, o: OfferData) -> bool:
-    if o.category_id != need.category_id or need.product_id:
+    if o.category_id != need.category_id or (need.product_id and o.product_id != need.product_id):
         return False
     if need.colour and o.colour.strip().lower() != need.colour.strip().lower():
         return False

@@ -80,6 +80,13 @@ class UsedOffer(TenantOwned):
                                  verbose_name=_("category"))
     description = models.CharField(_("description"), max_length=200, blank=True,
                                    help_text=_("Manufacturer and model, e.g. “HÅG Capisco, refurbished”."))
+    # A model the catalogue already has (a supplier's refurbished HÅG Capisco): the pieces delivered
+    # become items of that product, with its data and photos; without one, delivery registers a product
+    # from the offer's description, size and colour.
+    product = models.ForeignKey("reuse.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("product in the catalogue"),
+                                help_text=_("When the offer is a model the catalogue has: delivered pieces get its "
+                                            "data and photos."))
     quantity = models.PositiveIntegerField(_("quantity available"), validators=[MaxValueValidator(100_000)])
     unit_price_nok = models.DecimalField(_("unit price NOK"), max_digits=12, decimal_places=2,
                                          validators=[MinValueValidator(0)])

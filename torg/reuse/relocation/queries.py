@@ -58,7 +58,7 @@ def plan_rooms(*, plan):
 
 
 def offers(*, plan):
-    return list(UsedOffer.objects.filter(plan=plan).select_related("category", "supplier")
+    return list(UsedOffer.objects.filter(plan=plan).select_related("category", "supplier", "product__category")
                 .annotate(taken=Count("lines")).order_by("category__sort_order", "unit_price_nok", "pk"))
 
 
@@ -99,9 +99,10 @@ def matching_input(*, plan) -> dict:
              for r in stock_queryset(plan=plan).filter(product_id__in=list(products))
              .values_list("pk", "product_id", "building_id", "condition", "number", "status").iterator(chunk_size=5000)]
     offers_ = [matching.OfferData(id=o[0], category_id=o[1], quantity=o[2], price=o[3], width=o[4], depth=o[5],
-                                  colour=o[6] or "", condition=o[7])
+                                  colour=o[6] or "", condition=o[7], product_id=o[8])
                for o in UsedOffer.objects.filter(plan=plan).values_list(
-                   "pk", "category_id", "quantity", "unit_price_nok", "width_cm", "depth_cm", "colour", "condition")]
+                   "pk", "category_id", "quantity", "unit_price_nok", "width_cm", "depth_cm", "colour", "condition",
+                   "product_id")]
     return {
         "needs": needs, "lines": lines, "stock": stock, "products": products, "offers": offers_,
         "status_before": {r[3]: r[7] for r in rows if r[3] and r[7]},

@@ -128,7 +128,21 @@ def plan_change_status(*, actor, plan, to_status, comment="") -> Plan:
 
 # --- Offers of used furniture ---------------------------------------------------------------
 OFFER_FIELDS = {"supplier", "category", "description", "quantity", "unit_price_nok", "width_cm", "depth_cm", "colour",
-                "condition"}
+                "condition", "product"}
+
+
+def _check_offer_product(plan, fields, category):
+    """A catalogue product of the offer's category; its size and colour fill what the offer leaves out."""
+    product = fields.get("product")
+    if product is None:
+        return
+    _same_tenant(plan.tenant, product, field="product")
+    if category is not None and product.category_id != category.pk:
+        raise ValidationError({"product": _("The product is not in the category %(category)s.")
+                               % {"category": category.name}})
+    for field, value in (("width_cm", product.width_cm), ("depth_cm", product.depth_cm), ("colour", product.colour)):
+        if fields.get(field) in (None, ""):
+            fields[field] = value if value is not None else fields.get(field)
 
 
 @transaction.atomic
@@ -136,6 +150,7 @@ def offer_create(*, actor, plan, **fields) -> UsedOffer:
     _require_editable(plan)
     _same_tenant(plan.tenant, fields.get("supplier"), field="supplier")
     _same_tenant(plan.tenant, fields.get("category"), field="category")
+    _check_offer_product(plan, fields, fields.get("category"))
     offer = create_object(UsedOffer(tenant=plan.tenant, plan=plan, **fields), actor=actor, tenant=plan.tenant)
     _touch(plan)
     return offer
@@ -152,6 +167,7 @@ def offer_update(*, actor, offer, **fields) -> UsedOffer:
     _same_tenant(plan.tenant, fields.get("category"), field="category")
     if "category" in fields and fields["category"].pk != offer.category_id and offer.lines.exists():
         raise ValidationError({"category": _("Lines use this offer; its category cannot change.")})
+    _check_offer_product(plan, fields, fields.get("category", offer.category))
     if "quantity" in fields:
         fixed = offer.lines.filter(Q(locked=True) | Q(delivered_at__isnull=False)).count()
         if fields["quantity"] < fixed:
@@ -513,8 +529,7 @@ def deliver_item(*, actor, plan, code) -> Line:
     normalized = normalize_public_code((code or "").strip().rstrip("/").rsplit("/q/", 1)[-1])
     if not normalized:
         raise DeliveryError(_("That is not a valid code. Codes have 12 letters and digits."))
-    item = Item.objects.filter(tenant=plan.tenant, code=normalized).select_related(
-        "building", "owner_unit", "tenant", "product__category").first()
+    item = Item.objects.filter(tenant=plan.tenant, code=normalized).select_related("tenant").first()
     if item is None:
         raise DeliveryError(_("No item with this code in %(tenant)s.") % {"tenant": plan.tenant.name})
     line = Line.objects.select_for_update(of=("self",)).filter(plan=plan, item=item).select_related("need__room").first()
@@ -529,26 +544,43 @@ def deliver_item(*, actor, plan, code) -> Line:
     if line.delivered:
         line.item = item
         raise DeliveryError(_delivered_text(line))
-    line.item = item
-    deliver_lines(actor=actor, plan=plan, lines=[line])
-    return line
+    return deliver_lines(actor=actor, plan=plan, lines=[line])[0]
+
+
+LINE_DELIVERY_RELATED = ("need__room__building", "need__category", "item__building", "item__room",
+                         "item__owner_unit", "item__tenant", "item__product__category")
+
+
+def _lock_lines(plan, lines, *related):
+    """The plan's lines with these ids, locked and loaded again (they may have changed since the
+    caller read them), in id order; a DeliveryError when one is not of the plan."""
+    ids = sorted({ln.pk for ln in lines})
+    locked = []
+    for chunk in _chunks(ids):
+        locked += Line.objects.select_for_update(of=("self",)).filter(plan=plan, pk__in=chunk) \
+            .select_related(*related).order_by("pk")
+    if len(locked) != len(ids):
+        raise DeliveryError(_("Only lines of this plan can be delivered here."))
+    return locked
 
 
 @transaction.atomic
 def deliver_lines(*, actor, plan, lines) -> list[Line]:
-    """Deliver own items of the plan (undelivered lines with their items and rooms loaded): move each
-    into its destination room, put it in use, write its ReuseRecord (relocation) and mark the lines
-    delivered. The scan page delivers one; a whole room or floor at once goes through here too."""
+    """Deliver own items of the plan: move each into its destination room, put it in use, write its
+    ReuseRecord (relocation) and mark the lines delivered. The scan page delivers one; a whole room
+    or floor at once goes through here too (lines already delivered are left out)."""
     if plan.status != Plan.Status.ACTIVE:
         raise DeliveryError(_("The plan is not active: activate it before delivering."))
-    lines = [ln for ln in lines if not ln.delivered]
-    if any(ln.plan_id != plan.pk or ln.source != Line.Source.OWN or not ln.item_id for ln in lines):
+    lines = [ln for ln in _lock_lines(plan, lines, *LINE_DELIVERY_RELATED) if not ln.delivered]
+    if any(ln.source != Line.Source.OWN or not ln.item_id for ln in lines):
         raise DeliveryError(_("Only reused own items of this plan can be delivered here."))
     for ln in lines:
         item = ln.item
         if item.status in GONE_STATUSES or item.status in MARKET_STATUSES:
             raise DeliveryError(_("%(number)s is “%(status)s” in the inventory and cannot be delivered.")
                                 % {"number": item.number, "status": item.get_status_display()})
+    if not lines:
+        return []
     comment = _("Delivered for furnishing plan %(plan)s") % {"plan": plan.number}
     from_building = {ln.item.pk: (ln.item.building, ln.item.owner_unit) for ln in lines}
     by_room = defaultdict(list)
@@ -562,12 +594,13 @@ def deliver_lines(*, actor, plan, lines) -> list[Line]:
     for chunk in _chunks(not_in_use):
         inventory.item_change_status(actor=actor, items=chunk, to_status=Status.IN_USE, comment=comment)
     now = timezone.now()
+    rows = []
     for ln in lines:
         building, unit = from_building[ln.item.pk]
-        inventory.reuse_record(actor=actor, item=ln.item, kind=ReuseRecord.Kind.RELOCATION, occurred_at=now,
-                               from_building=building, to_building=plan.building, from_unit=unit, to_unit=unit,
-                               reference=plan.number)
+        rows.append({"item": ln.item, "from_building": building, "to_building": plan.building, "from_unit": unit,
+                     "to_unit": unit, "reference": plan.number})
         ln.delivered_at, ln.delivered_by = now, _actor(actor)
+    inventory.reuse_record_many(actor=actor, kind=ReuseRecord.Kind.RELOCATION, rows=rows, occurred_at=now)
     for chunk in _chunks([ln.pk for ln in lines]):
         Line.objects.filter(pk__in=chunk).update(delivered_at=now, delivered_by=_actor(actor), updated_at=now)
     audit.record_many(actor=actor, tenant=plan.tenant, objs=lines, action="deliver",
@@ -575,36 +608,67 @@ def deliver_lines(*, actor, plan, lines) -> list[Line]:
     return lines
 
 
-@transaction.atomic
-def deliver_used(*, actor, line, claim_code="") -> Line:
-    """A used purchase arrived: register it as a new item of the inventory in its destination room
-    (optionally on a pre-printed label), in use, and write the ReuseRecord (bought used)."""
-    line = Line.objects.select_for_update(of=("self",)).select_related("plan__tenant", "plan__building", "need__room",
-                                                           "offer__category", "offer__supplier").get(pk=line.pk)
-    plan = line.plan
-    if plan.status != Plan.Status.ACTIVE:
-        raise DeliveryError(_("The plan is not active: activate it before delivering."))
-    if line.source != Line.Source.USED:
-        raise DeliveryError(_("This line is not a used purchase."))
-    if line.delivered:
-        raise DeliveryError(_("This used purchase is already delivered as %(number)s.")
-                            % {"number": line.item.number if line.item_id else "–"})
-    offer = line.offer
-    product = inventory.product_find_or_create(
+def _used_product(actor, plan, offer):
+    """What a delivered piece of `offer` is in the catalogue: the offer's product, else the product
+    found or registered from its description, size and colour."""
+    if offer.product_id:
+        return offer.product
+    return inventory.product_find_or_create(
         actor=actor, tenant=plan.tenant, category=offer.category, model_name=offer.description[:150],
         colour=offer.colour, width_cm=offer.width_cm, depth_cm=offer.depth_cm)
-    comment = _("Bought used from %(supplier)s for furnishing plan %(plan)s") % {
-        "supplier": offer.supplier.name, "plan": plan.number}
-    item = inventory.item_register(actor=actor, tenant=plan.tenant, product=product, room=line.need.room,
-                                   condition=offer.condition, status=Status.IN_USE, claim_code=claim_code,
-                                   comment=comment)[0]
+
+
+@transaction.atomic
+def deliver_used_lines(*, actor, plan, lines, claim_code="") -> list[Line]:
+    """Used purchases arrived: register each piece as a new item of the inventory in its destination
+    room, in use — an item of the offer's catalogue product when it has one — write its ReuseRecord
+    (bought used) and mark the lines delivered. One piece may go on a pre-printed label
+    (`claim_code`); a room's or a floor's pieces at once go through here too."""
+    if plan.status != Plan.Status.ACTIVE:
+        raise DeliveryError(_("The plan is not active: activate it before delivering."))
+    lines = _lock_lines(plan, lines, "need__room__building", "need__category", "item", "offer__category",
+                        "offer__supplier", "offer__product")
+    for ln in lines:
+        if ln.source != Line.Source.USED:
+            raise DeliveryError(_("This line is not a used purchase."))
+        if ln.delivered:
+            raise DeliveryError(_("This used purchase is already delivered as %(number)s.")
+                                % {"number": ln.item.number if ln.item_id else "–"})
+    if claim_code and len(lines) != 1:
+        raise DeliveryError(_("A pre-printed label can be claimed for one item only."))
+    groups = defaultdict(list)  # the pieces of one offer for one room are registered together
+    for ln in lines:
+        groups[(ln.offer_id, ln.need.room_id)].append(ln)
+    products = {}
+    rows = []
+    for group in groups.values():
+        offer, room = group[0].offer, group[0].need.room
+        if offer.pk not in products:
+            products[offer.pk] = _used_product(actor, plan, offer)
+        comment = _("Bought used from %(supplier)s for furnishing plan %(plan)s") % {
+            "supplier": offer.supplier.name, "plan": plan.number}
+        for chunk in _chunks(group, inventory.MAX_REGISTER_COUNT):
+            items = inventory.item_register(actor=actor, tenant=plan.tenant, product=products[offer.pk], room=room,
+                                            count=len(chunk), condition=offer.condition, status=Status.IN_USE,
+                                            claim_code=claim_code, comment=comment)
+            for ln, item in zip(chunk, items, strict=True):
+                ln.item = item
+                rows.append({"item": item, "to_building": plan.building,
+                             "reference": f"{plan.number} {offer.supplier.name}"[:100]})
     now = timezone.now()
-    inventory.reuse_record(actor=actor, item=item, kind=ReuseRecord.Kind.BOUGHT_USED, occurred_at=now,
-                           to_building=plan.building, reference=f"{plan.number} {offer.supplier.name}"[:100])
-    line.item, line.delivered_at, line.delivered_by = item, now, _actor(actor)
-    line.save(update_fields=["item", "delivered_at", "delivered_by", "updated_at"])
-    audit.record(actor=actor, tenant=plan.tenant, obj=line, action="deliver", changes={"item": [None, item.pk]})
-    return line
+    inventory.reuse_record_many(actor=actor, kind=ReuseRecord.Kind.BOUGHT_USED, rows=rows, occurred_at=now)
+    for ln in lines:
+        ln.delivered_at, ln.delivered_by = now, _actor(actor)
+    Line.objects.bulk_update(lines, ["item", "delivered_at", "delivered_by", "updated_at"], batch_size=500)
+    audit.record_many(actor=actor, tenant=plan.tenant, objs=lines, action="deliver",
+                      changes=lambda o: {"item": [None, o.item_id]})
+    return lines
+
+
+@transaction.atomic
+def deliver_used(*, actor, line, claim_code="") -> Line:
+    """One used purchase arrived (the delivery page): see `deliver_used_lines`."""
+    return deliver_used_lines(actor=actor, plan=line.plan, lines=[line], claim_code=claim_code)[0]
 
 
 # --- "Reuse first" purchase requests --------------------------------------------------------

@@ -386,8 +386,8 @@ def offer_list(request, pk):
 def offer_edit(request, pk, offer_pk):
     plan = _plan(request, pk, "reuse_relocation.manage_plan")
     offer = queries.offer_get(plan=plan, pk=offer_pk)
-    fields = ("supplier", "category", "description", "quantity", "unit_price_nok", "width_cm", "depth_cm", "colour",
-              "condition")
+    fields = ("supplier", "category", "description", "product", "quantity", "unit_price_nok", "width_cm", "depth_cm",
+              "colour", "condition")
     form = OfferForm(request.POST or None, tenant=plan.tenant, initial={f: getattr(offer, f) for f in fields})
     back = reverse("relocation:offer_list", args=[plan.pk])
     return form_page(
