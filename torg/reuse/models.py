@@ -345,7 +345,8 @@ class ReuseRecord(TenantOwned):
     """One reuse of an item ("gjenbruk"): it went to a new user instead of a new purchase being made.
 
     Written by the modules that make reuse happen (an order received in the marketplace, a delivery
-    in a relocation plan, a give-away to an external organisation, an item bought used) through
+    in a relocation plan, a give-away to an external organisation, an item bought used, an order
+    between partner municipalities — one record in each, for its own item) through
     `services.reuse_record`; read by the impact reports, which compute CO2e, money and waste avoided
     from these rows and the factors that apply to each item's product and category."""
 
@@ -354,6 +355,9 @@ class ReuseRecord(TenantOwned):
         RELOCATION = "relocation", _("Moved into a new building")
         GIVEN_AWAY = "given_away", _("Given away")
         BOUGHT_USED = "bought_used", _("Bought used")
+        # An order between partner municipalities: each records its own side (see the marketplace).
+        TO_PARTNER = "to_partner", _("Given to a partner municipality")
+        FROM_PARTNER = "from_partner", _("Ordered from a partner municipality")
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reuse_records", verbose_name=_("item"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

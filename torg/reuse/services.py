@@ -517,6 +517,19 @@ def item_add_photo(*, actor, item, upload) -> ItemPhoto:
 
 
 @transaction.atomic
+def item_reuse_photos(*, actor, item, photos) -> list[ItemPhoto]:
+    """Show already stored photos (e.g. those of the item it came from in a partner municipality) for
+    `item` too, without copying the files: `photo_remove` deletes a file only when nothing uses it."""
+    rows = ItemPhoto.objects.bulk_create([ItemPhoto(tenant=item.tenant, item=item, image=p.image.name, width=p.width,
+                                                    height=p.height) for p in photos])
+    if rows:
+        ItemEvent.objects.create(tenant=item.tenant, item=item, kind=ItemEvent.Kind.PHOTO, actor=_actor(actor))
+        audit.record(actor=actor, tenant=item.tenant, obj=item, action="add_photo",
+                     changes={"photo": [None, [r.image.name for r in rows]]})
+    return rows
+
+
+@transaction.atomic
 def item_save_changes(*, actor, item, comment="", status=None, building=None, room=None, placement_text=None,
                       photo=None, **fields) -> Item:
     """The phone edit form: description fields, location, status and a photo in one transaction."""
