@@ -190,7 +190,12 @@ class ListingItem(TenantOwned):
 
 
 class Order(TenantOwned):
-    """An order ("bestilling") of one or more items of a listing by a buyer of the same municipality."""
+    """An order ("bestilling") of one or more items of a listing.
+
+    The order belongs to the seller's municipality (`tenant`, the listing's). `buyer_tenant` is the
+    buyer's: the same for an internal order, a mutual partner municipality for a partner order. Of a
+    partner order the unit and the delivery room are the buyer's; the buyer's municipality reaches
+    the order only through `buyer_tenant` (see `queries.buyer_orders` and `queries.order_get`)."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", pgettext_lazy("order status", "Requested")
@@ -206,6 +211,8 @@ class Order(TenantOwned):
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="orders", verbose_name=_("listing"))
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("buyer"))
+    buyer_tenant = models.ForeignKey("accounts.Tenant", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("buyer's municipality"))
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     to_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("for unit"))
@@ -222,7 +229,8 @@ class Order(TenantOwned):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="market_order_unique_number")]
-        indexes = [models.Index(fields=["tenant", "status"]), models.Index(fields=["tenant", "buyer"])]
+        indexes = [models.Index(fields=["tenant", "status"]), models.Index(fields=["tenant", "buyer"]),
+                   models.Index(fields=["buyer_tenant", "buyer"])]
 
     def __str__(self):
         return self.number
@@ -230,6 +238,16 @@ class Order(TenantOwned):
     @property
     def is_open(self):
         return self.status in OPEN_ORDER_STATUSES
+
+    @property
+    def is_partner(self):
+        """Ordered by a partner municipality (the seller's municipality is not the buyer's)."""
+        return self.tenant_id != self.buyer_tenant_id
+
+    def transitions(self):
+        """The state machine that applies: a partner order is received by the buyer only, because
+        receiving registers the items in the buyer's inventory."""
+        return PARTNER_ORDER_TRANSITIONS if self.is_partner else ORDER_TRANSITIONS
 
 
 O = Order.Status
@@ -247,6 +265,10 @@ ORDER_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     O.REJECTED: {},
     O.CANCELLED: {},
 }
+PARTNER_ORDER_TRANSITIONS = {
+    status: {to: (frozenset({"buyer"}) if to == O.RECEIVED else who) for to, who in steps.items()}
+    for status, steps in ORDER_TRANSITIONS.items()
+}
 # Transitions that need a reason (shown to the other party).
 REASON_REQUIRED = {(O.REQUESTED, O.REJECTED)} | {(s, O.CANCELLED) for s in (O.PROCESSING, O.READY_FOR_PICKUP,
                                                                                 O.OUT_FOR_DELIVERY)}
@@ -254,11 +276,14 @@ OPEN_ORDER_STATUSES = frozenset({O.REQUESTED, O.APPROVED, O.PROCESSING, O.READY_
 
 
 class OrderLine(TenantOwned):
-    """One item of an order. `active` while the order is open; the database allows one open order per item."""
+    """One item of an order. `active` while the order is open; the database allows one open order per item.
+    Of a received partner order, `received_item` is the new item in the buyer's inventory."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey("reuse.Item", on_delete=models.PROTECT, related_name="+")
     active = models.BooleanField(default=True)
+    received_item = models.ForeignKey("reuse.Item", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("item in the buyer's inventory"))
 
     class Meta:
         ordering = ["pk"]

@@ -192,17 +192,28 @@ def listable_items(*, tenant, user, product_id, building_id, owner_unit_id, cond
 
 
 # --- Partners and the public ------------------------------------------------------------------
+def _partner_visible(tenant, now):
+    """Open listings of partner municipalities in their partner stage, not expired."""
+    qs = _base().select_related("tenant").filter(tenant__in=partner_tenants(tenant=tenant),
+                                                 status=Listing.Status.OPEN, partners_at__lte=now)
+    return _not_expired(qs, now)
+
+
 def partner_listings(*, tenant, now=None, **filters):
     """Listings of partner municipalities in their partner stage (nothing else of theirs)."""
     now = now or timezone.now()
-    qs = _base().select_related("tenant").filter(tenant__in=partner_tenants(tenant=tenant),
-                                                 status=Listing.Status.OPEN, partners_at__lte=now)
-    return _with_counts(_filter(_not_expired(qs, now), **filters)).filter(available_count__gt=0) \
+    return _with_counts(_filter(_partner_visible(tenant, now), **filters)).filter(available_count__gt=0) \
         .order_by("-partners_at", "-pk")
 
 
 def partner_listing_get(*, tenant, code, now=None):
     return get_object_or_404(partner_listings(tenant=tenant, now=now), code=code)
+
+
+def partner_listing_orderable(listing, *, tenant, now=None) -> bool:
+    """`tenant` (a mutual partner) sees the listing in its partner stage now, so its members may order
+    it (whether items are left is the order's check)."""
+    return _partner_visible(tenant, now or timezone.now()).filter(pk=listing.pk).exists()
 
 
 def public_listings(*, tenant, now=None, **filters):
@@ -229,11 +240,14 @@ def public_tenant(*, slug):
 # --- Orders -----------------------------------------------------------------------------------
 def _orders():
     return Order.objects.select_related("listing__product__category", "listing__building", "listing__created_by",
-                                        "buyer", "delivery_room__floor__building", "to_unit")
+                                        "buyer", "delivery_room__floor__building", "to_unit", "tenant",
+                                        "buyer_tenant")
 
 
 def buyer_orders(*, tenant, user, open_only=False):
-    qs = _orders().filter(tenant=tenant, buyer=user)
+    """The user's orders in `tenant` as the buyer: internal ones and those placed with partner
+    municipalities (which belong to the seller's municipality, reached by `buyer_tenant`)."""
+    qs = _orders().filter(buyer_tenant=tenant, buyer=user)
     if open_only:
         qs = qs.filter(status__in=OPEN_ORDER_STATUSES)
     return qs.order_by("-created_at", "-pk")
@@ -248,9 +262,11 @@ def seller_orders(*, tenant, user, open_only=False):
 
 
 def order_get(*, tenant, pk):
+    """An order of `tenant` as the seller, or one its members placed with a partner municipality.
+    The views decide the sides from the request's tenant (`views._sides`)."""
     return get_object_or_404(_orders().prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("item__room", "item__building")
-                 .order_by("item__number"))), tenant=tenant, pk=pk)
+        Prefetch("lines", queryset=OrderLine.objects.select_related("item__room", "item__building", "received_item")
+                 .order_by("item__number"))).filter(Q(tenant=tenant) | Q(buyer_tenant=tenant)), pk=pk)
 
 
 def order_events(*, order):
@@ -262,7 +278,7 @@ def order_messages(*, order):
 
 
 def listing_orders(*, listing):
-    return listing.orders.select_related("buyer").order_by("-created_at", "-pk")
+    return listing.orders.select_related("buyer", "buyer_tenant").order_by("-created_at", "-pk")
 
 
 def open_order_for_code(*, order, code):

@@ -63,7 +63,10 @@ def manages_listing(user, listing):
 
 @rules.predicate
 def is_order_buyer(user, order):
-    return order is not None and getattr(order, "buyer_id", None) == user.pk and bool(can_view(user, order))
+    """The buyer, while they may use the marketplace in the buyer's municipality (for a partner order
+    not the seller's)."""
+    return (order is not None and getattr(order, "buyer_id", None) == user.pk
+            and bool(can_view(user, order.buyer_tenant)))
 
 
 @rules.predicate

@@ -18,11 +18,11 @@ from torg.core.ids import new_public_code
 from torg.core.sequences import next_label
 from torg.core.services import create_object, update_object
 from torg.reuse import services as inventory
-from torg.reuse.models import GONE_STATUSES, Item, ReuseRecord, Status
+from torg.reuse.models import GONE_STATUSES, Category, Item, ItemPhoto, ReuseRecord, Status
 
 from . import queries
 from .models import (
-    OPEN_ORDER_STATUSES, ORDER_TRANSITIONS, REASON_REQUIRED, DeliveryMethod, GiveAway, Listing, ListingItem,
+    OPEN_ORDER_STATUSES, REASON_REQUIRED, DeliveryMethod, GiveAway, Listing, ListingItem,
     MarketSettings, Notification, Order, OrderEvent, OrderLine, OrderMessage, SavedSearch, SavedSearchHit,
     local_midnight,
 )
@@ -309,11 +309,15 @@ def _order_url(order):
 @transaction.atomic
 def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, delivery_method=DeliveryMethod.PICKUP,
                  note="", now=None) -> Order:
-    """Order `quantity` items of a listing. The listing row is locked, so of two buyers ordering the
-    last item at the same time exactly one gets it; the other gets a clear message. The database
-    allows one open order line per item as well."""
+    """Order `quantity` items of a listing for a unit and a room of `tenant`, the buyer's municipality.
+    The listing row is locked, so of two buyers ordering the last item at the same time exactly one
+    gets it; the other gets a clear message. The database allows one open order line per item as well.
+
+    A listing of another municipality can be ordered while `tenant` is its mutual partner and the
+    listing is in its partner stage (a partner order): the order belongs to the seller's municipality,
+    with `buyer_tenant` = `tenant`, and always waits for the seller's approval."""
     now = now or timezone.now()
-    _same_tenant(tenant, listing, field="listing")
+    partner = listing.tenant_id != tenant.pk
     _same_tenant(tenant, delivery_room, field="delivery_room")
     _same_tenant(tenant, to_unit, field="to_unit")
     if delivery_room is None:
@@ -322,10 +326,13 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
         raise ValidationError({"to_unit": _("Choose the unit that will own the items.")})
     if not isinstance(quantity, int) or quantity < 1:
         raise ValidationError({"quantity": _("Order at least one item.")})
-    listing = Listing.objects.select_for_update().select_related("product").get(pk=listing.pk)
+    listing = Listing.objects.select_for_update(of=("self",)).select_related("product", "tenant", "created_by") \
+        .get(pk=listing.pk)
     if listing.status != Listing.Status.OPEN or listing.expired(now):
         raise ValidationError(_("This listing is no longer open for orders."))
-    if not queries.listing_visible_to(listing, user=actor, now=now):
+    visible = (queries.partner_listing_orderable(listing, tenant=tenant, now=now) if partner
+               else queries.listing_visible_to(listing, user=actor, now=now))
+    if not visible:
         raise ValidationError(_("This listing is not open to you yet."))
     if delivery_method == DeliveryMethod.PICKUP and not listing.pickup:
         raise ValidationError({"delivery_method": _("The seller does not offer pickup for this listing.")})
@@ -339,15 +346,17 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
         raise ValidationError(_("Sorry, someone else has just ordered the last of these items."))
     if len(free) < quantity:
         raise ValidationError({"quantity": _("Only %(n)d of these items are still available.") % {"n": len(free)}})
-    approval = needs_approval(listing=listing, buyer=actor)
-    order = Order(tenant=tenant, number=next_label(tenant, "B"), listing=listing, buyer=actor, quantity=quantity,
-                  to_unit=to_unit, delivery_room=delivery_room, delivery_method=delivery_method, note=note.strip(),
+    approval = partner or needs_approval(listing=listing, buyer=actor)
+    seller_tenant = listing.tenant
+    order = Order(tenant=seller_tenant, buyer_tenant=tenant, number=next_label(seller_tenant, "B"), listing=listing,
+                  buyer=actor, quantity=quantity, to_unit=to_unit, delivery_room=delivery_room,
+                  delivery_method=delivery_method, note=note.strip(),
                   status=Order.Status.REQUESTED if approval else Order.Status.APPROVED)
     order.full_clean()
     order.save()
     try:
         with transaction.atomic():
-            OrderLine.objects.bulk_create([OrderLine(tenant=tenant, order=order, item=i) for i in free])
+            OrderLine.objects.bulk_create([OrderLine(tenant=seller_tenant, order=order, item=i) for i in free])
     except IntegrityError:
         raise ValidationError(_("Sorry, someone else has just ordered the last of these items.")) from None
     inventory.item_change_status(actor=actor, items=free, to_status=Status.ORDERED,
@@ -355,13 +364,19 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
     _event(order, actor, "", Order.Status.REQUESTED)
     if not approval:
         _event(order, None, Order.Status.REQUESTED, Order.Status.APPROVED, _("No approval needed."))
-    audit.record(actor=actor, tenant=tenant, obj=order, action="create",
+    audit.record(actor=actor, tenant=seller_tenant, obj=order, action="create",
                  changes={**audit.diff({}, audit.snapshot(order)), "items": [None, [i.pk for i in free]]})
-    text = (_("New order %(order)s of %(n)d × %(title)s. It waits for your approval.") if approval
-            else _("New order %(order)s of %(n)d × %(title)s.")) % {"order": order.number, "n": quantity,
-                                                                  "title": listing.title}
+    if partner:
+        audit.record(actor=actor, tenant=tenant, obj=order, action="partner_order",
+                     changes={"listing": [None, listing.number], "seller": [None, seller_tenant.name]})
+        text = _("New order %(order)s of %(n)d × %(title)s from %(municipality)s. It waits for your approval.")
+    elif approval:
+        text = _("New order %(order)s of %(n)d × %(title)s. It waits for your approval.")
+    else:
+        text = _("New order %(order)s of %(n)d × %(title)s.")
+    text %= {"order": order.number, "n": quantity, "title": listing.title, "municipality": tenant.name}
     if listing.created_by_id and listing.created_by_id != getattr(actor, "pk", None):
-        _notify(tenant=tenant, user=listing.created_by, message=text, url=_order_url(order),
+        _notify(tenant=seller_tenant, user=listing.created_by, message=text, url=_order_url(order),
                 subject=_("Order %(number)s") % {"number": order.number})
     return order
 
@@ -379,7 +394,7 @@ STATUS_MESSAGES = {
 
 def allowed_transitions(order, sides):
     """The statuses `order` may go to for someone acting as `sides` ({"buyer", "seller"})."""
-    return [to for to, who in ORDER_TRANSITIONS[order.status].items() if who & set(sides)]
+    return [to for to, who in order.transitions()[order.status].items() if who & set(sides)]
 
 
 @transaction.atomic
@@ -389,9 +404,10 @@ def order_transition(*, actor, order, to_status, sides, reason="") -> Order:
     from the permissions). Cancelling or rejecting gives the items back to the listing; receiving
     moves them to the delivery room, gives them to the buyer's unit and records the reuse."""
     order = Order.objects.select_for_update(of=("self",)).select_related(
-        "listing", "buyer", "delivery_room__building", "to_unit").get(pk=order.pk)
+        "listing__created_by", "listing__tenant", "buyer", "buyer_tenant", "tenant", "delivery_room__building",
+        "to_unit").get(pk=order.pk)
     current = order.status
-    allowed = ORDER_TRANSITIONS.get(current, {})
+    allowed = order.transitions().get(current, {})
     if to_status not in allowed:
         raise ValidationError(_("Order %(number)s cannot go from “%(from)s” to “%(to)s”.") % {
             "number": order.number, "from": Order.Status(current).label,
@@ -410,6 +426,8 @@ def order_transition(*, actor, order, to_status, sides, reason="") -> Order:
     lines = list(order.lines.filter(active=True).select_related("item__building", "item__owner_unit"))
     if to_status in (Order.Status.CANCELLED, Order.Status.REJECTED):
         _order_release(order, lines, actor, reason)
+    elif to_status == Order.Status.RECEIVED and order.is_partner:
+        _partner_order_receive(order, lines, actor)
     elif to_status == Order.Status.RECEIVED:
         _order_receive(order, lines, actor)
     order.status, order.reason = to_status, reason or order.reason
@@ -422,11 +440,20 @@ def order_transition(*, actor, order, to_status, sides, reason="") -> Order:
                                          "reason": reason or "–"}
     url = _order_url(order)
     subject = _("Order %(number)s") % {"number": order.number}
-    if "seller" in sides and order.buyer_id != actor.pk:
-        _notify(tenant=order.tenant, user=order.buyer, message=text, url=url, subject=subject)
-    if "seller" not in sides and order.listing.created_by_id and order.listing.created_by_id != actor.pk:
-        _notify(tenant=order.tenant, user=order.listing.created_by, message=text, url=url, subject=subject)
+    if order.is_partner:
+        audit.record(actor=actor, tenant=order.buyer_tenant, obj=order, action="status",
+                     changes={"status": [current, to_status]}, comment=reason)
+    _notify_other_side(order, actor, sides, text, url, subject)
     return order
+
+
+def _notify_other_side(order, actor, sides, text, url, subject):
+    """Tell the buyer what the seller did and the seller what the buyer did, each in their own
+    municipality (a partner order's buyer is notified in the buyer's)."""
+    if "seller" in sides and order.buyer_id != actor.pk:
+        _notify(tenant=order.buyer_tenant, user=order.buyer, message=text, url=url, subject=subject)
+    elif "seller" not in sides and order.listing.created_by_id and order.listing.created_by_id != actor.pk:
+        _notify(tenant=order.tenant, user=order.listing.created_by, message=text, url=url, subject=subject)
 
 
 def _order_release(order, lines, actor, reason):
@@ -463,6 +490,67 @@ def _order_receive(order, lines, actor):
     _close_if_empty(order.listing, actor)
 
 
+PRODUCT_COPY_FIELDS = ("width_cm", "depth_cm", "height_cm", "material", "weight_kg", "new_price_nok", "co2e_kg",
+                       "co2e_source", "description")
+
+
+def _buyer_product(product, *, actor, tenant):
+    """The buyer municipality's product for a partner's product: the same category (by key, else by
+    name, else a new one) and the same manufacturer, model and colour; created with the partner's
+    product data when the buyer has none."""
+    category = product.category
+    own = (Category.objects.filter(tenant=tenant, key=category.key).first()
+           or Category.objects.filter(tenant=tenant, name__iexact=category.name).first())
+    if own is None:
+        own = inventory.category_create(actor=actor, tenant=tenant, name=category.name, key=category.key,
+                                        default_weight_kg=category.default_weight_kg)
+    return inventory.product_find_or_create(
+        actor=actor, tenant=tenant, category=own, manufacturer=product.manufacturer, model_name=product.model_name,
+        colour=product.colour, **{f: getattr(product, f) for f in PRODUCT_COPY_FIELDS})
+
+
+def _partner_order_receive(order, lines, actor):
+    """Receive a partner order, in one transaction on both sides:
+
+    - seller: the items leave the inventory (status "given away", history kept) and a reuse
+      "given to a partner municipality" is recorded for each;
+    - buyer: a new item is registered for each, in the delivery room and owned by the buyer's unit
+      (same product data, condition and photos; its history names the municipality, listing and item
+      it came from), and a reuse "ordered from a partner municipality" is recorded for it.
+    Each municipality's impact report counts its own side once (see docs/architecture.md)."""
+    now = timezone.now()
+    order.received_at = now
+    seller, buyer = order.tenant, order.buyer_tenant
+    items = [line.item for line in lines]
+    before = {i.pk: (i.building, i.owner_unit) for i in items}
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(active=False, updated_at=now)
+    ListingItem.objects.filter(listing=order.listing, active=True, item_id__in=[i.pk for i in items]) \
+        .update(active=False, updated_at=now)
+    inventory.item_change_status(actor=actor, items=items, to_status=Status.GIVEN_AWAY, comment=_(
+        "Transferred to %(municipality)s on order %(number)s") % {"municipality": buyer.name, "number": order.number})
+    room, product = order.delivery_room, _buyer_product(order.listing.product, actor=actor, tenant=buyer)
+    photos = {}
+    for photo in ItemPhoto.objects.filter(tenant=seller, item__in=items).order_by("pk"):
+        photos.setdefault(photo.item_id, []).append(photo)
+    for line, item in zip(lines, items, strict=True):
+        from_building, from_unit = before[item.pk]
+        inventory.reuse_record(actor=actor, item=item, kind=ReuseRecord.Kind.TO_PARTNER, occurred_at=now,
+                               from_building=from_building, from_unit=from_unit,
+                               reference=f"{order.number} → {buyer.name}"[:100])
+        comment = _("From %(municipality)s: item %(item)s of listing %(listing)s, order %(number)s") % {
+            "municipality": seller.name, "item": item.number, "listing": order.listing.number, "number": order.number}
+        new = inventory.item_register(actor=actor, tenant=buyer, product=product, room=room,
+                                      condition=item.condition, damage_description=item.damage_description,
+                                      owner_unit=order.to_unit, comment=comment)[0]
+        if photos.get(item.pk):
+            inventory.item_reuse_photos(actor=actor, item=new, photos=photos[item.pk])
+        OrderLine.objects.filter(pk=line.pk).update(received_item=new)
+        inventory.reuse_record(actor=actor, item=new, kind=ReuseRecord.Kind.FROM_PARTNER, occurred_at=now,
+                               to_building=room.building, to_unit=order.to_unit,
+                               reference=f"{order.number} ← {seller.name}"[:100])
+    _close_if_empty(order.listing, actor)
+
+
 @transaction.atomic
 def order_receive_by_code(*, actor, order, code, sides) -> Order:
     """Receive an order by scanning (or typing) the code of one of its items."""
@@ -486,11 +574,7 @@ def order_message_add(*, actor, order, body, sides) -> OrderMessage:
     audit.record(actor=actor, tenant=order.tenant, obj=order, action="message", comment=body[:200])
     text = _("New message on order %(order)s: %(body)s") % {"order": order.number, "body": body[:300]}
     subject = _("Order %(number)s") % {"number": order.number}
-    if "seller" in sides and order.buyer_id != actor.pk:
-        _notify(tenant=order.tenant, user=order.buyer, message=text, url=_order_url(order), subject=subject)
-    elif "seller" not in sides and order.listing.created_by_id:
-        _notify(tenant=order.tenant, user=order.listing.created_by, message=text, url=_order_url(order),
-                subject=subject)
+    _notify_other_side(order, actor, sides, text, _order_url(order), subject)
     return message
 
 

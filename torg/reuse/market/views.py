@@ -253,10 +253,12 @@ def my_listings(request):
 
 # --- Orders --------------------------------------------------------------------------------------
 def _sides(request, order):
+    """Who the user acts as on the order, in the request's municipality: the buyer in the buyer's,
+    the seller in the seller's (for a partner order these are two municipalities)."""
     sides = set()
-    if order.buyer_id == request.user.pk:
+    if order.buyer_id == request.user.pk and request.tenant.pk == order.buyer_tenant_id:
         sides.add("buyer")
-    if request.user.has_perm("reuse_market.manage_listing", order.listing):
+    if request.tenant.pk == order.tenant_id and request.user.has_perm("reuse_market.manage_listing", order.listing):
         sides.add("seller")
     return sides
 
@@ -268,6 +270,21 @@ def order_create(request, pk):
     if listing.created_by_id == request.user.pk:
         messages.error(request, _("You cannot order from your own listing."))
         return redirect("market:listing_detail", pk=listing.pk)
+    return _order_page(request, tenant, listing, reverse("market:listing_detail", args=[listing.pk]))
+
+
+@login_required
+def partner_order_create(request, code):
+    """Order a partner municipality's listing for a unit and room of the user's own municipality."""
+    tenant = _tenant(request, "reuse_market.order")
+    listing = queries.partner_listing_get(tenant=tenant, code=normalize_public_code(code) or "")
+    return _order_page(request, tenant, listing, reverse("market:partner_detail", args=[listing.code]),
+                       crumbs=_crumbs((_("Partner municipalities"), reverse("market:partner_list")),
+                                      (listing.number, reverse("market:partner_detail", args=[listing.code])),
+                                      (_("Order"), None)))
+
+
+def _order_page(request, tenant, listing, back_url, crumbs=None):
     unit = queries.user_unit(tenant=tenant, user=request.user)
     building_id = _int(request.POST.get("building")) if request.method == "POST" else None
     form = OrderForm(request.POST or None, tenant=tenant, listing=listing, available=max(listing.available_count, 1),
@@ -285,10 +302,11 @@ def order_create(request, pk):
                                        if order.status == Order.Status.REQUESTED
                                        else _("Order %(number)s is approved.")) % {"number": order.number})
             return redirect("market:order_detail", pk=order.pk)
+    partner = listing.tenant_id != tenant.pk
     return render(request, "market/order_form.html", {
-        "form": form, "listing": listing, "room_options_url": reverse("reuse:room_options"),
-        "approval": services.needs_approval(listing=listing, buyer=request.user),
-        "crumbs": _crumbs((listing.number, reverse("market:listing_detail", args=[listing.pk])), (_("Order"), None)),
+        "form": form, "listing": listing, "room_options_url": reverse("reuse:room_options"), "partner": partner,
+        "approval": partner or services.needs_approval(listing=listing, buyer=request.user), "back_url": back_url,
+        "crumbs": crumbs or _crumbs((listing.number, back_url), (_("Order"), None)),
     }, status=422 if request.method == "POST" else 200)
 
 
@@ -319,8 +337,14 @@ def order_detail(request, pk):
     actions = [(to, Order.Status(to).label, (order.status, to) in REASON_REQUIRED)
                for to in services.allowed_transitions(order, sides) if to != Order.Status.RECEIVED]
     can_receive = Order.Status.RECEIVED in services.allowed_transitions(order, sides)
+    partner_buyer = order.is_partner and "seller" not in sides
     context = {
-        "order": order, "sides": sides, "actions": actions, "can_receive": can_receive,
+        "order": order, "sides": sides, "actions": actions, "can_receive": can_receive, "partner_buyer": partner_buyer,
+        # A partner buyer sees the listing only while it is in its partner stage.
+        "listing_url": (reverse("market:partner_detail", args=[order.listing.code])
+                        if queries.partner_listings(tenant=request.tenant).filter(pk=order.listing_id).exists()
+                        else None)
+        if partner_buyer else reverse("market:listing_detail", args=[order.listing.pk]),
         "events": queries.order_events(order=order), "messages_list": queries.order_messages(order=order),
         "message_form": MessageForm(), "reason_form": ReasonForm(),
         "crumbs": _crumbs((_("Orders"), reverse("market:order_list") + ("?side=selling" if "buyer" not in sides
@@ -387,9 +411,11 @@ def order_receive(request, pk):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("Order %(number)s was received. The items are now in %(room)s and owned by "
-                                        "%(unit)s.") % {"number": order.number, "room": order.delivery_room,
-                                                        "unit": order.to_unit or "–"})
+            text = (_("Order %(number)s was received. The items are registered in your inventory, in %(room)s and "
+                      "owned by %(unit)s. Print new labels for them.") if order.is_partner
+                    else _("Order %(number)s was received. The items are now in %(room)s and owned by %(unit)s."))
+            messages.success(request, text % {"number": order.number, "room": order.delivery_room,
+                                              "unit": order.to_unit or "–"})
             return redirect("market:order_detail", pk=order.pk)
     return render(request, "market/order_receive.html", {
         "form": form, "order": order,
@@ -562,6 +588,8 @@ def partner_detail(request, code):
     listing = queries.partner_listing_get(tenant=tenant, code=normalized)
     return render(request, "market/partner_detail.html", {
         "listing": listing, "photos": queries.listing_photos(listing=listing),
+        "can_order": request.user.has_perm("reuse_market.order", tenant) and not listing.expired(),
+        "my_orders": queries.buyer_orders(tenant=tenant, user=request.user).filter(listing=listing),
         "crumbs": _crumbs((_("Partner municipalities"), reverse("market:partner_list")), (listing.number, None)),
     })
 

@@ -105,3 +105,43 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def partner(tenant, other_tenant, admin_user, other_admin):
+    """`other_tenant` ("Andrevik") as a mutual partner that sees listings at once, with a unit, a
+    building with two rooms, and members: a buyer/seller, a buyer and an observer."""
+    from torg.accounts import services as accounts
+    from torg.places import services as places
+    from torg.reuse.market import services
+
+    services.settings_update(actor=admin_user, tenant=tenant, unit_days=0, partner_days=0, public_days=None,
+                             approve_buyer_orders=False, partners=[other_tenant])
+    services.settings_update(actor=other_admin, tenant=other_tenant, unit_days=0, partner_days=None,
+                             public_days=None, approve_buyer_orders=False, partners=[tenant])
+    unit = accounts.org_unit_create(actor=other_admin, tenant=other_tenant, kind="sector", name="Andrevik skole")
+    prop = places.property_create(actor=other_admin, tenant=other_tenant, gnr=7, bnr=1, address="Skolevegen 1")
+    school = places.building_create(actor=other_admin, tenant=other_tenant, property=prop, name="Andrevik skole",
+                                    building_number="7001", gross_area=900, use="school", strategic_category="A")
+    floor = places.floor_create(actor=other_admin, tenant=other_tenant, building=school, level=1)
+    rooms = {n: places.room_create(actor=other_admin, tenant=other_tenant, floor=floor, number=n, name="Klasserom",
+                                   net_area=50, capacity=25, function="classroom") for n in ("1.10", "1.11")}
+    return SimpleNamespace(
+        tenant=other_tenant, unit=unit, building=school, rooms=rooms, admin=other_admin,
+        buyer=member(other_tenant, "nabokjoper", unit=unit, reuse_role="buyer_seller"),
+        plain_buyer=member(other_tenant, "nabo_bare_kjoper", unit=unit, reuse_role="buyer"),
+        observer=member(other_tenant, "nabo_observator", unit=unit, reuse_role="observer"),
+    )
+
+
+@pytest.fixture
+def partner_order(partner):
+    """Place a partner order: the partner's buyer orders `quantity` of `listing` for room 1.10."""
+    from torg.reuse.market import services
+
+    def make(listing, quantity=1, buyer=None, **kwargs):
+        return services.order_create(actor=buyer or partner.buyer, tenant=partner.tenant, listing=listing,
+                                     quantity=quantity, delivery_room=partner.rooms["1.10"], to_unit=partner.unit,
+                                     **kwargs)
+
+    return make

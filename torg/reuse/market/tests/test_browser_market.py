@@ -1,5 +1,6 @@
 """The marketplace through a real browser (Chromium + axe-core on every page): list an item, find it
-as another user on a phone, order it, approve, process, mark ready, receive it by its QR code."""
+as another user on a phone, order it, approve, process, mark ready, receive it by its QR code; the
+same for a buyer of a partner municipality."""
 
 import re
 
@@ -116,3 +117,69 @@ def test_settings_saved_searches_and_public_page(page, live_server, login, asser
     expect(anonymous.locator("h1")).to_have_text("Stoler til låns")
     assert_accessible(anonymous)
     anonymous.context.close()
+
+
+def test_a_partner_municipality_orders_the_seller_approves_and_the_buyer_receives(
+        page, phone_page, live_server, login, assert_accessible, people, partner, make_items):
+    from torg.reuse.market import services
+    from torg.reuse.market.models import OrderLine
+
+    item = make_items(count=1, owner_unit=None, room="0.01")[0]
+    services.listing_create(actor=people.seller, tenant=people.admin.memberships.get().tenant, items=[item],
+                            title="Kontorstol til naboen", to_partners=True)
+    seller, buyer = page, phone_page
+
+    # A buyer in the partner municipality finds it among the partners' listings and orders it.
+    login(buyer, live_server, "nabokjoper")
+    buyer.goto(live_server.url + "/reuse/market/partners/")
+    assert_accessible(buyer)
+    buyer.get_by_role("link", name="Kontorstol til naboen").click()
+    expect(buyer.locator("h1")).to_have_text("Kontorstol til naboen")
+    assert_accessible(buyer)
+    buyer.locator("[data-testid=partner-order]").click()
+    expect(buyer.locator("main")).to_contain_text("Testvik kommune")
+    assert_accessible(buyer)
+    buyer.select_option("select[name=building]", str(partner.building.pk))
+    expect(buyer.locator("select[name=room] option", has_text="1.10")).to_have_count(1)
+    buyer.select_option("select[name=room]", str(partner.rooms["1.10"].pk))
+    expect(buyer.locator("select[name=to_unit]")).to_have_value(str(partner.unit.pk))
+    buyer.get_by_role("button", name="Send bestillingen").click()
+    expect(buyer.locator("[data-testid=order-status]")).to_have_text("Forespurt")
+    expect(buyer.locator("[data-testid=order-seller-tenant]")).to_have_text("Testvik kommune")
+    assert_accessible(buyer)
+    assert buyer.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    order = Order.objects.get()
+    buyer.fill("textarea[name=body]", "Vi henter den på torsdag.")
+    buyer.get_by_role("button", name="Send melding").click()
+    expect(buyer.locator("#messages")).to_contain_text("Vi henter den på torsdag.")
+
+    # The seller sees who ordered, from which municipality, and approves.
+    login(seller, live_server, "selger")
+    seller.goto(live_server.url + "/reuse/market/orders/?side=selling")
+    expect(seller.locator("[data-testid=order-table]")).to_contain_text("Andrevik kommune")
+    assert_accessible(seller)
+    seller.get_by_role("link", name=order.number).click()
+    expect(seller.locator("[data-testid=order-buyer-tenant]")).to_have_text("Andrevik kommune")
+    expect(seller.locator("#messages")).to_contain_text("Vi henter den på torsdag.")
+    assert_accessible(seller)
+    for button, status in (("Godkjenn", "Godkjent"), ("Start behandlingen", "Under behandling"),
+                           ("Merk som klar til henting", "Klar til henting")):
+        seller.get_by_role("button", name=button).click()
+        expect(seller.locator("[data-testid=order-status]")).to_have_text(status)
+    expect(seller.locator("[data-testid=receive]")).to_have_count(0)  # the buyer receives a partner order
+    assert_accessible(seller)
+
+    # The buyer receives it by its label: it is registered in the partner's inventory.
+    buyer.goto(live_server.url + f"/reuse/market/orders/{order.pk}/")
+    buyer.locator("[data-testid=receive]").click()
+    assert_accessible(buyer)
+    buyer.fill("#code", f"{live_server.url}/q/{item.code}")
+    buyer.locator("main form button[type=submit]").click()
+    expect(buyer.locator("[data-testid=order-status]")).to_have_text("Mottatt")
+    assert_accessible(buyer)
+    new = OrderLine.objects.get(order=order).received_item
+    assert new.tenant == partner.tenant and new.room == partner.rooms["1.10"]
+    assert Item.objects.get(pk=item.pk).status == Status.GIVEN_AWAY
+    buyer.locator("[data-testid=order-items] a").click()
+    expect(buyer.locator("[data-testid=item-history]")).to_contain_text("Testvik kommune")  # where it came from
+    assert_accessible(buyer)
