@@ -1,29 +1,32 @@
 """Demo data for the furnishing plans: the plan for the renovated 37 700 m² town hall ("Nye Storvik
-rådhus"), ~8 000 pieces needed room by room, matched to the stock of the six old locations (≈ 5 200
-own reused, 1 200 bought used from a supplier's offers, the rest new, ≈ 80 % reuse), the second
-floor delivered (so the impact reports have ReuseRecords of relocations), and a few "reuse first" decisions.
+rådhus"), 8 000 pieces needed room by room, matched to the stock of the six old locations (≈ 5 200
+own reused, 1 200 bought used from a supplier's offers of refurbished catalogue models, the rest new:
+≈ 80 % reuse), the second floor delivered — own items moved in and the used purchases for it
+received — so that the impact reports have ReuseRecords of relocations and used purchases, and a few
+"reuse first" decisions.
 
 The needs follow the rooms' functions (offices get desks, chairs and pedestals; meeting rooms tables
 and side chairs; common rooms sofas) and are sized from the stock per category, so the matching
-lands near the source case's figures whatever the inventory demo rolled. The needs and lines are
-bulk-created; the matching, the deliveries and the decisions run through the real services.
+lands near the source case's figures whatever the inventory demo rolled. Everything runs through the
+plan's services, as a planner and the moving crew would: the needs as one batch (as an import does),
+the offers, the matching, the deliveries and the decisions.
 """
 
 import random
 from decimal import Decimal
 
-from torg.core import audit
 from torg.places.models import Room
 from torg.reuse.models import Category, Product
 
 from . import queries, services
-from .models import Line, Need, Plan, PurchaseRequest
+from .models import Line, Plan, PurchaseRequest
 
 TARGET_NEED = 8000
 USED_PIECES = 1200
-# Delivered own items. Used purchases are not received in the demo: each would register a new product
-# without a catalogue photo (the inventory demo gives every product one).
+# What the crew has delivered on the second floor: own items, and the used purchases received for it
+# (registered as items of the offers' catalogue products, with their photos).
 DELIVERED_OWN = 600
+DELIVERED_USED = 250
 F = Room.Function
 DESK_ROOMS = {F.OFFICE, F.OPEN_OFFICE, F.QUIET}
 # category key → the room functions that need it and how many per person of capacity (at least 1 per room)
@@ -48,25 +51,19 @@ MAX_CONDITION = {"task_chair": 2, "sofa": 2}
 
 
 def _spread(total, weights):
-    """Split `total` over `weights` (largest remainder), at least 1 each while it lasts."""
-    if not weights or total <= 0:
-        return [0] * len(weights)
+    """Split `total` exactly over `weights`: 1 each while it lasts (the heaviest first), the rest in
+    proportion to the weights (largest remainder)."""
+    n = len(weights)
+    if not n or total <= 0:
+        return [0] * n
+    if total <= n:
+        top = set(sorted(range(n), key=lambda i: (-weights[i], i))[:total])
+        return [1 if i in top else 0 for i in range(n)]
     s = sum(weights)
-    raw = [total * w / s for w in weights]
-    out = [max(1, int(r)) for r in raw]
-    order = sorted(range(len(raw)), key=lambda i: -(raw[i] - int(raw[i])))
-    i = 0
-    while sum(out) < total:
-        out[order[i % len(order)]] += 1
-        i += 1
-    i = 0
-    while sum(out) > total:
-        j = order[-1 - (i % len(order))]
-        if out[j] > 1:
-            out[j] -= 1
-        i += 1
-        if i > 10 * len(out):
-            break
+    raw = [(total - n) * w / s for w in weights]
+    out = [1 + int(r) for r in raw]
+    for i in sorted(range(n), key=lambda i: (-(raw[i] - int(raw[i])), i))[:total - sum(out)]:
+        out[i] += 1
     return out
 
 
@@ -98,7 +95,7 @@ def load(ctx):
 
     rooms = list(Room.objects.filter(building=townhall, archived=False).select_related("floor")
                  .order_by("floor__level", "number"))
-    needs = []
+    rows = []
     for key in keys:
         functions, per_person = PLACES[key]
         targets = [r for r in rooms if r.function in functions]
@@ -106,36 +103,39 @@ def load(ctx):
         quantity = eligible[key] + used[key] + new[key]
         for room, n in zip(targets, _spread(quantity, weights), strict=True):
             if n:
-                needs.append(Need(tenant=tenant, plan=plan, room=room, category=categories[key], quantity=n,
-                                  max_condition=MAX_CONDITION.get(key)))
-    Need.objects.bulk_create(needs, batch_size=1000)
-    Line.objects.bulk_create([Line(tenant=tenant, plan=plan, need=n) for n in needs for _i in range(n.quantity)],
-                             batch_size=5000)
-    audit.record_many(actor=admin, tenant=tenant, objs=needs, action="demo_create")
+                rows.append({"room": room, "category": categories[key], "quantity": n,
+                             "max_condition": MAX_CONDITION.get(key)})
+    services.needs_create_rows(actor=admin, plan=plan, rows=rows, comment="Demo: romprogrammet for rådhuset")
 
-    # The supplier's offers of used furniture (one per category, at about a third of the new price).
+    # The supplier's offers of used furniture: per category a refurbished model of the catalogue (the
+    # product with the median new price) at about a third of its new price.
     supplier = next(o for o in ctx.organisations if o.kind == "supplier")
-    prices = {}
-    for cat_id, price in Product.objects.filter(tenant=tenant, new_price_nok__isnull=False) \
-            .values_list("category_id", "new_price_nok"):
-        prices.setdefault(cat_id, []).append(price)
+    catalogue = {}
+    for product in Product.objects.filter(tenant=tenant, new_price_nok__isnull=False, archived=False) \
+            .select_related("category").order_by("new_price_nok", "pk"):
+        catalogue.setdefault(product.category_id, []).append(product)
     for key in keys:
-        if used[key]:
-            category = categories[key]
-            base = sorted(prices.get(category.pk, [Decimal("1000")]))[len(prices.get(category.pk, [0])) // 2]
-            services.offer_create(actor=admin, plan=plan, supplier=supplier, category=category,
-                                  description=f"{category.name}, rehabilitert", quantity=used[key],
-                                  unit_price_nok=(base * Decimal("0.35")).quantize(Decimal("1")), condition=1)
+        category = categories[key]
+        if used[key] and catalogue.get(category.pk):
+            models = catalogue[category.pk]
+            product = models[len(models) // 2]
+            services.offer_create(actor=admin, plan=plan, supplier=supplier, category=category, product=product,
+                                  description=f"{product.manufacturer} {product.model_name}, rehabilitert",
+                                  quantity=used[key], condition=1,
+                                  unit_price_nok=(product.new_price_nok * Decimal("0.35")).quantize(Decimal("1")))
 
     services.plan_match(actor=admin, plan=plan)
 
     # The crew has finished most of the second floor: its reused own items are in place (a room at a
-    # time, as the delivery page would).
+    # time, as the delivery page would). The supplier's first load of used furniture has arrived too and
+    # is registered in the rooms it was bought for (the matching put used purchases where own stock ran
+    # out, on the upper floors).
     second = next(f for f in townhall.floors.order_by("level") if f.level == 1)
-    own = list(Line.objects.filter(plan=plan, need__room__floor=second, source=Line.Source.OWN)
-               .select_related("item__building", "item__owner_unit", "item__product__category", "item__tenant",
-                               "need__room").order_by("need__room__number", "pk")[:DELIVERED_OWN])
-    services.deliver_lines(actor=ctx.users["ansatt"], plan=plan, lines=own)
+    crew = ctx.users["ansatt"]
+    lines = Line.objects.filter(plan=plan).order_by("need__room__number", "pk")
+    services.deliver_lines(actor=crew, plan=plan,
+                           lines=list(lines.filter(need__room__floor=second, source=Line.Source.OWN)[:DELIVERED_OWN]))
+    services.deliver_used_lines(actor=crew, plan=plan, lines=list(lines.filter(source=Line.Source.USED)[:DELIVERED_USED]))
 
     # "Reuse first": two decisions of units that wanted to buy.
     units = ctx.units

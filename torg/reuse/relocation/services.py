@@ -207,6 +207,26 @@ def need_create(*, actor, plan, room, category, quantity, **constraints) -> Need
     return need
 
 
+def _insert_lines(needs):
+    """The open lines of new needs (`quantity` each) in one executemany: `bulk_create` spends most of
+    its time compiling SQL per row, which for the thousands of lines of an import or a whole building
+    is most of the time."""
+    from django.db import connection
+
+    now = timezone.now()
+    fields = [f for f in Line._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(Line._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    rows = []
+    for need in needs:
+        line = Line(tenant_id=need.tenant_id, plan_id=need.plan_id, need_id=need.pk, created_at=now, updated_at=now)
+        rows += [tuple(f.get_db_prep_save(getattr(line, f.attname), connection) for f in fields)] * need.quantity
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 5000):
+            cursor.executemany(sql, chunk)
+
+
 @transaction.atomic
 def needs_create_rows(*, actor, plan, rows, comment="") -> list[Need]:
     """Many needs at once (import, copy): rows are dicts with room, category, quantity and the
@@ -218,12 +238,16 @@ def needs_create_rows(*, actor, plan, rows, comment="") -> list[Need]:
         room = r.pop("room")
         _check_need(plan, room, r)
         need = Need(tenant=plan.tenant, plan=plan, room=room, **r)
-        need.full_clean(exclude=["tenant", "plan", "room", "category", "product"])
+        # The range constraints (min ≤ max) can only fail when both ends of a range are given: only
+        # then ask the database (one query per constraint and row).
+        ranges = ((need.min_width_cm, need.max_width_cm), (need.min_depth_cm, need.max_depth_cm))
+        need.full_clean(exclude=["tenant", "plan", "room", "category", "product"],
+                        validate_constraints=any(lo is not None and hi is not None for lo, hi in ranges))
         needs.append(need)
     Need.objects.bulk_create(needs, batch_size=1000)
     if needs and not needs[0].pk:  # pragma: no cover - databases without RETURNING
         raise RuntimeError("bulk_create did not return primary keys")
-    Line.objects.bulk_create([ln for n in needs for ln in _new_lines(n, n.quantity)], batch_size=2000)
+    _insert_lines(needs)
     audit.record_many(actor=actor, tenant=plan.tenant, objs=needs, action="create", comment=comment,
                       changes=lambda o: audit.diff({}, audit.snapshot(o)))
     if needs:
@@ -636,25 +660,27 @@ def deliver_used_lines(*, actor, plan, lines, claim_code="") -> list[Line]:
                                 % {"number": ln.item.number if ln.item_id else "–"})
     if claim_code and len(lines) != 1:
         raise DeliveryError(_("A pre-printed label can be claimed for one item only."))
-    groups = defaultdict(list)  # the pieces of one offer for one room are registered together
-    for ln in lines:
-        groups[(ln.offer_id, ln.need.room_id)].append(ln)
     products = {}
+    by_supplier = defaultdict(list)  # one registration (and history comment) per supplier
+    for ln in lines:
+        if ln.offer_id not in products:
+            products[ln.offer_id] = _used_product(actor, plan, ln.offer)
+        by_supplier[ln.offer.supplier].append(ln)
     rows = []
-    for group in groups.values():
-        offer, room = group[0].offer, group[0].need.room
-        if offer.pk not in products:
-            products[offer.pk] = _used_product(actor, plan, offer)
+    for supplier, group in by_supplier.items():
         comment = _("Bought used from %(supplier)s for furnishing plan %(plan)s") % {
-            "supplier": offer.supplier.name, "plan": plan.number}
-        for chunk in _chunks(group, inventory.MAX_REGISTER_COUNT):
-            items = inventory.item_register(actor=actor, tenant=plan.tenant, product=products[offer.pk], room=room,
-                                            count=len(chunk), condition=offer.condition, status=Status.IN_USE,
-                                            claim_code=claim_code, comment=comment)
-            for ln, item in zip(chunk, items, strict=True):
-                ln.item = item
-                rows.append({"item": item, "to_building": plan.building,
-                             "reference": f"{plan.number} {offer.supplier.name}"[:100]})
+            "supplier": supplier.name, "plan": plan.number}
+        rows_ = [{"product": products[ln.offer_id], "room": ln.need.room, "condition": ln.offer.condition,
+                  "status": Status.IN_USE} for ln in group]
+        if claim_code:  # the one piece on a pre-printed label, with the label's own checks and messages
+            items = inventory.item_register(actor=actor, tenant=plan.tenant, claim_code=claim_code, comment=comment,
+                                            **rows_[0])
+        else:
+            items = inventory.item_register_rows(actor=actor, tenant=plan.tenant, comment=comment, rows=rows_)
+        for ln, item in zip(group, items, strict=True):
+            ln.item = item
+            rows.append({"item": item, "to_building": plan.building,
+                         "reference": f"{plan.number} {supplier.name}"[:100]})
     now = timezone.now()
     inventory.reuse_record_many(actor=actor, kind=ReuseRecord.Kind.BOUGHT_USED, rows=rows, occurred_at=now)
     for ln in lines:

@@ -133,3 +133,17 @@ def test_reuse_records_in_bulk_check_kind_and_tenant(admin_user, products, stock
     assert not ReuseRecord.objects.exists()
     [record] = inventory.reuse_record_many(actor=admin_user, kind="relocation", rows=[{"item": item}])
     assert record.pk and record.actor == admin_user and record.tenant_id == item.tenant_id
+
+
+def test_a_used_purchase_can_go_on_a_pre_printed_label(admin_user, tenant, plan, troom, cats, products, supplier):
+    label = inventory.label_batch_create(actor=admin_user, tenant=tenant, count=2)[0]
+    services.offer_create(actor=admin_user, plan=plan, supplier=supplier, category=cats["task_chair"],
+                          product=products["chair"], quantity=2, unit_price_nok="2500")
+    services.need_create(actor=admin_user, plan=plan, room=troom["1.01"], category=cats["task_chair"], quantity=2)
+    services.plan_match(actor=admin_user, plan=plan)
+    first, second = Line.objects.filter(plan=plan).order_by("pk")
+    line = services.deliver_used(actor=admin_user, line=first, claim_code=label.code.lower())
+    assert line.item.code == label.code and line.item.product == products["chair"]
+    with pytest.raises(ValidationError) as exc:  # the label is taken now
+        services.deliver_used(actor=admin_user, line=second, claim_code=label.code)
+    assert line.item.number in " ".join(exc.value.messages)

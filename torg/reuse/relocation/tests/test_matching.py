@@ -208,3 +208,17 @@ def test_need_rules(admin_user, plan, troom, cats, products, oroom):
                              min_width_cm=180, max_width_cm=160)
     with pytest.raises(ValidationError):
         services.need_create(actor=admin_user, plan=plan, room=troom["1.01"], category=cats["desk"], quantity=0)
+
+
+def test_needs_in_bulk_keep_the_rules(admin_user, plan, troom, cats):
+    from torg.reuse.relocation.models import Need
+
+    good = {"room": troom["1.01"], "category": cats["desk"], "quantity": 2}
+    for bad in ({"min_width_cm": 180, "max_width_cm": 160}, {"min_depth_cm": 90, "max_depth_cm": 60},
+                {"quantity": 0}):
+        with pytest.raises(ValidationError):
+            services.needs_create_rows(actor=admin_user, plan=plan, rows=[good, {**good, **bad}])
+    assert not Need.objects.exists()
+    needs = services.needs_create_rows(actor=admin_user, plan=plan, rows=[
+        good, {**good, "min_width_cm": 160, "max_width_cm": 160}, {**good, "max_depth_cm": 60}])
+    assert [n.lines.count() for n in needs] == [2, 2, 2]
