@@ -47,3 +47,42 @@ def paginate(request, queryset, per_page=50):
 
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+# --- Import previews --------------------------------------------------------------------------
+IMPORT_ERRORS_SHOWN = 200  # problems listed on a preview page; the downloadable list has them all
+
+
+def import_preview(*, token, file_name, counts, errors, confirm_url, back_url, errors_url="", summary=(),
+                   refused=False) -> dict:
+    """The context of an import's preview (`core/partials/import_check.html` and
+    `core/partials/import_confirm.html`) for any importer that plans first (plan → preview → confirm).
+
+    `counts` has rows, valid_rows and error_rows; `summary` adds the importer's own (label, value)
+    pairs; `errors` are `RowError`s, of which the first `IMPORT_ERRORS_SHOWN` are listed. `errors_url`
+    downloads them all (`import_errors_response`); it is not offered for a problem with the whole file
+    (line 0), which the page shows in full."""
+    from django.utils.translation import gettext as _
+
+    errors = list(errors)
+    return {
+        "token": token, "file_name": file_name, "refused": refused, "errors": errors,
+        "errors_shown": errors[:IMPORT_ERRORS_SHOWN], "valid_rows": counts["valid_rows"],
+        "errors_url": errors_url if token and errors and errors[0].line != 0 else "",
+        "summary": [(_("Rows in file"), counts["rows"]), (_("Valid rows"), counts["valid_rows"]),
+                    (_("Rows with errors"), counts["error_rows"]), *summary],
+        "confirm_url": confirm_url, "back_url": back_url,
+    }
+
+
+def import_errors_response(errors, *, file_name="torg-import-problems.csv"):
+    """An import preview's problems as a CSV download (line, column, problem), for fixing a large file."""
+    from django.http import HttpResponse
+    from django.utils.translation import gettext as _
+
+    from .tabular import write_csv
+
+    content = write_csv([_("Line"), _("Column"), _("Problem")], [[e.line, e.column, e.message] for e in errors])
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
 from torg.core.tabular import TableError
-from torg.core.views import form_page, paginate, require_perm
+from torg.core.views import form_page, import_errors_response, import_preview, paginate, require_perm
 
 from . import importer, queries, services
 from .forms import BuildingForm, FloorForm, ImportForm, PropertyForm, RoomForm
@@ -345,7 +345,6 @@ def search(request):
 
 # --- Import ---------------------------------------------------------------------------------
 IMPORT_SESSION_KEY = "torg_places_import"
-IMPORT_ERRORS_SHOWN = 200  # on the page; the downloadable list has them all
 IMPORT_SAMPLE_ROWS = 10
 
 
@@ -491,11 +490,17 @@ def _sample_rows(plan):
     return sample
 
 
-def _preview_context(plan, token, file_name, **extra):
+def _preview_context(plan, token, file_name, refused=False):
+    c = plan.counts
+    preview = import_preview(
+        token=token, file_name=file_name, counts=c, errors=plan.errors, refused=refused,
+        summary=[(_("New buildings"), c["new_buildings"]), (_("New properties"), c["new_properties"]),
+                 (_("Floors"), c["floors"]), (_("Rooms (new or updated)"), c["rooms"])],
+        confirm_url=reverse("places:import_confirm"), back_url=reverse("places:import"),
+        errors_url=reverse("places:import_errors"))
     return {
-        "plan": plan, "token": token, "file_name": file_name,
-        "errors_shown": plan.errors[:IMPORT_ERRORS_SHOWN], "sample_rows": _sample_rows(plan),
-        "crumbs": _crumbs((_("Import"), reverse("places:import")), (_("Check the import"), None)), **extra,
+        "plan": plan, "token": token, "preview": preview, "sample_rows": _sample_rows(plan),
+        "crumbs": _crumbs((_("Import"), reverse("places:import")), (_("Check the import"), None)),
     }
 
 
@@ -510,12 +515,7 @@ def import_errors(request):
         plan = importer.plan_import(tenant=tenant, upload=upload)
     except TableError:
         raise Http404 from None
-    from torg.core.tabular import write_csv
-
-    content = write_csv([_("Line"), _("Column"), _("Problem")], [[e.line, e.column, e.message] for e in plan.errors])
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="torg-import-problems.csv"'
-    return response
+    return import_errors_response(plan.errors)
 
 
 @login_required

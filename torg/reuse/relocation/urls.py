@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/import/", views.need_import, name="need_import"),
     path("<int:pk>/import/confirm/", views.need_import_confirm, name="need_import_confirm"),
     path("<int:pk>/import/template.xlsx", views.need_import_template, name="need_import_template"),
+    path("<int:pk>/import/problems.csv", views.need_import_errors, name="need_import_errors"),
     path("<int:pk>/move-lists/", views.move_lists, name="move_lists"),
     path("<int:pk>/move-lists/download/", views.move_list_download, name="move_list_download"),
     path("<int:pk>/delivery/", views.delivery, name="delivery"),

@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from torg.core.tabular import TableError
-from torg.core.views import apply_validation_error, form_page, paginate, require_perm
+from torg.core.views import (
+    apply_validation_error,
+    form_page,
+    import_errors_response,
+    import_preview,
+    paginate,
+    require_perm,
+)
 from torg.places.models import Building
 from torg.reuse.labels import public_base_url
 from torg.reuse.queries import category_list
@@ -429,6 +436,17 @@ def _unstash(request, plan, token, claim=False):
     return SimpleUploadedFile(stash["name"], path.read_bytes())
 
 
+def _preview_context(plan, checked, token, file_name, refused=False):
+    preview = import_preview(
+        token=token, file_name=file_name, counts=checked.counts, errors=checked.errors, refused=refused,
+        summary=[(_("Pieces needed"), checked.counts["pieces"]), (_("Rooms"), checked.counts["rooms"])],
+        confirm_url=reverse("relocation:need_import_confirm", args=[plan.pk]),
+        back_url=reverse("relocation:need_import", args=[plan.pk]),
+        errors_url=reverse("relocation:need_import_errors", args=[plan.pk]))
+    return {"plan": plan, "checked": checked, "token": token, "preview": preview,
+            "crumbs": _plan_crumbs(plan, (_("Import needs"), None))}
+
+
 @login_required
 def need_import(request, pk):
     plan = _plan(request, pk, "reuse_relocation.manage_plan")
@@ -450,8 +468,8 @@ def need_import(request, pk):
                 token = secrets.token_urlsafe(16)
                 (_stash_dir() / token).write_bytes(data)
                 request.session[_stash_key(plan)] = {"token": token, "name": upload.name, "tenant": plan.tenant_id}
-                return render(request, "relocation/import_preview.html", {
-                    **context, "checked": checked, "token": token, "file_name": upload.name})
+                return render(request, "relocation/import_preview.html",
+                              _preview_context(plan, checked, token, upload.name))
     return render(request, "relocation/import_upload.html", context, status=422 if form.errors else 200)
 
 
@@ -472,9 +490,8 @@ def need_import_confirm(request, pk):
     except importer.ImportRefused as exc:
         (_stash_dir() / token).write_bytes(data)  # nothing written: the preview can be confirmed again
         request.session[_stash_key(plan)] = {"token": token, "name": upload.name, "tenant": plan.tenant_id}
-        return render(request, "relocation/import_preview.html", {
-            "plan": plan, "checked": exc.plan, "token": token, "file_name": upload.name, "refused": True,
-            "crumbs": _plan_crumbs(plan, (_("Import needs"), None))}, status=422)
+        return render(request, "relocation/import_preview.html",
+                      _preview_context(plan, exc.plan, token, upload.name, refused=True), status=422)
     except (TableError, ValidationError) as exc:
         messages.error(request, str(exc) if isinstance(exc, TableError) else " ".join(exc.messages))
         return redirect("relocation:need_import", pk=plan.pk)
@@ -483,6 +500,20 @@ def need_import_confirm(request, pk):
                                                               "pieces": checked.counts["pieces"],
                                                               "skipped": checked.counts["error_rows"]})
     return redirect("relocation:plan_detail", pk=plan.pk)
+
+
+@login_required
+def need_import_errors(request, pk):
+    """The preview's problems as a spreadsheet (line, column, problem), for fixing a large file."""
+    plan = _plan(request, pk, "reuse_relocation.manage_plan")
+    upload = _unstash(request, plan, request.GET.get("token", ""))
+    if upload is None:
+        raise Http404
+    try:
+        checked = importer.plan_import(plan=plan, upload=upload)
+    except TableError:
+        raise Http404 from None
+    return import_errors_response(checked.errors, file_name="torg-furnishing-needs-problems.csv")
 
 
 @login_required

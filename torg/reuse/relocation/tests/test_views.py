@@ -195,6 +195,30 @@ def test_import_reports_errors_and_writes_nothing_until_confirmed(client_for, ad
     assert Need.objects.count() == 1
 
 
+def test_import_lists_the_first_200_problems_and_offers_them_all_as_csv(en_client, admin_user, employee, plan,
+                                                                         troom):
+    import csv as csv_module
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = en_client(admin_user)
+    csv = "room;category;quantity\n" + "".join(f"1.01;flygende_teppe_{i};1\n" for i in range(250))
+    r = c.post(url("need_import", plan.pk), {"file": SimpleUploadedFile("behov.csv", csv.encode())})
+    body = r.content.decode()
+    assert r.status_code == 200 and "250 problems found" in body and "The first 200 are listed below." in body
+    assert body.split('data-testid="import-errors"')[1].count("<tr>") == 201  # header + 200
+    token = r.context["token"]
+    download = c.get(url("need_import_errors", plan.pk), {"token": token})
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    table = list(csv_module.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))
+    assert table[0] == ["Line", "Column", "Problem"] and len(table) == 251
+    assert table[1][:2] == ["2", "category"] and "flygende_teppe_0" in table[1][2]
+    assert table[-1][0] == "251" and Need.objects.count() == 0  # the download writes nothing
+    # only this session's preview, only for who may manage the plan
+    assert c.get(url("need_import_errors", plan.pk), {"token": "not-the-token"}).status_code == 404
+    assert en_client(employee).get(url("need_import_errors", plan.pk), {"token": token}).status_code in (403, 404)
+
+
 def test_reuse_first_gate(client_for, admin_user, tenant, cats, products, stock):
     from torg.accounts import services as accounts
 
