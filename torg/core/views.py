@@ -75,13 +75,21 @@ def import_preview(*, token, file_name, counts, errors, confirm_url, back_url, e
     }
 
 
-def import_errors_response(errors, *, file_name="torg-import-problems.csv"):
-    """An import preview's problems as a CSV download (line, column, problem), for fixing a large file."""
-    from django.http import HttpResponse
+def import_errors_response(upload, plan_import, *, file_name="torg-import-problems.csv"):
+    """An import preview's problems as a CSV download (line, column, problem), for fixing a large file.
+    `upload` is the file the preview stashed (None, e.g. another session's token: 404), planned again
+    with `plan_import(upload)`; nothing is written."""
+    from django.http import Http404, HttpResponse
     from django.utils.translation import gettext as _
 
-    from .tabular import write_csv
+    from .tabular import TableError, write_csv
 
+    if upload is None:
+        raise Http404
+    try:
+        errors = plan_import(upload).errors
+    except TableError:
+        raise Http404 from None
     content = write_csv([_("Line"), _("Column"), _("Problem")], [[e.line, e.column, e.message] for e in errors])
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'

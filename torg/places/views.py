@@ -508,14 +508,8 @@ def _preview_context(plan, token, file_name, refused=False):
 def import_errors(request):
     """The preview's problems as a spreadsheet (line, column, problem), for fixing a large file."""
     tenant = _tenant(request, "places.manage_places")
-    upload = _unstash(request, request.GET.get("token", ""))
-    if upload is None:
-        raise Http404
-    try:
-        plan = importer.plan_import(tenant=tenant, upload=upload)
-    except TableError:
-        raise Http404 from None
-    return import_errors_response(plan.errors)
+    return import_errors_response(_unstash(request, request.GET.get("token", "")),
+                                  lambda upload: importer.plan_import(tenant=tenant, upload=upload))
 
 
 @login_required

@@ -506,14 +506,9 @@ def need_import_confirm(request, pk):
 def need_import_errors(request, pk):
     """The preview's problems as a spreadsheet (line, column, problem), for fixing a large file."""
     plan = _plan(request, pk, "reuse_relocation.manage_plan")
-    upload = _unstash(request, plan, request.GET.get("token", ""))
-    if upload is None:
-        raise Http404
-    try:
-        checked = importer.plan_import(plan=plan, upload=upload)
-    except TableError:
-        raise Http404 from None
-    return import_errors_response(checked.errors, file_name="torg-furnishing-needs-problems.csv")
+    return import_errors_response(_unstash(request, plan, request.GET.get("token", "")),
+                                  lambda upload: importer.plan_import(plan=plan, upload=upload),
+                                  file_name="torg-furnishing-needs-problems.csv")
 
 
 @login_required
