@@ -39,7 +39,7 @@ from ..core import Case, log
 from ..dataset import LARGE_BUILDING
 
 NAME = "booking"
-VERSION = 1
+VERSION = 2
 FULL = {"resources": 500, "per_resource": 200}
 QUICK = {"resources": 50, "per_resource": 200}
 THREADS, ATTEMPTS = 8, 40
@@ -64,15 +64,18 @@ def _build(ctx, building, size):
                                     opens=dt.time(8), closes=dt.time(16))
         OpeningHours.objects.create(tenant=tenant, building=building, weekday=weekday, kind="meraapent",
                                     opens=dt.time(16), closes=dt.time(22))
+    rng = random.Random(ctx.seed + 5)
     resources = Resource.objects.bulk_create([
         Resource(tenant=tenant, building=building, name=f"Bench-rom {i:04d}", kind="room",
-                 ical_token=uuid.uuid4().hex) for i in range(size["resources"])])
+                 ical_token=uuid.uuid4().hex, capacity=rng.choice([4, 8, 12, 20, 40]),
+                 equipment=rng.sample(["projector", "whiteboard", "kitchen", "screen"], 2))
+        for i in range(size["resources"])])
     if resources[0].pk is None:  # SQLite before RETURNING: fetch the ids
         resources = list(Resource.objects.filter(tenant=tenant, building=building).order_by("pk"))
-    rng = random.Random(ctx.seed + 5)
-    BookingRules.objects.bulk_create([
-        BookingRules(tenant=tenant, resource=r, capacity=rng.choice([4, 8, 12, 20, 40]), max_minutes=480,
-                     equipment=rng.sample(["projector", "whiteboard", "kitchen", "screen"], 2)) for r in resources])
+    # The building's rules apply to most resources; every tenth has its own (as after the migration).
+    BookingRules.objects.create(tenant=tenant, building=building, max_minutes=480)
+    BookingRules.objects.bulk_create([BookingRules(tenant=tenant, resource=r, max_minutes=480, buffer_after=15)
+                                      for r in resources[::10]])
     first_day = _monday() - dt.timedelta(weeks=WEEKS // 2)
     cells = [(d, h) for d in range(WEEKS * 7) for h in HOURS]
     statuses = [Booking.Status.CONFIRMED] * 8 + [Booking.Status.REQUESTED, Booking.Status.CANCELLED]
@@ -122,8 +125,8 @@ def _throughput(ctx, building):
 
         try:
             user = get_user_model().objects.get(pk=admin_id)
-            resource_shared = Resource.objects.select_related("rules", "building").get(pk=shared.pk)
-            resource_own = Resource.objects.select_related("rules", "building").get(pk=own[n].pk)
+            resource_shared = Resource.objects.select_related("own_rules", "building").get(pk=shared.pk)
+            resource_own = Resource.objects.select_related("own_rules", "building").get(pk=own[n].pk)
             barrier.wait()
             for i in range(ATTEMPTS):
                 if i < contended:

@@ -38,6 +38,7 @@ class ResourceOut(Schema):
     step_minutes: int
     checkin_minutes: int | None
     age_limit: int | None
+    rules_source: str  # "resource" (own rules), "building" (inherited) or "default"
 
 
 class BusyOut(Schema):
@@ -67,12 +68,13 @@ class BookingOut(Schema):
 
 
 def _resource_out(r):
+    rules = r.rules
     return ResourceOut(id=r.pk, name=r.name, kind=r.kind, building_id=r.building_id, parent_id=r.parent_id,
-                       capacity=r.rules.capacity, requires_approval=r.rules.requires_approval,
-                       step_free=r.rules.step_free, equipment=r.rules.equipment or [],
-                       min_minutes=r.rules.min_minutes, max_minutes=r.rules.max_minutes,
-                       step_minutes=r.rules.step_minutes, checkin_minutes=r.rules.checkin_minutes,
-                       age_limit=r.rules.age_limit)
+                       capacity=r.capacity, requires_approval=rules.requires_approval,
+                       step_free=r.step_free, equipment=r.equipment or [],
+                       min_minutes=rules.min_minutes, max_minutes=rules.max_minutes,
+                       step_minutes=rules.step_minutes, checkin_minutes=rules.checkin_minutes,
+                       age_limit=rules.age_limit, rules_source=rules.source)
 
 
 @router.get("/resources", response=list[ResourceOut])

@@ -114,8 +114,10 @@ def load(ctx):
                      for x in ("A", "B")]
     # The library with meråpent hours and a door.
     lib_rooms = {r.name: r for r in Room.objects.filter(building=ctx.library)}
+    # The library's rules apply to its rooms (Møterom Boka follows them); the lecture hall has its own.
+    services.building_rules_update(actor=admin, tenant=tenant, building=ctx.library, age_limit=15, window_days=60)
     boka = services.resource_create(actor=admin, tenant=tenant, name="Møterom Boka", building=ctx.library,
-                                    room=lib_rooms["Møterom Boka"], age_limit=15, step_free=True,
+                                    room=lib_rooms["Møterom Boka"], step_free=True,
                                     accessibility_info="Heis fra inngangen; trinnfritt.")
     services.resource_create(actor=admin, tenant=tenant, name="Foredragssal", building=ctx.library,
                              room=lib_rooms["Foredragssal"], requires_approval=True, step_free=True)

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from torg.accounts.models import ExternalOrganisation, User
 from torg.places.models import Building, Room
-from torg.core.forms import TorgForm, TorgModelForm
+from torg.core.forms import TorgForm
 
-from .models import BookingRules, MeraapentAgreement, OpeningHours, Resource
+from .models import DETAIL_FIELDS, POLICY_FIELDS, BookingRules, MeraapentAgreement, OpeningHours, Resource
 
 from .queries import OSLO
 
@@ -145,38 +145,55 @@ class FilterForm(TorgForm):
             del self.fields["equipment"]
 
 
-class RulesForm(TorgModelForm):
+def _model_fields(model, names):
+    return forms.fields_for_model(model, fields=names, widgets={
+        "description": forms.Textarea(attrs={"rows": 3}), "accessibility_info": forms.Textarea(attrs={"rows": 2})})
+
+
+class DetailsForm(TorgForm):
+    """What describes one resource: capacity, equipment, description, accessibility."""
+
+    locals().update(_model_fields(Resource, ["capacity", "step_free", "description", "accessibility_info"]))
     equipment = forms.CharField(label=_("Equipment"), max_length=1000, required=False,
                                 help_text=_("Separate with commas, for example: projector, whiteboard, kitchen."))
-
-    class Meta:
-        model = BookingRules
-        fields = ["allow_citizens", "allow_associations", "allow_units", "allow_employees", "requires_approval",
-                  "window_days", "min_minutes", "max_minutes", "step_minutes", "buffer_before", "buffer_after",
-                  "cancel_deadline_hours", "checkin_minutes", "capacity", "age_limit", "step_free", "description",
-                  "equipment", "accessibility_info"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
-                   "accessibility_info": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["equipment"] = ", ".join(self.instance.equipment or [])
 
     def clean_equipment(self):
         return parse_equipment(self.cleaned_data.get("equipment", ""))
 
 
-class RulesEditForm(RulesForm):
-    """The rules of one resource, optionally applied to the whole building."""
+class PolicyForm(TorgForm):
+    """The booking policy of a building, or a resource's own."""
 
-    whole_building = forms.BooleanField(
-        label=_("Use these booking rules for every resource in the building"), required=False,
-        help_text=_("Who may book, approval, booking window, lengths, time step, buffers, cancellation deadline, "
-                    "check-in and age limit. Capacity, equipment, description and accessibility stay per resource."))
+    locals().update(_model_fields(BookingRules, POLICY_FIELDS))
 
-    class Meta(RulesForm.Meta):
-        pass
+
+RULE_SOURCES = [("building", _("Use the building's rules")), ("own", _("Own rules for this resource"))]
+
+
+class RulesEditForm(DetailsForm, PolicyForm):
+    """A resource's details and where its booking policy comes from: the building or its own rules."""
+
+    source = forms.ChoiceField(label=_("Booking rules"), choices=RULE_SOURCES, widget=forms.RadioSelect,
+                               initial="building",
+                               help_text=_("With the building's rules, the fields below follow the building's "
+                                           "rules and changes to them here are not saved."))
+
+    field_order = ["capacity", "step_free", "equipment", "description", "accessibility_info", "source",
+                   *POLICY_FIELDS]
+
+    def __init__(self, *args, resource=None, building_name="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if building_name:
+            self.fields["source"].choices = [
+                ("building", _("Use the rules of %(building)s") % {"building": building_name}),
+                ("own", _("Own rules for this resource"))]
+        if resource is not None and not self.is_bound:
+            rules = resource.rules
+            self.initial.update(rules.policy())
+            self.initial.update({f: getattr(resource, f) for f in DETAIL_FIELDS})
+            self.initial["equipment"] = ", ".join(resource.equipment or [])
+            self.initial["source"] = "building" if rules.inherited else "own"
+        self.order_fields(self.field_order)
 
 
 def parse_equipment(text) -> list[str]:
@@ -195,7 +212,7 @@ class PhotoForm(TorgForm):
                           help_text=_("What the photo shows, for people who use a screen reader."))
 
 
-class ResourceForm(RulesForm):
+class ResourceForm(RulesEditForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Resource.Kind.choices)
     building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none())
@@ -204,10 +221,12 @@ class ResourceForm(RulesForm):
     parent = forms.ModelChoiceField(label=_("Part of"), queryset=Resource.objects.none(), required=False,
                                     help_text=_("For a part of a divisible room: the whole room."))
 
-    field_order = ["name", "kind", "building", "room", "parent"]
+    field_order = ["name", "kind", "building", "room", "parent", *RulesEditForm.field_order]
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["source"].help_text = _("A new resource normally follows the building's rules. Choose own rules "
+                                            "to set them below.")
         self.fields["building"].queryset = Building.objects.filter(tenant=tenant, archived=False)
         self.fields["room"].queryset = Room.objects.filter(tenant=tenant, archived=False).select_related("building")
         self.fields["room"].label_from_instance = lambda r: f"{r.building.name}: {r}"

@@ -18,6 +18,54 @@ from django.utils.translation import gettext_lazy as _
 from torg.core.models import TenantOwned
 
 
+# What describes one resource (on Resource) and the booking policy (on BookingRules, per building or
+# per resource). A resource uses its own rules when it has them, else its building's, else the defaults.
+DETAIL_FIELDS = ["capacity", "step_free", "description", "equipment", "accessibility_info"]
+POLICY_FIELDS = ["allow_citizens", "allow_associations", "allow_units", "allow_employees", "requires_approval",
+                 "window_days", "min_minutes", "max_minutes", "step_minutes", "buffer_before", "buffer_after",
+                 "cancel_deadline_hours", "checkin_minutes", "age_limit"]
+
+
+class ResourceQuerySet(models.QuerySet):
+    """`with_rules()` attaches every resource's effective rules when the queryset is evaluated (two
+    queries in all, whatever the number of resources); `with_policy(*fields)` annotates
+    `policy_<field>` with the effective value, for filtering in the database."""
+
+    _with_rules = False
+
+    def with_rules(self):
+        qs = self.select_related("own_rules")
+        qs._with_rules = True
+        return qs
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_rules = self._with_rules
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._with_rules:
+            attach_rules([r for r in self._result_cache if isinstance(r, Resource)])
+
+    def with_policy(self, *fields):
+        from django.db.models import Case, F, OuterRef, Subquery, Value, When
+        from django.db.models.functions import Coalesce
+
+        annotations = {}
+        for name in fields:
+            if name not in POLICY_FIELDS:
+                raise ValueError(name)
+            default = BookingRules._meta.get_field(name).get_default()
+            inherited = Subquery(BookingRules.objects.filter(building_id=OuterRef("building_id")).values(name)[:1])
+            if default is not None:
+                inherited = Coalesce(inherited, Value(default))
+            annotations[f"policy_{name}"] = Case(When(own_rules__isnull=False, then=F(f"own_rules__{name}")),
+                                                 default=inherited)
+        return self.annotate(**annotations)
+
+
 class Resource(TenantOwned):
     """Something that can be booked: a room, a part of a divisible room, or equipment."""
 
@@ -40,6 +88,13 @@ class Resource(TenantOwned):
     )
     archived = models.BooleanField(_("archived"), default=False)
     ical_token = models.CharField(max_length=64, blank=True, db_index=True)
+    capacity = models.PositiveIntegerField(_("capacity (persons)"), null=True, blank=True)
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    equipment = models.JSONField(_("equipment"), default=list, blank=True)
+    accessibility_info = models.TextField(_("accessibility information"), blank=True)
+
+    objects = ResourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["building", "name"]
@@ -53,11 +108,29 @@ class Resource(TenantOwned):
     def __str__(self):
         return self.name
 
+    @property
+    def rules(self) -> "EffectiveRules":
+        """The rules that apply to this resource (see EffectiveRules). The one way to read them."""
+        cached = self.__dict__.get("_effective_rules")
+        if cached is None:
+            attach_rules([self])
+            cached = self.__dict__["_effective_rules"]
+        return cached
+
+    def forget_rules(self):
+        """Drop the cached rules (and own rules) so that the next read sees what was just saved."""
+        self.__dict__.pop("_effective_rules", None)
+        if Resource.own_rules.related.is_cached(self):
+            Resource.own_rules.related.delete_cached_value(self)
+
 
 class BookingRules(TenantOwned):
-    """Who may book a resource, and how."""
+    """Who may book, and how: a building's rules (its resources inherit them) or one resource's own."""
 
-    resource = models.OneToOneField(Resource, on_delete=models.CASCADE, related_name="rules")
+    building = models.OneToOneField("places.Building", on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="+", verbose_name=_("building"))
+    resource = models.OneToOneField(Resource, on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="own_rules", verbose_name=_("resource"))
     allow_citizens = models.BooleanField(_("citizens may book"), default=True)
     allow_associations = models.BooleanField(_("associations may book"), default=True)
     allow_units = models.BooleanField(_("municipal units may book"), default=True)
@@ -77,12 +150,7 @@ class BookingRules(TenantOwned):
     checkin_minutes = models.PositiveIntegerField(
         _("check-in required within (minutes after start)"), null=True, blank=True,
         help_text=_("Leave empty for no check-in. Bookings nobody checks in to are released after this time."))
-    capacity = models.PositiveIntegerField(_("capacity (persons)"), null=True, blank=True)
     age_limit = models.PositiveIntegerField(_("age limit"), null=True, blank=True)
-    step_free = models.BooleanField(_("step-free access"), default=False)
-    description = models.TextField(_("description"), blank=True)
-    equipment = models.JSONField(_("equipment"), default=list, blank=True)
-    accessibility_info = models.TextField(_("accessibility information"), blank=True)
 
     class Meta:
         verbose_name = _("booking rules")
@@ -91,10 +159,78 @@ class BookingRules(TenantOwned):
             models.CheckConstraint(condition=models.Q(max_minutes__gte=models.F("min_minutes")),
                                    name="booking_rules_max_ge_min",
                                    violation_error_message=_("The maximum duration must be at least the minimum.")),
+            models.CheckConstraint(
+                condition=(models.Q(building__isnull=False, resource__isnull=True)
+                           | models.Q(building__isnull=True, resource__isnull=False)),
+                name="booking_rules_building_or_resource"),
         ]
 
     def __str__(self):
-        return str(_("Rules for %(resource)s") % {"resource": self.resource_id})
+        return str(_("Rules for %(resource)s") % {"resource": self.resource_id or self.building_id})
+
+    def policy(self) -> dict:
+        return {f: getattr(self, f) for f in POLICY_FIELDS}
+
+
+def default_policy() -> dict:
+    return {f: BookingRules._meta.get_field(f).get_default() for f in POLICY_FIELDS}
+
+
+class EffectiveRules:
+    """The rules that apply to one resource: the booking policy from its own rules, else from its
+    building's rules, else the defaults, and what describes the resource itself (capacity,
+    equipment, description, accessibility). `source` is "resource", "building" or "default"."""
+
+    def __init__(self, resource, row):
+        self.resource = resource
+        self.row = row
+        self.source = "default" if row is None else ("resource" if row.resource_id else "building")
+        values = row.policy() if row is not None else default_policy()
+        self.__dict__.update(values)
+
+    @property
+    def inherited(self):
+        return self.source != "resource"
+
+    def __getattr__(self, name):  # capacity, step_free, description, equipment, accessibility_info
+        if name in DETAIL_FIELDS:
+            return getattr(self.resource, name)
+        raise AttributeError(name)
+
+    def policy(self) -> dict:
+        return {f: getattr(self, f) for f in POLICY_FIELDS}
+
+
+def attach_rules(resources) -> None:
+    """Set the effective rules of `resources` in one query (own rules come with
+    select_related("own_rules") when the caller used it)."""
+    todo = [r for r in resources if "_effective_rules" not in r.__dict__]
+    if not todo:
+        return
+    own, need_own = {}, []
+    relation = Resource.own_rules.related
+    for r in todo:
+        if relation.is_cached(r):
+            if (row := relation.get_cached_value(r)) is not None:
+                own[r.pk] = row
+        else:
+            need_own.append(r.pk)
+    buildings = {r.building_id for r in todo}
+    q = models.Q(building_id__in=buildings)
+    if need_own:
+        q |= models.Q(resource_id__in=need_own)
+    by_building = {}
+    for row in BookingRules.objects.filter(q):
+        if row.resource_id:
+            own[row.resource_id] = row
+        else:
+            by_building[row.building_id] = row
+    for r in todo:
+        r.__dict__["_effective_rules"] = EffectiveRules(r, own.get(r.pk) or by_building.get(r.building_id))
+
+
+def building_rules_get(building_id):
+    return BookingRules.objects.filter(building_id=building_id).first()
 
 
 class OpeningHours(TenantOwned):

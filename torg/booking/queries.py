@@ -18,16 +18,16 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 def resource_list(*, tenant, min_capacity=None, step_free=False, building=None, equipment=None):
-    qs = Resource.objects.filter(tenant=tenant, archived=False).select_related("building", "room", "rules", "parent")
+    qs = Resource.objects.filter(tenant=tenant, archived=False).select_related("building", "room", "parent").with_rules()
     if min_capacity:
-        qs = qs.filter(rules__capacity__gte=min_capacity)
+        qs = qs.filter(capacity__gte=min_capacity)
     if step_free:
-        qs = qs.filter(rules__step_free=True)
+        qs = qs.filter(step_free=True)
     if building:
         qs = qs.filter(building_id=building)
     if equipment:
         # JSON "contains" is not portable to SQLite: match the (short) equipment lists in Python.
-        ids = [pk for pk, items in BookingRules.objects.filter(resource__in=qs).values_list("resource_id", "equipment")
+        ids = [pk for pk, items in Resource.objects.filter(pk__in=qs.values("pk")).values_list("pk", "equipment")
                if equipment in (items or [])]
         qs = qs.filter(pk__in=ids)
     return qs.order_by("building__name", "name")
@@ -36,8 +36,7 @@ def resource_list(*, tenant, min_capacity=None, step_free=False, building=None, 
 def equipment_choices(*, tenant) -> list[str]:
     """Every equipment item named on the tenant's active resources, sorted."""
     items = set()
-    for equipment in BookingRules.objects.filter(tenant=tenant, resource__archived=False).values_list(
-            "equipment", flat=True):
+    for equipment in Resource.objects.filter(tenant=tenant, archived=False).values_list("equipment", flat=True):
         items.update(equipment or [])
     return sorted(items)
 
@@ -146,17 +145,35 @@ def bookable_resources(*, user, tenant, role, **filters):
     """Resources whose rules let this user's role book them (staff see everything)."""
     qs = resource_list(tenant=tenant, **filters)
     if role == Role.CITIZEN:
-        qs = qs.filter(rules__allow_citizens=True)
+        qs = qs.with_policy("allow_citizens").filter(policy_allow_citizens=True)
     elif role == Role.ASSOCIATION:
-        qs = qs.filter(Q(rules__allow_associations=True) | Q(rules__allow_citizens=True))
+        qs = (qs.with_policy("allow_associations", "allow_citizens")
+              .filter(Q(policy_allow_associations=True) | Q(policy_allow_citizens=True)))
     elif role == Role.EMPLOYEE:
-        qs = qs.filter(Q(rules__allow_employees=True) | Q(rules__allow_units=True))
+        qs = (qs.with_policy("allow_employees", "allow_units")
+              .filter(Q(policy_allow_employees=True) | Q(policy_allow_units=True)))
     return qs
 
 
+def with_checkin(qs):
+    """Only resources whose effective rules require check-in (desks and meeting rooms)."""
+    return qs.with_policy("checkin_minutes").filter(policy_checkin_minutes__isnull=False)
+
+
 def resource_get(*, tenant, pk) -> Resource:
-    return get_object_or_404(Resource.objects.select_related("building", "room", "rules", "parent"),
+    return get_object_or_404(Resource.objects.select_related("building", "room", "parent").with_rules(),
                              tenant=tenant, pk=pk)
+
+
+def building_rules(*, tenant, building):
+    """A building's own booking rules (None: its resources use the defaults unless they have their own)."""
+    return BookingRules.objects.filter(tenant=tenant, building=building).first()
+
+
+def building_resources_rules(*, tenant, building):
+    """The building's active resources with their effective rules (which ones have their own)."""
+    return list(Resource.objects.filter(tenant=tenant, building=building, archived=False).with_rules()
+                .order_by("name"))
 
 
 def resource_upcoming(*, resource, limit=50):
@@ -169,7 +186,7 @@ def resource_upcoming(*, resource, limit=50):
 
 def booking_get(*, tenant, pk) -> Booking:
     return get_object_or_404(
-        Booking.objects.select_related("resource", "resource__rules", "resource__building", "booker", "organisation",
+        Booking.objects.select_related("resource", "resource__own_rules", "resource__building", "booker", "organisation",
                                        "responsible"),
         tenant=tenant, pk=pk)
 
@@ -469,8 +486,7 @@ def quick_options(*, tenant, role, start, minutes, building=None):
     long) and why it cannot be booked then (None when it is free): busy (bookings of it, its parts
     or its whole, buffers included), closed, or a length its rules do not allow. Three queries.
     """
-    resources = list(bookable_resources(user=None, tenant=tenant, role=role, building=building)
-                     .filter(rules__checkin_minutes__isnull=False))
+    resources = list(with_checkin(bookable_resources(user=None, tenant=tenant, role=role, building=building)))
     if not resources:
         return []
     children = {}
@@ -519,4 +535,4 @@ def my_bookings_today(*, tenant, user, now=None):
     day_end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), OSLO)
     return (Booking.objects.filter(tenant=tenant, booker=user, status__in=Booking.ACTIVE, end__gt=now,
                                    start__lt=day_end)
-            .select_related("resource", "resource__rules", "resource__building").order_by("start"))
+            .select_related("resource", "resource__own_rules", "resource__building").order_by("start"))

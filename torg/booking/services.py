@@ -20,7 +20,8 @@ from . import queries
 from .models import (AccessCode, AccessEvent, Booking, BookingRules, BookingSeries, BookingSlot, BookingTransition,
                      CalendarFeed,
                      Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
-                     Resource, ResourcePhoto, hash_secret)
+                     Resource, ResourcePhoto, building_rules_get, default_policy, hash_secret)
+from .models import DETAIL_FIELDS, POLICY_FIELDS
 from .queries import OSLO
 
 S = Booking.Status
@@ -52,14 +53,13 @@ def _local(value):
     return date_format(timezone.localtime(value, OSLO), "j. F Y H:i")
 
 
-# --- Resources and opening calendar ---------------------------------------------------------
-RULE_FIELDS = {f.name for f in BookingRules._meta.get_fields()} - {"id", "tenant", "resource", "created_at",
-                                                                     "updated_at"}
-
-
+# --- Resources, their rules and opening calendars -------------------------------------------
 @transaction.atomic
 def resource_create(*, actor, tenant, name, building, room=None, parent=None, kind=Resource.Kind.ROOM,
                     **rules) -> Resource:
+    """Create a bookable resource. Description fields (DETAIL_FIELDS: capacity, equipment, …) are the
+    resource's; policy fields (POLICY_FIELDS), when any are given, become its own rules — starting
+    from the building's rules for the fields not given. Without them it follows the building's rules."""
     _same_tenant(tenant, building, "building")
     _same_tenant(tenant, room, "room")
     _same_tenant(tenant, parent, "parent")
@@ -69,39 +69,73 @@ def resource_create(*, actor, tenant, name, building, room=None, parent=None, ki
         raise ValidationError({"parent": _("A part must be in the same building as the whole.")})
     if parent is not None and BookingSlot.objects.filter(unit=parent).exists():
         raise ValidationError({"parent": _("The whole already has bookings; it cannot be divided now.")})
-    unknown = set(rules) - RULE_FIELDS
+    unknown = set(rules) - set(DETAIL_FIELDS) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"unknown rule fields: {sorted(unknown)}")
-    if room is not None and "capacity" not in rules:
-        rules["capacity"] = room.capacity
+    details = {f: rules[f] for f in DETAIL_FIELDS if f in rules}
+    policy = {f: rules[f] for f in POLICY_FIELDS if f in rules}
+    if room is not None and "capacity" not in details:
+        details["capacity"] = room.capacity
     resource = create_object(
         Resource(tenant=tenant, name=name, building=building, room=room, parent=parent, kind=kind,
-                 ical_token=secrets.token_urlsafe(24)),
+                 ical_token=secrets.token_urlsafe(24), **details),
         actor=actor, tenant=tenant)
-    create_object(BookingRules(tenant=tenant, resource=resource, **rules), actor=actor, tenant=tenant)
+    if policy:
+        _own_rules_create(actor, resource, policy)
     return resource
 
 
-@transaction.atomic
-def rules_update(*, actor, resource: Resource, whole_building=False, **fields) -> BookingRules:
-    """Change a resource's rules. With `whole_building`, the booking policy among them (BUILDING_RULE_FIELDS:
-    who may book, approval, window, lengths, buffers, deadlines, check-in, age limit) is applied to every
-    other active resource of the building too; what describes one room (capacity, equipment, description,
-    accessibility) stays per resource. Each changed resource is audited."""
-    rules = update_object(resource.rules, actor=actor, tenant=resource.tenant, fields=fields)
-    if whole_building:
-        policy = {f: getattr(rules, f) for f in BUILDING_RULE_FIELDS}
-        others = (BookingRules.objects.filter(tenant=resource.tenant, resource__building_id=resource.building_id,
-                                              resource__archived=False)
-                  .exclude(pk=rules.pk).select_related("resource"))
-        for other in others:
-            update_object(other, actor=actor, tenant=resource.tenant, fields=policy)
+def _own_rules_create(actor, resource, policy):
+    start = building_rules_get(resource.building_id)
+    values = {**(start.policy() if start else default_policy()), **policy}
+    rules = create_object(BookingRules(tenant=resource.tenant, resource=resource, **values), actor=actor,
+                          tenant=resource.tenant)
+    resource.forget_rules()
     return rules
 
 
-BUILDING_RULE_FIELDS = ["allow_citizens", "allow_associations", "allow_units", "allow_employees", "requires_approval",
-                        "window_days", "min_minutes", "max_minutes", "step_minutes", "buffer_before", "buffer_after",
-                        "cancel_deadline_hours", "checkin_minutes", "age_limit"]
+@transaction.atomic
+def rules_update(*, actor, resource: Resource, inherit=False, **fields):
+    """Change a resource's description and its booking rules.
+
+    With `inherit`, the resource follows its building's rules: its own rules are removed and any
+    policy fields given are ignored. Otherwise the policy fields given are saved as the resource's own
+    rules (created from the building's rules the first time). Returns the effective rules."""
+    unknown = set(fields) - set(DETAIL_FIELDS) - set(POLICY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
+    details = {f: fields[f] for f in DETAIL_FIELDS if f in fields}
+    policy = {f: fields[f] for f in POLICY_FIELDS if f in fields}
+    tenant = resource.tenant
+    if details:
+        update_object(resource, actor=actor, tenant=tenant, fields=details)
+    own = BookingRules.objects.filter(resource=resource).first()
+    if inherit:
+        if own is not None:
+            audit.record(actor=actor, tenant=tenant, obj=resource, action="rules_inherit",
+                         changes={f: [v, None] for f, v in own.policy().items()})
+            own.delete()
+    elif own is None:
+        _own_rules_create(actor, resource, policy)
+    elif policy:
+        update_object(own, actor=actor, tenant=tenant, fields=policy)
+    resource.forget_rules()
+    return resource.rules
+
+
+@transaction.atomic
+def building_rules_update(*, actor, tenant, building, **policy) -> BookingRules:
+    """Set the booking rules of a building. Every resource of it without its own rules follows them,
+    including resources added later."""
+    _same_tenant(tenant, building, "building")
+    unknown = set(policy) - set(POLICY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
+    rules = BookingRules.objects.filter(building=building).first()
+    if rules is None:
+        return create_object(BookingRules(tenant=tenant, building=building, **{**default_policy(), **policy}),
+                             actor=actor, tenant=tenant)
+    return update_object(rules, actor=actor, tenant=tenant, fields=policy)
 
 
 @transaction.atomic
@@ -397,7 +431,7 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
 @transaction.atomic
 def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Booking:
     """Move an active booking. The old slots are released and the new ones checked in one transaction."""
-    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__rules")
+    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__own_rules")
     booking = _lock.get(pk=booking.pk)
     tenant = booking.tenant
     if not booking.is_active:
@@ -429,7 +463,7 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
     `system=True` (actor None) is used by scheduled jobs such as releasing no-shows: it skips the
     permission and deadline checks but not the transitions table.
     """
-    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__rules")
+    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__own_rules")
     booking = _lock.get(pk=booking.pk)
     tenant = booking.tenant
     who = TRANSITIONS.get((booking.status, to))
@@ -493,7 +527,7 @@ CHECKIN_EARLY = dt.timedelta(minutes=15)
 def booking_check_in(*, actor, booking: Booking, now=None) -> Booking:
     """The booker checks in (from 15 minutes before the start until the release time)."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update(of=("self",)).select_related("resource__rules").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("resource__own_rules").get(pk=booking.pk)
     if booking.booker_id != actor.pk:
         raise PermissionDenied
     minutes = booking.resource.rules.checkin_minutes
@@ -529,9 +563,10 @@ def release_no_shows(*, now=None) -> int:
     """Cancel confirmed bookings of resources with check-in whose booker did not check in in time,
     so the room is free for others. Run every few minutes (`manage.py booking_release_no_shows`)."""
     now = now or timezone.now()
-    candidates = (Booking.objects.filter(status=S.CONFIRMED, checked_in_at__isnull=True,
-                                         resource__rules__checkin_minutes__isnull=False, start__lte=now, end__gt=now)
-                  .select_related("resource__rules"))
+    with_checkin = queries.with_checkin(Resource.objects.all()).values("pk")
+    candidates = (Booking.objects.filter(status=S.CONFIRMED, checked_in_at__isnull=True, resource__in=with_checkin,
+                                         start__lte=now, end__gt=now)
+                  .select_related("resource__own_rules"))
     released = 0
     for b in candidates:
         if b.start + dt.timedelta(minutes=b.resource.rules.checkin_minutes) > now:
@@ -682,7 +717,7 @@ def move_scope(booking: Booking, scope: str) -> list[Booking]:
         return [booking]
     return list(Booking.objects.filter(series_id=booking.series_id, start__gte=booking.start,
                                        status__in=Booking.ACTIVE)
-                .select_related("resource", "resource__rules", "resource__building", "organisation",
+                .select_related("resource", "resource__own_rules", "resource__building", "organisation",
                                 "responsible", "org_unit").order_by("start"))
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("buildings/<int:building_pk>/meraapent/", views.meraapent_agreement, name="meraapent_agreement"),
     path("buildings/<int:building_pk>/doors/", views.doors, name="doors"),
     path("buildings/<int:building_pk>/access-log/", views.access_log, name="access_log"),
+    path("buildings/<int:building_pk>/rules/", views.building_rules, name="building_rules"),
     path("buildings/<int:building_pk>/opening/", views.opening_calendar, name="opening_calendar"),
     path("feeds/resource/<str:token>.ics", views.resource_feed, name="resource_feed"),
     path("feeds/rotate/", views.feed_rotate, name="feed_rotate"),

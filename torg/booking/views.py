@@ -20,8 +20,9 @@ from torg.places.models import Building
 
 from . import ical, queries, services
 from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, HolidaysForm, MoveForm, OpeningExceptionForm,
-                    OpeningHoursForm, PhotoForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm, RulesEditForm,
-                    RulesForm, SeriesForm)
+                    OpeningHoursForm, PhotoForm, PolicyForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm,
+                    RulesEditForm, SeriesForm)
+from .models import DETAIL_FIELDS, POLICY_FIELDS, default_policy
 from .models import (Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
                      ResourcePhoto)
 
@@ -59,8 +60,8 @@ def home(request):
         "pending": queries.approval_queue(tenant=tenant).count()
         if request.user.has_perm("booking.manage_bookings", tenant) else 0,
         "buildings": queries.buildings_with_resources(tenant=tenant),
-        "has_quick": request.user.has_perm("booking.quick_book", tenant) and queries.bookable_resources(user=request.user, tenant=tenant, role=role)
-        .filter(rules__checkin_minutes__isnull=False).exists(),
+        "has_quick": request.user.has_perm("booking.quick_book", tenant) and queries.with_checkin(
+            queries.bookable_resources(user=request.user, tenant=tenant, role=role)).exists(),
         "crumbs": [(_("Booking"), None)],
     })
 
@@ -123,6 +124,7 @@ def resource_week(request, pk):
         "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7),
         "can_book": request.user.has_perm("booking.book", tenant),
         "can_manage": request.user.has_perm("booking.manage_resources", tenant),
+        "rules_source": _rules_source_text(resource.rules, resource.building),
         "can_see_bookings": request.user.has_perm("booking.manage_bookings", tenant),
         "upcoming": queries.resource_upcoming(resource=resource)
         if request.user.has_perm("booking.manage_bookings", tenant) else None,
@@ -178,8 +180,7 @@ def quick(request):
     tenant = _tenant(request, "booking.quick_book")
     role = request.membership.role if request.membership else None
     buildings = queries.buildings_with_resources(tenant=tenant).filter(
-        pk__in=queries.resource_list(tenant=tenant).filter(rules__checkin_minutes__isnull=False)
-        .values("building_id"))
+        pk__in=queries.with_checkin(queries.resource_list(tenant=tenant)).values("building_id"))
     form = QuickFilterForm(request.GET or None, buildings=buildings)
     now = timezone.now()
     start, minutes, building = now, 60, None
@@ -446,12 +447,12 @@ def series_create(request, pk):
 def resource_create(request):
     tenant = _tenant(request, "booking.manage_resources")
     form = ResourceForm(request.POST or None, tenant=tenant)
-    rule_fields = RulesForm.Meta.fields
     return form_page(
         request, form=form,
         save=lambda d: services.resource_create(
             actor=request.user, tenant=tenant, name=d["name"], kind=d["kind"], building=d["building"],
-            room=d.get("room"), parent=d.get("parent"), **{f: d[f] for f in rule_fields}),
+            room=d.get("room"), parent=d.get("parent"), **{f: d[f] for f in DETAIL_FIELDS},
+            **({f: d[f] for f in POLICY_FIELDS} if d["source"] == "own" else {})),
         success_url=lambda r: reverse("booking:resource_week", args=[r.pk]),
         success_message=_("The resource can now be booked."),
         context={"title": _("New bookable resource"), "cancel_url": reverse("booking:home"),
@@ -502,20 +503,29 @@ def resource_photos(request, pk):
     }, status=status)
 
 
+def _rules_source_text(rules, building):
+    if rules.source == "resource":
+        return _("Own rules for this resource.")
+    if rules.source == "building":
+        return _("Inherited from the building %(building)s.") % {"building": building.name}
+    return _("The default rules (%(building)s has no rules of its own yet).") % {"building": building.name}
+
+
 @login_required
 def rules_edit(request, pk):
+    """A resource's description and rules: follow the building's rules, or its own."""
     tenant = _tenant(request, "booking.manage_resources")
     resource = queries.resource_get(tenant=tenant, pk=pk)
-    form = RulesEditForm(request.POST or None, instance=resource.rules)
-    if request.method == "POST":
-        # The service applies the change; keep the form's instance untouched until then.
-        form.instance = type(resource.rules).objects.get(pk=resource.rules.pk)
+    form = RulesEditForm(request.POST or None, resource=resource, building_name=resource.building.name)
     return form_page(
-        request, form=form,
-        save=lambda d: services.rules_update(actor=request.user, resource=resource, **d),
+        request, form=form, template="booking/rules_form.html",
+        save=lambda d: services.rules_update(
+            actor=request.user, resource=resource, inherit=d["source"] == "building",
+            **{f: d[f] for f in (*DETAIL_FIELDS, *POLICY_FIELDS)}),
         success_url=reverse("booking:resource_week", args=[resource.pk]),
         success_message=_("The rules are saved."),
-        context={"title": _("Rules for %(name)s") % {"name": resource.name},
+        context={"title": _("Rules for %(name)s") % {"name": resource.name}, "resource": resource,
+                 "source_text": _rules_source_text(resource.rules, resource.building),
                  "cancel_url": reverse("booking:resource_week", args=[resource.pk]),
                  "crumbs": _crumbs((resource.name, reverse("booking:resource_week", args=[resource.pk])),
                                    (_("Rules"), None))},
@@ -590,6 +600,33 @@ def meraapent_agreement(request, building_pk):
                  _("Outside staffed hours the building is self-service. You are responsible for the room, for "
                    "closing doors behind you and for not letting others in. Entries are logged."),
                  "submit_label": _("Sign"), "cancel_url": reverse("booking:home"), "crumbs": _crumbs()},
+    )
+
+
+@login_required
+def building_rules(request, building_pk):
+    """A building's booking rules, and which of its resources follow them or have their own."""
+    tenant = _tenant(request, "booking.manage_resources")
+    building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
+    if request.method == "POST" and "inherit" in request.POST:
+        resource = queries.resource_get(tenant=tenant, pk=request.POST["inherit"])
+        if resource.building_id != building.pk:
+            raise Http404
+        services.rules_update(actor=request.user, resource=resource, inherit=True)
+        messages.success(request, _("%(resource)s now follows the building's rules.") % {"resource": resource.name})
+        return redirect("booking:building_rules", building_pk=building.pk)
+    current = queries.building_rules(tenant=tenant, building=building)
+    form = PolicyForm(request.POST or None, initial=current.policy() if current else default_policy())
+    return form_page(
+        request, form=form, template="booking/building_rules.html",
+        save=lambda d: services.building_rules_update(actor=request.user, tenant=tenant, building=building, **d),
+        success_url=reverse("booking:building_rules", args=[building.pk]),
+        success_message=_("The building's rules are saved."),
+        context={"title": _("Booking rules for %(building)s") % {"building": building.name}, "building": building,
+                 "has_rules": current is not None,
+                 "resources": queries.building_resources_rules(tenant=tenant, building=building),
+                 "crumbs": _crumbs((building.name, reverse("booking:building_week", args=[building.pk])),
+                                   (_("Booking rules"), None))},
     )
 
 

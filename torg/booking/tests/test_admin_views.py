@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from torg.booking import services
-from torg.booking.forms import RulesForm
 from torg.booking.models import BookingRules, OpeningException, OpeningHours, Resource
 from torg.core.models import AuditEvent
 
@@ -22,11 +21,21 @@ def test_staff_create_a_resource_with_rules(client_for, admin_user, citizen, bui
         "allow_citizens": "on", "allow_associations": "on", "requires_approval": "on", "window_days": 60,
         "min_minutes": 60, "max_minutes": 180, "step_minutes": 30, "buffer_before": 0, "buffer_after": 15,
         "cancel_deadline_hours": 48, "capacity": 28, "step_free": "on", "description": "Kveldsbruk",
-        "accessibility_info": "Heis"})
+        "accessibility_info": "Heis", "source": "own"})
     assert response.status_code == 302, response.content.decode()[:3000]
     r = Resource.objects.get(name="Klasserom til utleie")
     rules = BookingRules.objects.get(resource=r)
-    assert (rules.requires_approval, rules.allow_employees, rules.buffer_after, rules.capacity) == (True, False, 15, 28)
+    assert (rules.requires_approval, rules.allow_employees, rules.buffer_after) == (True, False, 15)
+    assert (r.capacity, r.step_free, r.description, r.rules.source) == (28, True, "Kveldsbruk", "resource")
+    # "the building's rules" (the default choice): no rules of its own, whatever the policy fields say
+    response = c.post(url, {
+        "name": "Grupperom", "kind": "room", "building": building.pk, "requires_approval": "on", "window_days": 60,
+        "min_minutes": 60, "max_minutes": 180, "step_minutes": 30, "buffer_before": 0, "buffer_after": 15,
+        "cancel_deadline_hours": 48, "capacity": 6, "source": "building"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    r = Resource.objects.get(name="Grupperom")
+    assert not BookingRules.objects.filter(resource=r).exists()
+    assert (r.rules.source, r.rules.requires_approval, r.capacity) == ("default", False, 6)
     bad = c.post(url, {"name": "X", "kind": "room", "building": building.pk, "window_days": 60, "min_minutes": 120,
                        "max_minutes": 60, "step_minutes": 30, "buffer_before": 0, "buffer_after": 0,
                        "cancel_deadline_hours": 1})
@@ -39,7 +48,7 @@ def test_staff_edit_rules_with_audit(client_for, admin_user, resource):
     assert c.get(url).status_code == 200
     data = {"allow_citizens": "on", "allow_employees": "on", "window_days": 14, "min_minutes": 30,
             "max_minutes": 120, "step_minutes": 30, "buffer_before": 0, "buffer_after": 0,
-            "cancel_deadline_hours": 2, "age_limit": 18}
+            "cancel_deadline_hours": 2, "age_limit": 18, "source": "own"}
     assert c.post(url, data).status_code == 302
     rules = BookingRules.objects.get(resource=resource)
     assert (rules.window_days, rules.age_limit, rules.allow_associations) == (14, 18, False)
@@ -65,22 +74,6 @@ def test_opening_calendar_add_and_remove(client_for, admin_user, employee, build
     c.post(url, {"delete_hours": hours.pk})
     c.post(url, {"delete_exception": OpeningException.objects.get().pk})
     assert not OpeningHours.objects.exists() and not OpeningException.objects.exists()
-
-
-def test_rules_for_the_whole_building(client_for, admin_user, tenant, building, resource, hall):
-    whole, a, _b = hall
-    services.rules_update(actor=admin_user, resource=whole, description="Gymsal med ribbevegg", capacity=80)
-    form = {f: getattr(resource.rules, f) for f in RulesForm.Meta.fields if f != "equipment"}
-    form = {k: ("on" if v is True else "" if v is False or v is None else v) for k, v in form.items()}
-    form.update(requires_approval="on", window_days=60, cancel_deadline_hours=48, whole_building="on",
-                equipment="")
-    response = client_for(admin_user).post(reverse("booking:rules_edit", args=[resource.pk]), form)
-    assert response.status_code == 302, response.content.decode()
-    for rules in BookingRules.objects.filter(resource__building=building):
-        assert (rules.requires_approval, rules.window_days, rules.cancel_deadline_hours) == (True, 60, 48)
-    whole.rules.refresh_from_db()
-    assert (whole.rules.description, whole.rules.capacity) == ("Gymsal med ribbevegg", 80)  # stays per room
-    assert AuditEvent.objects.filter(object_type="booking.bookingrules", action="update").count() >= 4
 
 
 def test_archive_and_restore_a_resource(client_for, admin_user, citizen, tenant, resource):

@@ -26,9 +26,14 @@ def test_demo_data_is_complete_and_consistent(db, settings):
     assert statuses == {"requested", "confirmed", "rejected", "cancelled"}
     assert Booking.objects.filter(meraapent=True).exists()
     desks = Resource.objects.filter(building=ctx.townhall, name__startswith="Arbeidsplass", parent__isnull=False,
-                                    rules__checkin_minutes__isnull=False)
+                                    own_rules__checkin_minutes__isnull=False)
     assert desks.count() == 12  # an activity-based office for quick booking
     assert Booking.objects.filter(resource__in=desks).count() >= 5
+    # the library's rooms follow the library's rules unless they have their own
+    boka = Resource.objects.get(building=ctx.library, name="Møterom Boka")
+    lecture = Resource.objects.get(building=ctx.library, name="Foredragssal")
+    assert (boka.rules.source, boka.rules.age_limit, boka.rules.window_days) == ("building", 15, 60)
+    assert (lecture.rules.source, lecture.rules.requires_approval, lecture.rules.age_limit) == ("resource", True, 15)
     # the database invariant holds for the demo too
     slots = list(BookingSlot.objects.filter(active=True).values_list("unit_id", "start", "end"))
     by_unit = {}

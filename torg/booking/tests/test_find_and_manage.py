@@ -44,10 +44,10 @@ def test_equipment_is_listed_and_filters(client_for, tenant, admin_user, citizen
     c = client_for(admin_user)
     data = {f: getattr(resource.rules, f) for f in ["window_days", "min_minutes", "max_minutes", "step_minutes",
                                                   "buffer_before", "buffer_after", "cancel_deadline_hours"]}
-    data.update(allow_citizens="on", equipment="Projector,  whiteboard, projector")
+    data.update(allow_citizens="on", equipment="Projector,  whiteboard, projector", source="own")
     assert c.post(reverse("booking:rules_edit", args=[resource.pk]), data).status_code == 302
-    resource.rules.refresh_from_db()
-    assert resource.rules.equipment == ["projector", "whiteboard"]
+    resource.refresh_from_db()
+    assert resource.equipment == ["projector", "whiteboard"]
     assert 'value="projector, whiteboard"' in c.get(reverse("booking:rules_edit", args=[resource.pk])).content.decode()
     assert queries.equipment_choices(tenant=tenant) == ["projector", "whiteboard"]
     assert [r.name for r in queries.resource_list(tenant=tenant, equipment="projector")] == ["Møterom"]
