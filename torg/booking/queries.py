@@ -196,6 +196,16 @@ def my_bookings(*, tenant, user):
             .order_by("-start"))
 
 
+def booking_managers(*, tenant):
+    """Active users whose role in `tenant` may approve bookings (booking.manage_bookings)."""
+    from torg.accounts.models import User
+
+    from .rules import MANAGER_ROLES
+
+    return (User.objects.filter(is_active=True, memberships__tenant=tenant, memberships__is_active=True,
+                                memberships__role__in=MANAGER_ROLES).distinct().order_by("pk"))
+
+
 def approval_queue(*, tenant):
     return (Booking.objects.filter(tenant=tenant, status=Booking.Status.REQUESTED)
             .select_related("resource", "booker", "organisation").order_by("start"))

@@ -5,7 +5,8 @@ import rules
 from torg.accounts.models import Role
 from torg.accounts.rules import has_role, is_member
 
-can_manage_bookings = has_role(Role.ADMIN, Role.PROPERTY_MANAGER)
+MANAGER_ROLES = (Role.ADMIN, Role.PROPERTY_MANAGER)  # approve requests; told about new ones
+can_manage_bookings = has_role(*MANAGER_ROLES)
 is_booking_staff = has_role(Role.ADMIN, Role.PROPERTY_MANAGER, Role.EMPLOYEE)
 
 # Every member of the tenant (citizens and association representatives too) may see and book.

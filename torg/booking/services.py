@@ -7,9 +7,12 @@ import uuid
 from dateutil.rrule import rrulestr
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from torg.accounts.models import Role
 from torg.accounts.rules import role_in
@@ -388,8 +391,12 @@ def _submitted_before(actor, idempotency_key):
 
 @transaction.atomic
 def booking_create(*, actor, tenant, resource, start, end, organisation=None, title="", idempotency_key="",
-                   series=None, now=None, responsible=None, org_unit=None) -> Booking:
-    """Book `resource` for [start, end). A repeated `idempotency_key` returns the first booking."""
+                   series=None, now=None, responsible=None, org_unit=None, announce=True) -> Booking:
+    """Book `resource` for [start, end). A repeated `idempotency_key` returns the first booking.
+
+    The booker gets a receipt (confirmed) or a "waiting for approval" notice (requested), and for a
+    request the booking staff are told. `announce=False` leaves that to the caller (a series sends
+    one message for all its dates)."""
     if (existing := _submitted_before(actor, idempotency_key)) is not None:
         return existing
     try:
@@ -420,12 +427,49 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
     audit.record(actor=actor, tenant=tenant, obj=booking, action="create",
                  changes=audit.diff({}, audit.snapshot(booking, ["resource", "start", "end", "status",
                                                                  "organisation"])))
-    if status == S.REQUESTED:
-        _notify(tenant, actor, booking, _("Your request for %(resource)s on %(time)s is waiting for approval.")
-                % {"resource": resource.name, "time": _local(start)}, email=False)
-    elif booking.meraapent:
-        _deliver_code_later(booking)
+    if announce:
+        _announce([booking])
+    if status == S.CONFIRMED:
+        if booking.meraapent:
+            _deliver_code_later(booking)
+        _schedule_release(booking)
     return booking
+
+
+def _who(booking):
+    person = booking.booker.get_full_name() or booking.booker.username
+    if booking.organisation_id:
+        return _("%(person)s for %(organisation)s") % {"person": person, "organisation": booking.organisation.name}
+    return person
+
+
+def _announce(bookings):
+    """One message for a new booking or a new series (`bookings`: its dates, all in one status).
+
+    Confirmed at once: the booker gets a receipt in the app and by e-mail with the dates as .ics.
+    Requested: the booker is told it waits for approval, and every member of the tenant who may
+    approve (booking.manage_bookings) gets a notice in the app and by e-mail."""
+    first = bookings[0]
+    tenant, n = first.tenant, len(bookings)
+    where = {"resource": first.resource.name, "time": _local(first.start), "n": n, "who": _who(first)}
+    if first.status == S.CONFIRMED:
+        text = (_("Your booking of %(resource)s on %(time)s is confirmed.") if n == 1 else ngettext(
+            "Your recurring booking of %(resource)s is confirmed: %(n)s date from %(time)s.",
+            "Your recurring booking of %(resource)s is confirmed: %(n)s dates from %(time)s.", n)) % where
+        _notify(tenant, first.booker, first, text, ics=[b.pk for b in bookings],
+                link=reverse("booking:booking_detail", args=[first.pk]))
+        return
+    text = (_("Your request for %(resource)s on %(time)s is waiting for approval.") if n == 1 else ngettext(
+        "Your request for %(resource)s, %(n)s date from %(time)s, is waiting for approval.",
+        "Your request for %(resource)s, %(n)s dates from %(time)s, is waiting for approval.", n)) % where
+    _notify(tenant, first.booker, first, text, email=False)
+    staff_text = (_("New booking request: %(resource)s on %(time)s from %(who)s.") if n == 1 else ngettext(
+        "New request for a recurring booking: %(resource)s, %(n)s date from %(time)s, from %(who)s.",
+        "New request for a recurring booking: %(resource)s, %(n)s dates from %(time)s, from %(who)s.", n)) % where
+    for person in queries.booking_managers(tenant=tenant):
+        if person.pk != first.booker_id and person.has_perm("booking.manage_bookings", tenant):
+            _notify(tenant, person, first, staff_text, link=reverse("booking:approvals"),
+                    subject=_("Booking request: %(resource)s") % where)
 
 
 @transaction.atomic
@@ -451,6 +495,7 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
     AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if booking.status == S.CONFIRMED and booking.meraapent:
         _deliver_code_later(booking)  # the old code no longer fits: send one for the new time
+    _schedule_release(booking)
     audit.record(actor=actor, tenant=tenant, obj=booking, action="reschedule",
                  changes=audit.diff(before, audit.snapshot(booking, ["start", "end"])))
     return booking
@@ -502,16 +547,27 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
             "resource": booking.resource.name, "time": _local(booking.start), "reason": reason})
     if to == S.CONFIRMED and booking.meraapent:
         _deliver_code_later(booking)
+    if to == S.CONFIRMED:
+        _schedule_release(booking)
     return booking
 
 
-def _notify(tenant, user, booking, message, email=True):
+def _notify(tenant, user, booking, message, email=True, link="", subject="", ics=None):
+    """An in-app notification, and (after commit, in the background) the same text by e-mail with a
+    link to `link` when TORG_PUBLIC_BASE_URL is set and the bookings `ics` attached as .ics."""
     Notification.objects.create(tenant=tenant, user=user, booking=booking, message=message[:500])
     if email and user.email:
         from .tasks import send_booking_email
 
-        subject = _("Booking: %(resource)s") % {"resource": booking.resource.name}
-        transaction.on_commit(lambda: send_booking_email.enqueue(to=user.email, subject=subject, body=message))
+        subject = subject or _("Booking: %(resource)s") % {"resource": booking.resource.name}
+        body = message
+        base = getattr(settings, "TORG_PUBLIC_BASE_URL", "").rstrip("/")
+        if link and base:
+            body += "\n\n" + base + link
+        kwargs = {"to": user.email, "subject": subject, "body": body}
+        if ics:
+            kwargs["ics_booking_ids"] = list(ics)
+        transaction.on_commit(lambda: send_booking_email.enqueue(**kwargs))
 
 
 @transaction.atomic
@@ -559,24 +615,56 @@ def booking_quick(*, actor, tenant, resource, start, end, idempotency_key="", no
     return booking
 
 
+def _release_due(booking):
+    """The booking's check-in deadline (start + check-in minutes), or None without check-in."""
+    minutes = booking.resource.rules.checkin_minutes
+    return booking.start + dt.timedelta(minutes=minutes) if minutes else None
+
+
+def _schedule_release(booking):
+    """After commit, queue `release_no_show` to run at the booking's check-in deadline (django-tasks
+    `run_after`; the database backend supports it). A moved booking queues a new one; the task checks
+    again when it runs, so an earlier or repeated task does nothing. With a backend that cannot defer
+    tasks nothing is queued and the periodic `booking_release_no_shows` command does the work."""
+    if booking.status != S.CONFIRMED or booking.checked_in_at is not None:
+        return
+    due = _release_due(booking)
+    if due is None:
+        return
+    from .tasks import release_no_show
+
+    booking_id = booking.pk
+
+    def enqueue():
+        if release_no_show.get_backend().supports_defer:
+            release_no_show.using(run_after=due).enqueue(booking_id=booking_id)
+
+    transaction.on_commit(enqueue)
+
+
+def release_no_show(*, booking_id, now=None) -> bool:
+    """Cancel one confirmed booking with check-in whose booker did not check in before the deadline,
+    while it is still running (the room is free for others). False when there is nothing to do."""
+    now = now or timezone.now()
+    b = (Booking.objects.select_related("resource", "resource__own_rules")
+         .filter(pk=booking_id, status=S.CONFIRMED, checked_in_at__isnull=True, start__lte=now, end__gt=now).first())
+    if b is None or (due := _release_due(b)) is None or due > now:
+        return False
+    with transaction.atomic():
+        booking_transition(actor=None, booking=b, to=S.CANCELLED, system=True, now=now,
+                           reason=_("Released: nobody checked in."))
+        Booking.objects.filter(pk=b.pk).update(no_show=True)
+    return True
+
+
 def release_no_shows(*, now=None) -> int:
-    """Cancel confirmed bookings of resources with check-in whose booker did not check in in time,
-    so the room is free for others. Run every few minutes (`manage.py booking_release_no_shows`)."""
+    """Release every no-show that is due (see release_no_show). Each booking with check-in queues its
+    own release at its deadline; `manage.py booking_release_no_shows` runs this sweep as a safety net."""
     now = now or timezone.now()
     with_checkin = queries.with_checkin(Resource.objects.all()).values("pk")
-    candidates = (Booking.objects.filter(status=S.CONFIRMED, checked_in_at__isnull=True, resource__in=with_checkin,
-                                         start__lte=now, end__gt=now)
-                  .select_related("resource__own_rules"))
-    released = 0
-    for b in candidates:
-        if b.start + dt.timedelta(minutes=b.resource.rules.checkin_minutes) > now:
-            continue
-        with transaction.atomic():
-            booking_transition(actor=None, booking=b, to=S.CANCELLED, system=True, now=now,
-                               reason=_("Released: nobody checked in."))
-            Booking.objects.filter(pk=b.pk).update(no_show=True)
-        released += 1
-    return released
+    candidates = Booking.objects.filter(status=S.CONFIRMED, checked_in_at__isnull=True, resource__in=with_checkin,
+                                        start__lte=now, end__gt=now).values_list("pk", flat=True)
+    return sum(release_no_show(booking_id=pk, now=now) for pk in list(candidates))
 
 
 # --- Recurring bookings ---------------------------------------------------------------------
@@ -656,22 +744,25 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
                            rrule=rrule, dtstart=dtstart, minutes=minutes, skipped=sorted(skip))
     series.full_clean()
     series.save()
-    created = 0
+    created = []
     for start in occurrences(rrule, dtstart):
         if start.date().isoformat() in skip:
             continue
         try:
-            booking_create(actor=actor, tenant=tenant, resource=resource, start=start,
-                           end=start + dt.timedelta(minutes=minutes), organisation=organisation, title=title,
-                           series=series, now=now, responsible=responsible)
+            created.append(booking_create(
+                actor=actor, tenant=tenant, resource=resource, start=start, end=start + dt.timedelta(minutes=minutes),
+                organisation=organisation, title=title, series=series, now=now, responsible=responsible,
+                announce=False))
         except ValidationError as exc:
             raise ValidationError(_("%(date)s: %(problem)s") % {
                 "date": date_format(start, "j. F Y"), "problem": " ".join(exc.messages)}) from exc
-        created += 1
     if not created:
         raise ValidationError(_("Every date was skipped; nothing to book."))
+    for status in (S.CONFIRMED, S.REQUESTED):  # all dates share one status (one resource, one booker)
+        if dates := [b for b in created if b.status == status]:
+            _announce(dates)
     audit.record(actor=actor, tenant=tenant, obj=series, action="create",
-                 changes={"rrule": [None, rrule], "bookings": [None, created]})
+                 changes={"rrule": [None, rrule], "bookings": [None, len(created)]})
     return series
 
 

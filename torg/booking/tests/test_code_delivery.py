@@ -34,8 +34,11 @@ def test_confirmed_meraapent_booking_mails_a_working_code(tenant, building, citi
     with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
         booking = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 18),
                                           end=at(1, 20))
-    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["c@example.org"]
-    code = _code_from(mailoutbox[0])
+    assert len(mailoutbox) == 2 and all(m.to == ["c@example.org"] for m in mailoutbox)  # receipt and code
+    [code_mail] = [m for m in mailoutbox if "door code" in m.subject.lower()]
+    code = _code_from(code_mail)
+    [receipt] = [m for m in mailoutbox if m is not code_mail]
+    assert code not in receipt.body and "is confirmed" in receipt.body
     assert code not in caplog.text
     assert not any(code in str(v) for v in AccessCode.objects.values_list("code_hash", flat=True))
     assert not Notification.objects.filter(message__contains=code).exists()
@@ -62,7 +65,7 @@ def test_only_the_booking_id_is_queued(tenant, building, citizen, resource, libr
     with django_capture_on_commit_callbacks(execute=True):
         booking = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 18),
                                           end=at(1, 20))
-    task = DBTaskResult.objects.get()
+    task = DBTaskResult.objects.get(task_path="torg.booking.tasks.deliver_access_code")
     assert task.args_kwargs["kwargs"] == {"booking_id": booking.pk}
     assert not AccessCode.objects.exists()
 
@@ -104,8 +107,9 @@ def test_without_email_the_booker_is_told_in_the_app(meraapent_booking, citizen)
 def test_unread_notification_count(tenant, other_tenant, citizen, meraapent_booking):
     from django.contrib.auth.models import AnonymousUser
 
+    assert queries.unread_notification_count(citizen, tenant) == 1  # the receipt
     services.access_code_deliver(booking_id=meraapent_booking.pk)
-    assert queries.unread_notification_count(citizen, tenant) == 1
+    assert queries.unread_notification_count(citizen, tenant) == 2
     assert queries.unread_notification_count(citizen, other_tenant) == 0
     assert queries.unread_notification_count(AnonymousUser(), tenant) == 0
     services.notifications_mark_read(actor=citizen, tenant=tenant)
