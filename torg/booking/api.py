@@ -143,10 +143,46 @@ def create_booking(request, payload: BookingIn):
     return 201, booking
 
 
+class BookingPageOut(Schema):
+    items: list[BookingOut]
+    count: int
+
+
+def _search(request, booker=None, **filters):
+    if filters.get("status") and filters["status"] not in Booking.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if filters.get("sort") and filters["sort"] not in queries.BOOKING_SORTS:
+        raise ValidationError({"sort": _("Unknown sort order.")})
+    return queries.booking_search(tenant=request.tenant, booker=booker, **filters)
+
+
 @router.get("/bookings", response=list[BookingOut])
-def my_bookings(request):
+def my_bookings(request, from_date: dt.date | None = None, to_date: dt.date | None = None, status: str = "",
+                sort: str = "-start"):
+    """Your own bookings (at most 500), newest first; the same date and status filters as /bookings/search."""
     _check(request, "booking.view_resources")
-    return list(queries.my_bookings(tenant=request.tenant, user=request.user)[:500])
+    return list(_search(request, booker=request.user, first=from_date, last=to_date, status=status, sort=sort)[:500])
+
+
+@router.get("/bookings/search", response=BookingPageOut)
+def search_bookings(request, from_date: dt.date | None = None, to_date: dt.date | None = None, status: str = "",
+                    q: str = "", resource_id: int | None = None, building_id: int | None = None,
+                    sort: str = "start", limit: int = 50, offset: int = 0):
+    """Staff: every booking of the municipality, with the filters of the staff list (*All bookings*):
+    dates touching [from_date, to_date], status, text in the booker's name, username or e-mail, the
+    organisation's name or number or the purpose, a resource (and its parts) or a building; `sort`:
+    start, -start, resource, status, booker, -created. Paginated with limit (max 500) and offset."""
+    _check(request, "booking.manage_bookings")
+    resource = queries.resource_get(tenant=request.tenant, pk=resource_id) if resource_id else None
+    building = None
+    if building_id:
+        building = queries.buildings_with_resources(tenant=request.tenant).filter(pk=building_id).first()
+        if building is None:
+            raise Http404
+    qs = _search(request, first=from_date, last=to_date, status=status, text=q, resource=resource,
+                 building=building, sort=sort)
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    return {"items": list(qs[offset:offset + limit]), "count": qs.count()}
 
 
 @router.get("/bookings/{int:pk}", response=BookingOut)

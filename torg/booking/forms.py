@@ -295,3 +295,39 @@ class QuickBookForm(TorgForm):
     def clean_start(self):
         start = self.cleaned_data["start"]
         return start.astimezone(OSLO) if start.tzinfo else start.replace(tzinfo=OSLO)
+
+
+SORT_CHOICES = [("start", _("Start, earliest first")), ("-start", _("Start, latest first")),
+                ("resource", _("Resource")), ("status", _("Status")), ("booker", _("Booked by")),
+                ("-created", _("Newest booking first"))]
+
+
+class StaffBookingFilterForm(TorgForm):
+    """Staff search of every booking: dates, status, who, where; sorting."""
+
+    first = forms.DateField(label=_("From date"), required=False, widget=DateInput)
+    last = forms.DateField(label=_("To date"), required=False, widget=DateInput)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    q = forms.CharField(label=_("Booker or organisation"), required=False, max_length=100,
+                        help_text=_("Name, username, e-mail, organisation or organisation number, or purpose."))
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(), required=False,
+                                      empty_label=_("All buildings"))
+    resource = forms.ModelChoiceField(label=_("Resource"), queryset=Resource.objects.none(), required=False,
+                                      empty_label=_("All resources"))
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, tenant, buildings, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Booking
+
+        self.fields["status"].choices = [("", _("Any status"))] + list(Booking.Status.choices)
+        self.fields["building"].queryset = buildings
+        self.fields["resource"].queryset = (Resource.objects.filter(tenant=tenant).select_related("building")
+                                            .order_by("building__name", "name"))
+        self.fields["resource"].label_from_instance = lambda r: f"{r.building.name}: {r.name}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("last") and data["last"] < data["first"]:
+            raise ValidationError({"last": _("The end date must not be before the start date.")})
+        return data

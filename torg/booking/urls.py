@@ -17,6 +17,7 @@ urlpatterns = [
     path("mine/", views.my_bookings, name="my_bookings"),
     path("quick/", views.quick, name="quick"),
     path("approvals/", views.approvals, name="approvals"),
+    path("bookings/", views.staff_bookings, name="staff_bookings"),
     path("report/", views.report, name="report"),
     path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/move/", views.booking_move, name="booking_move"),

@@ -21,7 +21,7 @@ from torg.places.models import Building
 from . import ical, queries, services
 from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, HolidaysForm, MoveForm, OpeningExceptionForm,
                     OpeningHoursForm, PhotoForm, PolicyForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm,
-                    RulesEditForm, SeriesForm)
+                    RulesEditForm, SeriesForm, StaffBookingFilterForm)
 from .models import DETAIL_FIELDS, POLICY_FIELDS, default_policy
 from .models import (Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
                      ResourcePhoto)
@@ -403,6 +403,49 @@ def approvals(request):
         "page_obj": page, "reason_form": ReasonForm(), "crumbs": _crumbs((_("Requests to approve"), None))})
 
 
+def _booking_export_columns():
+    return [_("Booking"), _("Building"), _("Resource"), _("Start"), _("End"), _("Status"), _("Booked by"),
+            _("E-mail"), _("On behalf of"), _("Purpose"), _("Registered")]
+
+
+def _local_text(value):
+    return timezone.localtime(value, queries.OSLO).strftime("%Y-%m-%d %H:%M")
+
+
+@login_required
+def staff_bookings(request):
+    """Staff: every booking of the municipality, filtered, sorted and paginated; XLSX export."""
+    tenant = _tenant(request, "booking.manage_bookings")
+    form = StaffBookingFilterForm(request.GET or None, tenant=tenant,
+                                  buildings=queries.buildings_with_resources(tenant=tenant))
+    filters = {}
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = {"first": d.get("first"), "last": d.get("last"), "status": d.get("status") or "",
+                   "text": d.get("q") or "", "resource": d.get("resource"), "building": d.get("building"),
+                   "sort": d.get("sort") or "start"}
+    elif form.is_bound:
+        filters = None
+    bookings = queries.booking_search(tenant=tenant, **filters) if filters is not None else Booking.objects.none()
+    if request.GET.get("format") == "xlsx" and filters is not None:
+        from torg.core.tabular import write_xlsx
+
+        rows = ([b.pk, b.resource.building.name, b.resource.name, _local_text(b.start), _local_text(b.end),
+                 b.get_status_display(), b.booker.get_full_name() or b.booker.username, b.booker.email,
+                 b.organisation.name if b.organisation_id else "", b.title, _local_text(b.created_at)]
+                for b in bookings.iterator(chunk_size=2000))
+        data = write_xlsx([str(c) for c in _booking_export_columns()], rows, title=_("Bookings"))
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="bookings.xlsx"'
+        return response
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "xlsx"
+    return render(request, "booking/staff_bookings.html", {
+        "form": form, "page_obj": paginate(request, bookings), "export_query": query.urlencode(),
+        "crumbs": _crumbs((_("All bookings"), None))}, status=200 if filters is not None else 422)
+
+
 @login_required
 def series_create(request, pk):
     """Step 1: the form; step 2 (POST preview): every date with conflicts; step 3 (POST confirm): create."""
@@ -533,6 +576,33 @@ def rules_edit(request, pk):
 
 
 @login_required
+def building_rules(request, building_pk):
+    """A building's booking rules, and which of its resources follow them or have their own."""
+    tenant = _tenant(request, "booking.manage_resources")
+    building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
+    if request.method == "POST" and "inherit" in request.POST:
+        resource = queries.resource_get(tenant=tenant, pk=request.POST["inherit"])
+        if resource.building_id != building.pk:
+            raise Http404
+        services.rules_update(actor=request.user, resource=resource, inherit=True)
+        messages.success(request, _("%(resource)s now follows the building's rules.") % {"resource": resource.name})
+        return redirect("booking:building_rules", building_pk=building.pk)
+    current = queries.building_rules(tenant=tenant, building=building)
+    form = PolicyForm(request.POST or None, initial=current.policy() if current else default_policy())
+    return form_page(
+        request, form=form, template="booking/building_rules.html",
+        save=lambda d: services.building_rules_update(actor=request.user, tenant=tenant, building=building, **d),
+        success_url=reverse("booking:building_rules", args=[building.pk]),
+        success_message=_("The building's rules are saved."),
+        context={"title": _("Booking rules for %(building)s") % {"building": building.name}, "building": building,
+                 "has_rules": current is not None,
+                 "resources": queries.building_resources_rules(tenant=tenant, building=building),
+                 "crumbs": _crumbs((building.name, reverse("booking:building_week", args=[building.pk])),
+                                   (_("Booking rules"), None))},
+    )
+
+
+@login_required
 def opening_calendar(request, building_pk):
     tenant = _tenant(request, "booking.manage_resources")
     building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
@@ -600,33 +670,6 @@ def meraapent_agreement(request, building_pk):
                  _("Outside staffed hours the building is self-service. You are responsible for the room, for "
                    "closing doors behind you and for not letting others in. Entries are logged."),
                  "submit_label": _("Sign"), "cancel_url": reverse("booking:home"), "crumbs": _crumbs()},
-    )
-
-
-@login_required
-def building_rules(request, building_pk):
-    """A building's booking rules, and which of its resources follow them or have their own."""
-    tenant = _tenant(request, "booking.manage_resources")
-    building = get_object_or_404(Building, tenant=tenant, pk=building_pk)
-    if request.method == "POST" and "inherit" in request.POST:
-        resource = queries.resource_get(tenant=tenant, pk=request.POST["inherit"])
-        if resource.building_id != building.pk:
-            raise Http404
-        services.rules_update(actor=request.user, resource=resource, inherit=True)
-        messages.success(request, _("%(resource)s now follows the building's rules.") % {"resource": resource.name})
-        return redirect("booking:building_rules", building_pk=building.pk)
-    current = queries.building_rules(tenant=tenant, building=building)
-    form = PolicyForm(request.POST or None, initial=current.policy() if current else default_policy())
-    return form_page(
-        request, form=form, template="booking/building_rules.html",
-        save=lambda d: services.building_rules_update(actor=request.user, tenant=tenant, building=building, **d),
-        success_url=reverse("booking:building_rules", args=[building.pk]),
-        success_message=_("The building's rules are saved."),
-        context={"title": _("Booking rules for %(building)s") % {"building": building.name}, "building": building,
-                 "has_rules": current is not None,
-                 "resources": queries.building_resources_rules(tenant=tenant, building=building),
-                 "crumbs": _crumbs((building.name, reverse("booking:building_week", args=[building.pk])),
-                                   (_("Booking rules"), None))},
     )
 
 

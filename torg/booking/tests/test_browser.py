@@ -162,3 +162,29 @@ def test_employee_quick_books_a_desk_on_the_phone(phone_page, page, live_server,
     phone_page.locator("#id_minutes").select_option("30")
     expect(results.locator("form").first.locator("button")).to_contain_text("10:00–10:30")
     assert_accessible(phone_page)
+
+
+def test_staff_find_a_booking_in_the_list_and_see_the_building_rules(page, live_server, login, assert_accessible,
+                                                                     admin_user, citizen, tenant, building,
+                                                                     resource):
+    services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 10), end=at(1, 11),
+                            title="Korøving")
+    services.booking_create(actor=admin_user, tenant=tenant, resource=resource, start=at(2, 10), end=at(2, 11))
+    login(page, live_server, "admin")
+    page.goto(live_server.url + "/booking/")
+    page.locator("main a[href='/booking/bookings/']").click()
+    expect(page.locator("main table tbody tr")).to_have_count(2)
+    assert_accessible(page)
+    page.locator("#id_q").fill("innbygger")
+    page.locator("main form[role=search] button[type=submit]").click()
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    assert_accessible(page)
+    page.locator("main table tbody a").first.click()
+    expect(page.locator("main h1")).to_contain_text("Møterom")
+    # the building's rules page names which rules each resource uses
+    page.goto(live_server.url + f"/booking/buildings/{building.pk}/rules/")
+    expect(page.locator("main table")).to_contain_text("Møterom")
+    assert_accessible(page)
+    page.goto(live_server.url + f"/booking/resources/{resource.pk}/rules/")
+    expect(page.get_by_test_id("rules-source")).to_contain_text(re.compile(r"Egne regler|Own rules"))
+    assert_accessible(page)
