@@ -3,6 +3,7 @@ and place only through the inventory's services (`item_change_status`, `item_mov
 `item_register`), and every delivery writes a `ReuseRecord` through `reuse_record`."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -376,10 +377,10 @@ def plan_match(*, actor, plan) -> dict:
         if (o.source, o.item_id, o.offer_id) == (a.source, a.item_id, a.offer_id) and \
                 data["prices"].get(line_id) == a.unit_price:
             continue
-        changed.append(Line(pk=line_id, source=a.source, item_id=a.item_id, offer_id=a.offer_id,
-                            unit_price_nok=a.unit_price,
-                            item_status_before=(status_before.get(a.item_id) or stock_status.get(a.item_id, ""))
-                            if a.item_id else ""))
+        changed.append(_Change(pk=line_id, source=a.source, item_id=a.item_id, offer_id=a.offer_id,
+                               unit_price_nok=a.unit_price,
+                               item_status_before=(status_before.get(a.item_id) or stock_status.get(a.item_id, ""))
+                               if a.item_id else ""))
     released = held_before - held_after
     newly = held_after - held_before
     if released:
@@ -390,7 +391,9 @@ def plan_match(*, actor, plan) -> dict:
     if newly:
         items = []
         for chunk in _chunks(newly):
-            items += list(Item.objects.filter(pk__in=chunk).select_related("tenant", "product__category"))
+            items += Item.objects.filter(pk__in=chunk).select_related("product__category")
+        for item in items:  # all of the plan's municipality: one tenant object, not one per item
+            item.tenant = plan.tenant
         _reserve(actor, items, comment)
     plan.matched_at = timezone.now()
     plan.save(update_fields=["matched_at", "updated_at"])
@@ -398,6 +401,18 @@ def plan_match(*, actor, plan) -> dict:
     counts.update({"changed": len(changed), "reserved": len(newly), "released": len(released)})
     audit.record(actor=actor, tenant=plan.tenant, obj=plan, action="match", changes={"result": [None, counts]})
     return counts
+
+
+@dataclass(slots=True)
+class _Change:
+    """A line's new match (plain data: thousands of them per matching, no model instances needed)."""
+
+    pk: int
+    source: str
+    item_id: int | None
+    offer_id: int | None
+    unit_price_nok: object
+    item_status_before: str
 
 
 def _write_lines(changed):
