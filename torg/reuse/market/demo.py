@@ -1,7 +1,7 @@
 """Demo data for the marketplace: staged publication with Lillevik as a mutual partner and a public
-stage, open listings in every stage, orders in every state (with messages), a saved search and a
-give-away. Written through the services (a few dozen calls), so history, audit and reuse records are
-the real ones."""
+stage, open listings in every stage, orders in every state (with messages), orders from Lillevik
+(one received, one waiting for approval), a saved search and a give-away. Written through the
+services (a few dozen calls), so history, audit and reuse records are the real ones."""
 
 import datetime as dt
 
@@ -112,9 +112,33 @@ def load(ctx):
     order(partners, ola, ola_unit, rooms[0], [S.REJECTED], reason="Reservert for byggeprosjektet")
     order(public, kari, kari_unit, rooms[1], [S.CANCELLED])
 
+    _partner_orders(ctx, partners, seller)
+
     gift_items = _group(tenant, "side_chair", 3, taken) or _group(tenant, "desk", 3, taken)
     inventory.item_change_status(actor=seller, items=[i for i in gift_items if i.status == Status.IN_USE],
                                  to_status=Status.AVAILABLE, comment="Demo: til overs etter flyttingen")
     services.give_away(actor=seller, tenant=tenant, items=gift_items, recipient=ctx.organisations[0],
                        comment="Til klubbhuset")
     ctx.market_listings = [fresh, municipality, partners, public]
+
+
+def _partner_orders(ctx, listing, seller):
+    """Lillevik, a mutual partner, orders from Storvik's listing in the partner stage: one order
+    received (the desk now is in Lillevik's inventory and impact report), one waiting for approval."""
+    from torg.accounts.models import OrgUnit
+
+    lillevik, lise = ctx.second, ctx.users["admin2"]
+    unit = OrgUnit.objects.get(tenant=lillevik, name="Eiendom")
+    rooms = list(Room.objects.filter(tenant=lillevik, archived=False).order_by("floor__building__name", "number")[:2])
+    done = services.order_create(actor=lise, tenant=lillevik, listing=listing, quantity=1, delivery_room=rooms[0],
+                                 to_unit=unit, delivery_method=DeliveryMethod.DELIVERY,
+                                 note="Til kontoret på Eiendom, gjerne før månedsskiftet.")
+    services.order_message_add(actor=seller, order=done, body="Vi kjører til Lillevik tirsdag formiddag.",
+                               sides={"seller"})
+    for step in (S.APPROVED, S.PROCESSING, S.OUT_FOR_DELIVERY):
+        done = services.order_transition(actor=seller, order=done, to_status=step, sides={"seller"})
+    services.order_transition(actor=lise, order=done, to_status=S.RECEIVED, sides={"buyer"})
+    waiting = services.order_create(actor=lise, tenant=lillevik, listing=listing, quantity=1,
+                                    delivery_room=rooms[-1], to_unit=unit, delivery_method=DeliveryMethod.DELIVERY)
+    services.order_message_add(actor=lise, order=waiting, body="Kan dere levere sammen med det forrige bordet?",
+                               sides={"buyer"})

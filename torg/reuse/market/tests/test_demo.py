@@ -28,4 +28,10 @@ def test_demo_has_listings_in_every_stage_and_orders_in_every_state(settings, tm
     assert ReuseRecord.objects.filter(tenant=storvik, kind="internal_order").exists()
     assert ReuseRecord.objects.filter(tenant=storvik, kind="given_away").exists()
     assert queries.partner_listings(tenant=lillevik).exists()
+    # Orders from the partner municipality: one received (in Lillevik's inventory), one waiting.
+    from_lillevik = Order.objects.filter(tenant=storvik, buyer_tenant=lillevik)
+    assert set(from_lillevik.values_list("status", flat=True)) == {"received", "requested"}
+    assert ReuseRecord.objects.filter(tenant=storvik, kind="to_partner").count() == 1
+    assert ReuseRecord.objects.filter(tenant=lillevik, kind="from_partner").count() == 1
+    assert ReuseRecord.objects.get(tenant=lillevik).item.tenant == lillevik
     assert queries.public_listings(tenant=storvik).exists()
