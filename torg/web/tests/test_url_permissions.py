@@ -360,7 +360,7 @@ def _jpeg():
 
 @pytest.fixture
 def world(tenant, other_tenant, admin_user, other_admin, citizen, building, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"  # the photos below
+    settings.MEDIA_ROOT = tmp_path / "world-media"  # the photos below; tests may set their own
     from torg.accounts import services as accounts
     from torg.booking import services as booking
     from torg.places.models import Floor, Room
