@@ -229,10 +229,6 @@ def attach_rules(resources) -> None:
         r.__dict__["_effective_rules"] = EffectiveRules(r, own.get(r.pk) or by_building.get(r.building_id))
 
 
-def building_rules_get(building_id):
-    return BookingRules.objects.filter(building_id=building_id).first()
-
-
 class OpeningHours(TenantOwned):
     """Weekly opening hours of a building: staffed or meråpent (unstaffed, self-service)."""
 

@@ -23,7 +23,7 @@ from . import queries
 from .models import (AccessCode, AccessEvent, Booking, BookingRules, BookingSeries, BookingSlot, BookingTransition,
                      CalendarFeed,
                      Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
-                     Resource, ResourcePhoto, building_rules_get, default_policy, hash_secret)
+                     Resource, ResourcePhoto, default_policy, hash_secret)
 from .models import DETAIL_FIELDS, POLICY_FIELDS
 from .queries import OSLO
 
@@ -72,11 +72,7 @@ def resource_create(*, actor, tenant, name, building, room=None, parent=None, ki
         raise ValidationError({"parent": _("A part must be in the same building as the whole.")})
     if parent is not None and BookingSlot.objects.filter(unit=parent).exists():
         raise ValidationError({"parent": _("The whole already has bookings; it cannot be divided now.")})
-    unknown = set(rules) - set(DETAIL_FIELDS) - set(POLICY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
-    details = {f: rules[f] for f in DETAIL_FIELDS if f in rules}
-    policy = {f: rules[f] for f in POLICY_FIELDS if f in rules}
+    details, policy = _split_rule_fields(rules)
     if room is not None and "capacity" not in details:
         details["capacity"] = room.capacity
     resource = create_object(
@@ -88,8 +84,16 @@ def resource_create(*, actor, tenant, name, building, room=None, parent=None, ki
     return resource
 
 
+def _split_rule_fields(fields, details=DETAIL_FIELDS):
+    """(description fields, policy fields) of `fields`; a TypeError names any other field."""
+    unknown = set(fields) - set(details) - set(POLICY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
+    return ({f: fields[f] for f in details if f in fields}, {f: fields[f] for f in POLICY_FIELDS if f in fields})
+
+
 def _own_rules_create(actor, resource, policy):
-    start = building_rules_get(resource.building_id)
+    start = queries.building_rules(tenant=resource.tenant, building=resource.building_id)
     values = {**(start.policy() if start else default_policy()), **policy}
     rules = create_object(BookingRules(tenant=resource.tenant, resource=resource, **values), actor=actor,
                           tenant=resource.tenant)
@@ -104,11 +108,7 @@ def rules_update(*, actor, resource: Resource, inherit=False, **fields):
     With `inherit`, the resource follows its building's rules: its own rules are removed and any
     policy fields given are ignored. Otherwise the policy fields given are saved as the resource's own
     rules (created from the building's rules the first time). Returns the effective rules."""
-    unknown = set(fields) - set(DETAIL_FIELDS) - set(POLICY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
-    details = {f: fields[f] for f in DETAIL_FIELDS if f in fields}
-    policy = {f: fields[f] for f in POLICY_FIELDS if f in fields}
+    details, policy = _split_rule_fields(fields)
     tenant = resource.tenant
     if details:
         update_object(resource, actor=actor, tenant=tenant, fields=details)
@@ -131,10 +131,8 @@ def building_rules_update(*, actor, tenant, building, **policy) -> BookingRules:
     """Set the booking rules of a building. Every resource of it without its own rules follows them,
     including resources added later."""
     _same_tenant(tenant, building, "building")
-    unknown = set(policy) - set(POLICY_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
-    rules = BookingRules.objects.filter(building=building).first()
+    _split_rule_fields(policy, details=())
+    rules = queries.building_rules(tenant=tenant, building=building)
     if rules is None:
         return create_object(BookingRules(tenant=tenant, building=building, **{**default_policy(), **policy}),
                              actor=actor, tenant=tenant)
@@ -437,7 +435,7 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
 
 
 def _who(booking):
-    person = booking.booker.get_full_name() or booking.booker.username
+    person = str(booking.booker)
     if booking.organisation_id:
         return _("%(person)s for %(organisation)s") % {"person": person, "organisation": booking.organisation.name}
     return person

@@ -431,7 +431,7 @@ def staff_bookings(request):
         from torg.core.tabular import write_xlsx
 
         rows = ([b.pk, b.resource.building.name, b.resource.name, _local_text(b.start), _local_text(b.end),
-                 b.get_status_display(), b.booker.get_full_name() or b.booker.username, b.booker.email,
+                 b.get_status_display(), str(b.booker), b.booker.email,
                  b.organisation.name if b.organisation_id else "", b.title, _local_text(b.created_at)]
                 for b in bookings.iterator(chunk_size=2000))
         data = write_xlsx([str(c) for c in _booking_export_columns()], rows, title=_("Bookings"))
