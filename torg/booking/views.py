@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from torg.core.views import apply_validation_error, form_page, paginate, require_perm
+from torg.core.views import apply_validation_error, download, form_page, paginate, require_perm
 from torg.places.models import Building
 
 from . import ical, queries, services
@@ -435,9 +435,7 @@ def staff_bookings(request):
                  b.organisation.name if b.organisation_id else "", b.title, _local_text(b.created_at)]
                 for b in bookings.iterator(chunk_size=2000))
         data = write_xlsx([str(c) for c in _booking_export_columns()], rows, title=_("Bookings"))
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = 'attachment; filename="bookings.xlsx"'
-        return response
+        return download(data, "bookings.xlsx")
     query = request.GET.copy()
     query.pop("page", None)
     query["format"] = "xlsx"
@@ -776,9 +774,7 @@ def report(request):
         data = write_xlsx([str(label) for _key, label in columns],
                           ([r["building"].name, r["resource"].name] + [r[key] for key, _l in columns[2:]]
                            for r in rows), title=_("Utilisation"))
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="utilisation-{first}-{last}.xlsx"'
-        return response
+        return download(data, f"utilisation-{first}-{last}.xlsx")
     return render(request, "booking/report.html", {
         "rows": rows, "buildings": queries.utilisation_by_building(rows), "first": first, "last": last,
         "chart": queries.utilisation_chart(rows, width=240), "actor_types": Booking.ActorType.choices,
@@ -791,10 +787,7 @@ def booking_ics(request, pk):
     tenant = _tenant(request)
     booking = queries.booking_get(tenant=tenant, pk=pk)
     _own_or_staff(request, booking)
-    response = HttpResponse(ical.calendar_for([booking], name=booking.resource.name),
-                            content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="booking-{booking.pk}.ics"'
-    return response
+    return download(ical.calendar_for([booking], name=booking.resource.name), f"booking-{booking.pk}.ics")
 
 
 def resource_feed(request, token):

@@ -79,7 +79,7 @@ def import_errors_response(upload, plan_import, *, file_name="torg-import-proble
     """An import preview's problems as a CSV download (line, column, problem), for fixing a large file.
     `upload` is the file the preview stashed (None, e.g. another session's token: 404), planned again
     with `plan_import(upload)`; nothing is written."""
-    from django.http import Http404, HttpResponse
+    from django.http import Http404
     from django.utils.translation import gettext as _
 
     from .tabular import TableError, write_csv
@@ -91,6 +91,17 @@ def import_errors_response(upload, plan_import, *, file_name="torg-import-proble
     except TableError:
         raise Http404 from None
     content = write_csv([_("Line"), _("Column"), _("Problem")], [[e.line, e.column, e.message] for e in errors])
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return download(content, file_name)
+
+
+DOWNLOAD_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "ics": "text/calendar; charset=utf-8"}
+
+
+def download(content, file_name, *, inline=False):
+    """A file for the browser to save (or, `inline`, to show), its content type from the name's suffix."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=DOWNLOAD_TYPES[file_name.rsplit(".", 1)[-1]])
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{file_name}"'
     return response

@@ -5,7 +5,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
 from torg.core.tabular import TableError
-from torg.core.views import form_page, import_errors_response, import_preview, paginate, require_perm
+from torg.core.views import download, form_page, import_errors_response, import_preview, paginate, require_perm
 
 from . import importer, queries, services
 from .forms import BuildingForm, FloorForm, ImportForm, PropertyForm, RoomForm
@@ -515,7 +515,4 @@ def import_errors(request):
 @login_required
 def import_template(request):
     _tenant(request, "places.manage_places")
-    response = HttpResponse(importer.template_xlsx(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="torg-places-import.xlsx"'
-    return response
+    return download(importer.template_xlsx(), "torg-places-import.xlsx")

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from torg.core.tabular import write_csv, write_xlsx
 from torg.core.views import apply_validation_error, form_page, paginate, require_perm
+from torg.core.views import download as download_file  # label_sheet has a `download` flag
 from torg.places.models import Building
 
 from . import labels, queries, services
@@ -118,12 +119,8 @@ def _export(qs, fmt):
     if fmt == "xlsx":
         data = write_xlsx(EXPORT_COLUMNS, ([float(v) if isinstance(v, Decimal) else v for v in r] for r in rows),
                           title=_("Items"))
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = 'attachment; filename="items.xlsx"'
-    else:
-        response = HttpResponse(write_csv(EXPORT_COLUMNS, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="items.csv"'
-    return response
+        return download_file(data, "items.xlsx")
+    return download_file(write_csv(EXPORT_COLUMNS, rows), "items.csv")
 
 
 @login_required
@@ -395,9 +392,7 @@ def _labels_response(request, tenant, label_data, layout_key, filename="labels.p
         layout_key = "3x8"
     pdf = labels.label_sheet_pdf(label_data, layout_key=layout_key, tenant_name=tenant.name,
                                  base_url=labels.public_base_url(request))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
-    return response
+    return download_file(pdf, filename, inline=not download)
 
 
 @login_required
@@ -545,10 +540,7 @@ def import_template(request):
     from . import importer
 
     _tenant(request, "reuse.import_items")
-    response = HttpResponse(importer.template_xlsx(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="torg-reuse-import.xlsx"'
-    return response
+    return download_file(importer.template_xlsx(), "torg-reuse-import.xlsx")
 
 
 # --- Reuse roles ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from torg.core import audit
-from torg.core.views import form_page, paginate, require_perm
+from torg.core.views import download, form_page, paginate, require_perm
 from torg.reuse.models import ReuseRecord
 
 from . import exports, queries, services
@@ -139,11 +139,9 @@ def report(request):
                   "summary": summary, "rows": rows, "with_rate": with_rate, "method_lines": _method_lines(settings)}
         if fmt == "xlsx":
             data = exports.report_xlsx(**kwargs, factors=queries.factor_library(tenant=tenant))
-            response = HttpResponse(data, content_type=exports.XLSX)
         else:
-            response = HttpResponse(exports.report_pdf(**kwargs), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="impact-{dimension}.{fmt}"'
-        return response
+            data = exports.report_pdf(**kwargs)
+        return download(data, f"impact-{dimension}.{fmt}")
     filter_qs = _filter_query(form)
     context = {
         "form": form, "summary": summary, "rows": rows, "dimension": dimension, "dimension_label": dimension_label,
@@ -227,9 +225,7 @@ def records(request):
     settings = queries.settings_get(tenant=tenant)
     qs = queries.drilldown(tenant=tenant, f=f, flag=flag, settings=settings)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(exports.drilldown_xlsx(_drill_rows(qs), DRILL_COLUMNS), content_type=exports.XLSX)
-        response["Content-Disposition"] = 'attachment; filename="impact-reuses.xlsx"'
-        return response
+        return download(exports.drilldown_xlsx(_drill_rows(qs), DRILL_COLUMNS), "impact-reuses.xlsx")
     totals = queries.drilldown_totals(tenant=tenant, f=f, flag=flag, settings=settings)
     # the totals already counted the rows: the paginator need not count them again
     page = KnownCountPaginator(qs, 50, count=totals["reuses"]).get_page(request.GET.get("page"))

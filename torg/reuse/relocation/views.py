@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from torg.core.tabular import TableError
 from torg.core.views import (
     apply_validation_error,
+    download,
     form_page,
     import_errors_response,
     import_preview,
@@ -35,8 +36,6 @@ from .forms import (
     PurchaseRequestForm, purchase_form,
 )
 from .models import PLAN_TRANSITIONS, Line, Plan, PurchaseRequest, UsedOffer
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _tenant(request, perm="reuse_relocation.view_plans"):
@@ -514,9 +513,7 @@ def need_import_errors(request, pk):
 @login_required
 def need_import_template(request, pk):
     plan = _plan(request, pk, "reuse_relocation.manage_plan")
-    response = HttpResponse(importer.template_xlsx(plan), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="torg-furnishing-needs.xlsx"'
-    return response
+    return download(importer.template_xlsx(plan), "torg-furnishing-needs.xlsx")
 
 
 # --- Move lists -------------------------------------------------------------------------------
@@ -562,14 +559,10 @@ def move_list_download(request, pk):
     base = public_base_url(request)
     name = f"{plan.number}-{slugify(where) or 'list'}"
     if fmt == "xlsx":
-        response = HttpResponse(movelists.move_list_xlsx(lines, base_url=base), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return download(movelists.move_list_xlsx(lines, base_url=base), f"{name}.xlsx")
     pdf = movelists.move_list_pdf(lines, title=title, subtitle=f"{plan.number} {plan.name} → {plan.building.name}",
                                   tenant_name=plan.tenant.name, base_url=base)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    return download(pdf, f"{name}.pdf")
 
 
 # --- Delivery (phone first) -------------------------------------------------------------------
