@@ -75,7 +75,7 @@ def diff(before: dict, after: dict) -> dict:
 def record(*, actor, tenant, obj, action: str, changes: dict | None = None, comment: str = "") -> AuditEvent:
     """Record who did what to which object. Call inside the service's transaction."""
     return AuditEvent.objects.create(
-        tenant=tenant,
+        tenant_id=getattr(tenant, "pk", tenant),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower,
@@ -91,7 +91,7 @@ def record_many(*, actor, tenant, objs, action: str, comment: str = "", changes=
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
-                tenant=tenant,
+                tenant_id=getattr(tenant, "pk", tenant),
                 actor=actor if getattr(actor, "is_authenticated", False) else None,
                 action=action,
                 object_type=o._meta.label_lower,
