@@ -5,6 +5,7 @@ line numbers, validate every row into `RowError`s, and write nothing unless the 
 or the user explicitly asks to import only the valid rows.
 """
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -75,15 +76,81 @@ def _xlsx_rows(data: bytes):
     return (list(r) for r in ws.iter_rows(values_only=True))
 
 
-def _csv_rows(data: bytes):
-    for encoding in ("utf-8-sig", "cp1252"):
+# Byte order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+# Names shown to the user for what charset-normalizer reports (Python codec names otherwise).
+_ENCODING_NAMES = {"cp932": "Shift-JIS", "shift_jis": "Shift-JIS", "shift_jis_2004": "Shift-JIS",
+                   "shift_jisx0213": "Shift-JIS", "euc_jp": "EUC-JP", "big5": "Big5", "big5hkscs": "Big5",
+                   "gb2312": "GB2312", "gb18030": "GB18030", "cp949": "EUC-KR", "euc_kr": "EUC-KR",
+                   "koi8_r": "KOI8-R", "mac_roman": "Mac Roman"}
+
+
+def _encoding_name(codec: str) -> str:
+    if codec in _ENCODING_NAMES:
+        return _ENCODING_NAMES[codec]
+    if codec.startswith("cp125"):
+        return f"Windows-{codec[2:]}"
+    return codec.upper().replace("_", "-")
+
+
+def _unreadable(encoding: str) -> TableError:
+    return TableError(_("The file's text encoding is %(encoding)s, which cannot be read here. Save the file "
+                        "as CSV UTF-8 and upload it again.") % {"encoding": encoding})
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark: a table of mostly Latin text has a zero byte in every other
+    position (the odd ones for little-endian, the even ones for big-endian)."""
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    if odd > half * 0.3 and even == 0:
+        return "utf-16-le"
+    if even > half * 0.3 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes) -> str:
+    """Decode an uploaded text file. A byte order mark decides first (UTF-8, UTF-16, UTF-32); then
+    UTF-8, UTF-16 without a mark, and Windows-1252 (Excel's "CSV" on Norwegian Windows) when the
+    detector (charset-normalizer) finds the bytes plausible as such. Anything else is refused with a
+    `TableError` that names the encoding found, rather than read as the wrong characters."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).removeprefix("\ufeff")
+            except UnicodeDecodeError:
+                raise _unreadable(label) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if codec := _bomless_utf16(data):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(codec)
         except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise TableError(_("The file's text encoding is not supported; save it as UTF-8."))
+            raise _unreadable("UTF-16") from None
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data)
+    if any(m.encoding == "cp1252" for m in matches):
+        return data.decode("cp1252")
+    best = matches.best()
+    if best is None:
+        raise TableError(_("The file is not a text file. Upload an .xlsx or .csv file."))
+    raise _unreadable(_encoding_name(best.encoding))
+
+
+def _csv_rows(data: bytes):
+    text = decode_text(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

@@ -1,9 +1,12 @@
 """Reading XLSX/CSV into (line, {column: text}) rows, and writing them back."""
 
+import codecs
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from torg.core.tabular import TableError, read_table, write_csv, write_xlsx
 
@@ -79,3 +82,45 @@ def test_row_limit():
     data = ("a\n" + "x\n" * 11).encode()
     with pytest.raises(TableError):
         read_table(upload("big.csv", data), max_rows=10)
+
+
+# --- Text encodings (real files in tests/files/, as spreadsheet programs save them) -----------
+FILES = Path(__file__).parent / "files"
+ROOMS = [
+    (2, {"building_name": "Rådhuset", "floor_level": "0", "room_number": "0.012", "room_name": "Møterom Ærfuglen"}),
+    (3, {"building_name": "Rådhuset", "floor_level": "1", "room_number": "1.001", "room_name": "Kontor – øst"}),
+]
+
+
+@pytest.mark.parametrize("name", [
+    "rooms-utf8-bom.csv",
+    "rooms-utf16le-bom.txt",  # Excel's "Unicode text": UTF-16 LE with a BOM, tab-separated, CRLF
+    "rooms-utf16be-bom.csv",
+    "rooms-utf16le.csv",  # UTF-16 without a BOM
+    "rooms-utf32-bom.csv",
+    "rooms-windows-1252.csv",  # Excel's "CSV" on a Norwegian Windows
+])
+def test_csv_encodings_are_detected(name):
+    columns, rows = read_table(upload(name, (FILES / name).read_bytes()))
+    assert columns == ["building_name", "floor_level", "room_number", "room_name"]
+    assert rows == ROOMS
+
+
+def test_shift_jis_is_refused_naming_the_encoding_not_read_as_windows_1252():
+    data = (FILES / "rooms-shift-jis.csv").read_bytes()
+    with pytest.raises(TableError) as exc:
+        read_table(upload("rooms-shift-jis.csv", data))
+    assert "Shift-JIS" in str(exc.value) and "UTF-8" in str(exc.value)
+    with translation.override("nb"), pytest.raises(TableError) as exc:
+        read_table(upload("rooms-shift-jis.csv", data))
+    assert "Shift-JIS" in str(exc.value) and "Tegnkodingen" in str(exc.value)
+
+
+def test_a_broken_utf16_file_is_refused_naming_utf16():
+    with pytest.raises(TableError, match="UTF-16"):
+        read_table(upload("x.csv", codecs.BOM_UTF16_LE + "a;b\n".encode("utf-16-le") + b"\x00"))
+
+
+def test_binary_data_is_refused_as_not_text():
+    with pytest.raises(TableError, match="not a text file"):
+        read_table(upload("photo.csv", bytes(range(256)) * 8))
