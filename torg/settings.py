@@ -7,6 +7,7 @@ Everything that differs between machines comes from the environment; see docs/se
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -196,10 +197,60 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("TORG_STATIC_ROOT", VAR_DIR / "static"))
-MEDIA_URL = "/media/"
+
+# Uploaded files (photos): the local file system (MEDIA_ROOT) by default, S3-compatible object
+# storage with TORG_STORAGE=s3. Never served from a public path: every file goes through a view
+# that checks tenant and permission (torg.core.files), which streams it, hands it to the proxy
+# (X-Accel-Redirect / X-Sendfile) or redirects to a short-lived signed URL (TORG_MEDIA_SERVE).
 MEDIA_ROOT = Path(os.environ.get("TORG_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"  # not routed; FileSystemStorage needs a value
+TORG_STORAGE = os.environ.get("TORG_STORAGE", "filesystem").strip().lower()
+TORG_MEDIA_URL_EXPIRY = int(os.environ.get("TORG_MEDIA_URL_EXPIRY", "300"))
+TORG_MEDIA_ACCEL_PREFIX = os.environ.get("TORG_MEDIA_ACCEL_PREFIX", "/_media/")
+TORG_S3_PUBLIC_ORIGINS = []  # where browsers fetch signed URLs from (allowed in the CSP img-src)
+if TORG_STORAGE == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif TORG_STORAGE == "s3":
+    _s3_endpoint = os.environ.get("TORG_S3_ENDPOINT_URL", "").strip()
+    _s3_public = os.environ.get("TORG_S3_PUBLIC_ENDPOINT_URL", "").strip()
+    _s3_options = {
+        "bucket_name": os.environ.get("TORG_S3_BUCKET", "").strip(),
+        "endpoint_url": _s3_endpoint or None,
+        "public_endpoint_url": _s3_public,
+        "region_name": os.environ.get("TORG_S3_REGION", "").strip() or None,
+        "location": os.environ.get("TORG_S3_PREFIX", "").strip().strip("/"),
+        # Path-style addressing for MinIO and other self-hosted stores; AWS picks its own.
+        "addressing_style": os.environ.get("TORG_S3_ADDRESSING_STYLE", "path" if _s3_endpoint else "").strip() or None,
+        "signature_version": "s3v4",
+        "querystring_auth": True,  # the bucket is private: every URL handed out is signed
+        "querystring_expire": TORG_MEDIA_URL_EXPIRY,
+        "default_acl": None,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "private, max-age=86400"},
+    }
+    if not _s3_options["bucket_name"]:
+        raise ImproperlyConfigured("TORG_STORAGE=s3 needs TORG_S3_BUCKET.")
+    # Without keys, boto3 finds credentials itself (AWS_* variables, instance or pod role).
+    if os.environ.get("TORG_S3_ACCESS_KEY_ID"):
+        _s3_options["access_key"] = os.environ["TORG_S3_ACCESS_KEY_ID"]
+        _s3_options["secret_key"] = os.environ.get("TORG_S3_SECRET_ACCESS_KEY", "")
+    DEFAULT_STORAGE = {"BACKEND": "torg.core.storage.S3Storage", "OPTIONS": _s3_options}
+    if _s3_public or _s3_endpoint:
+        _u = urlsplit(_s3_public or _s3_endpoint)
+        TORG_S3_PUBLIC_ORIGINS = [f"{_u.scheme}://{_u.netloc}"]
+    else:
+        TORG_S3_PUBLIC_ORIGINS = ["https://*.amazonaws.com"]
+else:
+    raise ImproperlyConfigured("TORG_STORAGE must be 'filesystem' or 's3'.")
+# How the file view hands out a file: `redirect` (a signed URL; S3 only), `stream` (Django reads
+# and sends it), `x-accel-redirect` (nginx) or `x-sendfile` (Apache, lighttpd; file system only).
+TORG_MEDIA_SERVE = os.environ.get("TORG_MEDIA_SERVE", "redirect" if TORG_STORAGE == "s3" else "stream").strip().lower()
+_MEDIA_SERVE_MODES = {"filesystem": {"stream", "x-accel-redirect", "x-sendfile"}, "s3": {"redirect", "stream"}}
+if TORG_MEDIA_SERVE not in _MEDIA_SERVE_MODES[TORG_STORAGE]:
+    raise ImproperlyConfigured(f"TORG_MEDIA_SERVE with TORG_STORAGE={TORG_STORAGE} must be one of "
+                               f"{', '.join(sorted(_MEDIA_SERVE_MODES[TORG_STORAGE]))}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -260,7 +311,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:"] + (TORG_S3_PUBLIC_ORIGINS if TORG_MEDIA_SERVE == "redirect" else []),
         "media-src": ["'self'", "blob:"],
         "worker-src": ["'self'", "blob:"],
         "connect-src": ["'self'"],
