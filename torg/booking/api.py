@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 
 from . import queries, services
 from .models import Booking
+from .states import MACHINE
 
 router = Router(tags=["booking"])
 
@@ -65,6 +66,14 @@ class BookingOut(Schema):
     title: str
     organisation_id: int | None
     uid: str
+
+
+class BookingDetailOut(BookingOut):
+    allowed_transitions: list[str] = []  # the statuses you may give this booking now (booking machine)
+
+    @staticmethod
+    def resolve_allowed_transitions(obj, context):
+        return [t.target for t in MACHINE.available(obj, context["request"].user)]
 
 
 def _resource_out(r):
@@ -185,7 +194,7 @@ def search_bookings(request, from_date: dt.date | None = None, to_date: dt.date 
     return {"items": list(qs[offset:offset + limit]), "count": qs.count()}
 
 
-@router.get("/bookings/{int:pk}", response=BookingOut)
+@router.get("/bookings/{int:pk}", response=BookingDetailOut)
 def get_booking(request, pk: int):
     """One booking: the booker's own (or the responsible person's); staff see every booking."""
     _check(request, "booking.view_resources")
@@ -200,7 +209,7 @@ class DecisionIn(Schema):
     reason: str = ""
 
 
-@router.post("/bookings/{int:pk}/approve", response=BookingOut)
+@router.post("/bookings/{int:pk}/approve", response=BookingDetailOut)
 def approve_booking(request, pk: int):
     """Staff: confirm a requested booking (the booker is notified in the app and by e-mail)."""
     _check(request, "booking.manage_bookings")
@@ -208,7 +217,7 @@ def approve_booking(request, pk: int):
     return services.booking_transition(actor=request.user, booking=booking, to=Booking.Status.CONFIRMED)
 
 
-@router.post("/bookings/{int:pk}/reject", response=BookingOut)
+@router.post("/bookings/{int:pk}/reject", response=BookingDetailOut)
 def reject_booking(request, pk: int, payload: DecisionIn):
     """Staff: reject a requested booking; `reason` is required and sent to the booker."""
     _check(request, "booking.manage_bookings")
@@ -217,7 +226,7 @@ def reject_booking(request, pk: int, payload: DecisionIn):
                                        reason=payload.reason)
 
 
-@router.post("/bookings/{int:pk}/cancel", response=BookingOut)
+@router.post("/bookings/{int:pk}/cancel", response=BookingDetailOut)
 def cancel_booking(request, pk: int, reason: str = ""):
     _check(request, "booking.view_resources")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)

@@ -390,20 +390,6 @@ class BookingSlot(models.Model):
                                               name="booking_slot_end_after_start")]
 
 
-class BookingTransition(models.Model):
-    """History of status changes (one row per transition)."""
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-
 class Notification(TenantOwned):
     """An in-app message to one user."""
 

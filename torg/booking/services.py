@@ -20,22 +20,14 @@ from torg.core import audit
 from torg.core.services import create_object, set_archived, update_object
 
 from . import queries
-from .models import (AccessCode, AccessEvent, Booking, BookingRules, BookingSeries, BookingSlot, BookingTransition,
-                     CalendarFeed,
+from .models import (AccessCode, AccessEvent, Booking, BookingRules, BookingSeries, BookingSlot, CalendarFeed,
                      Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
                      Resource, ResourcePhoto, default_policy, hash_secret)
 from .models import DETAIL_FIELDS, POLICY_FIELDS
 from .queries import OSLO
+from .states import MACHINE
 
 S = Booking.Status
-
-# The one table of allowed status changes: (from, to) → who may do it.
-TRANSITIONS = {
-    (S.REQUESTED, S.CONFIRMED): "staff",
-    (S.REQUESTED, S.REJECTED): "staff",
-    (S.REQUESTED, S.CANCELLED): "booker_or_staff",
-    (S.CONFIRMED, S.CANCELLED): "booker_or_staff",
-}
 ACCESS_MARGIN = dt.timedelta(minutes=15)  # a door code works this long before the booking starts
 DOOR_FAILURE_LIMIT = 5  # wrong codes per controller and door …
 DOOR_FAILURE_WINDOW = 600  # … within this many seconds, then the door refuses every code for a while
@@ -421,7 +413,6 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
             raise
         return existing
     _occupy(booking, info["units"])
-    BookingTransition.objects.create(booking=booking, from_status="", to_status=status, actor=actor)
     audit.record(actor=actor, tenant=tenant, obj=booking, action="create",
                  changes=audit.diff({}, audit.snapshot(booking, ["resource", "start", "end", "status",
                                                                  "organisation"])))
@@ -501,40 +492,20 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
 
 @transaction.atomic
 def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", now=None, system=False) -> Booking:
-    """The only way a booking changes status (see TRANSITIONS); records history, notifies the booker.
+    """The only way a booking changes status: through the booking machine (torg.booking.states), which
+    checks who may, the reasons and the cancellation deadline and records the history. Then the slots
+    and door codes of a booking that is no longer active are released and the booker is told.
 
-    `system=True` (actor None) is used by scheduled jobs such as releasing no-shows: it skips the
-    permission and deadline checks but not the transitions table.
-    """
+    `system=True` (actor None) is for scheduled jobs such as releasing no-shows."""
     _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__own_rules")
     booking = _lock.get(pk=booking.pk)
     tenant = booking.tenant
-    who = TRANSITIONS.get((booking.status, to))
-    if who is None:
-        raise ValidationError(_("A booking that is %(status)s cannot become %(to)s.")
-                              % {"status": booking.get_status_display().lower(), "to": S(to).label.lower()})
-    staff = system or _is_staff(actor, tenant)
-    is_booker = actor is not None and booking.booker_id == actor.pk
-    if (who == "staff" and not staff) or (who == "booker_or_staff" and not (staff or is_booker)):
-        raise PermissionDenied
     reason = reason.strip()
-    if to == S.REJECTED and not reason:
-        raise ValidationError({"reason": _("Give a reason for the rejection.")})
-    if to == S.CANCELLED and not is_booker and not reason:
-        raise ValidationError({"reason": _("Give the booker a reason for the cancellation.")})
-    if to == S.CANCELLED and is_booker and not staff:
-        deadline = booking.start - dt.timedelta(hours=booking.resource.rules.cancel_deadline_hours)
-        if (now or timezone.now()) > deadline:
-            raise ValidationError(_("The deadline for cancelling this booking has passed. Contact the staff."))
-    old = booking.status
-    booking.status = to
-    booking.save(update_fields=["status", "updated_at"])
+    MACHINE.apply(booking, to, actor=actor, reason=reason, system=system, now=now)
     if to not in Booking.ACTIVE:
         BookingSlot.objects.filter(booking=booking).update(active=False)
         AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    BookingTransition.objects.create(booking=booking, from_status=old, to_status=to, actor=actor, reason=reason)
-    audit.record(actor=actor, tenant=tenant, obj=booking, action=f"status:{to}",
-                 changes={"status": [old, to]}, comment=reason)
+    is_booker = actor is not None and booking.booker_id == actor.pk
     if not is_booker:
         messages = {
             S.CONFIRMED: _("Your booking of %(resource)s on %(time)s is confirmed."),

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from torg.core import audit
+from torg.core.audit_display import describe
 from torg.core.views import apply_validation_error, download, form_page, paginate, require_perm
 from torg.places.models import Building
 
@@ -23,6 +25,7 @@ from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, Filter
                     OpeningHoursForm, PhotoForm, PolicyForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm,
                     RulesEditForm, SeriesForm, StaffBookingFilterForm)
 from .models import DETAIL_FIELDS, POLICY_FIELDS, default_policy
+from .states import MACHINE
 from .models import (Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
                      ResourcePhoto)
 
@@ -237,17 +240,19 @@ def booking_detail(request, pk):
     _own_or_staff(request, booking)
     is_booker = booking.booker_id == request.user.pk
     can_manage = request.user.has_perm("booking.manage_bookings", booking)
+    offered = {t.target for t in MACHINE.available(booking, request.user)}
     return render(request, "booking/booking_detail.html", {
         "booking": booking, "is_booker": is_booker,
         "can_manage": can_manage,
-        "can_cancel": booking.is_active and (is_booker or can_manage),
+        "can_approve": S.CONFIRMED in offered, "can_reject": S.REJECTED in offered,
+        "can_cancel": S.CANCELLED in offered,
         "can_move": booking.is_active and booking.end > timezone.now() and (is_booker or can_manage),
         "can_check_in": is_booker and booking.status == S.CONFIRMED and booking.resource.rules.checkin_minutes
         and not booking.checked_in_at and booking.end > timezone.now(),
         "has_code_option": request.user.pk in (booking.booker_id, booking.responsible_id)
         and booking.status == S.CONFIRMED and booking.meraapent
         and booking.end > timezone.now(),
-        "transitions": booking.transitions.select_related("actor"),
+        "history": describe(audit.history_for(booking, tenant)),
         "reason_form": ReasonForm(),
         "crumbs": _crumbs((_("My bookings"), reverse("booking:my_bookings")), (booking.resource.name, None)),
     })

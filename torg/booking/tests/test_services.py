@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from torg.booking import queries, services
-from torg.booking.models import Booking, BookingSlot, BookingTransition, Notification
+from torg.booking.models import Booking, BookingSlot, Notification
+from torg.core import audit
 from torg.core.models import AuditEvent
 
 from .conftest import at
@@ -21,8 +22,8 @@ def test_citizen_books_a_free_slot(citizen, resource):
     b = book(citizen, resource, at(1, 10), at(1, 11))
     assert b.status == S.CONFIRMED
     assert list(b.slots.values_list("unit_id", "active")) == [(resource.pk, True)]
-    assert b.transitions.get().to_status == S.CONFIRMED
-    assert AuditEvent.objects.filter(object_type="booking.booking", object_id=str(b.pk), action="create").exists()
+    [created] = audit.history_for(b, b.tenant)
+    assert (created.action, created.changes["status"]) == ("create", [None, S.CONFIRMED])
 
 
 def test_overlap_is_a_conflict_but_touching_is_not(citizen, employee, resource):
@@ -126,7 +127,8 @@ def test_approval_flow_with_history_notifications_and_email(admin_user, citizen,
     b.refresh_from_db()
     assert b.status == S.REJECTED
     assert not b.slots.get().active
-    assert [t.to_status for t in BookingTransition.objects.filter(booking=b)] == [S.REQUESTED, S.REJECTED]
+    assert [(e.action, e.changes["status"][1], e.comment) for e in audit.history_for(b, b.tenant)] == [
+        ("booking_reject", S.REJECTED, "Reserved for the election"), ("create", S.REQUESTED, "")]
     assert Notification.objects.filter(user=citizen, message__contains="Reserved for the election").exists()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["innbygger@example.org"]
