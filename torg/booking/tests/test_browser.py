@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from torg.booking import services
+from torg.booking import queries, services
 from torg.booking.models import Booking
 
 from .conftest import at
@@ -127,7 +127,7 @@ def test_staff_pages_and_moving_a_series_are_accessible(page, phone_page, live_s
     assert_accessible(page)
     page.locator("button[name=confirm]").click()
     expect(page.locator(".torg-messages")).to_be_visible()
-    hours = [b.start.astimezone(services.OSLO).hour for b in series.bookings.order_by("start")]
+    hours = [b.start.astimezone(queries.OSLO).hour for b in series.bookings.order_by("start")]
     assert hours == [11, 10, 11]
     login(phone_page, live_server, "forening")
     phone_page.goto(live_server.url + f"/booking/buildings/{building.pk}/week/?week={week}&equipment=projector")

@@ -163,7 +163,7 @@ def test_denied_events_reported_by_the_door_are_logged_but_do_not_lock_it(client
 
 def test_door_api_is_rate_limited_per_controller(client, monkeypatch, meraapent_booking, library, citizen):
     _c, token = library
-    monkeypatch.setattr(services, "DOOR_REQUEST_LIMIT", 3)
+    monkeypatch.setattr(services.access, "DOOR_REQUEST_LIMIT", 3)
     door = FakeDoorController(client, token, "main")
     for _ in range(3):
         door.report("opened", meraapent_booking.start)

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from torg.booking import services
+from torg.booking import queries, services
 from torg.booking.models import Booking
 
 from .conftest import at
@@ -102,7 +102,7 @@ def test_move_through_the_pages(client_for, series, association_rep, tenant, adm
     assert url in detail
     page = c.get(url).content.decode()
     assert 'name="scope"' in page
-    local = second.start.astimezone(services.OSLO)
+    local = second.start.astimezone(queries.OSLO)
     data = {"scope": "following", "date": local.date().isoformat(), "start_time": "19:00", "end_time": "20:00"}
     preview = c.post(url, {**data, "preview": ""})
     assert preview.status_code == 200
@@ -110,11 +110,11 @@ def test_move_through_the_pages(client_for, series, association_rep, tenant, adm
     assert "already booked" in html and f'value="{third.pk}" id="keep-{third.pk}" checked' in html
     response = c.post(url, {**data, "confirm": "", "keep": [str(third.pk)]})
     assert response.status_code == 302
-    assert [b.start.astimezone(services.OSLO).hour for b in series.bookings.order_by("start")] == [18, 19, 18, 19]
+    assert [b.start.astimezone(queries.OSLO).hour for b in series.bookings.order_by("start")] == [18, 19, 18, 19]
     # a conflict that is not kept is shown on the form and nothing moves
     fourth = bookings[3]
     bad = c.post(reverse("booking:booking_move", args=[fourth.pk]),
-                 {"scope": "this", "date": third.start.astimezone(services.OSLO).date().isoformat(),
+                 {"scope": "this", "date": third.start.astimezone(queries.OSLO).date().isoformat(),
                   "start_time": "19:00", "end_time": "20:00", "confirm": ""})
     assert bad.status_code == 422 and "already booked" in bad.content.decode()
 

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from torg.booking import queries, services
 from torg.booking.models import Booking, BookingSlot, Notification
 from torg.core import audit
-from torg.core.models import AuditEvent
 
 from .conftest import at
 

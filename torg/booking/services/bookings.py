@@ -1,0 +1,161 @@
+"""One booking: create, reschedule and change its status (through the booking machine)."""
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from torg.core import audit
+
+from ..models import AccessCode, Booking, BookingSlot
+from ..states import MACHINE
+from .access import _deliver_code_later
+from .availability import _actor_type, _occupy, check_booking
+from .common import _is_staff, _local
+from .notifications import _announce, _notify
+
+S = Booking.Status
+
+
+# --- Booking --------------------------------------------------------------------------------
+def _submitted_before(actor, idempotency_key):
+    """The booking an earlier submission with the same idempotency key created, if any."""
+    if not idempotency_key:
+        return None
+    return Booking.objects.filter(booker=actor, idempotency_key=idempotency_key).first()
+
+
+@transaction.atomic
+def booking_create(*, actor, tenant, resource, start, end, organisation=None, title="", idempotency_key="",
+                   series=None, now=None, responsible=None, org_unit=None, announce=True) -> Booking:
+    """Book `resource` for [start, end). A repeated `idempotency_key` returns the first booking.
+
+    The booker gets a receipt (confirmed) or a "waiting for approval" notice (requested), and for a
+    request the booking staff are told. `announce=False` leaves that to the caller (a series sends
+    one message for all its dates)."""
+    if (existing := _submitted_before(actor, idempotency_key)) is not None:
+        return existing
+    try:
+        info = check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
+                             organisation=organisation, now=now, responsible=responsible, org_unit=org_unit)
+    except ValidationError:
+        # A twin submission with the same key may have committed since the look-up above: its slot
+        # is the "conflict". The booker gets that booking, not an error.
+        if (existing := _submitted_before(actor, idempotency_key)) is not None:
+            return existing
+        raise
+    status = S.REQUESTED if resource.rules.requires_approval and not _is_staff(actor, tenant) else S.CONFIRMED
+    booking = Booking(tenant=tenant, resource=resource, booker=actor, organisation=organisation, series=series,
+                      title=title, start=start, end=end, status=status, meraapent=info["meraapent"],
+                      idempotency_key=idempotency_key, uid=f"{uuid.uuid4()}@torg", org_unit=org_unit,
+                      responsible=info["responsible"],
+                      actor_type=_actor_type(actor, tenant, organisation, org_unit))
+    booking.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        if (existing := _submitted_before(actor, idempotency_key)) is None:
+            raise
+        return existing
+    _occupy(booking, info["units"])
+    audit.record(actor=actor, tenant=tenant, obj=booking, action="create",
+                 changes=audit.diff({}, audit.snapshot(booking, ["resource", "start", "end", "status",
+                                                                 "organisation"])))
+    if announce:
+        _announce([booking])
+    if status == S.CONFIRMED:
+        if booking.meraapent:
+            _deliver_code_later(booking)
+        _schedule_release(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Booking:
+    """Move an active booking. The old slots are released and the new ones checked in one transaction."""
+    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__own_rules")
+    booking = _lock.get(pk=booking.pk)
+    tenant = booking.tenant
+    if not booking.is_active:
+        raise ValidationError(_("Only active bookings can be changed."))
+    if booking.booker_id != actor.pk and not _is_staff(actor, tenant):
+        raise PermissionDenied
+    before = audit.snapshot(booking, ["start", "end"])
+    info = check_booking(actor=actor, tenant=tenant, resource=booking.resource, start=start, end=end,
+                         organisation=booking.organisation, now=now, exclude=booking,
+                         responsible=booking.responsible if booking.organisation_id else None,
+                         org_unit=booking.org_unit)
+    BookingSlot.objects.filter(booking=booking).delete()
+    booking.start, booking.end, booking.meraapent = start, end, info["meraapent"]
+    booking.responsible = info["responsible"]
+    booking.save(update_fields=["start", "end", "meraapent", "responsible", "updated_at"])
+    _occupy(booking, info["units"])
+    AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if booking.status == S.CONFIRMED and booking.meraapent:
+        _deliver_code_later(booking)  # the old code no longer fits: send one for the new time
+    _schedule_release(booking)
+    audit.record(actor=actor, tenant=tenant, obj=booking, action="reschedule",
+                 changes=audit.diff(before, audit.snapshot(booking, ["start", "end"])))
+    return booking
+
+
+@transaction.atomic
+def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", now=None, system=False) -> Booking:
+    """The only way a booking changes status: through the booking machine (torg.booking.states), which
+    checks who may, the reasons and the cancellation deadline and records the history. Then the slots
+    and door codes of a booking that is no longer active are released and the booker is told.
+
+    `system=True` (actor None) is for scheduled jobs such as releasing no-shows."""
+    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__own_rules")
+    booking = _lock.get(pk=booking.pk)
+    tenant = booking.tenant
+    reason = reason.strip()
+    MACHINE.apply(booking, to, actor=actor, reason=reason, system=system, now=now)
+    if to not in Booking.ACTIVE:
+        BookingSlot.objects.filter(booking=booking).update(active=False)
+        AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    is_booker = actor is not None and booking.booker_id == actor.pk
+    if not is_booker:
+        messages = {
+            S.CONFIRMED: _("Your booking of %(resource)s on %(time)s is confirmed."),
+            S.REJECTED: _("Your request for %(resource)s on %(time)s was rejected: %(reason)s"),
+            S.CANCELLED: _("Your booking of %(resource)s on %(time)s was cancelled: %(reason)s"),
+        }
+        _notify(tenant, booking.booker, booking, messages[to] % {
+            "resource": booking.resource.name, "time": _local(booking.start), "reason": reason})
+    if to == S.CONFIRMED and booking.meraapent:
+        _deliver_code_later(booking)
+    if to == S.CONFIRMED:
+        _schedule_release(booking)
+    return booking
+
+
+def _release_due(booking):
+    """The booking's check-in deadline (start + check-in minutes), or None without check-in."""
+    minutes = booking.resource.rules.checkin_minutes
+    return booking.start + dt.timedelta(minutes=minutes) if minutes else None
+
+
+def _schedule_release(booking):
+    """After commit, queue `release_no_show` to run at the booking's check-in deadline (django-tasks
+    `run_after`; the database backend supports it). A moved booking queues a new one; the task checks
+    again when it runs, so an earlier or repeated task does nothing. With a backend that cannot defer
+    tasks nothing is queued and the periodic `booking_release_no_shows` command does the work."""
+    if booking.status != S.CONFIRMED or booking.checked_in_at is not None:
+        return
+    due = _release_due(booking)
+    if due is None:
+        return
+    from ..tasks import release_no_show
+
+    booking_id = booking.pk
+
+    def enqueue():
+        if release_no_show.get_backend().supports_defer:
+            release_no_show.using(run_after=due).enqueue(booking_id=booking_id)
+
+    transaction.on_commit(enqueue)
