@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install assets messages demo run test test-sqlite test-postgres bench lint clean
+.PHONY: install assets messages demo run serve test test-sqlite test-postgres bench lint clean
 
 install: $(VENV)/.installed node_modules/.installed assets messages
 
@@ -33,6 +33,13 @@ demo: install
 
 run:
 	$(PY) manage.py runserver $(HOST)
+
+# The production profile (TORG_ENV=production): collectstatic, migrate, gunicorn + a db_worker, on
+# the same database as `make demo` unless DATABASE_URL says otherwise. Plain HTTP on localhost
+# here, so no redirect to HTTPS unless TORG_SECURE_SSL_REDIRECT=true. See docs/deployment.md.
+serve: install
+	TORG_ENV=production TORG_SECURE_SSL_REDIRECT=$${TORG_SECURE_SSL_REDIRECT:-false} \
+		$(PY) scripts/serve.py --bind $(HOST)
 
 # The whole suite: SQLite always; PostgreSQL too when TORG_TEST_POSTGRES_URL is set (CI sets it).
 test: install

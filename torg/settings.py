@@ -5,6 +5,7 @@ Everything that differs between machines comes from the environment; see docs/se
 `TORG_SECRET_KEY` and `TORG_ALLOWED_HOSTS`.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
     "ninja",  # serves its bundled Swagger UI for /api/v1/docs (no CDN)
     "torg.core",
     "torg.accounts",
@@ -73,6 +75,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics are answered first, before host checks and redirects.
+    "torg.core.ops.OpsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "torg.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,8 +91,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "torg.accounts.middleware.TenantMiddleware",
-    # AxesMiddleware must be last.
+    # AxesMiddleware is the last of the request-handling middleware; the metrics one only counts.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "torg.urls"
@@ -279,6 +286,8 @@ EMAIL_BACKEND = os.environ.get(
     "TORG_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
+# With the file backend (`django.core.mail.backends.filebased.EmailBackend`): one file per message.
+EMAIL_FILE_PATH = os.environ.get("TORG_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("TORG_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("TORG_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("TORG_EMAIL_HOST_USER", "")
@@ -324,12 +333,33 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
+# One JSON object per line in production (torg/core/logs.py), with the request's id; plain text in
+# development. TORG_LOG_FORMAT chooses either way.
+TORG_LOG_FORMAT = os.environ.get("TORG_LOG_FORMAT", "json" if PRODUCTION else "text")
+if TORG_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("TORG_LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "torg.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "torg.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": TORG_LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("TORG_LOG_LEVEL", "WARNING")},
 }
+
+# --- Operations: health, readiness, metrics (torg/core/ops.py) --------------------------------
+# /metrics in production: only with `Authorization: Bearer <token>` or from these addresses/networks.
+TORG_METRICS_TOKEN = os.environ.get("TORG_METRICS_TOKEN", "")
+try:
+    TORG_METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(v, strict=False) for v in env_list("TORG_METRICS_ALLOWED_IPS")]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TORG_METRICS_ALLOWED_IPS: {exc}") from exc
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # --- Torg -----------------------------------------------------------------------------------
 TORG_DEMO_PASSWORD = os.environ.get("TORG_DEMO_PASSWORD", "demo")
