@@ -52,6 +52,11 @@ def local_defaults(env, bind):
     return env
 
 
+def without_metrics_dir(env):
+    """The task workers serve no /metrics: they keep their metrics to themselves."""
+    return {k: v for k, v in env.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+
+
 def run_step(args, env):
     print(f"serve: {' '.join(args)}", flush=True)
     subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)
@@ -68,8 +73,8 @@ def main(argv=None):
 
     env = local_defaults(dict(os.environ), options.bind)
     if not options.no_prepare:
-        run_step(["manage.py", "collectstatic", "--no-input", "--verbosity", "0"], env)
-        run_step(["manage.py", "migrate", "--no-input", "--verbosity", "0"], env)
+        run_step(["manage.py", "collectstatic", "--no-input", "--verbosity", "0"], without_metrics_dir(env))
+        run_step(["manage.py", "migrate", "--no-input", "--verbosity", "0"], without_metrics_dir(env))
 
     gunicorn = [sys.executable, "-m", "gunicorn", "torg.wsgi", "--config", str(ROOT / "gunicorn.conf.py"),
                 "--bind", options.bind]
@@ -77,9 +82,10 @@ def main(argv=None):
         gunicorn += ["--workers", str(options.workers)]
     if options.threads:
         gunicorn += ["--threads", str(options.threads)]
-    commands = {"gunicorn": gunicorn}
+    commands = {"gunicorn": (gunicorn, env)}
     for n in range(1, options.task_workers + 1):
-        commands[f"db_worker {n}"] = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"]
+        commands[f"db_worker {n}"] = ([sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+                                      without_metrics_dir(env))
 
     children = {}
     stopping = False
@@ -90,8 +96,8 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    for name, command in commands.items():
-        children[name] = subprocess.Popen(command, cwd=ROOT, env=env)
+    for name, (command, command_env) in commands.items():
+        children[name] = subprocess.Popen(command, cwd=ROOT, env=command_env)
     print(f"serve: Torg ({env['TORG_ENV']}) on http://{options.bind}/ with {options.task_workers} task "
           f"worker(s); stop with Ctrl+C", flush=True)
 
