@@ -59,9 +59,11 @@ def not_found(request, exc):
 
 
 from torg.booking.api import router as booking_router  # noqa: E402
+from torg.participation.api import router as participation_router  # noqa: E402
 from torg.places.api import router as places_router  # noqa: E402
 from torg.reuse.api import router as reuse_router  # noqa: E402
 
 api.add_router("/places/", places_router)
 api.add_router("/reuse/", reuse_router)
 api.add_router("/booking/", booking_router)
+api.add_router("/participation/", participation_router)

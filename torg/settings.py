@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "torg.reuse.relocation",
     "torg.reuse.impact",
     "torg.booking",
+    "torg.participation",
     "torg.web",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reuse/impact/", include("torg.reuse.impact.urls")),
     path("reuse/", include("torg.reuse.urls")),
     path("booking/", include("torg.booking.urls")),
+    path("participation/", include("torg.participation.urls")),
     path("q/<str:code>", reuse_views.resolve_code, name="qr_resolve"),
     path("", include("torg.web.urls")),
 ]

@@ -43,8 +43,8 @@ def test_contract_lists_every_layer_in_order():
     positions = [next(i for i, layer in enumerate(layers) if layer == name) for name in order]
     assert positions == sorted(positions), layers
     modules = next(layer for layer in layers if "torg.reuse" in layer)
-    # Sibling modules are independent ("|"): reuse and booking never import each other.
-    assert {"torg.reuse", "torg.booking"} <= {m.strip() for m in modules.split("|")}
+    # Sibling modules are independent ("|"): reuse, booking and participation never import each other.
+    assert {"torg.reuse", "torg.booking", "torg.participation"} <= {m.strip() for m in modules.split("|")}
     assert layers.index(modules) < layers.index("torg.places")
 
 
@@ -59,7 +59,7 @@ def _fake_project(tmp_path, violations):
     """A package `fakeorg` shaped like torg, checked by torg's own contract (names rewritten)."""
     config, contract = _contract()
     pkg = tmp_path / "src" / "fakeorg"
-    for app in ("core", "accounts", "places", "reuse", "booking", "web"):
+    for app in ("core", "accounts", "places", "reuse", "booking", "participation", "web"):
         (pkg / app).mkdir(parents=True)
         (pkg / app / "__init__.py").write_text("")
     (pkg / "__init__.py").write_text("")
@@ -100,6 +100,8 @@ def test_the_contract_passes_a_well_layered_project(tmp_path):
     ("fakeorg.accounts.bad", "fakeorg.places", "fakeorg.accounts is not allowed to import fakeorg.places"),
     ("fakeorg.places.views", "fakeorg.web.views", "fakeorg.places is not allowed to import fakeorg.web"),
     ("fakeorg.reuse.services", "fakeorg.booking", "fakeorg.reuse is not allowed to import fakeorg.booking"),
+    ("fakeorg.participation.services", "fakeorg.booking",
+     "fakeorg.participation is not allowed to import fakeorg.booking"),
 ])
 def test_the_contract_catches_an_upward_or_sibling_import(tmp_path, module, imported, message):
     code, output = _fake_project(tmp_path, [(module, imported)])

@@ -64,6 +64,13 @@ PUBLIC = {
     "market:public_detail": "One listing in its public stage, found by its 60-bit code (see market:public_list).",
     "market:public_photo": "A photo of a listing in its public stage, served by listing code and number (no item "
                            "code or storage path).",
+    "participation:public_list": "The municipality's published participation processes, readable without login by "
+                                 "design (no drafts). Tested in participation/tests/test_processes.py.",
+    "participation:public_detail": "A published participation process by its 60-bit code; a draft is 404 to anyone "
+                                   "without permission (test_drafts_never_leak_on_public_pages).",
+    "api:public_processes": "API twin of participation:public_list (no login, published processes only).",
+    "api:public_process": "API twin of participation:public_detail (a draft is 404).",
+    "api:public_activities": "The participation plan of a published process (no login; a draft is 404).",
     "admin:login": "Django admin login page.",
     "admin:logout": "Django admin logout.",
     "media/<path:path>": "Only routed when DEBUG (development server); production serves media elsewhere. "
@@ -185,6 +192,18 @@ PARAMS = {
     "booking:doors": lambda w: {"building_pk": w.building.pk},
     "booking:resource_photos": lambda w: {"pk": w.resource.pk},
     "booking:resource_archive": lambda w: {"pk": w.resource.pk},
+    # participation
+    **{f"participation:{name}": lambda w: {"pk": w.process.pk} for name in (
+        "process_detail", "process_edit", "process_status", "phase_create", "target_group_create", "activity_create")},
+    "participation:phase_edit": lambda w: {"pk": w.phase.pk},
+    "participation:phase_delete": lambda w: {"pk": w.phase.pk},
+    "participation:target_group_edit": lambda w: {"pk": w.target_group.pk},
+    "participation:target_group_delete": lambda w: {"pk": w.target_group.pk},
+    "participation:activity_edit": lambda w: {"pk": w.activity.pk},
+    "participation:activity_status": lambda w: {"pk": w.activity.pk},
+    **{f"api:{name}": lambda w: {"pk": w.process.pk} for name in (
+        "get_process", "update_process", "process_transitions", "set_process_status", "list_activities",
+        "create_activity")},
     # REST API
     "api:get_property": lambda w: {"pk": w.property.pk},
     "api:update_property": lambda w: {"pk": w.property.pk},
@@ -235,10 +254,14 @@ API_BODY = {
     "api:cancel_booking": lambda w: {},
     "api:approve_booking": lambda w: {},
     "api:reject_booking": lambda w: {"reason": "Opptatt"},
+    "api:create_process": lambda w: {"title": "Overtatt", "purpose": "X", "building_ids": [w.building.pk]},
+    "api:update_process": lambda w: {"title": "Overtatt"},
+    "api:set_process_status": lambda w: {"status": "published"},
+    "api:create_activity": lambda w: {"kind": "workshop", "title": "Overtatt", "starts_at": w.start2.isoformat()},
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
 BODY_CARRIES_IDS = {"api:create_building", "api:create_floor", "api:create_room", "api:create_product",
-                    "api:create_items", "api:change_status", "api:move", "api:create_booking"}
+                    "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_process"}
 
 
 # --- Walking the resolver ---------------------------------------------------------------------
@@ -405,6 +428,15 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building, sett
     w.plan = relocation.plan_create(actor=admin_user, tenant=tenant, name="Innflytting", building=building)
     w.need = relocation.need_create(actor=admin_user, plan=w.plan, room=w.room, category=w.category, quantity=1)
     w.line = w.need.lines.get()
+    from torg.participation import services as participation
+
+    w.process = participation.process_create(actor=admin_user, tenant=tenant, title="Medvirkning", purpose="X",
+                                             buildings=[building])
+    w.phase = participation.phase_create(actor=admin_user, process=w.process, name="Innspill",
+                                         starts_on=w.start.date(), ends_on=w.end2.date())
+    w.target_group = participation.target_group_create(actor=admin_user, process=w.process, kind="neighbours")
+    w.activity = participation.activity_create(actor=admin_user, process=w.process, kind="workshop",
+                                               title="Verksted", starts_at=w.start, room=w.room)
     w.offer = relocation.offer_create(actor=admin_user, plan=w.plan, supplier=w.organisation, category=w.category,
                                       quantity=1, unit_price_nok=100)
     return w

@@ -1,0 +1,283 @@
+"""Participation API: processes and their participation plans — the same rules as the UI.
+
+Published processes are public in the UI, so their public reads (`/public/...`) need no login;
+everything else needs a token or session and the staff permissions."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from torg.accounts.models import OrgUnit
+from torg.places.models import Building, Property, Room
+
+from . import queries, services
+from .states import PROCESS_MACHINE
+
+router = Router(tags=["participation"])
+
+
+def _check(request, perm, obj=None):
+    if not request.user.has_perm("accounts.use_api", request.tenant) or not request.user.has_perm(
+            perm, obj or request.tenant):
+        raise PermissionDenied
+
+
+class PhaseOut(Schema):
+    id: int
+    kind: str
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class TargetGroupOut(Schema):
+    id: int
+    kind: str
+    name: str
+    how_reached: str
+    expected_reach: int | None
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    room_id: int | None
+    location_text: str
+    status: str
+    target_group_ids: list[int]
+
+    @staticmethod
+    def resolve_target_group_ids(obj):
+        return [g.pk for g in obj.target_groups.all()]
+
+
+class ProcessOut(Schema):
+    id: int
+    code: str
+    title: str
+    purpose: str
+    open_for_influence: str
+    already_decided: str
+    status: str
+    responsible_unit_id: int | None
+    contact_name: str
+    contact_email: str
+    property_ids: list[int]
+    building_ids: list[int]
+    room_ids: list[int]
+    phases: list[PhaseOut]
+    target_groups: list[TargetGroupOut]
+
+    @staticmethod
+    def resolve_property_ids(obj):
+        return [p.pk for p in obj.properties.all()]
+
+    @staticmethod
+    def resolve_building_ids(obj):
+        return [b.pk for b in obj.buildings.all()]
+
+    @staticmethod
+    def resolve_room_ids(obj):
+        return [r.pk for r in obj.rooms.all()]
+
+    @staticmethod
+    def resolve_phases(obj):
+        return list(obj.phases.all())
+
+    @staticmethod
+    def resolve_target_groups(obj):
+        return list(obj.target_groups.all())
+
+
+class PublicProcessOut(Schema):
+    code: str
+    title: str
+    purpose: str
+    open_for_influence: str
+    already_decided: str
+    status: str
+    contact_name: str
+    contact_email: str
+    phases: list[PhaseOut]
+
+    @staticmethod
+    def resolve_phases(obj):
+        return list(obj.phases.all())
+
+
+class PublicActivityOut(Schema):
+    kind: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    status: str
+    place: str
+
+    @staticmethod
+    def resolve_place(obj):
+        if obj.room_id:
+            return f"{obj.room.building.name}, {obj.room.number}"
+        return obj.location_text
+
+
+class ProcessIn(Schema):
+    title: str
+    purpose: str
+    open_for_influence: str = ""
+    already_decided: str = ""
+    responsible_unit_id: int | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    property_ids: list[int] = []
+    building_ids: list[int] = []
+    room_ids: list[int] = []
+
+
+class ProcessPatch(Schema):
+    title: str | None = None
+    purpose: str | None = None
+    open_for_influence: str | None = None
+    already_decided: str | None = None
+    responsible_unit_id: int | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    property_ids: list[int] | None = None
+    building_ids: list[int] | None = None
+    room_ids: list[int] | None = None
+
+
+class StatusIn(Schema):
+    status: str
+    reason: str = ""
+
+
+class ActivityIn(Schema):
+    kind: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None = None
+    room_id: int | None = None
+    location_text: str = ""
+    description: str = ""
+    target_group_ids: list[int] = []
+
+
+PLACE_MODELS = {"property_ids": ("properties", Property), "building_ids": ("buildings", Building),
+                "room_ids": ("rooms", Room)}
+
+
+def _fields(request, data: dict) -> dict:
+    """Payload → service fields, every id resolved within the caller's municipality (else 404)."""
+    tenant = request.tenant
+    if "responsible_unit_id" in data:
+        pk = data.pop("responsible_unit_id")
+        data["responsible_unit"] = get_object_or_404(OrgUnit, tenant=tenant, pk=pk) if pk else None
+    for key, (name, model) in PLACE_MODELS.items():
+        if key in data:
+            ids = data.pop(key) or []
+            objs = list(model.objects.filter(tenant=tenant, pk__in=ids))
+            if len(objs) != len(set(ids)):
+                get_object_or_404(model, tenant=tenant, pk=next(i for i in ids if i not in {o.pk for o in objs}))
+            data[name] = objs
+    return data
+
+
+def _detail(request, pk):
+    return queries.process_detail(tenant=request.tenant, pk=pk)
+
+
+# --- Staff ------------------------------------------------------------------------------------
+@router.get("/processes", response=list[ProcessOut])
+@paginate(LimitOffsetPagination)
+def list_processes(request, status: str = ""):
+    """Every process of the municipality, drafts included (staff)."""
+    _check(request, "participation.view_processes")
+    return queries.process_list(tenant=request.tenant, status=status).prefetch_related(
+        "phases", "target_groups", "properties", "buildings", "rooms")
+
+
+@router.get("/processes/{int:pk}", response=ProcessOut)
+def get_process(request, pk: int):
+    _check(request, "participation.view_processes")
+    return _detail(request, pk)
+
+
+@router.post("/processes", response={201: ProcessOut})
+def create_process(request, payload: ProcessIn):
+    _check(request, "participation.manage_processes")
+    process = services.process_create(actor=request.user, tenant=request.tenant,
+                                      **_fields(request, payload.dict()))
+    return 201, _detail(request, process.pk)
+
+
+@router.patch("/processes/{int:pk}", response=ProcessOut)
+def update_process(request, pk: int, payload: ProcessPatch):
+    _check(request, "participation.manage_processes")
+    process = queries.process_get(tenant=request.tenant, pk=pk)
+    services.process_update(actor=request.user, process=process,
+                            **_fields(request, payload.dict(exclude_unset=True)))
+    return _detail(request, pk)
+
+
+@router.get("/processes/{int:pk}/transitions", response=list[str])
+def process_transitions(request, pk: int):
+    """The statuses this caller may move the process to now."""
+    _check(request, "participation.view_processes")
+    process = queries.process_get(tenant=request.tenant, pk=pk)
+    return [t.target for t in PROCESS_MACHINE.available(process, request.user)]
+
+
+@router.post("/processes/{int:pk}/status", response=ProcessOut)
+def set_process_status(request, pk: int, payload: StatusIn):
+    _check(request, "participation.manage_processes")
+    process = queries.process_get(tenant=request.tenant, pk=pk)
+    services.process_set_status(actor=request.user, process=process, status=payload.status, reason=payload.reason)
+    return _detail(request, pk)
+
+
+@router.get("/processes/{int:pk}/activities", response=list[ActivityOut])
+def list_activities(request, pk: int):
+    _check(request, "participation.view_processes")
+    process = queries.process_get(tenant=request.tenant, pk=pk)
+    return list(queries.activity_list(process=process))
+
+
+@router.post("/processes/{int:pk}/activities", response={201: ActivityOut})
+def create_activity(request, pk: int, payload: ActivityIn):
+    _check(request, "participation.manage_processes")
+    process = queries.process_get(tenant=request.tenant, pk=pk)
+    data = payload.dict()
+    room_id = data.pop("room_id")
+    group_ids = data.pop("target_group_ids")
+    data["room"] = get_object_or_404(Room, tenant=request.tenant, pk=room_id) if room_id else None
+    groups = list(process.target_groups.filter(pk__in=group_ids))
+    if len(groups) != len(set(group_ids)):
+        get_object_or_404(process.target_groups.all(), pk=next(i for i in group_ids if i not in {g.pk for g in groups}))
+    activity = services.activity_create(actor=request.user, process=process, target_groups=groups, **data)
+    return 201, queries.activity_list(process=process).get(pk=activity.pk)
+
+
+# --- Public reads (no login), as the public pages -----------------------------------------------
+@router.get("/public/{slug}/processes", response=list[PublicProcessOut], auth=None)
+def public_processes(request, slug: str):
+    """The municipality's published processes (no login)."""
+    return list(queries.public_processes(tenant=queries.public_tenant(slug=slug)))
+
+
+@router.get("/public/processes/{code}", response=PublicProcessOut, auth=None)
+def public_process(request, code: str):
+    """One published process by its public code (no login); a draft is 404."""
+    return queries.process_by_code(code=code, user=request.user)
+
+
+@router.get("/public/processes/{code}/activities", response=list[PublicActivityOut], auth=None)
+def public_activities(request, code: str):
+    """A published process's participation plan (no login)."""
+    process = queries.process_by_code(code=code, user=request.user)
+    return list(process.activities.all())

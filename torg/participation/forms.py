@@ -1,0 +1,104 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from torg.accounts.models import OrgUnit
+from torg.core.forms import TorgForm, TorgModelForm
+from torg.places.models import Building, Property, Room
+
+from .models import Activity, Phase, Process, TargetGroup
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")  # the browser's date input wants ISO dates
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+
+def _room_label(room):
+    return f"{room.building.name} – {room.number}{' ' + room.name if room.name else ''}"
+
+
+class ProcessForm(TorgModelForm):
+    class Meta:
+        model = Process
+        fields = ["title", "purpose", "open_for_influence", "already_decided", "responsible_unit", "contact_name",
+                  "contact_email", "properties", "buildings", "rooms"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 4}), "open_for_influence": forms.Textarea(attrs={"rows": 3}),
+                   "already_decided": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(tenant=tenant, archived=False).order_by("name")
+        self.fields["properties"].queryset = Property.objects.filter(tenant=tenant, archived=False).order_by("gnr", "bnr")
+        self.fields["buildings"].queryset = Building.objects.filter(tenant=tenant, archived=False).order_by("name")
+        self.fields["properties"].help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
+        self.fields["buildings"].help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
+        buildings = self.instance.buildings.all() if self.instance.pk else Building.objects.none()
+        rooms = Room.objects.filter(tenant=tenant, archived=False, building__in=buildings).select_related("building")
+        if rooms.exists():
+            self.fields["rooms"].queryset = rooms.order_by("building__name", "number")
+            self.fields["rooms"].label_from_instance = _room_label
+            self.fields["rooms"].help_text = _("Rooms of the buildings linked to the process.")
+        else:
+            del self.fields["rooms"]
+
+    def save(self, commit=True):  # the services write; the view passes cleaned_data to them
+        raise NotImplementedError
+
+
+class PhaseForm(TorgModelForm):
+    class Meta:
+        model = Phase
+        fields = ["kind", "name", "starts_on", "ends_on", "description"]
+        widgets = {"starts_on": DateInput, "ends_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class TargetGroupForm(TorgModelForm):
+    class Meta:
+        model = TargetGroup
+        fields = ["kind", "name", "how_reached", "expected_reach"]
+        widgets = {"how_reached": forms.Textarea(attrs={"rows": 3})}
+
+    def validate_unique(self):  # the service checks (with a message naming the stakeholder map)
+        pass
+
+
+class ActivityForm(TorgModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "title", "starts_at", "ends_at", "room", "location_text", "target_groups", "description"]
+        widgets = {"starts_at": DateTimeInput, "ends_at": DateTimeInput,
+                   "target_groups": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS
+        self.fields["room"].queryset = Room.objects.filter(
+            tenant=process.tenant, archived=False, building__in=process.buildings.all()
+        ).select_related("building").order_by("building__name", "number")
+        self.fields["room"].label_from_instance = _room_label
+        self.fields["room"].help_text = _("Rooms of the buildings linked to the process.")
+        self.fields["target_groups"].queryset = process.target_groups.all()
+
+
+class ReasonForm(TorgForm):
+    status = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProcessFilterForm(TorgForm):
+    search = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All"))] + list(Process.Status.choices))

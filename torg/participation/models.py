@@ -1,0 +1,173 @@
+"""Participation ("medvirkning og samskaping"): processes with their phases, stakeholder map and
+participation plan.
+
+A process is addressed publicly by its unguessable `code` (never its id); a draft is visible only
+to the municipality's staff. States are declared in `states.py` and changed only through them.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from torg.core.ids import new_public_code
+from torg.core.models import TenantOwned
+
+
+class Process(TenantOwned):
+    """A participation process ("medvirkningsprosess"), e.g. "New Flytårnet school — early phase"."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        OPEN = "open", _("Open for input")
+        CLOSED = "closed", _("Closed")
+        FEEDBACK_GIVEN = "feedback_given", _("Feedback given")
+        ARCHIVED = "archived", _("Archived")
+
+    code = models.CharField(_("public code"), max_length=16, unique=True, default=new_public_code, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"), help_text=_("In plain language: why the municipality asks, and what "
+                                                           "the input will be used for."))
+    open_for_influence = models.TextField(_("open for influence"), blank=True,
+                                          help_text=_("What participants can still change."))
+    already_decided = models.TextField(_("already decided"), blank=True,
+                                       help_text=_("What is settled and not up for discussion."))
+    responsible_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("responsible unit"))
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    properties = models.ManyToManyField("places.Property", blank=True, related_name="+",
+                                        verbose_name=_("properties"))
+    buildings = models.ManyToManyField("places.Building", blank=True, related_name="+", verbose_name=_("buildings"))
+    rooms = models.ManyToManyField("places.Room", blank=True, related_name="+", verbose_name=_("rooms"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "status"], name="participation_process_status")]
+        verbose_name = _("participation process")
+        verbose_name_plural = _("participation processes")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_public(self):
+        return self.status != self.Status.DRAFT
+
+
+PUBLIC_STATES = [s for s in Process.Status.values if s != Process.Status.DRAFT]
+
+
+class Phase(TenantOwned):
+    """One phase of a process, e.g. information → input → consultation → feedback."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        INPUT = "input", _("Input")
+        CONSULTATION = "consultation", _("Consultation")
+        FEEDBACK = "feedback", _("Feedback")
+        OTHER = "other", _("Other")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases",
+                                verbose_name=_("participation process"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              name="participation_phase_dates_in_order",
+                                              violation_error_message=_("A phase cannot end before it starts."))]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(TenantOwned):
+    """One row of a process's stakeholder map ("interessentkart"): who should be heard, how they will
+    be reached, and how many the municipality expects to reach."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEES = "employees", _("Employees")
+        UNION_REPRESENTATIVES = "union_representatives", _("Union representatives")
+        USERS_RELATIVES = "users_relatives", _("Users and relatives")
+        NEIGHBOURS = "neighbours", _("Neighbours and local community")
+        ASSOCIATIONS = "associations", _("Associations")
+        FUTURE_USERS = "future_users", _("Future users")
+        CHILDREN_YOUTH = "children_youth", _("Children and youth")
+        ELECTED_OFFICIALS = "elected_officials", _("Elected officials")
+        OTHER = "other", _("Other")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="target_groups",
+                                verbose_name=_("participation process"))
+    kind = models.CharField(_("target group"), max_length=32, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True,
+                            help_text=_("Needed for “Other”; optional otherwise."))
+    how_reached = models.TextField(_("how they will be reached"), blank=True)
+    expected_reach = models.PositiveIntegerField(_("expected reach"), null=True, blank=True,
+                                                 validators=[MinValueValidator(0)],
+                                                 help_text=_("How many people the municipality expects to hear from."))
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["process", "kind", "name"],
+                                               name="participation_target_group_unique")]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self):
+        return self.name or self.get_kind_display()
+
+
+class Activity(TenantOwned):
+    """One activity of the participation plan: a survey, a meeting, a workshop, a walk-through…"""
+
+    class Kind(models.TextChoices):
+        SURVEY = "survey", _("Digital survey")
+        OPEN_MEETING = "open_meeting", _("Open meeting")
+        WORKSHOP = "workshop", _("Workshop")
+        WALKTHROUGH = "walkthrough", _("Walk-through")
+        WORKING_GROUP = "working_group", _("Working group")
+        HEARING = "hearing", _("Hearing")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", pgettext_lazy("activity", "Cancelled")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="activities",
+                                verbose_name=_("participation process"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    room = models.ForeignKey("places.Room", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("room"))
+    location_text = models.CharField(_("other location"), max_length=200, blank=True,
+                                     help_text=_("When the activity is not in a room of the register."))
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="activities",
+                                           verbose_name=_("target groups"))
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=models.F("starts_at")),
+            name="participation_activity_times_in_order",
+            violation_error_message=_("The activity must end after it starts."))]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self):
+        return self.title

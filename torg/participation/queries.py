@@ -1,0 +1,88 @@
+"""Reads of participation; every function is scoped by tenant (or, for public pages, by public code)."""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from torg.accounts.models import Tenant
+from torg.core.ids import normalize_public_code
+
+from .models import PUBLIC_STATES, Activity, Phase, Process, TargetGroup
+
+
+def process_list(*, tenant, status="", search=""):
+    qs = Process.objects.filter(tenant=tenant).select_related("responsible_unit").annotate(
+        activity_count=Count("activities", distinct=True))
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(purpose__icontains=search))
+    return qs.order_by("-created_at", "-id")
+
+
+def process_get(*, tenant, pk):
+    return get_object_or_404(Process.objects.select_related("responsible_unit"), tenant=tenant, pk=pk)
+
+
+def _with_plan(qs):
+    return qs.select_related("responsible_unit").prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "id")),
+        Prefetch("target_groups", queryset=TargetGroup.objects.order_by("id")),
+        Prefetch("activities", queryset=Activity.objects.select_related("room__building", "room__floor")
+                 .prefetch_related("target_groups").order_by("starts_at", "id")),
+        "properties", "buildings", "rooms__building")
+
+
+def process_detail(*, tenant, pk):
+    """One process with its phases, stakeholder map, plan and places (a few queries in all)."""
+    return get_object_or_404(_with_plan(Process.objects.filter(tenant=tenant)), pk=pk)
+
+
+def process_by_code(*, code, user=None):
+    """A process addressed by its public code: published, or any state for staff of its municipality.
+    Anyone else (other municipalities, citizens, anonymous) gets 404 for a draft — never a hint it exists."""
+    code = normalize_public_code(code or "")
+    if not code:
+        raise Http404
+    process = get_object_or_404(_with_plan(Process.objects.select_related("tenant")), code=code)
+    if not process.is_public and not (user is not None and user.has_perm("participation.view_process", process)):
+        raise Http404
+    return process
+
+
+def public_tenant(*, slug):
+    return get_object_or_404(Tenant, slug=slug)
+
+
+def public_processes(*, tenant):
+    """The municipality's processes anyone may read (everything but drafts and archived)."""
+    return (Process.objects.filter(tenant=tenant, status__in=PUBLIC_STATES)
+            .exclude(status=Process.Status.ARCHIVED).select_related("responsible_unit")
+            .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("starts_on", "id")))
+            .order_by("-created_at", "-id"))
+
+
+def activity_get(*, tenant, pk):
+    return get_object_or_404(Activity.objects.select_related("process", "room__building"), tenant=tenant, pk=pk)
+
+
+def activity_list(*, process):
+    return (Activity.objects.filter(process=process).select_related("room__building", "room__floor")
+            .prefetch_related("target_groups").order_by("starts_at", "id"))
+
+
+def phase_get(*, tenant, pk):
+    return get_object_or_404(Phase.objects.select_related("process"), tenant=tenant, pk=pk)
+
+
+def target_group_get(*, tenant, pk):
+    return get_object_or_404(TargetGroup.objects.select_related("process"), tenant=tenant, pk=pk)
+
+
+def processes_for_building(*, tenant, building, public_only=True):
+    """The processes that concerned a building: linked to it, to one of its rooms or to its property."""
+    qs = Process.objects.filter(tenant=tenant).filter(
+        Q(buildings=building) | Q(rooms__building=building) | Q(properties=building.property_id)).distinct()
+    if public_only:
+        qs = qs.filter(status__in=PUBLIC_STATES)
+    return qs.order_by("-created_at", "-id")

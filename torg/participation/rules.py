@@ -1,0 +1,23 @@
+"""Participation permissions. Object = the tenant or a row of it (a process, an activity…)."""
+
+import rules
+
+from torg.accounts.models import Role
+from torg.accounts.rules import has_role, is_staff_member
+
+can_manage = has_role(Role.ADMIN, Role.PROPERTY_MANAGER)
+
+
+@rules.predicate
+def is_public_process(user, obj=None):
+    """A process (or a row of one) that is published: readable by anyone, without login."""
+    process = getattr(obj, "process", obj)
+    return getattr(process, "is_public", False)
+
+
+# Staff pages: every process of the municipality, drafts included.
+rules.add_perm("participation.view_processes", is_staff_member)
+# Create and edit processes, their phases, stakeholder map and plan; change their status.
+rules.add_perm("participation.manage_processes", can_manage)
+# One process's public page and its public API: published, or the user is staff of its municipality.
+rules.add_perm("participation.view_process", is_public_process | is_staff_member)

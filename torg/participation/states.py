@@ -1,0 +1,44 @@
+"""The state machines of participation (torg.core.states): a process's status and an activity's."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from torg.core import states
+
+from .models import Activity, Process
+
+P = Process.Status
+A = Activity.Status
+
+
+def staff_roles(actor, obj):
+    """The parts an actor plays for a process or an activity: "staff" when they manage processes."""
+    return {"staff"} if actor.has_perm("participation.manage_processes", obj) else set()
+
+
+PROCESS_MACHINE = states.Machine(
+    entity="process",
+    states=P,
+    roles=staff_roles,
+    transitions=[
+        states.Transition(P.DRAFT, P.PUBLISHED, "publish", _("Published"), who={"staff"}),
+        states.Transition(P.PUBLISHED, P.DRAFT, "unpublish", _("Back to draft"), who={"staff"}),
+        states.Transition((P.DRAFT, P.PUBLISHED), P.OPEN, "open", _("Opened for input"), who={"staff"}),
+        states.Transition(P.OPEN, P.CLOSED, "close", _("Closed for input"), who={"staff", states.SYSTEM}),
+        states.Transition(P.CLOSED, P.OPEN, "reopen", _("Reopened for input"), who={"staff"}, reason=True),
+        states.Transition(P.CLOSED, P.FEEDBACK_GIVEN, "give_feedback", _("Feedback given"), who={"staff"}),
+        states.Transition((P.CLOSED, P.FEEDBACK_GIVEN), P.ARCHIVED, "archive", _("Archived"), who={"staff"}),
+        states.Transition(P.ARCHIVED, P.CLOSED, "restore", _("Restored"), who={"staff"}),
+    ],
+)
+
+ACTIVITY_MACHINE = states.Machine(
+    entity="activity",
+    states=A,
+    roles=staff_roles,
+    transitions=[
+        states.Transition(A.PLANNED, A.HELD, "hold", _("Held"), who={"staff"}),
+        states.Transition(A.PLANNED, A.CANCELLED, "cancel", pgettext_lazy("activity", "Cancelled"), who={"staff"}, reason=True),
+        states.Transition((A.HELD, A.CANCELLED), A.PLANNED, "replan", _("Planned again"), who={"staff"}),
+    ],
+)
