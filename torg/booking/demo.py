@@ -15,7 +15,6 @@ from . import services
 from .models import Booking
 from .queries import OSLO
 
-S = Booking.Status
 INNBYGGERTORG = ["Storsalen", "Møterom Fjorden", "Møterom Havna", "Møterom Fyret", "Grupperom Måken",
                  "Grupperom Ærfugl", "Verkstedet (makerspace)", "Studio", "Kjøkken og kafé", "Ungdomsrommet"]
 T = dt.time
@@ -168,16 +167,16 @@ def load(ctx):
             continue
         created += 1
         roll = rng.random()
-        if b.status == S.REQUESTED and roll < 0.5:
-            services.booking_transition(actor=admin, booking=b, to=S.CONFIRMED, now=when)
-        elif b.status == S.REQUESTED and roll < 0.7:
-            services.booking_transition(actor=admin, booking=b, to=S.REJECTED, reason="Salen er reservert til "
-                                        "kommunestyremøte.", now=when)
-        elif b.status == S.CONFIRMED and roll < 0.15:
-            services.booking_transition(actor=user, booking=b, to=S.CANCELLED, now=when)
+        if b.status == Booking.Status.REQUESTED and roll < 0.5:
+            services.booking_transition(actor=admin, booking=b, to=Booking.Status.CONFIRMED, now=when)
+        elif b.status == Booking.Status.REQUESTED and roll < 0.7:
+            services.booking_transition(actor=admin, booking=b, to=Booking.Status.REJECTED,
+                                        reason="Salen er reservert til kommunestyremøte.", now=when)
+        elif b.status == Booking.Status.CONFIRMED and roll < 0.15:
+            services.booking_transition(actor=user, booking=b, to=Booking.Status.CANCELLED, now=when)
     # Birthday parties in the café on Saturdays: one of each outcome of the approval flow.
     kitchen = resources[INNBYGGERTORG.index("Kjøkken og kafé")]
-    for k, outcome in enumerate([S.CONFIRMED, S.REJECTED, S.CANCELLED, S.REQUESTED]):
+    for k, outcome in enumerate(["confirmed", "rejected", "cancelled", "requested"]):
         start = dt.datetime.combine(start_week + dt.timedelta(days=5 + 7 * k), T(12), OSLO)
         when = start - dt.timedelta(days=7)
         try:
@@ -185,13 +184,13 @@ def load(ctx):
                                         end=start + dt.timedelta(hours=3), title="Barnebursdag", now=when)
         except ValidationError:
             continue
-        if outcome in (S.CONFIRMED, S.CANCELLED):
-            services.booking_transition(actor=admin, booking=b, to=S.CONFIRMED, now=when)
-        if outcome == S.REJECTED:
-            services.booking_transition(actor=admin, booking=b, to=S.REJECTED, now=when,
+        if outcome in (Booking.Status.CONFIRMED, Booking.Status.CANCELLED):
+            services.booking_transition(actor=admin, booking=b, to=Booking.Status.CONFIRMED, now=when)
+        if outcome == Booking.Status.REJECTED:
+            services.booking_transition(actor=admin, booking=b, to=Booking.Status.REJECTED, now=when,
                                         reason="Kafeen er leid ut til et arrangement denne dagen.")
-        if outcome == S.CANCELLED:
-            services.booking_transition(actor=admin, booking=b, to=S.CANCELLED, now=when,
+        if outcome == Booking.Status.CANCELLED:
+            services.booking_transition(actor=admin, booking=b, to=Booking.Status.CANCELLED, now=when,
                                         reason="Vannlekkasje på kjøkkenet.")
     # Desks this week: quick bookings by the employee, checked in (or released as no-shows).
     for n, desk in enumerate(desks[:6]):

@@ -145,15 +145,18 @@ class FilterForm(TorgForm):
             del self.fields["equipment"]
 
 
-def _model_fields(model, names):
-    return forms.fields_for_model(model, fields=names, widgets={
-        "description": forms.Textarea(attrs={"rows": 3}), "accessibility_info": forms.Textarea(attrs={"rows": 2})})
+def _field(model, name, widget=None):
+    """The form field of a model field, as the model declares it (label, help text, validators)."""
+    return forms.fields_for_model(model, fields=[name], widgets={name: widget} if widget else None)[name]
 
 
 class DetailsForm(TorgForm):
     """What describes one resource: capacity, equipment, description, accessibility."""
 
-    locals().update(_model_fields(Resource, ["capacity", "step_free", "description", "accessibility_info"]))
+    capacity = _field(Resource, "capacity")
+    step_free = _field(Resource, "step_free")
+    description = _field(Resource, "description", forms.Textarea(attrs={"rows": 3}))
+    accessibility_info = _field(Resource, "accessibility_info", forms.Textarea(attrs={"rows": 2}))
     equipment = forms.CharField(label=_("Equipment"), max_length=1000, required=False,
                                 help_text=_("Separate with commas, for example: projector, whiteboard, kitchen."))
 
@@ -162,9 +165,22 @@ class DetailsForm(TorgForm):
 
 
 class PolicyForm(TorgForm):
-    """The booking policy of a building, or a resource's own."""
+    """The booking policy of a building, or a resource's own (every field of POLICY_FIELDS)."""
 
-    locals().update(_model_fields(BookingRules, POLICY_FIELDS))
+    allow_citizens = _field(BookingRules, "allow_citizens")
+    allow_associations = _field(BookingRules, "allow_associations")
+    allow_units = _field(BookingRules, "allow_units")
+    allow_employees = _field(BookingRules, "allow_employees")
+    requires_approval = _field(BookingRules, "requires_approval")
+    window_days = _field(BookingRules, "window_days")
+    min_minutes = _field(BookingRules, "min_minutes")
+    max_minutes = _field(BookingRules, "max_minutes")
+    step_minutes = _field(BookingRules, "step_minutes")
+    buffer_before = _field(BookingRules, "buffer_before")
+    buffer_after = _field(BookingRules, "buffer_after")
+    cancel_deadline_hours = _field(BookingRules, "cancel_deadline_hours")
+    checkin_minutes = _field(BookingRules, "checkin_minutes")
+    age_limit = _field(BookingRules, "age_limit")
 
 
 RULE_SOURCES = [("building", _("Use the building's rules")), ("own", _("Own rules for this resource"))]

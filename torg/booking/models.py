@@ -13,6 +13,9 @@ import hmac
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from torg.core.models import TenantOwned
@@ -27,32 +30,15 @@ POLICY_FIELDS = ["allow_citizens", "allow_associations", "allow_units", "allow_e
 
 
 class ResourceQuerySet(models.QuerySet):
-    """`with_rules()` attaches every resource's effective rules when the queryset is evaluated (two
-    queries in all, whatever the number of resources); `with_policy(*fields)` annotates
-    `policy_<field>` with the effective value, for filtering in the database."""
-
-    _with_rules = False
+    """`with_rules()` loads every resource's effective rules with the resources: its own rules joined,
+    and the rules of their buildings in one more query (a prefetch), whatever the number of resources;
+    `with_policy(*fields)` annotates `policy_<field>` with the effective value, for filtering in the
+    database."""
 
     def with_rules(self):
-        qs = self.select_related("own_rules")
-        qs._with_rules = True
-        return qs
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._with_rules = self._with_rules
-        return clone
-
-    def _fetch_all(self):
-        fresh = self._result_cache is None
-        super()._fetch_all()
-        if fresh and self._with_rules:
-            attach_rules([r for r in self._result_cache if isinstance(r, Resource)])
+        return self.select_related("own_rules", "building").prefetch_related("building__booking_rules")
 
     def with_policy(self, *fields):
-        from django.db.models import Case, F, OuterRef, Subquery, Value, When
-        from django.db.models.functions import Coalesce
-
         annotations = {}
         for name in fields:
             if name not in POLICY_FIELDS:
@@ -108,27 +94,29 @@ class Resource(TenantOwned):
     def __str__(self):
         return self.name
 
-    @property
+    @cached_property
     def rules(self) -> "EffectiveRules":
-        """The rules that apply to this resource (see EffectiveRules). The one way to read them."""
-        cached = self.__dict__.get("_effective_rules")
-        if cached is None:
-            attach_rules([self])
-            cached = self.__dict__["_effective_rules"]
-        return cached
+        """The rules that apply to this resource (see EffectiveRules). The one way to read them.
+
+        `with_rules()` loads them with the resources; otherwise what is missing of the resource's own
+        rules and its building's rules is fetched here (prefetch_related_objects skips what is loaded)."""
+        models.prefetch_related_objects([self], "own_rules", "building__booking_rules")
+        own = getattr(self, "own_rules", None)  # None when the resource has no rules of its own
+        return EffectiveRules(self, own or getattr(self.building, "booking_rules", None))
 
     def forget_rules(self):
-        """Drop the cached rules (and own rules) so that the next read sees what was just saved."""
-        self.__dict__.pop("_effective_rules", None)
-        if Resource.own_rules.related.is_cached(self):
-            Resource.own_rules.related.delete_cached_value(self)
+        """Drop the rules read before, so that the next read sees what was just saved."""
+        try:
+            del self.rules
+        except AttributeError:
+            pass
 
 
 class BookingRules(TenantOwned):
     """Who may book, and how: a building's rules (its resources inherit them) or one resource's own."""
 
     building = models.OneToOneField("places.Building", on_delete=models.CASCADE, null=True, blank=True,
-                                    related_name="+", verbose_name=_("building"))
+                                    related_name="booking_rules", verbose_name=_("building"))
     resource = models.OneToOneField(Resource, on_delete=models.CASCADE, null=True, blank=True,
                                     related_name="own_rules", verbose_name=_("resource"))
     allow_citizens = models.BooleanField(_("citizens may book"), default=True)
@@ -185,48 +173,22 @@ class EffectiveRules:
         self.resource = resource
         self.row = row
         self.source = "default" if row is None else ("resource" if row.resource_id else "building")
-        values = row.policy() if row is not None else default_policy()
-        self.__dict__.update(values)
+        for name, value in (row.policy() if row is not None else default_policy()).items():
+            setattr(self, name, value)
 
     @property
     def inherited(self):
         return self.source != "resource"
 
-    def __getattr__(self, name):  # capacity, step_free, description, equipment, accessibility_info
-        if name in DETAIL_FIELDS:
-            return getattr(self.resource, name)
-        raise AttributeError(name)
+    # What describes the resource itself (DETAIL_FIELDS) is read from the resource.
+    capacity = property(lambda self: self.resource.capacity)
+    step_free = property(lambda self: self.resource.step_free)
+    description = property(lambda self: self.resource.description)
+    equipment = property(lambda self: self.resource.equipment)
+    accessibility_info = property(lambda self: self.resource.accessibility_info)
 
     def policy(self) -> dict:
         return {f: getattr(self, f) for f in POLICY_FIELDS}
-
-
-def attach_rules(resources) -> None:
-    """Set the effective rules of `resources` in one query (own rules come with
-    select_related("own_rules") when the caller used it)."""
-    todo = [r for r in resources if "_effective_rules" not in r.__dict__]
-    if not todo:
-        return
-    own, need_own = {}, []
-    relation = Resource.own_rules.related
-    for r in todo:
-        if relation.is_cached(r):
-            if (row := relation.get_cached_value(r)) is not None:
-                own[r.pk] = row
-        else:
-            need_own.append(r.pk)
-    buildings = {r.building_id for r in todo}
-    q = models.Q(building_id__in=buildings)
-    if need_own:
-        q |= models.Q(resource_id__in=need_own)
-    by_building = {}
-    for row in BookingRules.objects.filter(q):
-        if row.resource_id:
-            own[row.resource_id] = row
-        else:
-            by_building[row.building_id] = row
-    for r in todo:
-        r.__dict__["_effective_rules"] = EffectiveRules(r, own.get(r.pk) or by_building.get(r.building_id))
 
 
 class OpeningHours(TenantOwned):

@@ -10,6 +10,7 @@ from django.utils.formats import get_format
 from django.shortcuts import get_object_or_404
 
 from torg.accounts.models import Role
+from torg.core.checkin import checkin_open
 
 from .models import (AccessEvent, Booking, BookingRules, BookingSlot, CalendarFeed, OpeningException, OpeningHours,
                      Resource)
@@ -581,3 +582,10 @@ def my_bookings_today(*, tenant, user, now=None):
     return (Booking.objects.filter(tenant=tenant, booker=user, status__in=Booking.ACTIVE, end__gt=now,
                                    start__lt=day_end)
             .select_related("resource", "resource__own_rules", "resource__building").order_by("start"))
+
+
+def can_check_in(booking, now) -> bool:
+    """The booker may check in now: a confirmed booking with check-in, not yet checked in, inside the
+    check-in window (torg.core.checkin)."""
+    return (booking.status == Booking.Status.CONFIRMED and booking.checked_in_at is None
+            and checkin_open(now, booking.start, booking.resource.rules.checkin_minutes))

@@ -29,8 +29,6 @@ from .states import MACHINE
 from .models import (Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
                      ResourcePhoto)
 
-S = Booking.Status
-
 
 def _tenant(request, perm="booking.view_resources"):
     tenant = request.tenant
@@ -220,9 +218,7 @@ def quick(request):
                                     building=building.pk if building else None)
     today = list(queries.my_bookings_today(tenant=tenant, user=request.user, now=now))
     for b in today:
-        window = b.resource.rules.checkin_minutes
-        b.can_check_in = bool(window and b.status == S.CONFIRMED and not b.checked_in_at
-                              and b.start - services.CHECKIN_EARLY <= now < b.start + dt.timedelta(minutes=window))
+        b.can_check_in = queries.can_check_in(b, now)
     context = {
         "form": form, "free": [o for o in options if o["problem"] is None],
         "taken": [o for o in options if o["problem"] is not None], "minutes": minutes, "today": today,
@@ -244,13 +240,13 @@ def booking_detail(request, pk):
     return render(request, "booking/booking_detail.html", {
         "booking": booking, "is_booker": is_booker,
         "can_manage": can_manage,
-        "can_approve": S.CONFIRMED in offered, "can_reject": S.REJECTED in offered,
-        "can_cancel": S.CANCELLED in offered,
+        "can_approve": Booking.Status.CONFIRMED in offered, "can_reject": Booking.Status.REJECTED in offered,
+        "can_cancel": Booking.Status.CANCELLED in offered,
         "can_move": booking.is_active and booking.end > timezone.now() and (is_booker or can_manage),
-        "can_check_in": is_booker and booking.status == S.CONFIRMED and booking.resource.rules.checkin_minutes
-        and not booking.checked_in_at and booking.end > timezone.now(),
+        "can_check_in": is_booker and booking.status == Booking.Status.CONFIRMED
+        and booking.resource.rules.checkin_minutes and not booking.checked_in_at and booking.end > timezone.now(),
         "has_code_option": request.user.pk in (booking.booker_id, booking.responsible_id)
-        and booking.status == S.CONFIRMED and booking.meraapent
+        and booking.status == Booking.Status.CONFIRMED and booking.meraapent
         and booking.end > timezone.now(),
         "history": describe(audit.history_for(booking, tenant)),
         "reason_form": ReasonForm(),
@@ -311,7 +307,7 @@ def _next_or(request, default):
 @login_required
 @require_POST
 def booking_cancel(request, pk):
-    return _transition(request, pk, S.CANCELLED, _("The booking is cancelled."))
+    return _transition(request, pk, Booking.Status.CANCELLED, _("The booking is cancelled."))
 
 
 @login_required
@@ -390,14 +386,14 @@ def booking_move(request, pk):
 @require_POST
 def booking_approve(request, pk):
     _tenant(request, "booking.manage_bookings")
-    return _transition(request, pk, S.CONFIRMED, _("The booking is approved."))
+    return _transition(request, pk, Booking.Status.CONFIRMED, _("The booking is approved."))
 
 
 @login_required
 @require_POST
 def booking_reject(request, pk):
     _tenant(request, "booking.manage_bookings")
-    return _transition(request, pk, S.REJECTED, _("The request is rejected."))
+    return _transition(request, pk, Booking.Status.REJECTED, _("The request is rejected."))
 
 
 @login_required

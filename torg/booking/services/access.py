@@ -19,8 +19,6 @@ from .availability import _age
 from .common import _local, _same_tenant
 from .notifications import _notify
 
-S = Booking.Status
-
 
 ACCESS_MARGIN = dt.timedelta(minutes=15)  # a door code works this long before the booking starts
 DOOR_FAILURE_LIMIT = 5  # wrong codes per controller and door …
@@ -52,7 +50,7 @@ def access_code_issue(*, actor, booking: Booking) -> str:
     booking = Booking.objects.select_for_update(of=("self",)).select_related("resource").get(pk=booking.pk)
     if actor.pk not in (booking.booker_id, booking.responsible_id):
         raise PermissionDenied
-    if booking.status != S.CONFIRMED or not booking.meraapent or booking.end <= timezone.now():
+    if booking.status != Booking.Status.CONFIRMED or not booking.meraapent or booking.end <= timezone.now():
         raise ValidationError(_("Only a confirmed, coming booking in meråpent hours has a door code."))
     code = _new_code(booking)
     audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="access_code_issued")
@@ -99,7 +97,7 @@ def access_code_deliver(*, booking_id: int, now=None) -> bool:
     booking = (Booking.objects.select_for_update(of=("self",))
                .select_related("resource", "resource__building", "booker", "responsible", "tenant")
                .filter(pk=booking_id).first())
-    if booking is None or booking.status != S.CONFIRMED or not booking.meraapent or booking.end <= now:
+    if booking is None or booking.status != Booking.Status.CONFIRMED or not booking.meraapent or booking.end <= now:
         return False
     people = [booking.booker] + ([booking.responsible] if booking.responsible_id not in
                                  (None, booking.booker_id) else [])
@@ -206,7 +204,7 @@ def door_verify(*, controller: DoorController, door: str, code: str, at=None) ->
                   .filter(building=controller.building, code_hash=hash_secret("door-code", controller.building_id,
                                                                               code),
                           revoked_at__isnull=True, valid_from__lte=at, valid_to__gt=at,
-                          booking__status=S.CONFIRMED).first())
+                          booking__status=Booking.Status.CONFIRMED).first())
     if access is None:
         AccessEvent.objects.create(tenant=controller.tenant, building=controller.building, door=door_obj,
                                    controller=controller, kind=AccessEvent.Kind.DENIED, at=at)

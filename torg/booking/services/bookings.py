@@ -1,6 +1,5 @@
 """One booking: create, reschedule and change its status (through the booking machine)."""
 
-import datetime as dt
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from torg.core import audit
+from torg.core.checkin import checkin_window
 
 from ..models import AccessCode, Booking, BookingSlot
 from ..states import MACHINE
@@ -17,10 +17,14 @@ from .availability import _actor_type, _occupy, check_booking
 from .common import _is_staff, _local
 from .notifications import _announce, _notify
 
-S = Booking.Status
-
 
 # --- Booking --------------------------------------------------------------------------------
+def lock_booking(booking) -> Booking:
+    """The booking read again with a row lock, with its resource and what the resource's rules need."""
+    return (Booking.objects.select_for_update(of=("self",))
+            .select_related("resource", "resource__own_rules", "resource__building").get(pk=booking.pk))
+
+
 def _submitted_before(actor, idempotency_key):
     """The booking an earlier submission with the same idempotency key created, if any."""
     if not idempotency_key:
@@ -47,7 +51,8 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
         if (existing := _submitted_before(actor, idempotency_key)) is not None:
             return existing
         raise
-    status = S.REQUESTED if resource.rules.requires_approval and not _is_staff(actor, tenant) else S.CONFIRMED
+    needs_approval = resource.rules.requires_approval and not _is_staff(actor, tenant)
+    status = Booking.Status.REQUESTED if needs_approval else Booking.Status.CONFIRMED
     booking = Booking(tenant=tenant, resource=resource, booker=actor, organisation=organisation, series=series,
                       title=title, start=start, end=end, status=status, meraapent=info["meraapent"],
                       idempotency_key=idempotency_key, uid=f"{uuid.uuid4()}@torg", org_unit=org_unit,
@@ -67,7 +72,7 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
                                                                  "organisation"])))
     if announce:
         _announce([booking])
-    if status == S.CONFIRMED:
+    if status == Booking.Status.CONFIRMED:
         if booking.meraapent:
             _deliver_code_later(booking)
         _schedule_release(booking)
@@ -77,8 +82,7 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
 @transaction.atomic
 def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Booking:
     """Move an active booking. The old slots are released and the new ones checked in one transaction."""
-    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__own_rules")
-    booking = _lock.get(pk=booking.pk)
+    booking = lock_booking(booking)
     tenant = booking.tenant
     if not booking.is_active:
         raise ValidationError(_("Only active bookings can be changed."))
@@ -95,7 +99,7 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
     booking.save(update_fields=["start", "end", "meraapent", "responsible", "updated_at"])
     _occupy(booking, info["units"])
     AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    if booking.status == S.CONFIRMED and booking.meraapent:
+    if booking.status == Booking.Status.CONFIRMED and booking.meraapent:
         _deliver_code_later(booking)  # the old code no longer fits: send one for the new time
     _schedule_release(booking)
     audit.record(actor=actor, tenant=tenant, obj=booking, action="reschedule",
@@ -110,8 +114,7 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
     and door codes of a booking that is no longer active are released and the booker is told.
 
     `system=True` (actor None) is for scheduled jobs such as releasing no-shows."""
-    _lock = Booking.objects.select_for_update(of=("self",)).select_related("resource", "resource__own_rules")
-    booking = _lock.get(pk=booking.pk)
+    booking = lock_booking(booking)
     tenant = booking.tenant
     reason = reason.strip()
     MACHINE.apply(booking, to, actor=actor, reason=reason, system=system, now=now)
@@ -121,23 +124,23 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
     is_booker = actor is not None and booking.booker_id == actor.pk
     if not is_booker:
         messages = {
-            S.CONFIRMED: _("Your booking of %(resource)s on %(time)s is confirmed."),
-            S.REJECTED: _("Your request for %(resource)s on %(time)s was rejected: %(reason)s"),
-            S.CANCELLED: _("Your booking of %(resource)s on %(time)s was cancelled: %(reason)s"),
+            Booking.Status.CONFIRMED: _("Your booking of %(resource)s on %(time)s is confirmed."),
+            Booking.Status.REJECTED: _("Your request for %(resource)s on %(time)s was rejected: %(reason)s"),
+            Booking.Status.CANCELLED: _("Your booking of %(resource)s on %(time)s was cancelled: %(reason)s"),
         }
         _notify(tenant, booking.booker, booking, messages[to] % {
             "resource": booking.resource.name, "time": _local(booking.start), "reason": reason})
-    if to == S.CONFIRMED and booking.meraapent:
+    if to == Booking.Status.CONFIRMED and booking.meraapent:
         _deliver_code_later(booking)
-    if to == S.CONFIRMED:
+    if to == Booking.Status.CONFIRMED:
         _schedule_release(booking)
     return booking
 
 
 def _release_due(booking):
-    """The booking's check-in deadline (start + check-in minutes), or None without check-in."""
-    minutes = booking.resource.rules.checkin_minutes
-    return booking.start + dt.timedelta(minutes=minutes) if minutes else None
+    """The booking's check-in deadline (the close of its check-in window), or None without check-in."""
+    window = checkin_window(booking.start, booking.resource.rules.checkin_minutes)
+    return window[1] if window else None
 
 
 def _schedule_release(booking):
@@ -145,7 +148,7 @@ def _schedule_release(booking):
     `run_after`; the database backend supports it). A moved booking queues a new one; the task checks
     again when it runs, so an earlier or repeated task does nothing. With a backend that cannot defer
     tasks nothing is queued and the periodic `booking_release_no_shows` command does the work."""
-    if booking.status != S.CONFIRMED or booking.checked_in_at is not None:
+    if booking.status != Booking.Status.CONFIRMED or booking.checked_in_at is not None:
         return
     due = _release_due(booking)
     if due is None:

@@ -1,36 +1,30 @@
 """Check-in, quick booking of desks and meeting rooms, and releasing no-shows."""
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from torg.core import audit
+from torg.core.checkin import checkin_open
 
 from .. import queries
 from ..models import Booking, Resource
-from .bookings import _release_due, booking_create, booking_transition
-
-S = Booking.Status
+from .bookings import _release_due, booking_create, booking_transition, lock_booking
 
 
 # --- Check-in and no-shows -----------------------------------------------------------------
-CHECKIN_EARLY = dt.timedelta(minutes=15)
-
-
 @transaction.atomic
 def booking_check_in(*, actor, booking: Booking, now=None) -> Booking:
     """The booker checks in (from 15 minutes before the start until the release time)."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update(of=("self",)).select_related("resource__own_rules").get(pk=booking.pk)
+    booking = lock_booking(booking)
     if booking.booker_id != actor.pk:
         raise PermissionDenied
     minutes = booking.resource.rules.checkin_minutes
-    if booking.status != S.CONFIRMED or not minutes:
+    if booking.status != Booking.Status.CONFIRMED or not minutes:
         raise ValidationError(_("This booking has no check-in."))
-    if not (booking.start - CHECKIN_EARLY <= now < booking.start + dt.timedelta(minutes=minutes)):
+    if not checkin_open(now, booking.start, minutes):
         raise ValidationError(_("Check in between 15 minutes before the start and %(n)s minutes after it.")
                               % {"n": minutes})
     if booking.checked_in_at is None:
@@ -49,9 +43,7 @@ def booking_quick(*, actor, tenant, resource, start, end, idempotency_key="", no
         raise ValidationError(_("Quick booking is for desks and meeting rooms with check-in."))
     booking = booking_create(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
                              idempotency_key=idempotency_key, now=now)
-    window_end = booking.start + dt.timedelta(minutes=resource.rules.checkin_minutes)
-    if (booking.status == S.CONFIRMED and booking.checked_in_at is None
-            and booking.start - CHECKIN_EARLY <= now < window_end):
+    if queries.can_check_in(booking, now):
         booking = booking_check_in(actor=actor, booking=booking, now=now)
     return booking
 
@@ -60,12 +52,13 @@ def release_no_show(*, booking_id, now=None) -> bool:
     """Cancel one confirmed booking with check-in whose booker did not check in before the deadline,
     while it is still running (the room is free for others). False when there is nothing to do."""
     now = now or timezone.now()
-    b = (Booking.objects.select_related("resource", "resource__own_rules")
-         .filter(pk=booking_id, status=S.CONFIRMED, checked_in_at__isnull=True, start__lte=now, end__gt=now).first())
+    b = (Booking.objects.select_related("resource", "resource__own_rules", "resource__building")
+         .filter(pk=booking_id, status=Booking.Status.CONFIRMED, checked_in_at__isnull=True, start__lte=now,
+                 end__gt=now).first())
     if b is None or (due := _release_due(b)) is None or due > now:
         return False
     with transaction.atomic():
-        booking_transition(actor=None, booking=b, to=S.CANCELLED, system=True, now=now,
+        booking_transition(actor=None, booking=b, to=Booking.Status.CANCELLED, system=True, now=now,
                            reason=_("Released: nobody checked in."))
         Booking.objects.filter(pk=b.pk).update(no_show=True)
     return True
@@ -76,6 +69,6 @@ def release_no_shows(*, now=None) -> int:
     own release at its deadline; `manage.py booking_release_no_shows` runs this sweep as a safety net."""
     now = now or timezone.now()
     with_checkin = queries.with_checkin(Resource.objects.all()).values("pk")
-    candidates = Booking.objects.filter(status=S.CONFIRMED, checked_in_at__isnull=True, resource__in=with_checkin,
-                                        start__lte=now, end__gt=now).values_list("pk", flat=True)
-    return sum(release_no_show(booking_id=pk, now=now) for pk in list(candidates))
+    candidates = Booking.objects.filter(status=Booking.Status.CONFIRMED, checked_in_at__isnull=True,
+                                        resource__in=with_checkin, start__lte=now, end__gt=now)
+    return sum(release_no_show(booking_id=pk, now=now) for pk in list(candidates.values_list("pk", flat=True)))

@@ -16,8 +16,6 @@ from .. import queries
 from ..models import Booking, CalendarFeed, Notification
 from .common import _local
 
-S = Booking.Status
-
 
 def _who(booking):
     person = str(booking.booker)
@@ -35,7 +33,7 @@ def _announce(bookings):
     first = bookings[0]
     tenant, n = first.tenant, len(bookings)
     where = {"resource": first.resource.name, "time": _local(first.start), "n": n, "who": _who(first)}
-    if first.status == S.CONFIRMED:
+    if first.status == Booking.Status.CONFIRMED:
         text = (_("Your booking of %(resource)s on %(time)s is confirmed.") if n == 1 else ngettext(
             "Your recurring booking of %(resource)s is confirmed: %(n)s date from %(time)s.",
             "Your recurring booking of %(resource)s is confirmed: %(n)s dates from %(time)s.", n)) % where

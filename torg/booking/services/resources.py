@@ -55,6 +55,7 @@ def _own_rules_create(actor, resource, policy):
     values = {**(start.policy() if start else default_policy()), **policy}
     rules = create_object(BookingRules(tenant=resource.tenant, resource=resource, **values), actor=actor,
                           tenant=resource.tenant)
+    resource.own_rules = rules
     resource.forget_rules()
     return rules
 
@@ -76,10 +77,13 @@ def rules_update(*, actor, resource: Resource, inherit=False, **fields):
             audit.record(actor=actor, tenant=tenant, obj=resource, action="rules_inherit",
                          changes={f: [v, None] for f, v in own.policy().items()})
             own.delete()
+        resource.own_rules = None  # forget the own rules read before
     elif own is None:
         _own_rules_create(actor, resource, policy)
-    elif policy:
-        update_object(own, actor=actor, tenant=tenant, fields=policy)
+    else:
+        if policy:
+            update_object(own, actor=actor, tenant=tenant, fields=policy)
+        resource.own_rules = own
     resource.forget_rules()
     return resource.rules
 

@@ -18,8 +18,6 @@ from .bookings import booking_create, booking_reschedule, booking_transition
 from .common import _is_staff
 from .notifications import _announce
 
-S = Booking.Status
-
 
 MAX_OCCURRENCES = 200
 
@@ -115,7 +113,8 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
                 "date": date_format(start, "j. F Y"), "problem": " ".join(exc.messages)}) from exc
     if not created:
         raise ValidationError(_("Every date was skipped; nothing to book."))
-    for status in (S.CONFIRMED, S.REQUESTED):  # all dates share one status (one resource, one booker)
+    # All dates share one status (one resource, one booker).
+    for status in (Booking.Status.CONFIRMED, Booking.Status.REQUESTED):
         if dates := [b for b in created if b.status == status]:
             _announce(dates)
     audit.record(actor=actor, tenant=tenant, obj=series, action="create",
@@ -135,7 +134,7 @@ def series_cancel_from(*, actor, booking: Booking, reason: str = "", now=None) -
                                    status__in=Booking.ACTIVE).order_by("start")
     count = 0
     for b in later:
-        booking_transition(actor=actor, booking=b, to=S.CANCELLED, reason=reason, now=now)
+        booking_transition(actor=actor, booking=b, to=Booking.Status.CANCELLED, reason=reason, now=now)
         count += 1
     return count
 

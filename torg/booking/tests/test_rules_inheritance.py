@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from torg.booking import queries, services
-from torg.booking.models import Booking, BookingRules, Resource
+from torg.booking.forms import DetailsForm, PolicyForm
+from torg.booking.models import DETAIL_FIELDS, POLICY_FIELDS, Booking, BookingRules, Resource
 from torg.core.models import AuditEvent
 
 from .conftest import at
@@ -167,3 +168,17 @@ def test_the_migration_keeps_every_resource_s_rules_as_its_own(tenant, building)
     rules = resource.rules
     assert (rules.source, rules.requires_approval, rules.window_days) == ("resource", True, 14)
     assert not BookingRules.objects.filter(building__isnull=False).exists()
+
+
+def test_the_rules_forms_have_every_rule_field_as_the_models_declare_it():
+    assert list(PolicyForm.base_fields) == POLICY_FIELDS
+    assert set(DetailsForm.base_fields) == set(DETAIL_FIELDS)
+    assert str(PolicyForm.base_fields["window_days"].label) == "Booking window (days ahead)"  # the model's label
+
+
+def test_one_resource_reads_its_rules_in_one_query_when_loaded_without_them(
+        tenant, admin_user, building, plain, django_assert_num_queries):
+    services.building_rules_update(actor=admin_user, tenant=tenant, building=building, window_days=30)
+    resource = Resource.objects.select_related("own_rules", "building").get(pk=plain.pk)
+    with django_assert_num_queries(1):
+        assert (resource.rules.window_days, resource.rules.source) == (30, "building")
