@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from torg.core import audit
-from torg.core.services import create_object, set_archived, update_object
+from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .models import ApiToken, ExternalOrganisation, Membership, OrgUnit, Role, Tenant, User
 from .validators import normalize_orgnr
@@ -76,8 +76,7 @@ def user_create(
     """Create a user with a membership of `tenant`. Without a password the user signs in with OIDC."""
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already in use.")})
-    if org_unit is not None and org_unit.tenant_id != tenant.pk:
-        raise ValidationError({"org_unit": _("Choose a unit of this municipality.")})
+    require_same_tenant(tenant, org_unit, field="org_unit", message=_("Choose a unit of this municipality."))
     user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone)
     if password:
         user.set_password(password)
@@ -98,8 +97,7 @@ def _opens_more_than(user, tenant) -> bool:
 def membership_update(*, actor, membership: Membership, user_fields: dict | None = None, **fields) -> Membership:
     tenant = membership.tenant
     org_unit = fields.get("org_unit")
-    if org_unit is not None and org_unit.tenant_id != tenant.pk:
-        raise ValidationError({"org_unit": _("Choose a unit of this municipality.")})
+    require_same_tenant(tenant, org_unit, field="org_unit", message=_("Choose a unit of this municipality."))
     if (
         membership.role == Role.ADMIN
         and (fields.get("role", Role.ADMIN) != Role.ADMIN or fields.get("is_active") is False)

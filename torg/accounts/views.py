@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from torg.core.views import form_page, paginate, require_perm
+from torg.core.views import breadcrumbs, form_page, paginate, require_perm, tenant_lookup
 
 from . import queries, services
 from .forms import (
@@ -60,14 +60,10 @@ def history_context(request, tenant, obj, events=None, limit=20) -> dict:
     return context
 
 
-def _crumbs(*extra):
-    return [(_("Administration"), reverse("accounts:settings")), *extra]
+_crumbs = breadcrumbs((gettext_lazy("Administration"), "accounts:settings"))
 
 
-def _tenant(request):
-    if not request.tenant:
-        raise Http404
-    return request.tenant
+_tenant = tenant_lookup(None)
 
 
 # --- Profile, tenant switch and API tokens --------------------------------------------------

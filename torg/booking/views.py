@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from torg.core import audit
 from torg.core.audit_display import describe
-from torg.core.views import apply_validation_error, download, form_page, paginate, require_perm
+from torg.core.views import apply_validation_error, breadcrumbs, download, form_page, paginate, tenant_lookup
 from torg.places.models import Building
 
 from . import ical, queries, services
@@ -30,16 +31,10 @@ from .models import (Booking, Door, DoorController, MeraapentAgreement, Notifica
                      ResourcePhoto)
 
 
-def _tenant(request, perm="booking.view_resources"):
-    tenant = request.tenant
-    if not tenant:
-        raise Http404
-    require_perm(request, perm, tenant)
-    return tenant
+_tenant = tenant_lookup("booking.view_resources")
 
 
-def _crumbs(*extra):
-    return [(_("Booking"), reverse("booking:home")), *extra]
+_crumbs = breadcrumbs((gettext_lazy("Booking"), "booking:home"))
 
 
 def _own_or_staff(request, booking):

@@ -1,7 +1,19 @@
 """Generic write helpers that domain services build on: validate, save, audit — in the caller's
 transaction. Domain rules stay in each app's services; these only remove the repetition."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+
 from . import audit
+
+
+def require_same_tenant(tenant, *objs, field=NON_FIELD_ERRORS, message=None):
+    """Refuse a reference to another tenant's row: a ValidationError on `field` unless every one of
+    `objs` (None is skipped) belongs to `tenant`. Forms limit their choices to the tenant's rows;
+    this is the check behind them, so a forged POST cannot link across municipalities."""
+    for obj in objs:
+        if obj is not None and obj.tenant_id != tenant.pk:
+            raise ValidationError({field: message or _("The selected object belongs to another municipality.")})
 
 
 def create_object(obj, *, actor, tenant, comment=""):

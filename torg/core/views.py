@@ -2,13 +2,54 @@
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .tabular import TableError, write_csv
 
 
 def require_perm(request, perm, obj):
     """403 unless the user holds `perm` on `obj` (a tenant or a row of it)."""
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def request_tenant(request, perm=None):
+    """The request's tenant for a page that needs one: 404 when there is none (anonymous, or no
+    active membership), 403 unless the user holds `perm` on it (no check when `perm` is None)."""
+    tenant = request.tenant
+    if not tenant:
+        raise Http404
+    if perm:
+        require_perm(request, perm, tenant)
+    return tenant
+
+
+def tenant_lookup(default_perm):
+    """An app's tenant lookup, `request_tenant` with the app's usual permission as the default:
+    `_tenant = tenant_lookup("places.view_places")`, then `_tenant(request)` or
+    `_tenant(request, "places.manage_places")`."""
+    def lookup(request, perm=default_perm):
+        return request_tenant(request, perm)
+    return lookup
+
+
+def breadcrumbs(*root):
+    """An app's breadcrumb trail: `root` are (label, URL name) pairs — lazy labels, since this runs
+    at import — that start every trail: `_crumbs = breadcrumbs((gettext_lazy("Places"),
+    "places:building_list"))`, then `_crumbs((building.name, url), (_("Edit"), None))` gives the
+    [(label, url)] list `web/partials/breadcrumbs.html` renders (the last one without a link)."""
+    def crumbs(*extra):
+        return [*((label, reverse(name)) for label, name in root), *extra]
+    return crumbs
+
+
+def int_param(value):
+    """A query-string value as a non-negative int, None when it is missing or not a number."""
+    return int(value) if value and str(value).isdigit() else None
 
 
 def apply_validation_error(form, exc: ValidationError):
@@ -43,8 +84,6 @@ def form_page(request, *, form, save, success_url, template="web/form_page.html"
 
 
 def paginate(request, queryset, per_page=50):
-    from django.core.paginator import Paginator
-
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
@@ -62,8 +101,6 @@ def import_preview(*, token, file_name, counts, errors, confirm_url, back_url, e
     pairs; `errors` are `RowError`s, of which the first `IMPORT_ERRORS_SHOWN` are listed. `errors_url`
     downloads them all (`import_errors_response`); it is not offered for a problem with the whole file
     (line 0), which the page shows in full."""
-    from django.utils.translation import gettext as _
-
     errors = list(errors)
     return {
         "token": token, "file_name": file_name, "refused": refused, "errors": errors,
@@ -79,11 +116,6 @@ def import_errors_response(upload, plan_import, *, file_name="torg-import-proble
     """An import preview's problems as a CSV download (line, column, problem), for fixing a large file.
     `upload` is the file the preview stashed (None, e.g. another session's token: 404), planned again
     with `plan_import(upload)`; nothing is written."""
-    from django.http import Http404
-    from django.utils.translation import gettext as _
-
-    from .tabular import TableError, write_csv
-
     if upload is None:
         raise Http404
     try:
@@ -100,8 +132,6 @@ DOWNLOAD_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreads
 
 def download(content, file_name, *, inline=False):
     """A file for the browser to save (or, `inline`, to show), its content type from the name's suffix."""
-    from django.http import HttpResponse
-
     response = HttpResponse(content, content_type=DOWNLOAD_TYPES[file_name.rsplit(".", 1)[-1]])
     response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{file_name}"'
     return response

@@ -4,14 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from torg.core.services import create_object, set_archived, update_object
+from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .models import Building, Floor, Property, Room
-
-
-def _same_tenant(tenant, obj, field):
-    if obj is not None and obj.tenant_id != tenant.pk:
-        raise ValidationError({field: _("Choose one of this municipality's places.")})
 
 
 def _not_archived(obj, field):
@@ -50,7 +45,7 @@ def property_set_archived(*, actor, prop: Property, archived: bool) -> Property:
 # --- Building -------------------------------------------------------------------------------
 @transaction.atomic
 def building_create(*, actor, tenant, property, **fields) -> Building:
-    _same_tenant(tenant, property, "property")
+    require_same_tenant(tenant, property, field="property")
     _not_archived(property, "property")
     return create_object(Building(tenant=tenant, property=property, **fields), actor=actor, tenant=tenant)
 
@@ -58,7 +53,7 @@ def building_create(*, actor, tenant, property, **fields) -> Building:
 @transaction.atomic
 def building_update(*, actor, building: Building, **fields) -> Building:
     new_property = fields.get("property")
-    _same_tenant(building.tenant, new_property, "property")
+    require_same_tenant(building.tenant, new_property, field="property")
     if new_property is not None and new_property.pk != building.property_id:
         _not_archived(new_property, "property")
     return update_object(building, actor=actor, tenant=building.tenant, fields=fields)
@@ -74,7 +69,7 @@ def building_set_archived(*, actor, building: Building, archived: bool) -> Build
 # --- Floor ----------------------------------------------------------------------------------
 @transaction.atomic
 def floor_create(*, actor, tenant, building, **fields) -> Floor:
-    _same_tenant(tenant, building, "building")
+    require_same_tenant(tenant, building, field="building")
     return create_object(Floor(tenant=tenant, building=building, **fields), actor=actor, tenant=tenant)
 
 
@@ -94,7 +89,7 @@ def floor_set_archived(*, actor, floor: Floor, archived: bool) -> Floor:
 # --- Room -----------------------------------------------------------------------------------
 @transaction.atomic
 def room_create(*, actor, tenant, floor, **fields) -> Room:
-    _same_tenant(tenant, floor, "floor")
+    require_same_tenant(tenant, floor, field="floor")
     _not_archived(floor, "floor")
     room = Room(tenant=tenant, floor=floor, building_id=floor.building_id, **fields)
     return create_object(room, actor=actor, tenant=tenant)
@@ -104,7 +99,7 @@ def room_create(*, actor, tenant, floor, **fields) -> Room:
 def room_update(*, actor, room: Room, **fields) -> Room:
     floor = fields.get("floor")
     if floor is not None:
-        _same_tenant(room.tenant, floor, "floor")
+        require_same_tenant(room.tenant, floor, field="floor")
         if floor.pk != room.floor_id:
             _not_archived(floor, "floor")
         fields["building_id"] = floor.building_id

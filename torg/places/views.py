@@ -5,31 +5,33 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
 from torg.core.tabular import TableError
-from torg.core.views import download, form_page, import_errors_response, import_preview, paginate, require_perm
+from torg.core.views import (
+    breadcrumbs,
+    download,
+    form_page,
+    import_errors_response,
+    import_preview,
+    paginate,
+    tenant_lookup,
+)
 
 from . import importer, queries, services
 from .forms import BuildingForm, FloorForm, ImportForm, PropertyForm, RoomForm
 from .models import Building, Room
 
 
-def _tenant(request, perm="places.view_places"):
-    tenant = request.tenant
-    if not tenant:
-        raise Http404
-    require_perm(request, perm, tenant)
-    return tenant
+_tenant = tenant_lookup("places.view_places")
 
 
-def _crumbs(*extra):
-    return [(_("Places"), reverse("places:building_list")), *extra]
+_crumbs = breadcrumbs((gettext_lazy("Places"), "places:building_list"))
 
 
 def _building_crumbs(building, *extra):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from torg.core import audit
 from torg.core.ids import format_sequence, new_public_code, normalize_public_code
 from torg.core.sequences import next_number
-from torg.core.services import create_object, set_archived, update_object
+from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .models import (
     ALLOWED_TRANSITIONS, GONE_STATUSES, MARKET_STATUSES, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label,
@@ -23,12 +23,6 @@ from .taxonomy import seed_categories
 ITEM_PREFIX = "M"
 MAX_REGISTER_COUNT = 500
 MAX_LABEL_BATCH = 2000
-
-
-def _same_tenant(tenant, *objs, field="__all__"):
-    for obj in objs:
-        if obj is not None and obj.tenant_id != tenant.pk:
-            raise ValidationError({field: _("The selected object belongs to another municipality.")})
 
 
 # --- Categories and products ----------------------------------------------------------------
@@ -93,7 +87,7 @@ def category_set_archived(*, actor, category, archived) -> Category:
 def product_create(*, actor, tenant, category, **fields) -> Product:
     """A new product. Its weight defaults to the category's; its CO2e is only its own value (e.g. from
     an EPD) — without one, the impact reports use the category's factor from the factor library."""
-    _same_tenant(tenant, category, field="category")
+    require_same_tenant(tenant, category, field="category")
     product = Product(tenant=tenant, category=category, **fields)
     if product.weight_kg is None and category.default_weight_kg is not None:
         product.weight_kg = category.default_weight_kg
@@ -116,7 +110,7 @@ def product_create_many(*, actor, tenant, rows) -> list[Product]:
     for index, fields in enumerate(rows):
         fields = {k: v for k, v in fields.items() if v not in (None, "")}
         category = fields.pop("category")
-        _same_tenant(tenant, category, field="category")
+        require_same_tenant(tenant, category, field="category")
         product = Product(tenant=tenant, category=category, **fields)
         if product.weight_kg is None and category.default_weight_kg is not None:
             product.weight_kg = category.default_weight_kg
@@ -137,7 +131,7 @@ def product_create_many(*, actor, tenant, rows) -> list[Product]:
 def product_update(*, actor, product, photo=None, **fields) -> Product:
     """Edit a product (every item of it sees the change); `photo` adds a catalogue photo."""
     if "category" in fields:
-        _same_tenant(product.tenant, fields["category"], field="category")
+        require_same_tenant(product.tenant, fields["category"], field="category")
     update_object(product, actor=actor, tenant=product.tenant, fields=fields)
     if photo:
         product_add_photo(actor=actor, product=product, upload=photo)
@@ -147,7 +141,7 @@ def product_update(*, actor, product, photo=None, **fields) -> Product:
 @transaction.atomic
 def product_find_or_create(*, actor, tenant, category, manufacturer="", model_name="", colour="", **extra) -> Product:
     """The tenant's product with this category, manufacturer, model and colour, or a new one."""
-    _same_tenant(tenant, category, field="category")
+    require_same_tenant(tenant, category, field="category")
     found = Product.objects.filter(
         tenant=tenant, category=category, archived=False, manufacturer__iexact=manufacturer.strip(),
         model_name__iexact=model_name.strip(), colour__iexact=colour.strip(),
@@ -195,8 +189,8 @@ def photo_remove(*, actor, photo) -> None:
 # --- Locations ------------------------------------------------------------------------------
 def _location(tenant, building, room):
     """Check and complete (building, room): the room decides the building."""
-    _same_tenant(tenant, building, field="building")
-    _same_tenant(tenant, room, field="room")
+    require_same_tenant(tenant, building, field="building")
+    require_same_tenant(tenant, room, field="room")
     if room is not None:
         if building is not None and room.building_id != building.pk:
             raise ValidationError({"room": _("The room is not in the selected building.")})
@@ -244,9 +238,9 @@ def item_register(*, actor, tenant, product, count=1, building=None, room=None, 
                                % {"max": MAX_REGISTER_COUNT}})
     if status not in Status.values or status in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY):
         raise ValidationError({"status": _("A new item cannot have this status.")})
-    _same_tenant(tenant, product, field="product")
-    _same_tenant(tenant, parent, field="parent")
-    _same_tenant(tenant, owner_unit, field="owner_unit")
+    require_same_tenant(tenant, product, field="product")
+    require_same_tenant(tenant, parent, field="parent")
+    require_same_tenant(tenant, owner_unit, field="owner_unit")
     building, room = _location(tenant, building, room)
     label = None
     if claim_code:
@@ -309,9 +303,9 @@ def item_register_rows(*, actor, tenant, rows, comment="") -> list[Item]:
         if status not in Status.values or status in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY):
             raise ValidationError({"status": _("A new item cannot have this status.")})
         room, building = r.get("room"), r.get("building")
-        _same_tenant(tenant, r["product"], field="product")
-        _same_tenant(tenant, building, field="building")
-        _same_tenant(tenant, room, field="room")
+        require_same_tenant(tenant, r["product"], field="product")
+        require_same_tenant(tenant, building, field="building")
+        require_same_tenant(tenant, room, field="room")
         if room is not None and building is not None and room.building_id != building.pk:
             raise ValidationError({"room": _("The room is not in the selected building.")})
         if r.get("claim_code"):
@@ -378,7 +372,7 @@ def item_update(*, actor, item, comment="", **fields) -> Item:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s") % {"fields": ", ".join(unknown)})
     for key in ("product", "parent", "owner_unit"):
         if fields.get(key) is not None:
-            _same_tenant(item.tenant, fields[key], field=key)
+            require_same_tenant(item.tenant, fields[key], field=key)
     if fields.get("parent") is not None and fields["parent"].pk == item.pk:
         raise ValidationError({"parent": _("An item cannot be a part of itself.")})
     before = audit.snapshot(item)
@@ -579,7 +573,7 @@ def reuse_role_set(*, actor, membership, role, buildings=()) -> ReuseRole | None
     if role not in ReuseRole.Role.values:
         raise ValidationError({"role": _("Unknown reuse role.")})
     buildings = list(buildings)
-    _same_tenant(membership.tenant, *buildings, field="buildings")
+    require_same_tenant(membership.tenant, *buildings, field="buildings")
     if role == ReuseRole.Role.LOCATION_MANAGER and not buildings:
         raise ValidationError({"buildings": _("Choose the locations the location manager manages.")})
     if existing:
@@ -742,7 +736,7 @@ def reuse_record(*, actor, item, kind, occurred_at=None, from_building=None, to_
     """Record that `item` was reused (see `ReuseRecord`). Call inside the transaction that made it so."""
     if kind not in ReuseRecord.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of reuse.")})
-    _same_tenant(item.tenant, *(o for o in (from_building, to_building, from_unit, to_unit, recipient) if o))
+    require_same_tenant(item.tenant, *(o for o in (from_building, to_building, from_unit, to_unit, recipient) if o))
     record = ReuseRecord(tenant=item.tenant, item=item, kind=kind, occurred_at=occurred_at or timezone.now(),
                          from_building=from_building, to_building=to_building, from_unit=from_unit,
                          to_unit=to_unit, recipient=recipient, reference=reference, actor=_actor(actor))
@@ -772,7 +766,7 @@ def reuse_record_many(*, actor, kind, rows, occurred_at=None) -> list[ReuseRecor
     for row in rows:
         item = row["item"]
         links = {k: row.get(k) for k in REUSE_RECORD_LINKS}
-        _same_tenant(tenant, item, *(o for o in links.values() if o))
+        require_same_tenant(tenant, item, *(o for o in links.values() if o))
         record = ReuseRecord(tenant=tenant, item=item, kind=kind, occurred_at=occurred_at,
                              reference=row.get("reference", ""), actor=_actor(actor), **links)
         record.full_clean(exclude=["tenant", "item", "actor", *REUSE_RECORD_LINKS])  # loaded and checked above

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.core.tabular import write_csv, write_xlsx
-from torg.core.views import apply_validation_error, form_page, paginate, require_perm
+from torg.core.views import (apply_validation_error, breadcrumbs, form_page, int_param, paginate, require_perm,
+                             tenant_lookup)
 from torg.core.views import download as download_file  # label_sheet has a `download` flag
 from torg.places.models import Building
 
@@ -29,20 +31,10 @@ OVERVIEW_LOCATIONS_PER_PAGE = 100
 MAX_BULK_ITEMS = 5000
 
 
-def _tenant(request, perm="reuse.view_items"):
-    tenant = request.tenant
-    if not tenant:
-        raise Http404
-    require_perm(request, perm, tenant)
-    return tenant
+_tenant = tenant_lookup("reuse.view_items")
 
 
-def _crumbs(*extra):
-    return [(_("Reuse"), reverse("reuse:overview")), *extra]
-
-
-def _int(value):
-    return int(value) if value and str(value).isdigit() else None
+_crumbs = breadcrumbs((gettext_lazy("Reuse"), "reuse:overview"))
 
 
 def _can(request, tenant):
@@ -57,7 +49,7 @@ def _can(request, tenant):
 @login_required
 def overview(request):
     tenant = _tenant(request)
-    building_id = _int(request.GET.get("building"))
+    building_id = int_param(request.GET.get("building"))
     building = None
     if building_id:
         building = Building.objects.filter(tenant=tenant, pk=building_id).first()
@@ -87,10 +79,10 @@ def _filters(request):
 
 def _filters_from(g):
     return {
-        "search": g.get("q", "").strip(), "category_id": _int(g.get("category")), "colour": g.get("colour", ""),
+        "search": g.get("q", "").strip(), "category_id": int_param(g.get("category")), "colour": g.get("colour", ""),
         "condition": g.get("condition", "") if g.get("condition", "") in {"0", "1", "2", "3"} else "",
         "status": g.get("status", "") if g.get("status", "") in Status.values else "",
-        "building_id": _int(g.get("building")), "room_id": _int(g.get("room")), "product_id": _int(g.get("product")),
+        "building_id": int_param(g.get("building")), "room_id": int_param(g.get("room")), "product_id": int_param(g.get("product")),
         "sort": g.get("sort", "number"),
     }
 
@@ -175,7 +167,7 @@ def room_options(request):
     tenant = _tenant(request)
     choices = [
         {"group": value, "options": label} if isinstance(label, list) else {"value": value, "label": label}
-        for value, label in room_choices(tenant, _int(request.GET.get("building")))
+        for value, label in room_choices(tenant, int_param(request.GET.get("building")))
     ]
     return render(request, "reuse/partials/room_options.html", {"choices": choices})
 
@@ -194,8 +186,8 @@ def item_register(request):
                        product="", category="")
         sticky = {**sticky, "building": parent.building_id, "category": None}
     post = request.method == "POST"
-    building_id = _int(request.POST.get("building")) if post else sticky.get("building")
-    category_id = _int(request.POST.get("category")) if post else sticky.get("category")
+    building_id = int_param(request.POST.get("building")) if post else sticky.get("building")
+    category_id = int_param(request.POST.get("category")) if post else sticky.get("category")
     form = RegisterForm(request.POST or None, request.FILES or None, tenant=tenant, building_id=building_id,
                         category_id=category_id, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -245,7 +237,7 @@ def product_options(request):
 
     tenant = _tenant(request)
     choices = [{"value": "", "label": "---------"}] + [
-        {"value": p.pk, "label": str(p)} for p in product_queryset(tenant, _int(request.GET.get("category")))[:500]
+        {"value": p.pk, "label": str(p)} for p in product_queryset(tenant, int_param(request.GET.get("category")))[:500]
     ]
     return render(request, "reuse/partials/room_options.html", {"choices": choices})
 
@@ -257,7 +249,7 @@ def item_edit(request, pk):
     require_perm(request, "reuse.edit_item", item)
     initial = {"condition": item.condition, "damage_description": item.damage_description, "status": item.status,
                "building": item.building_id, "room": item.room_id or "", "placement_text": item.placement_text}
-    building_id = _int(request.POST.get("building")) if request.method == "POST" else item.building_id
+    building_id = int_param(request.POST.get("building")) if request.method == "POST" else item.building_id
     form = EditForm(request.POST or None, request.FILES or None, tenant=tenant, item=item, building_id=building_id,
                     initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -349,7 +341,7 @@ def bulk(request):
         form = StatusForm(request.POST if confirmed else None)
     else:
         form = MoveForm(request.POST if confirmed else None, tenant=tenant,
-                        building_id=_int(request.POST.get("building")))
+                        building_id=int_param(request.POST.get("building")))
     if confirmed and form.is_valid():
         d = form.cleaned_data
         try:
@@ -410,7 +402,7 @@ def label_batch(request):
     tenant = _tenant(request, "reuse.print_labels")
     if request.method == "POST" and request.POST.get("reprint"):
         # Print the still unused codes of an earlier batch again (a jammed printer, a lost sheet).
-        batch = _int(request.POST["reprint"]) or -1
+        batch = int_param(request.POST["reprint"]) or -1
         codes = queries.unclaimed_labels(tenant=tenant, batch=batch)
         if not codes.exists():
             raise Http404

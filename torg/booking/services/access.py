@@ -10,13 +10,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from torg.core import audit
-from torg.core.services import create_object
+from torg.core.services import create_object, require_same_tenant
 
 from ..models import (AccessCode, AccessEvent, Booking, Door, DoorController, MeraapentAgreement, Notification,
                       hash_secret)
 from ..queries import OSLO
 from .availability import _age
-from .common import _local, _same_tenant
+from .common import _local
 from .notifications import _notify
 
 
@@ -29,7 +29,7 @@ DOOR_REQUEST_LIMIT = 120  # requests (code checks and events) per controller and
 # --- Meråpent -------------------------------------------------------------------------------
 @transaction.atomic
 def meraapent_agreement_sign(*, actor, tenant, building, birth_date, accept_terms: bool, age_limit=None):
-    _same_tenant(tenant, building, "building")
+    require_same_tenant(tenant, building, field="building")
     if not accept_terms:
         raise ValidationError({"accept_terms": _("You must accept the terms.")})
     if age_limit and _age(birth_date, timezone.localdate()) < age_limit:
@@ -129,7 +129,7 @@ def access_code_deliver(*, booking_id: int, now=None) -> bool:
 
 @transaction.atomic
 def door_add(*, actor, tenant, building, name, identifier) -> Door:
-    _same_tenant(tenant, building, "building")
+    require_same_tenant(tenant, building, field="building")
     return create_object(Door(tenant=tenant, building=building, name=name, identifier=identifier),
                          actor=actor, tenant=tenant)
 
@@ -137,7 +137,7 @@ def door_add(*, actor, tenant, building, name, identifier) -> Door:
 @transaction.atomic
 def door_controller_create(*, actor, tenant, building, name) -> tuple[DoorController, str]:
     """Register a lock controller; returns (controller, token). The token is shown once, never stored."""
-    _same_tenant(tenant, building, "building")
+    require_same_tenant(tenant, building, field="building")
     token = "door_" + secrets.token_urlsafe(32)
     controller = create_object(DoorController(tenant=tenant, building=building, name=name,
                                               token_hash=hash_secret("door-token", token)),

@@ -1,17 +1,9 @@
 """Small helpers shared by the booking services."""
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from ..queries import OSLO
-
-
-
-def _same_tenant(tenant, obj, field):
-    if obj is not None and obj.tenant_id != tenant.pk:
-        raise ValidationError({field: _("Choose one of this municipality's places.")})
 
 
 def _is_staff(actor, tenant):

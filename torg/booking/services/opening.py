@@ -7,15 +7,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from torg.core import audit
-from torg.core.services import create_object
+from torg.core.services import create_object, require_same_tenant
 
 from ..models import OpeningException, OpeningHours
-from .common import _same_tenant
 
 
 @transaction.atomic
 def opening_hours_add(*, actor, tenant, building, weekday, opens, closes, kind=OpeningHours.Kind.STAFFED):
-    _same_tenant(tenant, building, "building")
+    require_same_tenant(tenant, building, field="building")
     return create_object(OpeningHours(tenant=tenant, building=building, weekday=weekday, opens=opens,
                                       closes=closes, kind=kind), actor=actor, tenant=tenant)
 
@@ -23,7 +22,7 @@ def opening_hours_add(*, actor, tenant, building, weekday, opens, closes, kind=O
 @transaction.atomic
 def opening_exception_add(*, actor, tenant, building, date, closed=True, kind=OpeningHours.Kind.STAFFED,
                           opens=None, closes=None, note=""):
-    _same_tenant(tenant, building, "building")
+    require_same_tenant(tenant, building, field="building")
     if not closed and not (opens and closes and closes > opens):
         raise ValidationError(_("Give opening and closing times, or mark the day as closed."))
     return create_object(OpeningException(tenant=tenant, building=building, date=date, closed=closed, kind=kind,
@@ -48,7 +47,7 @@ def norwegian_public_holidays(year: int) -> list[tuple[dt.date, str]]:
 def opening_holidays_add(*, actor, tenant, building, year: int) -> int:
     """Close the building on Norway's public holidays of `year`. Dates that already have an exception
     keep it (e.g. special opening on 17 May). Returns how many closed days were added."""
-    _same_tenant(tenant, building, "building")
+    require_same_tenant(tenant, building, field="building")
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
     taken = set(OpeningException.objects.filter(tenant=tenant, building=building, date__year=year)

@@ -7,11 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from torg.core import audit
-from torg.core.services import create_object, set_archived, update_object
+from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .. import queries
 from ..models import DETAIL_FIELDS, POLICY_FIELDS, BookingRules, BookingSlot, Resource, ResourcePhoto, default_policy
-from .common import _same_tenant
 
 
 # --- Resources, their rules and opening calendars -------------------------------------------
@@ -21,9 +20,9 @@ def resource_create(*, actor, tenant, name, building, room=None, parent=None, ki
     """Create a bookable resource. Description fields (DETAIL_FIELDS: capacity, equipment, …) are the
     resource's; policy fields (POLICY_FIELDS), when any are given, become its own rules — starting
     from the building's rules for the fields not given. Without them it follows the building's rules."""
-    _same_tenant(tenant, building, "building")
-    _same_tenant(tenant, room, "room")
-    _same_tenant(tenant, parent, "parent")
+    require_same_tenant(tenant, building, field="building")
+    require_same_tenant(tenant, room, field="room")
+    require_same_tenant(tenant, parent, field="parent")
     if room is not None and room.building_id != building.pk:
         raise ValidationError({"room": _("The room must be in the resource's building.")})
     if parent is not None and parent.building_id != building.pk:
@@ -92,7 +91,7 @@ def rules_update(*, actor, resource: Resource, inherit=False, **fields):
 def building_rules_update(*, actor, tenant, building, **policy) -> BookingRules:
     """Set the booking rules of a building. Every resource of it without its own rules follows them,
     including resources added later."""
-    _same_tenant(tenant, building, "building")
+    require_same_tenant(tenant, building, field="building")
     _split_rule_fields(policy, details=())
     rules = queries.building_rules(tenant=tenant, building=building)
     if rules is None:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from torg.core.services import create_object, update_object
+from torg.core.services import create_object, require_same_tenant, update_object
 from torg.reuse.models import Category
 
 from .library import default_fields, seed_factors
@@ -43,8 +43,7 @@ def factor_save(*, actor, tenant, category, **fields) -> Factor:
     unknown = set(fields) - FACTOR_FIELDS
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    if category.tenant_id != tenant.pk:
-        raise ValidationError(_("The selected object belongs to another municipality."))
+    require_same_tenant(tenant, category)
     fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
     factor = Factor.objects.select_for_update().filter(tenant=tenant, category=category).first()
     merged = {f: getattr(factor, f) for f in FACTOR_FIELDS} if factor else {}

@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.core import audit
-from torg.core.views import download, form_page, paginate, require_perm
+from torg.core.views import breadcrumbs, download, form_page, paginate, tenant_lookup
 from torg.reuse.models import ReuseRecord
 
 from . import exports, queries, services
@@ -32,16 +33,10 @@ CHART_BARS = 15
 FILTER_KEYS = ("start", "end", "kind", "category", "building", "unit")
 
 
-def _tenant(request, perm=VIEW):
-    tenant = request.tenant
-    if not tenant:
-        raise Http404
-    require_perm(request, perm, tenant)
-    return tenant
+_tenant = tenant_lookup(VIEW)
 
 
-def _crumbs(*extra):
-    return [(_("Reuse"), reverse("reuse:overview")), (_("Impact"), reverse("impact:report")), *extra]
+_crumbs = breadcrumbs((gettext_lazy("Reuse"), "reuse:overview"), (gettext_lazy("Impact"), "impact:report"))
 
 
 def _report_form(request, tenant):

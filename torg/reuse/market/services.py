@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from torg.core import audit
 from torg.core.ids import new_public_code
 from torg.core.sequences import next_label
-from torg.core.services import create_object, update_object
+from torg.core.services import create_object, require_same_tenant, update_object
 from torg.reuse import services as inventory
 from torg.reuse.models import GONE_STATUSES, Category, Item, ItemPhoto, ReuseRecord, Status
 
@@ -34,12 +34,6 @@ MAX_MESSAGE_LENGTH = 2000
 
 def _actor(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _same_tenant(tenant, *objs, field="__all__"):
-    for obj in objs:
-        if obj is not None and obj.tenant_id != tenant.pk:
-            raise ValidationError({field: _("The selected object belongs to another municipality.")})
 
 
 # --- Notifications ---------------------------------------------------------------------------
@@ -140,7 +134,7 @@ def listing_create(*, actor, tenant, items, title="", description="", available_
         raise ValidationError({"quantity": _("Choose at least one item to list.")})
     if len(items) > MAX_LISTING_ITEMS:
         raise ValidationError({"quantity": _("List at most %(max)d items at a time.") % {"max": MAX_LISTING_ITEMS}})
-    _same_tenant(tenant, *items)
+    require_same_tenant(tenant, *items)
     locked = list(Item.objects.select_for_update().filter(tenant=tenant, pk__in=[i.pk for i in items])
                   .select_related("product__category").order_by("number"))
     if len(locked) != len({i.pk for i in items}):
@@ -318,8 +312,8 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
     with `buyer_tenant` = `tenant`, and always waits for the seller's approval."""
     now = now or timezone.now()
     partner = listing.tenant_id != tenant.pk
-    _same_tenant(tenant, delivery_room, field="delivery_room")
-    _same_tenant(tenant, to_unit, field="to_unit")
+    require_same_tenant(tenant, delivery_room, field="delivery_room")
+    require_same_tenant(tenant, to_unit, field="to_unit")
     if delivery_room is None:
         raise ValidationError({"delivery_room": _("Choose the room the items are going to.")})
     if to_unit is None:
@@ -585,7 +579,7 @@ SEARCH_FIELDS = ("query", "category", "condition", "building", "colour")
 @transaction.atomic
 def saved_search_create(*, actor, tenant, name, query="", category=None, condition=None, building=None, colour="",
                         email=True) -> SavedSearch:
-    _same_tenant(tenant, category, building)
+    require_same_tenant(tenant, category, building)
     if not any([query.strip(), category, condition is not None, building, colour]):
         raise ValidationError(_("Search for something (a text or at least one filter) before saving the search."))
     search = SavedSearch(tenant=tenant, user=actor, name=(name or query or _("My search")).strip()[:100],
@@ -644,8 +638,8 @@ def give_away(*, actor, tenant, items, recipient, comment="", listing=None) -> G
         raise ValidationError(_("Select at least one item."))
     if recipient is None:
         raise ValidationError({"recipient": _("Choose the organisation that receives the items.")})
-    _same_tenant(tenant, recipient, field="recipient")
-    _same_tenant(tenant, listing, *items)
+    require_same_tenant(tenant, recipient, field="recipient")
+    require_same_tenant(tenant, listing, *items)
     if recipient.archived:
         raise ValidationError({"recipient": _("This organisation is archived.")})
     locked = {i.pk: i for i in Item.objects.select_for_update().filter(pk__in=[i.pk for i in items])}

@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.core.ids import normalize_public_code
-from torg.core.views import apply_validation_error, form_page, paginate, require_perm
+from torg.core.views import (apply_validation_error, breadcrumbs, form_page, int_param, paginate, require_perm,
+                             tenant_lookup)
 from torg.places.models import Building
 from torg.reuse import queries as inventory
 from torg.reuse.models import Condition
@@ -24,28 +26,18 @@ from .models import REASON_REQUIRED, Listing, Order, Stage
 PER_PAGE = 24
 
 
-def _tenant(request, perm="reuse_market.view_market"):
-    tenant = request.tenant
-    if not tenant:
-        raise Http404
-    require_perm(request, perm, tenant)
-    return tenant
+_tenant = tenant_lookup("reuse_market.view_market")
 
 
-def _crumbs(*extra):
-    return [(_("Reuse"), reverse("reuse:overview")), (_("Marketplace"), reverse("market:home")), *extra]
-
-
-def _int(value):
-    return int(value) if value and str(value).isdigit() else None
+_crumbs = breadcrumbs((gettext_lazy("Reuse"), "reuse:overview"), (gettext_lazy("Marketplace"), "market:home"))
 
 
 def _filters(request):
     g = request.GET
     return {
-        "search": g.get("q", "").strip()[:100], "category_id": _int(g.get("category")),
+        "search": g.get("q", "").strip()[:100], "category_id": int_param(g.get("category")),
         "condition": g.get("condition", "") if g.get("condition", "") in {"0", "1", "2", "3"} else "",
-        "building_id": _int(g.get("building")), "colour": g.get("colour", "")[:60],
+        "building_id": int_param(g.get("building")), "colour": g.get("colour", "")[:60],
     }
 
 
@@ -148,13 +140,13 @@ def sell(request):
 def _group_items(request, tenant):
     g = request.GET
     if g.get("item"):
-        item = inventory.item_get(tenant=tenant, pk=_int(g.get("item")) or 0)
+        item = inventory.item_get(tenant=tenant, pk=int_param(g.get("item")) or 0)
         return [item] if item.status in services.LISTABLE_STATUSES else []
     condition = g.get("condition", "")
-    if condition not in {"0", "1", "2", "3"} or not _int(g.get("product")):
+    if condition not in {"0", "1", "2", "3"} or not int_param(g.get("product")):
         raise Http404
-    return list(queries.listable_items(tenant=tenant, user=request.user, product_id=_int(g.get("product")),
-                                       building_id=_int(g.get("building")), owner_unit_id=_int(g.get("unit")),
+    return list(queries.listable_items(tenant=tenant, user=request.user, product_id=int_param(g.get("product")),
+                                       building_id=int_param(g.get("building")), owner_unit_id=int_param(g.get("unit")),
                                        condition=int(condition)))
 
 
@@ -286,7 +278,7 @@ def partner_order_create(request, code):
 
 def _order_page(request, tenant, listing, back_url, crumbs=None):
     unit = queries.user_unit(tenant=tenant, user=request.user)
-    building_id = _int(request.POST.get("building")) if request.method == "POST" else None
+    building_id = int_param(request.POST.get("building")) if request.method == "POST" else None
     form = OrderForm(request.POST or None, tenant=tenant, listing=listing, available=max(listing.available_count, 1),
                      building_id=building_id, initial={"quantity": 1, "to_unit": unit})
     if request.method == "POST" and form.is_valid():

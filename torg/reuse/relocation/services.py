@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from torg.core import audit
 from torg.core.ids import normalize_public_code
 from torg.core.sequences import next_label
-from torg.core.services import create_object, update_object
+from torg.core.services import create_object, require_same_tenant, update_object
 from torg.reuse import services as inventory
 from torg.reuse.models import ALLOWED_TRANSITIONS, GONE_STATUSES, MARKET_STATUSES, Item, ReuseRecord, Status
 
@@ -26,12 +26,6 @@ CHUNK = 2000
 NEED_FIELDS = ("category", "quantity", "min_width_cm", "max_width_cm", "min_depth_cm", "max_depth_cm", "colour",
                "max_condition", "product", "note")
 CONSTRAINT_FIELDS = NEED_FIELDS[2:9]
-
-
-def _same_tenant(tenant, *objs, field="__all__"):
-    for obj in objs:
-        if obj is not None and obj.tenant_id != tenant.pk:
-            raise ValidationError({field: _("The selected object belongs to another municipality.")})
 
 
 def _chunks(seq, size=CHUNK):
@@ -56,7 +50,7 @@ def _actor(actor):
 
 # --- Plans ----------------------------------------------------------------------------------
 def _check_sources(plan_tenant, building, source_buildings):
-    _same_tenant(plan_tenant, *source_buildings, field="source_buildings")
+    require_same_tenant(plan_tenant, *source_buildings, field="source_buildings")
     if building is not None and any(b.pk == building.pk for b in source_buildings):
         raise ValidationError({"source_buildings": _("The target building cannot also be a location being "
                                                      "vacated.")})
@@ -65,7 +59,7 @@ def _check_sources(plan_tenant, building, source_buildings):
 @transaction.atomic
 def plan_create(*, actor, tenant, name, building, target_reuse_percent=80, source_buildings=(), description="",
                 status=Plan.Status.DRAFT) -> Plan:
-    _same_tenant(tenant, building, field="building")
+    require_same_tenant(tenant, building, field="building")
     source_buildings = list(source_buildings)
     _check_sources(tenant, building, source_buildings)
     plan = Plan(tenant=tenant, number=next_label(tenant, PLAN_PREFIX), name=name.strip(), building=building,
@@ -87,7 +81,7 @@ def plan_update(*, actor, plan, source_buildings=None, **fields) -> Plan:
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s") % {"fields": ", ".join(unknown)})
     if "building" in fields and fields["building"].pk != plan.building_id:
-        _same_tenant(plan.tenant, fields["building"], field="building")
+        require_same_tenant(plan.tenant, fields["building"], field="building")
         if plan.needs.exists():
             raise ValidationError({"building": _("The target building cannot change once the plan has needs.")})
     else:
@@ -137,7 +131,7 @@ def _check_offer_product(plan, fields, category):
     product = fields.get("product")
     if product is None:
         return
-    _same_tenant(plan.tenant, product, field="product")
+    require_same_tenant(plan.tenant, product, field="product")
     if category is not None and product.category_id != category.pk:
         raise ValidationError({"product": _("The product is not in the category %(category)s.")
                                % {"category": category.name}})
@@ -149,8 +143,8 @@ def _check_offer_product(plan, fields, category):
 @transaction.atomic
 def offer_create(*, actor, plan, **fields) -> UsedOffer:
     _require_editable(plan)
-    _same_tenant(plan.tenant, fields.get("supplier"), field="supplier")
-    _same_tenant(plan.tenant, fields.get("category"), field="category")
+    require_same_tenant(plan.tenant, fields.get("supplier"), field="supplier")
+    require_same_tenant(plan.tenant, fields.get("category"), field="category")
     _check_offer_product(plan, fields, fields.get("category"))
     offer = create_object(UsedOffer(tenant=plan.tenant, plan=plan, **fields), actor=actor, tenant=plan.tenant)
     _touch(plan)
@@ -164,8 +158,8 @@ def offer_update(*, actor, offer, **fields) -> UsedOffer:
     unknown = set(fields) - OFFER_FIELDS
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s") % {"fields": ", ".join(unknown)})
-    _same_tenant(plan.tenant, fields.get("supplier"), field="supplier")
-    _same_tenant(plan.tenant, fields.get("category"), field="category")
+    require_same_tenant(plan.tenant, fields.get("supplier"), field="supplier")
+    require_same_tenant(plan.tenant, fields.get("category"), field="category")
     if "category" in fields and fields["category"].pk != offer.category_id and offer.lines.exists():
         raise ValidationError({"category": _("Lines use this offer; its category cannot change.")})
     _check_offer_product(plan, fields, fields.get("category", offer.category))
@@ -182,9 +176,9 @@ def offer_update(*, actor, offer, **fields) -> UsedOffer:
 # --- Needs ----------------------------------------------------------------------------------
 def _check_need(plan, room, fields):
     tenant = plan.tenant
-    _same_tenant(tenant, room, field="room")
-    _same_tenant(tenant, fields.get("category"), field="category")
-    _same_tenant(tenant, fields.get("product"), field="product")
+    require_same_tenant(tenant, room, field="room")
+    require_same_tenant(tenant, fields.get("category"), field="category")
+    require_same_tenant(tenant, fields.get("product"), field="product")
     if room is not None and room.building_id != plan.building_id:
         raise ValidationError({"room": _("The room is not in the plan's target building.")})
     product, category = fields.get("product"), fields.get("category")
@@ -474,7 +468,7 @@ def line_override(*, actor, line, source, item=None, offer=None, comment="") -> 
     if source == Line.Source.OWN:
         if item is None:
             raise ValidationError({"item": _("Give the number or code of the item.")})
-        _same_tenant(plan.tenant, item, field="item")
+        require_same_tenant(plan.tenant, item, field="item")
         item = Item.objects.select_for_update(of=("self",)).select_related("product__category", "tenant").get(pk=item.pk)
         if item.product.category_id != need.category_id:
             raise ValidationError({"item": _("Item %(number)s is a %(category)s, not a %(wanted)s.")
@@ -718,8 +712,8 @@ def purchase_request_create(*, actor, tenant, unit, category, quantity, reason, 
                             seen_available=None) -> PurchaseRequest:
     """Record a unit's purchase need with its decision. The available stock is counted again here:
     if it grew since the unit looked (`seen_available`), the unit must look again."""
-    _same_tenant(tenant, unit, field="unit")
-    _same_tenant(tenant, category, field="category")
+    require_same_tenant(tenant, unit, field="unit")
+    require_same_tenant(tenant, category, field="category")
     available = queries.available_count(tenant=tenant, category=category)
     if seen_available is None or available > seen_available:
         raise ValidationError({"decision": _("%(n)d matching items are available in stock. Look at them before "

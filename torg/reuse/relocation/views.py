@@ -14,17 +14,21 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.core.tabular import TableError
 from torg.core.views import (
     apply_validation_error,
+    breadcrumbs,
     download,
     form_page,
     import_errors_response,
     import_preview,
+    int_param,
     paginate,
     require_perm,
+    tenant_lookup,
 )
 from torg.places.models import Building
 from torg.reuse.labels import public_base_url
@@ -38,12 +42,7 @@ from .forms import (
 from .models import PLAN_TRANSITIONS, Line, Plan, PurchaseRequest, UsedOffer
 
 
-def _tenant(request, perm="reuse_relocation.view_plans"):
-    tenant = request.tenant
-    if not tenant:
-        raise Http404
-    require_perm(request, perm, tenant)
-    return tenant
+_tenant = tenant_lookup("reuse_relocation.view_plans")
 
 
 def _plan(request, pk, perm=None):
@@ -54,12 +53,7 @@ def _plan(request, pk, perm=None):
     return plan
 
 
-def _int(value):
-    return int(value) if value and str(value).isdigit() else None
-
-
-def _crumbs(*extra):
-    return [(_("Reuse"), reverse("reuse:overview")), (_("Furnishing plans"), reverse("relocation:plan_list")), *extra]
+_crumbs = breadcrumbs((gettext_lazy("Reuse"), "reuse:overview"), (gettext_lazy("Furnishing plans"), "relocation:plan_list"))
 
 
 def _plan_crumbs(plan, *extra):
@@ -302,8 +296,8 @@ def room_copy(request, pk, room_pk):
 def line_list(request, pk):
     plan = _plan(request, pk)
     g = request.GET
-    f = {"source": g.get("source", ""), "category_id": _int(g.get("category")), "building_id": _int(g.get("from")),
-         "room_id": _int(g.get("room")), "delivered": g.get("delivered", ""), "locked": g.get("locked", ""),
+    f = {"source": g.get("source", ""), "category_id": int_param(g.get("category")), "building_id": int_param(g.get("from")),
+         "room_id": int_param(g.get("room")), "delivered": g.get("delivered", ""), "locked": g.get("locked", ""),
          "search": g.get("q", "").strip()[:40], "sort": g.get("sort", "room")}
     page = paginate(request, queries.line_list(plan=plan, **f), per_page=100)
     context = {"plan": plan, "page_obj": page, "f": f, "sources": Line.Source.choices,
@@ -538,18 +532,18 @@ def move_list_download(request, pk):
         if g["from"] == "none":
             lines, where = queries.move_lines(plan=plan, no_location=True), _("no location")
         else:
-            building = Building.objects.filter(tenant=plan.tenant, pk=_int(g["from"])).first()
+            building = Building.objects.filter(tenant=plan.tenant, pk=int_param(g["from"])).first()
             if building is None:
                 raise Http404
             lines, where = queries.move_lines(plan=plan, building_id=building.pk), building.name
         title = _("Move list from %(where)s") % {"where": where}
     elif g.get("room"):
-        room = queries.plan_room(plan=plan, pk=_int(g["room"]) or 0)
+        room = queries.plan_room(plan=plan, pk=int_param(g["room"]) or 0)
         lines = queries.move_lines(plan=plan, room_id=room.pk)
         where = room.number
         title = _("Move list to room %(where)s") % {"where": " ".join(p for p in (room.number, room.name) if p)}
     elif g.get("floor"):
-        floor = plan.building.floors.filter(pk=_int(g["floor"]) or 0).first()
+        floor = plan.building.floors.filter(pk=int_param(g["floor"]) or 0).first()
         if floor is None:
             raise Http404
         lines, where = queries.move_lines(plan=plan, floor_id=floor.pk), floor.name or str(floor.level)
@@ -614,7 +608,7 @@ def deliver_used(request, pk, line_pk):
 def purchase_list(request):
     tenant = _tenant(request, "reuse_relocation.view_purchase_requests")
     g = request.GET
-    f = {"unit_id": _int(g.get("unit")), "category_id": _int(g.get("category")), "decision": g.get("decision", "")}
+    f = {"unit_id": int_param(g.get("unit")), "category_id": int_param(g.get("category")), "decision": g.get("decision", "")}
     page = paginate(request, queries.purchase_requests(tenant=tenant, **f))
     from torg.accounts.models import OrgUnit
 
