@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from torg.accounts import services as accounts
 from torg.accounts.models import Membership, Role, Tenant
 from torg.core.models import AuditEvent, Sequence
 from torg.places.models import Building, Floor, Property, Room
@@ -112,10 +113,11 @@ def _split(total, parts, rng, spread=0.5):
 def _generate(size, seed, log):
     log(f"  generating {size['buildings']} buildings / {size['rooms']} rooms ...")
     User = get_user_model()
-    main = Tenant.objects.create(name="Benchvik kommune", slug=MAIN_SLUG, municipality_number="9901",
-                                 inhabitants=125_000)
-    other = Tenant.objects.create(name="Andrevik kommune", slug=OTHER_SLUG, municipality_number="9902",
-                                  inhabitants=4_000)
+    # through the service: each app sets the tenant up (reuse categories, impact factors)
+    main = accounts.tenant_create(name="Benchvik kommune", slug=MAIN_SLUG, municipality_number="9901",
+                                  inhabitants=125_000)
+    other = accounts.tenant_create(name="Andrevik kommune", slug=OTHER_SLUG, municipality_number="9902",
+                                   inhabitants=4_000)
     for username, tenant in (("bench-admin", main), ("bench-admin2", other)):
         user = User(username=username, first_name="Bench", last_name="Admin")
         user.set_unusable_password()

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from torg.core import audit
+from torg.core import audit, tenancy
 from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .models import ApiToken, ExternalOrganisation, Membership, OrgUnit, Role, Tenant, User
@@ -19,11 +19,21 @@ TOKEN_PREFIX = "torg_"
 # --- Tenants --------------------------------------------------------------------------------
 @transaction.atomic
 def tenant_create(*, actor=None, name, slug, **fields) -> Tenant:
+    """Create a municipality and set it up: every installed app adds its defaults (the reuse
+    categories, the impact factor library; see `torg.core.tenancy`)."""
     tenant = Tenant(name=name, slug=slug, **fields)
     tenant.full_clean()
     tenant.save()
     audit.record(actor=actor, tenant=tenant, obj=tenant, action="create", changes=audit.diff({}, audit.snapshot(tenant)))
+    tenancy.tenant_setup(tenant)
     return tenant
+
+
+@transaction.atomic
+def tenant_setup(*, tenant) -> dict:
+    """Give an existing tenant what a new one gets (idempotent: only what is missing is added);
+    `manage.py tenant_setup` runs it for every tenant. Returns each app's result by app label."""
+    return tenancy.tenant_setup(tenant)
 
 
 # --- Organisation units ---------------------------------------------------------------------

@@ -1,14 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
-
-def _seed_new_tenant(sender, instance, created, raw=False, **kwargs):
-    """Every new tenant starts with the maintained category list."""
-    if created and not raw:
-        from .services import category_seed_defaults
-
-        category_seed_defaults(tenant=instance)
+from torg.core.tenancy import register_tenant_setup
 
 
 class ReuseConfig(AppConfig):
@@ -17,6 +10,7 @@ class ReuseConfig(AppConfig):
     verbose_name = _("Reuse")
 
     def ready(self):
-        from torg.accounts.models import Tenant
+        from . import services  # models are loaded only now
 
-        post_save.connect(_seed_new_tenant, sender=Tenant, dispatch_uid="reuse_seed_categories")
+        # Every new tenant starts with the maintained category list.
+        register_tenant_setup(self.label, services.category_seed_defaults)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from torg.core.services import create_object, require_same_tenant, update_object
+from torg.reuse import services as inventory
 from torg.reuse.models import Category
 
 from .library import default_fields, seed_factors
@@ -18,7 +19,10 @@ SETTINGS_FIELDS = {"transport_pct", "refurbishment_pct", "cost_pct", "note"}
 
 @transaction.atomic
 def factor_seed_defaults(*, tenant) -> int:
-    """The shipped factors for the tenant's standard categories that have none yet."""
+    """The shipped factors for the tenant's standard categories that have none yet (the tenant's
+    part of the set-up, see `torg.core.tenancy`: the standard categories are seeded first when
+    missing). Returns how many factors were added."""
+    inventory.category_seed_defaults(tenant=tenant)
     return seed_factors(tenant, Category, Factor)
 
 
