@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from torg.core import audit
-from torg.core.services import create_object, update_object
+from torg.core.services import create_object, require_same_tenant, update_object
 
 from .models import Activity, Phase, Process, TargetGroup
 from .states import ACTIVITY_MACHINE, PROCESS_MACHINE
@@ -28,12 +28,6 @@ def _require_manage(actor, obj):
         raise PermissionDenied
 
 
-def _same_tenant(tenant, objs, field):
-    for obj in objs:
-        if obj is not None and obj.tenant_id != tenant.pk:
-            raise ValidationError({field: _("Choose one of this municipality's places.")})
-
-
 def _unknown(fields, allowed):
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -44,7 +38,7 @@ def _set_places(process, places):
     for name in PLACE_FIELDS:
         if name in places:
             values = list(places[name] or [])
-            _same_tenant(process.tenant, values, name)
+            require_same_tenant(process.tenant, *values, field=name)
             getattr(process, name).set(values)
 
 
@@ -59,7 +53,7 @@ def process_create(*, actor, tenant, title, purpose, **fields) -> Process:
     _require_manage(actor, tenant)
     _unknown(fields, PROCESS_FIELDS + PLACE_FIELDS)
     places = {k: fields.pop(k) for k in PLACE_FIELDS if k in fields}
-    _same_tenant(tenant, [fields.get("responsible_unit")], "responsible_unit")
+    require_same_tenant(tenant, fields.get("responsible_unit"), field="responsible_unit")
     process = create_object(Process(tenant=tenant, title=title, purpose=purpose, created_by=actor
                                     if getattr(actor, "is_authenticated", False) else None, **fields),
                             actor=actor, tenant=tenant)
@@ -169,7 +163,7 @@ def target_group_delete(*, actor, group) -> None:
 # --- Participation plan -----------------------------------------------------------------------
 def _check_activity(process, fields, target_groups):
     room = fields.get("room")
-    _same_tenant(process.tenant, [room], "room")
+    require_same_tenant(process.tenant, room, field="room")
     for group in target_groups or []:
         if group.process_id != process.pk:
             raise ValidationError({"target_groups": _("Choose target groups from this process's stakeholder map.")})

@@ -16,23 +16,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
-from torg.core.views import form_page, paginate, require_perm
+from torg.core.views import breadcrumbs, form_page, paginate, tenant_lookup
 
 from . import queries, services
 from .forms import ActivityForm, PhaseForm, ProcessFilterForm, ProcessForm, ReasonForm, TargetGroupForm
 from .states import ACTIVITY_MACHINE, PROCESS_MACHINE
 
 
-def _tenant(request, perm="participation.view_processes"):
-    tenant = request.tenant
-    if not tenant:
-        raise Http404
-    require_perm(request, perm, tenant)
-    return tenant
+_tenant = tenant_lookup("participation.view_processes")
 
 
-def _crumbs(*extra):
-    return [(gettext_lazy("Participation"), reverse("participation:process_list")), *extra]
+_crumbs = breadcrumbs((gettext_lazy("Participation"), "participation:process_list"))
 
 
 def _process_crumb(process):
