@@ -119,8 +119,8 @@ def main(argv=None):
         if options.demo:
             ps.manage(env, "demo", timeout=1800)
         browser = ps.Client(a.base)
-        assert browser.login(user, ps.PASSWORD).status_code == 302
         login_page = browser.get("/accounts/login/").text
+        assert browser.login(user, ps.PASSWORD).status_code == 302
         static_path = re.findall(r'"(/static/[^"]+\.[0-9a-f]{12}\.css)"', login_page)[0]
         session = browser.cookies["sessionid"]
 
