@@ -36,9 +36,11 @@ run:
 
 # The production profile (TORG_ENV=production): collectstatic, migrate, gunicorn + a db_worker, on
 # the same database as `make demo` unless DATABASE_URL says otherwise. Plain HTTP on localhost
-# here, so no redirect to HTTPS unless TORG_SECURE_SSL_REDIRECT=true. See docs/deployment.md.
+# here, so no redirect to HTTPS unless TORG_SECURE_SSL_REDIRECT=true, and e-mail printed unless
+# TORG_EMAIL_BACKEND says otherwise. See docs/deployment.md.
 serve: install
 	TORG_ENV=production TORG_SECURE_SSL_REDIRECT=$${TORG_SECURE_SSL_REDIRECT:-false} \
+		TORG_EMAIL_BACKEND=$${TORG_EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend} \
 		$(PY) scripts/serve.py --bind $(HOST)
 
 # The whole suite: SQLite always; PostgreSQL too when TORG_TEST_POSTGRES_URL is set (CI sets it).
