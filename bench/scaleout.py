@@ -12,8 +12,10 @@ with --demo), then `scripts/serve.py` servers on loopback. `--clients` threads s
 --threads threads, each with one db_worker). The mix, per 10 requests: 3 logged-in pages
 (building list), 2 dashboards, 2 API lists with a token, 2 static files, 1 login page.
 
-Prints a table and writes bench/results/scaleout-<timestamp>.json. The load generator runs on the
-same machine and takes CPU from the servers: compare the two rows, not with other machines.
+The load comes from `wrk` when it is installed (`apt-get install wrk`; light, so the servers get
+most of the CPU: two servers = one wrk per server with half the connections each), else from Python
+threads. Prints a table and writes bench/results/scaleout-<timestamp>.json. The load generator runs
+on the same machine and takes CPU from the servers: compare the rows, not with other machines.
 """
 
 import argparse
@@ -21,8 +23,11 @@ import datetime
 import json
 import os
 import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -93,6 +98,59 @@ def run_load(targets, clients, seconds):
     }
 
 
+WRK_SCRIPT = """
+local requests = {}
+for i, r in ipairs(MIX) do requests[i] = wrk.format("GET", r[1], r[2]) end
+local n = 0
+request = function()
+  n = n + 1
+  return requests[(n %% #requests) + 1]
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95)))
+end
+"""
+
+
+def wrk_script(target):
+    """A Lua script that cycles through MIX with the target's paths and headers."""
+    entries = []
+    for kind in MIX:
+        url, headers = target[kind]
+        path = url.split("/", 3)[3]
+        lua_headers = ", ".join(f'["{k}"] = "{v}"' for k, v in headers.items())
+        entries.append(f'{{"/{path}", {{{lua_headers}}}}}')
+    return "MIX = {" + ", ".join(entries) + "}\n" + WRK_SCRIPT % ()
+
+
+def run_wrk(targets, clients, seconds):
+    """One wrk per target with an equal share of the connections, all at once; added up."""
+    procs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, target in enumerate(targets):
+            script = Path(tmp) / f"mix{n}.lua"
+            script.write_text(wrk_script(target))
+            base = target["page"][0].split("/places/")[0]
+            procs.append(subprocess.Popen(
+                ["wrk", "--threads", "1", "--connections", str(max(1, clients // len(targets))),
+                 "--duration", f"{int(seconds)}s", "--timeout", "30s", "--script", str(script), base],
+                stdout=subprocess.PIPE, text=True))
+        outputs = [proc.communicate()[0] for proc in procs]
+    total, errors, p50, p95, duration = 0, 0, [], [], 0
+    for out in outputs:
+        line = next(line for line in out.splitlines() if line.startswith("RESULT "))
+        reqs, micros, errs, lat50, lat95 = map(int, line.split()[1:])
+        total += reqs
+        errors += errs
+        duration = max(duration, micros / 1e6)
+        p50.append(lat50 / 1000)
+        p95.append(lat95 / 1000)
+    return {"requests": total, "errors": errors, "seconds": round(duration, 1), "rps": round(total / duration, 1),
+            "p50_ms": round(max(p50), 1), "p95_ms": round(max(p95), 1), "generator": "wrk"}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default=os.environ.get("TORG_TEST_POSTGRES_URL",
@@ -102,7 +160,9 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--demo", action="store_true", help="load the demo data (slower to build)")
+    parser.add_argument("--python", action="store_true", help="Python threads even when wrk is installed")
     options = parser.parse_args(argv)
+    load = run_load if options.python or not shutil.which("wrk") else run_wrk
 
     directory = ps.scratch_dir("torg-scaleout-")
     database = ps.Database(options.postgres, directory)
@@ -127,14 +187,14 @@ def main(argv=None):
         results = {}
         target_a = prepare_requests(a.base, token, static_path, session)
         run_load([target_a], options.clients, 3)  # warm-up: templates, connections
-        results["one server"] = run_load([target_a], options.clients, options.seconds)
+        results["one server"] = load([target_a], options.clients, options.seconds)
 
         b = ps.Site(env, log_path=directory / "b.log", workers=options.workers, threads=options.threads)
         sites.append(b)
         b.wait_ready()
         target_b = prepare_requests(b.base, token, static_path, session)
         run_load([target_b], options.clients, 3)
-        results["two servers"] = run_load([target_a, target_b], options.clients, options.seconds)
+        results["two servers"] = load([target_a, target_b], options.clients, options.seconds)
     finally:
         for site in sites:
             site.terminate()
