@@ -281,3 +281,58 @@ def public_activities(request, code: str):
     """A published process's participation plan (no login)."""
     process = queries.process_by_code(code=code, user=request.user)
     return list(process.activities.all())
+
+
+# --- Input ------------------------------------------------------------------------------------
+class InputOut(Schema):
+    id: int
+    code: str
+    kind: str
+    parent_id: int | None
+    title: str
+    body: str
+    status: str
+    masked: list[str]
+    needs_review: bool
+    moderation_reason: str
+    channel: str
+    target_group_id: int | None
+    age_band: str
+    postal_code: str
+    support_count: int
+    created_at: dt.datetime
+
+
+class PublicIdeaOut(Schema):
+    code: str
+    title: str
+    body: str
+    support_count: int
+    comment_count: int
+    created_at: dt.datetime
+
+
+@router.get("/processes/{int:pk}/inputs", response=list[InputOut])
+@paginate(LimitOffsetPagination)
+def list_inputs(request, pk: int, status: str = ""):
+    """Every input of a process, hidden and pending included (moderators)."""
+    _check(request, "participation.moderate")
+    process = queries.process_get(tenant=request.tenant, pk=pk)
+    return queries.input_list(process=process, status=status)
+
+
+@router.post("/inputs/{int:pk}/status", response=InputOut)
+def set_input_status(request, pk: int, payload: StatusIn):
+    """Approve, hide (a reason is required; the author is told) or publish again."""
+    _check(request, "participation.moderate")
+    item = queries.input_get(tenant=request.tenant, pk=pk)
+    services.input_set_status(actor=request.user, item=item, status=payload.status, reason=payload.reason)
+    return queries.input_list(process=item.process).get(pk=pk)
+
+
+@router.get("/public/processes/{code}/ideas", response=list[PublicIdeaOut], auth=None)
+@paginate(LimitOffsetPagination)
+def public_ideas(request, code: str):
+    """The published ideas of a published process with support and comment counts (no login)."""
+    process = queries.process_by_code(code=code, user=request.user)
+    return queries.public_ideas(process=process)

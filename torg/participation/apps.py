@@ -16,4 +16,6 @@ class ParticipationConfig(AppConfig):
             "phase_create": _("Phase added"), "phase_update": _("Phase changed"), "phase_delete": _("Phase removed"),
             "target_group_create": _("Target group added"), "target_group_update": _("Target group changed"),
             "target_group_delete": _("Target group removed"),
+            "input_reviewed": _("Reviewed by the moderator"), "input_report": _("Reported to the moderator"),
+            "input_delete_by_author": _("Deleted by its author"), "invites_create": _("Invite codes created"),
         })

@@ -5,7 +5,7 @@ from torg.accounts.models import OrgUnit
 from torg.core.forms import TorgForm, TorgModelForm
 from torg.places.models import Building, Property, Room
 
-from .models import Activity, Phase, Process, TargetGroup
+from .models import Activity, Input, Phase, Process, TargetGroup
 
 
 class DateInput(forms.DateInput):
@@ -33,7 +33,7 @@ class ProcessForm(TorgModelForm):
     class Meta:
         model = Process
         fields = ["title", "purpose", "open_for_influence", "already_decided", "responsible_unit", "contact_name",
-                  "contact_email", "properties", "buildings", "rooms"]
+                  "contact_email", "identity", "moderation", "ask_background", "properties", "buildings", "rooms"]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4}), "open_for_influence": forms.Textarea(attrs={"rows": 3}),
                    "already_decided": forms.Textarea(attrs={"rows": 3})}
 
@@ -102,3 +102,49 @@ class ProcessFilterForm(TorgForm):
     search = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(Process.Status.choices))
+
+
+class InputForm(TorgForm):
+    """An idea from a participant, with the voluntary background questions."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Your input"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
+                           help_text=_("Do not write names, identity numbers, phone numbers or e-mail addresses: "
+                                       "they are removed before publication."))
+    target_group = forms.ModelChoiceField(label=_("I take part as (optional)"), required=False,
+                                          queryset=TargetGroup.objects.none(), empty_label=_("Do not want to say"))
+    age_band = forms.ChoiceField(label=_("Age (optional)"), required=False,
+                                 choices=[("", _("Do not want to say"))] + list(Input.AgeBand.choices))
+    postal_code = forms.CharField(label=_("Postal code (optional)"), required=False, max_length=4,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}))
+    notify_email = forms.EmailField(label=_("E-mail for notices (optional)"), required=False,
+                                    help_text=_("Only to tell you if the moderator hides your input. Never shown."))
+
+    def __init__(self, *args, process, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if process.ask_background:
+            self.fields["target_group"].queryset = process.target_groups.all()
+        else:
+            for name in ("target_group", "age_band", "postal_code"):
+                del self.fields[name]
+        if getattr(user, "is_authenticated", False) and user.email:
+            del self.fields["notify_email"]
+
+
+class CommentForm(TorgForm):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ReportForm(TorgForm):
+    reason = forms.CharField(label=_("What is wrong? (optional)"), required=False, max_length=1000)
+
+
+class InviteForm(TorgForm):
+    count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=2000, initial=10)
+    label = forms.CharField(label=_("Label"), required=False, max_length=200,
+                            help_text=_("E.g. the unit the links are sent to."))
+    target_group = forms.ModelChoiceField(label=_("Target group"), required=False, queryset=TargetGroup.objects.none())
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_group"].queryset = process.target_groups.all()

@@ -38,7 +38,21 @@ class Process(TenantOwned):
                                          related_name="+", verbose_name=_("responsible unit"))
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    class Identity(models.TextChoices):
+        ANONYMOUS = "anonymous", _("Anonymous (no login)")
+        LOGGED_IN = "logged_in", _("Logged in")
+        INVITE = "invite", _("Invite codes")
+
+    class Moderation(models.TextChoices):
+        PRE = "pre", _("Before publication (pre-moderation)")
+        POST = "post", _("After publication (post-moderation)")
+
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    identity = models.CharField(_("who may give input"), max_length=16, choices=Identity.choices,
+                                default=Identity.ANONYMOUS)
+    moderation = models.CharField(_("moderation"), max_length=8, choices=Moderation.choices, default=Moderation.PRE)
+    ask_background = models.BooleanField(_("ask voluntary background questions"), default=True,
+                                         help_text=_("Target group, age band and postal code — all optional."))
     properties = models.ManyToManyField("places.Property", blank=True, related_name="+",
                                         verbose_name=_("properties"))
     buildings = models.ManyToManyField("places.Building", blank=True, related_name="+", verbose_name=_("buildings"))
@@ -171,3 +185,110 @@ class Activity(TenantOwned):
 
     def __str__(self):
         return self.title
+
+
+class InviteCode(TenantOwned):
+    """A personal link to a process that takes input by invitation only (e.g. one per employee)."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="invites",
+                                verbose_name=_("participation process"))
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_public_code, editable=False)
+    label = models.CharField(_("label"), max_length=200, blank=True, help_text=_("E.g. the unit it was sent to."))
+    target_group = models.ForeignKey(TargetGroup, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("target group"))
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("invite code")
+        verbose_name_plural = _("invite codes")
+
+    def __str__(self):
+        return self.label or self.code
+
+
+class Input(TenantOwned):
+    """One piece of input ("innspill"): an idea or proposal, or a comment on one.
+
+    `body` is the text as published: personal data (national identity numbers, phone numbers,
+    e-mail addresses) is masked before it is stored, and `masked` names what was found so the
+    moderator is told. The original text is never kept. `participant` identifies the person
+    within the process (a user, an invite code, or an anonymous browser) and is never shown."""
+
+    class Kind(models.TextChoices):
+        IDEA = "idea", _("Idea or proposal")
+        COMMENT = "comment", _("Comment")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
+
+    class AgeBand(models.TextChoices):
+        UNDER_13 = "0-12", _("12 or younger")
+        TEEN = "13-19", _("13–19")
+        YOUNG = "20-34", _("20–34")
+        MIDDLE = "35-49", _("35–49")
+        OLDER = "50-66", _("50–66")
+        SENIOR = "67+", _("67 or older")
+
+    class Channel(models.TextChoices):
+        DIGITAL = "digital", _("Digital")
+        MEETING = "meeting", _("Meeting or workshop")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="inputs",
+                                verbose_name=_("participation process"))
+    code = models.CharField(_("public code"), max_length=16, unique=True, default=new_public_code, editable=False)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.IDEA)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="comments",
+                               verbose_name=_("comment on"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    masked = models.JSONField(_("personal data masked"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    moderation_reason = models.TextField(_("reason for hiding"), blank=True)
+    needs_review = models.BooleanField(_("needs review"), default=False,
+                                       help_text=_("Personal data was masked, or someone reported it."))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.DIGITAL)
+    participant = models.CharField(max_length=64, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("author"))
+    invite = models.ForeignKey(InviteCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    notify_email = models.EmailField(_("e-mail for notices"), blank=True)
+    target_group = models.ForeignKey(TargetGroup, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("target group"))
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["process", "status", "kind"], name="participation_input_status"),
+                   models.Index(fields=["process", "participant"], name="participation_input_who")]
+        verbose_name = _("input")
+        verbose_name_plural = _("inputs")
+
+    def __str__(self):
+        return self.title or self.body[:60]
+
+
+class Support(TenantOwned):
+    """One person's support of an idea. The unique constraint makes "one support per person" a fact
+    the database keeps, whatever happens concurrently."""
+
+    input = models.ForeignKey(Input, on_delete=models.CASCADE, related_name="supports")
+    participant = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["input", "participant"], name="participation_one_support")]
+
+
+class AbuseReport(TenantOwned):
+    """Someone reported a piece of input to the moderators (once per person and input)."""
+
+    input = models.ForeignKey(Input, on_delete=models.CASCADE, related_name="reports")
+    participant = models.CharField(max_length=64)
+    reason = models.TextField(_("reason"), blank=True)
+    handled = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["input", "participant"], name="participation_one_report")]

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from torg.accounts.models import Tenant
 from torg.core.ids import normalize_public_code
 
-from .models import PUBLIC_STATES, Activity, Phase, Process, TargetGroup
+from .models import PUBLIC_STATES, AbuseReport, Activity, Input, InviteCode, Phase, Process, TargetGroup
 
 
 def process_list(*, tenant, status="", search=""):
@@ -86,3 +86,71 @@ def processes_for_building(*, tenant, building, public_only=True):
     if public_only:
         qs = qs.filter(status__in=PUBLIC_STATES)
     return qs.order_by("-created_at", "-id")
+
+
+# --- Input ------------------------------------------------------------------------------------
+def _published_comments():
+    return Count("comments", filter=Q(comments__status=Input.Status.PUBLISHED), distinct=True)
+
+
+def public_ideas(*, process, order="new"):
+    """The published ideas of a process with their support and comment counts."""
+    qs = Input.objects.filter(process=process, kind=Input.Kind.IDEA, status=Input.Status.PUBLISHED).annotate(
+        support_count=Count("supports", distinct=True), comment_count=_published_comments())
+    return qs.order_by("-support_count", "-created_at", "-id") if order == "support" else qs.order_by("-created_at", "-id")
+
+
+def input_by_code(*, process, code, participant="", user=None):
+    """One idea or comment by its public code: published, or the participant's own, or for moderators."""
+    code = normalize_public_code(code or "")
+    item = get_object_or_404(Input.objects.select_related("target_group", "parent").annotate(
+        support_count=Count("supports", distinct=True)), process=process, code=code or "")
+    if item.status == Input.Status.PUBLISHED or (participant and item.participant == participant):
+        return item
+    if user is not None and user.has_perm("participation.moderate", item):
+        return item
+    raise Http404
+
+
+def input_comments(*, item):
+    return Input.objects.filter(parent=item, status=Input.Status.PUBLISHED).order_by("created_at", "id")
+
+
+def my_inputs(*, process, participant):
+    if not participant:
+        return Input.objects.none()
+    return Input.objects.filter(process=process, participant=participant).order_by("-created_at", "-id")
+
+
+def has_supported(*, item, participant):
+    return bool(participant) and item.supports.filter(participant=participant).exists()
+
+
+def moderation_queue(*, process):
+    """Input waiting for the moderator: pending (pre-moderation), or flagged — personal data masked,
+    or reported by someone — with the reports' reasons."""
+    return (Input.objects.filter(process=process).filter(Q(status=Input.Status.PENDING) | Q(needs_review=True))
+            .select_related("parent", "target_group")
+            .prefetch_related(Prefetch("reports", queryset=AbuseReport.objects.filter(handled=False)))
+            .order_by("created_at", "id"))
+
+
+def input_list(*, process, status=""):
+    qs = Input.objects.filter(process=process).select_related("parent", "target_group").annotate(
+        support_count=Count("supports", distinct=True))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def input_get(*, tenant, pk):
+    return get_object_or_404(Input.objects.select_related("process"), tenant=tenant, pk=pk)
+
+
+def invite_list(*, process):
+    return InviteCode.objects.filter(process=process).select_related("target_group").order_by("id")
+
+
+def invite_get(*, process, code):
+    return InviteCode.objects.filter(process=process, code=normalize_public_code(code or "") or "",
+                                     revoked=False).first()

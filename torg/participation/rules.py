@@ -19,5 +19,17 @@ def is_public_process(user, obj=None):
 rules.add_perm("participation.view_processes", is_staff_member)
 # Create and edit processes, their phases, stakeholder map and plan; change their status.
 rules.add_perm("participation.manage_processes", can_manage)
+# Moderate input (approve, hide with a reason, handle abuse reports) and see the moderation queue.
+rules.add_perm("participation.moderate", can_manage)
+
+
+@rules.predicate
+def is_open_process(user, obj=None):
+    return getattr(getattr(obj, "process", obj), "status", None) == "open"
+
+
+# Give input, comment, support and report on a process: while it is open (the process's identity
+# setting — anonymous, logged in, invite code — is checked by the service).
+rules.add_perm("participation.give_input", is_open_process)
 # One process's public page and its public API: published, or the user is staff of its municipality.
 rules.add_perm("participation.view_process", is_public_process | is_staff_member)

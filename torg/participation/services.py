@@ -5,18 +5,23 @@ writes in one transaction and records the change in the audit log. Status change
 the state machines in `states.py`.
 """
 
+import hashlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from torg.core import audit
+from torg.core.ids import normalize_public_code
 from torg.core.services import create_object, require_same_tenant, update_object
+from torg.core.tasks import enqueue_on_commit
 
-from .models import Activity, Phase, Process, TargetGroup
-from .states import ACTIVITY_MACHINE, PROCESS_MACHINE
+from . import privacy
+from .models import AbuseReport, Activity, Input, InviteCode, Phase, Process, Support, TargetGroup
+from .states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE
 
 PROCESS_FIELDS = ["title", "purpose", "open_for_influence", "already_decided", "responsible_unit", "contact_name",
-                  "contact_email"]
+                  "contact_email", "identity", "moderation", "ask_background"]
 PLACE_FIELDS = ["properties", "buildings", "rooms"]
 PHASE_FIELDS = ["kind", "name", "starts_on", "ends_on", "description"]
 TARGET_GROUP_FIELDS = ["kind", "name", "how_reached", "expected_reach"]
@@ -70,7 +75,7 @@ def process_update(*, actor, process, **fields) -> Process:
     _unknown(fields, PROCESS_FIELDS + PLACE_FIELDS)
     places = {k: fields.pop(k) for k in PLACE_FIELDS if k in fields}
     if "responsible_unit" in fields:
-        _same_tenant(process.tenant, [fields["responsible_unit"]], "responsible_unit")
+        require_same_tenant(process.tenant, fields["responsible_unit"], field="responsible_unit")
     process = Process.objects.select_for_update().get(pk=process.pk)
     before = _place_ids(process)
     update_object(process, actor=actor, tenant=process.tenant, fields=fields)
@@ -205,3 +210,157 @@ def activity_set_status(*, actor, activity, status, reason="") -> Activity:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     ACTIVITY_MACHINE.apply(activity, status, actor=actor, reason=reason)
     return activity
+
+
+# --- Input: ideas, comments, support, reports ---------------------------------------------------
+def participant_key(*, process, user=None, invite_code="", browser=""):
+    """Who gives input, as a key unique within the process (never shown): the invite code, the user,
+    or the anonymous browser — as the process's identity setting asks. Returns (key, invite)."""
+    identity = process.identity
+    if identity == Process.Identity.INVITE:
+        invite = InviteCode.objects.filter(process=process, code=normalize_public_code(invite_code or "") or "",
+                                           revoked=False).first()
+        if invite is None:
+            raise PermissionDenied(_("This process takes input by invitation. Use the link you were sent."))
+        return f"i:{invite.pk}", invite
+    if getattr(user, "is_authenticated", False):
+        return f"u:{user.pk}", None
+    if identity == Process.Identity.LOGGED_IN:
+        raise PermissionDenied(_("Log in to give input to this process."))
+    if not browser:
+        raise PermissionDenied
+    return "b:" + hashlib.sha256(browser.encode()).hexdigest()[:40], None
+
+
+def _require_open(process):
+    if process.status != Process.Status.OPEN:
+        raise ValidationError(_("This process is not open for input."))
+
+
+def _check_background(process, target_group, postal_code):
+    if target_group is not None and target_group.process_id != process.pk:
+        raise ValidationError({"target_group": _("Choose target groups from this process's stakeholder map.")})
+    if postal_code and not (len(postal_code) == 4 and postal_code.isdigit()):
+        raise ValidationError({"postal_code": _("A postal code has four digits.")})
+
+
+@transaction.atomic
+def input_submit(*, process, participant, body, title="", kind=Input.Kind.IDEA, parent=None, user=None,
+                 invite=None, target_group=None, age_band="", postal_code="", notify_email="",
+                 channel=Input.Channel.DIGITAL) -> Input:
+    """An idea or a comment from a participant. Personal data in the text is masked before anything
+    is stored and flagged for the moderator; pre-moderated input waits, post-moderated is published."""
+    _require_open(process)
+    if kind == Input.Kind.COMMENT and (parent is None or parent.process_id != process.pk
+                                       or parent.status != Input.Status.PUBLISHED):
+        raise ValidationError(_("Comment on a published idea of this process."))
+    body, found_body = privacy.mask((body or "").strip())
+    title, found_title = privacy.mask((title or "").strip())
+    if not body:
+        raise ValidationError({"body": _("Write your input.")})
+    if kind == Input.Kind.IDEA and not title:
+        raise ValidationError({"title": _("Give your idea a short title.")})
+    _check_background(process, target_group, postal_code)
+    masked = sorted(set(found_body) | set(found_title))
+    post = process.moderation == Process.Moderation.POST
+    item = Input(tenant=process.tenant, process=process, kind=kind, parent=parent, title=title, body=body,
+                 masked=masked, needs_review=bool(masked), participant=participant,
+                 status=Input.Status.PUBLISHED if post else Input.Status.PENDING,
+                 author=user if getattr(user, "is_authenticated", False) else None, invite=invite,
+                 target_group=target_group or (invite.target_group if invite else None), age_band=age_band,
+                 postal_code=postal_code, notify_email=notify_email, channel=channel)
+    item.full_clean()
+    item.save()
+    # No personal data in the history: what kind of input, its state and what was masked.
+    audit.record(actor=user, tenant=process.tenant, obj=item, action="create",
+                 changes={"kind": [None, kind], "status": [None, item.status], "masked": [None, masked]})
+    return item
+
+
+def _notify_author(item, subject, body):
+    to = item.notify_email or (item.author.email if item.author_id else "")
+    if to:
+        enqueue_on_commit("torg.participation.tasks.send_participation_email", to=to, subject=subject, body=body)
+
+
+@transaction.atomic
+def input_set_status(*, actor, item, status, reason="") -> Input:
+    """Approve, hide (with a reason; the input is kept and its author told) or publish again."""
+    item = Input.objects.select_for_update(of=("self",)).select_related("process", "author").get(pk=item.pk)
+    INPUT_MACHINE.apply(item, status, actor=actor, reason=reason)
+    item.moderation_reason = reason.strip() if status == Input.Status.HIDDEN else ""
+    item.needs_review = False
+    item.save(update_fields=["moderation_reason", "needs_review", "updated_at"])
+    AbuseReport.objects.filter(input=item).update(handled=True)
+    if status == Input.Status.HIDDEN:
+        _notify_author(item, _("Your input to “%(process)s” was hidden") % {"process": item.process.title},
+                       _("Your input “%(input)s” was hidden by the moderator.\n\nReason: %(reason)s\n\n"
+                         "The input is kept and the municipality can still read it.")
+                       % {"input": str(item), "reason": item.moderation_reason})
+    return item
+
+
+@transaction.atomic
+def input_mark_reviewed(*, actor, item) -> Input:
+    """The moderator has looked at flagged or reported input and leaves it as it is."""
+    if not actor.has_perm("participation.moderate", item):
+        raise PermissionDenied
+    Input.objects.filter(pk=item.pk).update(needs_review=False)
+    AbuseReport.objects.filter(input=item).update(handled=True)
+    audit.record(actor=actor, tenant=item.tenant, obj=item, action="input_reviewed")
+    item.needs_review = False
+    return item
+
+
+def support_add(*, item, participant) -> bool:
+    """Support an idea once per person. The database's unique constraint decides under concurrency:
+    returns False when this person already supports it."""
+    if item.kind != Input.Kind.IDEA or item.status != Input.Status.PUBLISHED:
+        raise ValidationError(_("Only published ideas can be supported."))
+    _require_open(item.process)
+    try:
+        with transaction.atomic():
+            Support.objects.create(tenant_id=item.tenant_id, input=item, participant=participant)
+    except IntegrityError:
+        return False
+    return True
+
+
+def report_abuse(*, item, participant, reason="") -> bool:
+    """Report input to the moderators (once per person); it is flagged for review."""
+    if item.status != Input.Status.PUBLISHED:
+        raise ValidationError(_("Only published input can be reported."))
+    try:
+        with transaction.atomic():
+            AbuseReport.objects.create(tenant_id=item.tenant_id, input=item, participant=participant,
+                                       reason=(reason or "").strip()[:1000])
+            Input.objects.filter(pk=item.pk).update(needs_review=True)
+            audit.record(actor=None, tenant=item.tenant_id, obj=item, action="input_report",
+                         comment=(reason or "").strip()[:1000])
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def input_delete_own(*, item, participant) -> None:
+    """A participant deletes their own input (and the comments and support it has)."""
+    if item.participant != participant:
+        raise PermissionDenied
+    audit.record(actor=None, tenant=item.tenant_id, obj=item, action="input_delete_by_author",
+                 changes={"kind": [item.kind, None]})
+    item.delete()
+
+
+@transaction.atomic
+def invites_create(*, actor, process, count, label="", target_group=None) -> list:
+    """`count` personal invite codes (e.g. one per employee of a unit)."""
+    _require_manage(actor, process)
+    if not 1 <= count <= 2000:
+        raise ValidationError({"count": _("Create between 1 and 2000 codes at a time.")})
+    _check_background(process, target_group, "")
+    invites = InviteCode.objects.bulk_create([InviteCode(tenant=process.tenant, process=process, label=label,
+                                                         target_group=target_group) for _i in range(count)])
+    audit.record(actor=actor, tenant=process.tenant, obj=process, action="invites_create",
+                 changes={"invites": [None, count]}, comment=label)
+    return invites

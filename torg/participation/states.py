@@ -5,15 +5,20 @@ from django.utils.translation import pgettext_lazy
 
 from torg.core import states
 
-from .models import Activity, Process
+from .models import Activity, Input, Process
 
 P = Process.Status
 A = Activity.Status
+I = Input.Status
 
 
 def staff_roles(actor, obj):
     """The parts an actor plays for a process or an activity: "staff" when they manage processes."""
     return {"staff"} if actor.has_perm("participation.manage_processes", obj) else set()
+
+
+def moderator_roles(actor, obj):
+    return {"moderator"} if actor.has_perm("participation.moderate", obj) else set()
 
 
 PROCESS_MACHINE = states.Machine(
@@ -40,5 +45,18 @@ ACTIVITY_MACHINE = states.Machine(
         states.Transition(A.PLANNED, A.HELD, "hold", _("Held"), who={"staff"}),
         states.Transition(A.PLANNED, A.CANCELLED, "cancel", pgettext_lazy("activity", "Cancelled"), who={"staff"}, reason=True),
         states.Transition((A.HELD, A.CANCELLED), A.PLANNED, "replan", _("Planned again"), who={"staff"}),
+    ],
+)
+
+# Input moderation: pre-moderated input starts pending, post-moderated input starts published.
+# Hidden input is kept (never deleted) and its author is told why.
+INPUT_MACHINE = states.Machine(
+    entity="input",
+    states=I,
+    roles=moderator_roles,
+    transitions=[
+        states.Transition(I.PENDING, I.PUBLISHED, "approve", _("Approved"), who={"moderator"}),
+        states.Transition((I.PENDING, I.PUBLISHED), I.HIDDEN, "hide", _("Hidden"), who={"moderator"}, reason=True),
+        states.Transition(I.HIDDEN, I.PUBLISHED, "unhide", _("Published again"), who={"moderator"}),
     ],
 )

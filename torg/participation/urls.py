@@ -18,7 +18,21 @@ urlpatterns = [
     path("stakeholders/<int:pk>/delete/", views.target_group_delete, name="target_group_delete"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/status/", views.activity_status, name="activity_status"),
+    path("<int:pk>/moderation/", views.moderation, name="moderation"),
+    path("<int:pk>/invites/", views.invites, name="invites"),
+    path("<int:pk>/invites.csv", views.invites_csv, name="invites_csv"),
+    path("inputs/<int:pk>/status/", views.input_status, name="input_status"),
+    path("inputs/<int:pk>/reviewed/", views.input_reviewed, name="input_reviewed"),
     # Public, without login: published processes only (a draft is 404 to anyone without permission).
     path("k/<slug:slug>/", views.public_list, name="public_list"),
     path("p/<str:code>/", views.public_detail, name="public_detail"),
+    # Taking part: who may is decided by the process's identity setting (anonymous, logged in, invite).
+    path("p/<str:code>/invite/<str:invite>/", views.invite_link, name="invite_link"),
+    path("p/<str:code>/input/", views.input_create, name="input_create"),
+    path("p/<str:code>/mine/", views.my_input, name="my_input"),
+    path("p/<str:code>/i/<str:input_code>/", views.input_detail, name="input_detail"),
+    path("p/<str:code>/i/<str:input_code>/support/", views.input_support, name="input_support"),
+    path("p/<str:code>/i/<str:input_code>/comment/", views.input_comment, name="input_comment"),
+    path("p/<str:code>/i/<str:input_code>/report/", views.input_report, name="input_report"),
+    path("p/<str:code>/i/<str:input_code>/delete/", views.input_delete, name="input_delete"),
 ]

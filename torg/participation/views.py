@@ -5,9 +5,12 @@ Public pages address a process by its unguessable public code and need no login;
 404 to anyone who may not see it.
 """
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,11 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
-from torg.core.views import breadcrumbs, form_page, paginate, tenant_lookup
+from torg.core.tabular import write_csv
+from torg.core.views import apply_validation_error, breadcrumbs, download, form_page, paginate, tenant_lookup
 
 from . import queries, services
-from .forms import ActivityForm, PhaseForm, ProcessFilterForm, ProcessForm, ReasonForm, TargetGroupForm
-from .states import ACTIVITY_MACHINE, PROCESS_MACHINE
+from .forms import (ActivityForm, CommentForm, InputForm, InviteForm, PhaseForm, ProcessFilterForm, ProcessForm,
+                    ReasonForm, ReportForm, TargetGroupForm)
+from .models import Input, Process
+from .states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE
 
 
 _tenant = tenant_lookup("participation.view_processes")
@@ -72,6 +78,9 @@ def process_detail(request, pk):
         "transitions": PROCESS_MACHINE.available(process, request.user),
         "activity_transitions": {a.pk: ACTIVITY_MACHINE.available(a, request.user) for a in process.activities.all()},
         "public_url": reverse("participation:public_detail", args=[process.code]),
+        "can_moderate": request.user.has_perm("participation.moderate", process),
+        "waiting": queries.moderation_queue(process=process).count(),
+        "input_count": process.inputs.count(),
         **history_context(request, tenant, process),
         "crumbs": _crumbs((process.title, None)),
     })
@@ -223,7 +232,253 @@ def public_list(request, slug):
 def public_detail(request, code):
     process = queries.process_by_code(code=code, user=request.user)
     staff = request.user.has_perm("participation.view_processes", process.tenant)
+    participant, _invite = _who(request, process)
+    order = "support" if request.GET.get("order") == "support" else "new"
     return render(request, "participation/public_detail.html", {
         "process": process, "public_tenant": process.tenant, "is_staff": staff,
-        "status_label": PROCESS_MACHINE.label(process.status),
+        "status_label": PROCESS_MACHINE.label(process.status), "order": order,
+        "ideas": paginate(request, queries.public_ideas(process=process, order=order), per_page=20),
+        "is_open": process.status == Process.Status.OPEN, "may_give_input": participant is not None or (
+            process.identity == Process.Identity.ANONYMOUS),
+        "has_own": queries.my_inputs(process=process, participant=participant).exists(),
     })
+
+
+# --- Giving input (public, by the process's code) ---------------------------------------------
+BROWSER_KEY = "torg_participant"
+
+
+def _invite_key(process):
+    return f"torg_invite_{process.pk}"
+
+
+def _who(request, process, create=False):
+    """(participant key, invite) of this visitor for the process, or (None, None) when the process's
+    identity setting does not let them take part (yet). An anonymous browser gets a random key in its
+    session the first time it writes."""
+    browser = request.session.get(BROWSER_KEY, "")
+    if not browser and create:
+        browser = request.session[BROWSER_KEY] = secrets.token_urlsafe(24)
+    try:
+        return services.participant_key(process=process, user=request.user, browser=browser,
+                                        invite_code=request.session.get(_invite_key(process), ""))
+    except PermissionDenied:
+        return None, None
+
+
+def _open_process(request, code):
+    """The process to take part in, and who takes part; refuses politely when that is not possible."""
+    process = queries.process_by_code(code=code, user=request.user)
+    if process.status != Process.Status.OPEN:
+        messages.error(request, _("This process is not open for input."))
+        return process, None, None, redirect("participation:public_detail", process.code)
+    participant, invite = _who(request, process, create=True)
+    if participant is None:
+        if process.identity == Process.Identity.LOGGED_IN:
+            return process, None, None, redirect_to_login(request.get_full_path())
+        raise PermissionDenied(_("This process takes input by invitation. Use the link you were sent."))
+    return process, participant, invite, None
+
+
+def invite_link(request, code, invite):
+    """A personal invite link: remembers the code in the session and opens the process."""
+    process = queries.process_by_code(code=code, user=request.user)
+    found = queries.invite_get(process=process, code=invite)
+    if found is None:
+        raise Http404
+    request.session[_invite_key(process)] = found.code
+    return redirect("participation:public_detail", process.code)
+
+
+def input_create(request, code):
+    process, participant, invite, refusal = _open_process(request, code)
+    if refusal:
+        return refusal
+    form = InputForm(request.POST or None, process=process, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            item = services.input_submit(process=process, participant=participant, invite=invite, user=request.user,
+                                         title=d["title"], body=d["body"], target_group=d.get("target_group"),
+                                         age_band=d.get("age_band", ""), postal_code=d.get("postal_code", ""),
+                                         notify_email=d.get("notify_email", ""))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            _thank(request, item)
+            return redirect("participation:input_detail", process.code, item.code)
+    return render(request, "participation/input_form.html", {
+        "form": form, "process": process, "public_tenant": process.tenant},
+        status=422 if request.method == "POST" else 200)
+
+
+def _thank(request, item):
+    if item.status == Input.Status.PUBLISHED:
+        messages.success(request, _("Thank you! Your input is published."))
+    else:
+        messages.success(request, _("Thank you! Your input will be published when a moderator has read it."))
+    if item.masked:
+        messages.warning(request, _("We removed personal data (identity numbers, phone numbers or e-mail "
+                                    "addresses) from your text before saving it."))
+
+
+def input_detail(request, code, input_code):
+    process = queries.process_by_code(code=code, user=request.user)
+    participant, _invite = _who(request, process)
+    item = queries.input_by_code(process=process, code=input_code, participant=participant or "", user=request.user)
+    is_open = process.status == Process.Status.OPEN
+    return render(request, "participation/input_detail.html", {
+        "process": process, "public_tenant": process.tenant, "item": item, "is_open": is_open,
+        "own": bool(participant) and item.participant == participant,
+        "supported": queries.has_supported(item=item, participant=participant),
+        "comments": queries.input_comments(item=item), "comment_form": CommentForm(), "report_form": ReportForm(),
+    })
+
+
+def _input_post(request, code, input_code):
+    process, participant, invite, refusal = _open_process(request, code)
+    item = None
+    if not refusal:
+        item = queries.input_by_code(process=process, code=input_code, participant=participant, user=request.user)
+    return process, participant, invite, item, refusal
+
+
+@require_POST
+def input_support(request, code, input_code):
+    process, participant, _invite, item, refusal = _input_post(request, code, input_code)
+    if refusal:
+        return refusal
+    try:
+        added = services.support_add(item=item, participant=participant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you for your support.") if added
+                         else _("You already support this idea."))
+    return redirect("participation:input_detail", process.code, item.code)
+
+
+@require_POST
+def input_comment(request, code, input_code):
+    process, participant, invite, item, refusal = _input_post(request, code, input_code)
+    if refusal:
+        return refusal
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.input_submit(process=process, participant=participant, invite=invite,
+                                            user=request.user, kind=Input.Kind.COMMENT, parent=item,
+                                            body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            _thank(request, comment)
+    else:
+        messages.error(request, _("Write a comment first."))
+    return redirect("participation:input_detail", process.code, item.code)
+
+
+@require_POST
+def input_report(request, code, input_code):
+    process, participant, _invite, item, refusal = _input_post(request, code, input_code)
+    if refusal:
+        return refusal
+    form = ReportForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.report_abuse(item=item, participant=participant, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you. A moderator will look at it."))
+    return redirect("participation:input_detail", process.code, item.code)
+
+
+def my_input(request, code):
+    """The visitor's own input to the process, with its status — and a way to delete it."""
+    process = queries.process_by_code(code=code, user=request.user)
+    participant, _invite = _who(request, process)
+    return render(request, "participation/my_input.html", {
+        "process": process, "public_tenant": process.tenant,
+        "items": queries.my_inputs(process=process, participant=participant)})
+
+
+@require_POST
+def input_delete(request, code, input_code):
+    process = queries.process_by_code(code=code, user=request.user)
+    participant, _invite = _who(request, process)
+    if not participant:
+        raise Http404
+    item = queries.input_by_code(process=process, code=input_code, participant=participant)
+    if item.participant != participant:
+        raise Http404
+    services.input_delete_own(item=item, participant=participant)
+    messages.success(request, _("Your input was deleted."))
+    return redirect("participation:my_input", process.code)
+
+
+# --- Staff: moderation and invite codes -------------------------------------------------------
+@login_required
+def moderation(request, pk):
+    tenant = _tenant(request, "participation.moderate")
+    process = queries.process_get(tenant=tenant, pk=pk)
+    status = request.GET.get("status", "")
+    status = status if status in Input.Status.values else ""
+    queue = list(queries.moderation_queue(process=process))
+    return render(request, "participation/moderation.html", {
+        "process": process, "queue": queue, "status": status, "statuses": Input.Status.choices,
+        "transitions": {i.pk: INPUT_MACHINE.available(i, request.user) for i in queue},
+        "page_obj": paginate(request, queries.input_list(process=process, status=status)),
+        "crumbs": _crumbs(_process_crumb(process), (_("Moderation"), None)),
+    })
+
+
+@login_required
+@require_POST
+def input_status(request, pk):
+    tenant = _tenant(request, "participation.moderate")
+    item = queries.input_get(tenant=tenant, pk=pk)
+    return _status_change(
+        request, item,
+        lambda status, reason: services.input_set_status(actor=request.user, item=item, status=status, reason=reason),
+        reverse("participation:moderation", args=[item.process_id]))
+
+
+@login_required
+@require_POST
+def input_reviewed(request, pk):
+    tenant = _tenant(request, "participation.moderate")
+    item = queries.input_get(tenant=tenant, pk=pk)
+    services.input_mark_reviewed(actor=request.user, item=item)
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("participation:moderation", item.process_id)
+
+
+@login_required
+def invites(request, pk):
+    tenant = _tenant(request, "participation.manage_processes")
+    process = queries.process_get(tenant=tenant, pk=pk)
+    form = InviteForm(request.POST or None, process=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.invites_create(actor=request.user, process=process, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("%(n)d invite codes were created.") % {"n": len(created)})
+            return redirect("participation:invites", process.pk)
+    return render(request, "participation/invites.html", {
+        "process": process, "form": form, "invites": paginate(request, queries.invite_list(process=process)),
+        "crumbs": _crumbs(_process_crumb(process), (_("Invite codes"), None)),
+    }, status=422 if request.method == "POST" else 200)
+
+
+@login_required
+def invites_csv(request, pk):
+    tenant = _tenant(request, "participation.manage_processes")
+    process = queries.process_get(tenant=tenant, pk=pk)
+    rows = [[i.label, str(i.target_group or ""), i.code,
+             request.build_absolute_uri(reverse("participation:invite_link", args=[process.code, i.code]))]
+            for i in queries.invite_list(process=process) if not i.revoked]
+    return download(write_csv([_("Label"), _("Target group"), _("Code"), _("Link")], rows),
+                    f"invite-codes-{process.code}.csv")

@@ -27,3 +27,18 @@ def process(tenant, admin_user, building):
 @pytest.fixture
 def published(process, admin_user):
     return services.process_set_status(actor=admin_user, process=process, status="published")
+
+
+@pytest.fixture
+def open_process(process, admin_user):
+    """The process, open for anonymous input with pre-moderation."""
+    services.process_set_status(actor=admin_user, process=process, status="open")
+    process.refresh_from_db()
+    return process
+
+
+@pytest.fixture
+def idea(open_process, admin_user):
+    item = services.input_submit(process=open_process, participant="b:someone", title="Mer grøntareal",
+                                 body="Skolegården trenger trær og benker.")
+    return services.input_set_status(actor=admin_user, item=item, status="published")

@@ -62,3 +62,28 @@ def test_staff_endpoints_refuse_citizens_and_other_tenants(process, citizen, emp
                   headers=bearer(employee, tenant)).status_code == 403
     assert c.get(f"{BASE}/processes/{process.pk}", headers=bearer(other_admin, other_tenant)).status_code == 404
     assert c.get(f"{BASE}/processes", headers=bearer(other_admin, other_tenant)).json()["count"] == 0
+
+
+def test_inputs_moderation_and_public_ideas(open_process, idea, admin_user, employee, tenant, other_admin,
+                                            other_tenant, bearer):
+    c = Client()
+    pending = services_submit(open_process)
+    h = bearer(admin_user, tenant)
+    body = c.get(f"{BASE}/processes/{open_process.pk}/inputs", headers=h).json()
+    assert body["count"] == 2 and {i["status"] for i in body["items"]} == {"pending", "published"}
+    r = c.post(f"{BASE}/inputs/{pending.pk}/status", {"status": "hidden"}, content_type="application/json", headers=h)
+    assert r.status_code == 422  # hiding needs a reason
+    r = c.post(f"{BASE}/inputs/{pending.pk}/status", {"status": "hidden", "reason": "Utenfor tema"},
+               content_type="application/json", headers=h)
+    assert r.json()["moderation_reason"] == "Utenfor tema"
+    assert c.get(f"{BASE}/processes/{open_process.pk}/inputs", headers=bearer(employee, tenant)).status_code == 403
+    assert c.get(f"{BASE}/processes/{open_process.pk}/inputs",
+                 headers=bearer(other_admin, other_tenant)).status_code == 404
+    ideas = Client().get(f"{BASE}/public/processes/{open_process.code}/ideas").json()
+    assert [i["code"] for i in ideas["items"]] == [idea.code] and "participant" not in ideas["items"][0]
+
+
+def services_submit(process):
+    from torg.participation import services
+
+    return services.input_submit(process=process, participant="b:api", title="Venter", body="Tekst")

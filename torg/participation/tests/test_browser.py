@@ -62,3 +62,38 @@ def test_staff_plan_a_process_and_citizens_read_it_on_a_phone(page, phone_page, 
     expect(phone_page.locator("main")).to_contain_text("10. februar 2027 14:00")
     assert_accessible(phone_page)
     _no_sideways_scroll(phone_page)
+
+
+def test_citizen_gives_input_on_a_phone_and_a_moderator_hides_it_with_a_reason(page, phone_page, live_server, login,
+                                                                               assert_accessible, open_process,
+                                                                               admin_user):
+    phone_page.goto(live_server.url + f"/participation/p/{open_process.code}/")
+    assert_accessible(phone_page)
+    phone_page.get_by_role("link", name="Gi ditt innspill").click()
+    assert_accessible(phone_page)
+    _no_sideways_scroll(phone_page)
+    # Keyboard only: type into each field in order and send with Enter on the button.
+    phone_page.locator("#id_title").fill("Lengre åpningstid")
+    phone_page.keyboard.press("Tab")
+    phone_page.keyboard.type("Biblioteket bør være åpent til 22. Ring meg på 41234567.")
+    phone_page.locator("#id_age_band").select_option("13-19")
+    phone_page.locator("main form button[type=submit]").focus()
+    phone_page.keyboard.press("Enter")
+    expect(phone_page.locator("main")).to_contain_text("venter på en moderator")
+    expect(phone_page.locator("main")).not_to_contain_text("41234567")
+    assert_accessible(phone_page)
+    _no_sideways_scroll(phone_page)
+
+    login(page, live_server, "admin")
+    page.goto(live_server.url + f"/participation/{open_process.pk}/moderation/")
+    expect(page.get_by_test_id("queue")).to_contain_text("Lengre åpningstid")
+    expect(page.get_by_test_id("queue")).to_contain_text("Personopplysninger ble maskert")
+    assert_accessible(page)
+    page.get_by_label("Grunn (forfatteren får beskjed)").fill("Gjelder ikke denne prosessen")
+    page.get_by_role("button", name=re.compile("^Skjult")).click()
+    expect(page.get_by_test_id("queue")).to_contain_text("Ingenting venter")
+    assert_accessible(page)
+
+    phone_page.goto(live_server.url + f"/participation/p/{open_process.code}/mine/")
+    expect(phone_page.locator("main")).to_contain_text("Gjelder ikke denne prosessen")
+    assert_accessible(phone_page)

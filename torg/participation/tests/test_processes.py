@@ -47,6 +47,11 @@ def test_places_and_plan_stay_in_the_municipality(process, admin_user, other_ten
     foreign = places.building_create(actor=other_admin, tenant=other_tenant, property=prop, name="Fremmed")
     with pytest.raises(ValidationError):
         services.process_update(actor=admin_user, process=process, buildings=[foreign])
+    from torg.accounts import services as accounts
+
+    unit = accounts.org_unit_create(actor=other_admin, tenant=other_tenant, kind="sector", name="Fremmed sektor")
+    with pytest.raises(ValidationError):
+        services.process_update(actor=admin_user, process=process, responsible_unit=unit)
     floor = places.floor_create(actor=other_admin, tenant=other_tenant, building=foreign, level=0)
     room = places.room_create(actor=other_admin, tenant=other_tenant, floor=floor, number="1")
     with pytest.raises(ValidationError):
@@ -88,7 +93,7 @@ def test_staff_create_and_manage_through_the_pages(client_for, admin_user, tenan
     c = client_for(admin_user)
     response = c.post(reverse("participation:process_create"), {
         "title": "Innbyggertorgets åpningstider", "purpose": "Når skal torget være åpent?",
-        "buildings": [building.pk]})
+        "identity": "anonymous", "moderation": "pre", "buildings": [building.pk]})
     process = Process.objects.get(title="Innbyggertorgets åpningstider")
     assert response.status_code == 302 and process.status == "draft" and list(process.buildings.all()) == [building]
     detail = reverse("participation:process_detail", args=[process.pk])

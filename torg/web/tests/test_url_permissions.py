@@ -71,6 +71,13 @@ PUBLIC = {
     "api:public_processes": "API twin of participation:public_list (no login, published processes only).",
     "api:public_process": "API twin of participation:public_detail (a draft is 404).",
     "api:public_activities": "The participation plan of a published process (no login; a draft is 404).",
+    "api:public_ideas": "Published ideas of a published process (no login; a draft is 404), without participants.",
+    **{f"participation:{name}": "Taking part in a participation process: anonymous by design when the process "
+                                "says so (logged-in or invite-code processes refuse others in the view); only open, "
+                                "published processes, addressed by 60-bit codes. Tested in participation/tests/"
+                                "test_input.py." for name in (
+        "invite_link", "input_create", "my_input", "input_detail", "input_support", "input_comment",
+        "input_report", "input_delete")},
     "admin:login": "Django admin login page.",
     "admin:logout": "Django admin logout.",
     "media/<path:path>": "Only routed when DEBUG (development server); production serves media elsewhere. "
@@ -201,6 +208,13 @@ PARAMS = {
     "participation:target_group_delete": lambda w: {"pk": w.target_group.pk},
     "participation:activity_edit": lambda w: {"pk": w.activity.pk},
     "participation:activity_status": lambda w: {"pk": w.activity.pk},
+    "participation:moderation": lambda w: {"pk": w.process.pk},
+    "participation:invites": lambda w: {"pk": w.process.pk},
+    "participation:invites_csv": lambda w: {"pk": w.process.pk},
+    "participation:input_status": lambda w: {"pk": w.input.pk},
+    "participation:input_reviewed": lambda w: {"pk": w.input.pk},
+    "api:list_inputs": lambda w: {"pk": w.process.pk},
+    "api:set_input_status": lambda w: {"pk": w.input.pk},
     **{f"api:{name}": lambda w: {"pk": w.process.pk} for name in (
         "get_process", "update_process", "process_transitions", "set_process_status", "list_activities",
         "create_activity")},
@@ -257,6 +271,7 @@ API_BODY = {
     "api:create_process": lambda w: {"title": "Overtatt", "purpose": "X", "building_ids": [w.building.pk]},
     "api:update_process": lambda w: {"title": "Overtatt"},
     "api:set_process_status": lambda w: {"status": "published"},
+    "api:set_input_status": lambda w: {"status": "published"},
     "api:create_activity": lambda w: {"kind": "workshop", "title": "Overtatt", "starts_at": w.start2.isoformat()},
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
@@ -437,6 +452,9 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building, sett
     w.target_group = participation.target_group_create(actor=admin_user, process=w.process, kind="neighbours")
     w.activity = participation.activity_create(actor=admin_user, process=w.process, kind="workshop",
                                                title="Verksted", starts_at=w.start, room=w.room)
+    participation.process_set_status(actor=admin_user, process=w.process, status="open")
+    w.process.refresh_from_db()
+    w.input = participation.input_submit(process=w.process, participant="b:x", title="Idé", body="Tekst")
     w.offer = relocation.offer_create(actor=admin_user, plan=w.plan, supplier=w.organisation, category=w.category,
                                       quantity=1, unit_price_nok=100)
     return w
