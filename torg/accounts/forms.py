@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -123,8 +124,6 @@ class ApiTokenForm(TorgForm):
     )
 
     def clean_expires_at(self):
-        from django.utils import timezone
-
         value = self.cleaned_data.get("expires_at")
         if value and value < timezone.localdate():
             raise forms.ValidationError(_("The expiry date has passed; choose today or a later date."))

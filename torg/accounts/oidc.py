@@ -44,7 +44,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import add_state_and_verifier_and_nonce_to_session, generate_code_challenge
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView, get_next_url
 
-
+from . import services
 from .middleware import SESSION_KEY
 from .models import Membership, Role, Tenant
 
@@ -256,32 +256,26 @@ class _ProviderBackend(OIDCAuthenticationBackend):
                 return candidate
 
     def _create_member(self, *, username, claims, email=""):
-        from .services import user_create
-
         first, last = claims.get("given_name") or "", claims.get("family_name") or ""
         if not (first or last) and claims.get("name"):
             first, _sep, last = str(claims["name"]).rpartition(" ")
             first, last = (first, last) if first else (last, "")
-        return user_create(actor=None, tenant=self.tenant, username=username, role=self.role,
-                           first_name=first[:150], last_name=last[:150], email=email).user
+        return services.user_create(actor=None, tenant=self.tenant, username=username, role=self.role,
+                                    first_name=first[:150], last_name=last[:150], email=email).user
 
     def _require_membership(self, user, *, create_missing: bool):
         """The user's active membership of the provider's tenant (created if allowed)."""
-        from .services import membership_ensure
-
         if not create_missing and not Membership.objects.filter(tenant=self.tenant, user=user).exists():
             raise LoginRefused(f"user {user.pk} is not a member of tenant {self.tenant.slug}")
-        membership = membership_ensure(tenant=self.tenant, user=user, role=self.role,
-                                       comment=f"OIDC login ({self.provider})")
+        membership = services.membership_ensure(tenant=self.tenant, user=user, role=self.role,
+                                                comment=f"OIDC login ({self.provider})")
         if not membership.is_active:
             raise LoginRefused(f"membership of user {user.pk} in tenant {self.tenant.slug} is inactive")
         return membership
 
     def _link(self, user, field, value, label):
-        from .services import user_link_identity
-
-        user_link_identity(tenant=self.tenant, user=user, field=field, value=value, label=label,
-                           comment=f"OIDC login ({self.provider})")
+        services.user_link_identity(tenant=self.tenant, user=user, field=field, value=value, label=label,
+                                    comment=f"OIDC login ({self.provider})")
 
 
 class IdPortenBackend(_ProviderBackend):

@@ -1,7 +1,12 @@
 """Reads for accounts, always scoped by tenant."""
 
+import datetime as dt
+
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from torg.core.models import AuditEvent
 
@@ -50,12 +55,6 @@ def membership_get(*, tenant, pk):
 
 def login_locked_until(*, user):
     """When the user's login lockout (too many failed passwords) ends, or None if not locked out."""
-    import datetime as dt
-
-    from axes.models import AccessAttempt
-    from django.conf import settings
-    from django.utils import timezone
-
     cooloff = dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
     attempt = (
         AccessAttempt.objects.filter(username__iexact=user.username,

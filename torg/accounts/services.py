@@ -2,6 +2,7 @@
 
 import secrets
 
+from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -149,8 +150,6 @@ def user_set_password(*, actor, membership: Membership, password: str) -> None:
 def user_unlock(*, actor, membership: Membership) -> int:
     """Lift a login lockout (too many failed passwords) before it runs out; returns how many
     recorded failures were cleared."""
-    from axes.models import AccessAttempt
-
     user = membership.user
     cleared, _by_model = AccessAttempt.objects.filter(username__iexact=user.username).delete()
     audit.record(actor=actor, tenant=membership.tenant, obj=user, action="unlock")

@@ -1,8 +1,13 @@
 """Accounts pages: login, profile and API tokens, and the municipality's administration."""
 
+from datetime import datetime, time
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from torg.core import audit
+from torg.core.audit_display import describe, object_type_label
 from torg.core.views import breadcrumbs, form_page, paginate, require_perm, tenant_lookup
 
 from . import queries, services
@@ -34,8 +41,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
-
         context = super().get_context_data(**kwargs)
         context["oidc_providers"] = [
             {"key": key, "label": _("Log in with ID-porten") if key == "idporten" else _("Log in with Entra ID (employees)")}
@@ -47,11 +52,6 @@ class LoginView(auth_views.LoginView):
 def history_context(request, tenant, obj, events=None, limit=20) -> dict:
     """The object's latest audit events for `web/partials/history.html`, and for those who may see
     the audit log, a link to all of the object's events there."""
-    from urllib.parse import urlencode
-
-    from torg.core import audit
-    from torg.core.audit_display import describe
-
     events = audit.history_for(obj, tenant) if events is None else events
     context = {"history": describe(events[:limit])}
     if request.user.has_perm("accounts.view_audit", tenant):
@@ -104,10 +104,6 @@ def api_token_create(request):
         return redirect("accounts:profile")
     expires = form.cleaned_data["expires_at"]
     if expires:
-        from datetime import datetime, time
-
-        from django.utils import timezone
-
         expires = timezone.make_aware(datetime.combine(expires, time.max))
     _token, secret = services.api_token_create(
         actor=request.user, tenant=tenant, name=form.cleaned_data["name"], expires_at=expires
@@ -196,8 +192,6 @@ def org_unit_archive(request, pk):
     tenant = _tenant(request)
     unit = queries.org_unit_get(tenant=tenant, pk=pk)
     require_perm(request, "accounts.manage_org_units", unit)
-    from django.core.exceptions import ValidationError
-
     try:
         services.org_unit_set_archived(actor=request.user, unit=unit, archived=not unit.archived)
     except ValidationError as exc:
@@ -357,9 +351,6 @@ def organisation_archive(request, pk):
 def audit_log(request):
     tenant = _tenant(request)
     require_perm(request, "accounts.view_audit", tenant)
-    from torg.core import audit
-    from torg.core.audit_display import describe, object_type_label
-
     object_types = sorted(((code, object_type_label(code)) for code in queries.audit_object_types(tenant=tenant)),
                           key=lambda choice: str(choice[1]))
     actions = sorted(((code, audit.action_label(code)) for code in audit.ACTION_LABELS), key=lambda c: str(c[1]))

@@ -90,7 +90,7 @@ def metrics(request):
         response = HttpResponse(status=403)
         response["WWW-Authenticate"] = "Bearer"
         return response
-    from django_prometheus.exports import ExportToDjangoView
+    from django_prometheus.exports import ExportToDjangoView  # the exporter loads only when /metrics is asked
 
     response = ExportToDjangoView(request)
     response["Cache-Control"] = "no-store"

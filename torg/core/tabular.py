@@ -66,7 +66,7 @@ def _cell_text(value) -> str:
 
 
 def _xlsx_rows(data: bytes):
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy to import: loaded when a spreadsheet is read, not by every process
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -138,7 +138,7 @@ def decode_text(data: bytes) -> str:
             return data.decode(codec)
         except UnicodeDecodeError:
             raise _unreadable("UTF-16") from None
-    from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes  # loaded only for a file that is neither UTF-8 nor UTF-16
 
     matches = from_bytes(data)
     if any(m.encoding == "cp1252" for m in matches):
@@ -177,7 +177,7 @@ def write_xlsx(columns: list[str], rows, *, title: str = "Torg") -> bytes:
     """An .xlsx file with a bold header row; `rows` is an iterable of sequences. Text that would
     start a formula is stored as text. Written in openpyxl's write-only mode: rows stream out in
     linear time and constant memory, however long the export."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy to import: loaded when a spreadsheet is written
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from torg.core import audit
-from torg.core.tabular import RowError, TableError, read_table
+from torg.core.tabular import RowError, TableError, read_table, write_xlsx
 
 from .models import Building, Floor, Property, Room
 
@@ -438,8 +438,6 @@ def _save(obj, bucket, *, line, before=None):
 
 def template_xlsx() -> bytes:
     """An example file with every column and two sample rows."""
-    from torg.core.tabular import write_xlsx
-
     sample = [
         ["12", "345", "Rådhusgata 1", "300123456", "Rådhuset", "Rådhusgata 1", "1978", "37700", "office", "A",
          "0", "1. etasje", "0.012", "Møterom Fjorden", "24.5", "10", "meeting"],

@@ -1,10 +1,13 @@
 """Places register pages. Thin: parse, check permission, call one query or service, render."""
 
 import secrets
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -352,8 +355,6 @@ IMPORT_SAMPLE_ROWS = 10
 
 def _stash(request, upload) -> str:
     """Keep the uploaded file in the session-bound var/ area between preview and confirm."""
-    from django.conf import settings
-
     _drop_stash(request)  # a new upload replaces this session's previous preview
     token = secrets.token_urlsafe(16)
     folder = settings.VAR_DIR / "imports"
@@ -370,8 +371,6 @@ IMPORT_STASH_MAX_AGE = 24 * 3600  # seconds; previews left unconfirmed are remov
 
 def _prune_stashes(folder):
     """Remove previews nobody confirmed (closed tab, expired session) so var/imports does not grow."""
-    import time
-
     limit = time.time() - IMPORT_STASH_MAX_AGE
     for path in folder.iterdir():
         try:
@@ -382,8 +381,6 @@ def _prune_stashes(folder):
 
 
 def _stash_path(request, token):
-    from django.conf import settings
-
     stash = request.session.get(IMPORT_SESSION_KEY)
     if not stash or stash["token"] != token or stash["tenant"] != request.tenant.pk:
         return None, None
@@ -391,8 +388,6 @@ def _stash_path(request, token):
 
 
 def _unstash(request, token):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     stash, path = _stash_path(request, token)
     if path is None or not path.exists():
         return None
@@ -402,8 +397,6 @@ def _unstash(request, token):
 def _claim_stash(request, token):
     """Take the stashed file for writing. Only one request can claim it (an atomic rename), so a
     double-click or a second tab confirming the same preview writes once; the other gets None."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     stash, path = _stash_path(request, token)
     if path is None:
         return None, None
@@ -416,8 +409,6 @@ def _claim_stash(request, token):
 
 
 def _drop_stash(request):
-    from django.conf import settings
-
     stash = request.session.pop(IMPORT_SESSION_KEY, None)
     if stash:
         (settings.VAR_DIR / "imports" / stash["token"]).unlink(missing_ok=True)
@@ -431,8 +422,6 @@ def import_upload(request):
     context = {"form": form, "columns": columns, "crumbs": _crumbs((_("Import"), None))}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        from django.conf import settings
-
         if upload.size > settings.TORG_MAX_IMPORT_BYTES:
             form.add_error("file", _("The file is too large (max %(mb)d MB).")
                            % {"mb": settings.TORG_MAX_IMPORT_BYTES // (1024 * 1024)})

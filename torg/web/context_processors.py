@@ -1,10 +1,10 @@
 from django.conf import settings
 
+from .navigation import navigation_for
+
 
 def torg(request):
     """The active tenant, membership and navigation for the base layout."""
-    from .navigation import navigation_for
-
     return {
         "tenant": getattr(request, "tenant", None),
         "membership": getattr(request, "membership", None),

@@ -5,6 +5,9 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from torg.core.audit import action_label
+from torg.core.audit_display import describe, object_type_label
+
 register = template.Library()
 
 
@@ -40,16 +43,12 @@ def querystring_with(context, **kwargs):
 @register.filter
 def audit_action(event):
     """The event's action in the user's language ("update" → "Endret")."""
-    from torg.core.audit import action_label
-
     return action_label(event.action)
 
 
 @register.filter
 def audit_object_type(event):
     """The kind of object in the user's language ("places.room" → "Rom")."""
-    from torg.core.audit_display import object_type_label
-
     return object_type_label(event.object_type)
 
 
@@ -58,7 +57,5 @@ def audit_changes(event):
     """The event's changes in words (see torg.core.audit_display). Views pass pages of events
     through `describe` first, which resolves related objects in one query per model."""
     if not hasattr(event, "change_rows"):
-        from torg.core.audit_display import describe
-
         describe([event])
     return event.change_rows
