@@ -11,8 +11,8 @@ class AccountsConfig(AppConfig):
         from torg.core.audit import register_action_labels
 
         register_action_labels({
-            "set_password": _("Password set"),
-            "revoke": _("Revoked"),
-            "link_identity": _("Login linked (ID-porten / Entra ID)"),
-            "unlock": _("Login unlocked"),
+            "user_password_set": _("Password set"),
+            "api_token_revoke": _("Revoked"),
+            "user_identity_link": _("Login linked (ID-porten / Entra ID)"),
+            "user_unlock": _("Login unlocked"),
         })

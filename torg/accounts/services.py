@@ -143,7 +143,7 @@ def user_set_password(*, actor, membership: Membership, password: str) -> None:
         )
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor=actor, tenant=membership.tenant, obj=user, action="set_password")
+    audit.record(actor=actor, tenant=membership.tenant, obj=user, action="user_password_set")
 
 
 @transaction.atomic
@@ -152,7 +152,7 @@ def user_unlock(*, actor, membership: Membership) -> int:
     recorded failures were cleared."""
     user = membership.user
     cleared, _by_model = AccessAttempt.objects.filter(username__iexact=user.username).delete()
-    audit.record(actor=actor, tenant=membership.tenant, obj=user, action="unlock")
+    audit.record(actor=actor, tenant=membership.tenant, obj=user, action="user_unlock")
     return cleared
 
 
@@ -210,7 +210,7 @@ def api_token_create(*, actor, tenant, name: str, expires_at=None) -> tuple[ApiT
 def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, tenant=token.tenant, obj=token, action="revoke")
+    audit.record(actor=actor, tenant=token.tenant, obj=token, action="api_token_revoke")
     return token
 
 
@@ -247,7 +247,7 @@ def user_link_identity(*, tenant, user: User, field: str, value: str, label: str
         raise ValueError(f"not an identity field: {field}")
     setattr(user, field, value)
     user.save(update_fields=[field])
-    audit.record(actor=None, tenant=tenant, obj=user, action="link_identity", changes={field: ["", label]},
+    audit.record(actor=None, tenant=tenant, obj=user, action="user_identity_link", changes={field: ["", label]},
                  comment=comment)
     return user
 

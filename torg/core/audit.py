@@ -26,7 +26,7 @@ ACTION_LABELS = {
 
 
 def register_action_labels(labels: dict) -> None:
-    """Let an app name its own audit actions: {"set_password": _("Password set"), ...}."""
+    """Let an app name its own audit actions: {"user_password_set": _("Password set"), ...}."""
     ACTION_LABELS.update(labels)
 
 

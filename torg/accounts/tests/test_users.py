@@ -142,7 +142,7 @@ def test_admin_sets_a_password(tenant, admin_user, employee, en_client):
     assert response.status_code == 302
     employee.refresh_from_db()
     assert employee.check_password("Langt-og-trygt-2026")
-    event = AuditEvent.objects.get(action="set_password")
+    event = AuditEvent.objects.get(action="user_password_set")
     assert event.actor == admin_user and "Langt" not in str(event.changes)
 
 

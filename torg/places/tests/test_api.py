@@ -70,7 +70,7 @@ def test_token_created_on_profile_page_works_until_revoked(tenant, building, emp
     response = browser.post(reverse("accounts:api_token_revoke", args=[token.pk]))
     assert response.status_code == 302
     assert api.get(f"{API}/buildings", **headers).status_code == 401
-    assert AuditEvent.objects.filter(object_type="accounts.apitoken", action="revoke", actor=employee).exists()
+    assert AuditEvent.objects.filter(object_type="accounts.apitoken", action="api_token_revoke", actor=employee).exists()
 
 
 def test_token_with_expiry_date_from_profile_page(tenant, employee, client_for):

@@ -145,7 +145,7 @@ def test_administrator_sees_and_lifts_a_lockout(admin_user, employee, tenant, en
     assert response.status_code == 302 and response["Location"] == edit_url
     assert "This user is locked out" not in admin.get(edit_url).content.decode()
     assert AuditEvent.objects.filter(tenant=tenant, object_type="accounts.user", object_id=str(employee.pk),
-                                     action="unlock", actor=admin_user).exists()
+                                     action="user_unlock", actor=admin_user).exists()
 
     again = Client().post(reverse("accounts:login"), {"username": "ansatt", "password": "correct-horse-42"})
     assert again.status_code == 302
