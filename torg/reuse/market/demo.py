@@ -13,9 +13,8 @@ from torg.reuse import services as inventory
 from torg.reuse.models import Category, Item, ReuseRole, Status
 
 from . import services
-from .models import DeliveryMethod, Order
-
-S = Order.Status
+from .models import DeliveryMethod
+from .states import APPROVED, CANCELLED, OUT, PROCESSING, READY, RECEIVED, REJECTED, REQUESTED
 
 
 def _group(tenant, category_key, count, taken):
@@ -92,25 +91,21 @@ def load(ctx):
         o = services.order_create(actor=buyer, tenant=tenant, listing=target, quantity=1, delivery_room=room,
                                   to_unit=unit, delivery_method=method, note="Til det nye rådhuset")
         for step in path:
-            sides = {"buyer"} if step == S.CANCELLED and o.status in (S.REQUESTED, S.APPROVED) and not reason \
-                else {"seller"}
-            actor = buyer if sides == {"buyer"} else seller
-            o = services.order_transition(actor=actor, order=o, to_status=step, sides=sides, reason=reason)
+            by_buyer = step == CANCELLED and o.status in (REQUESTED, APPROVED) and not reason
+            o = services.order_transition(actor=buyer if by_buyer else seller, order=o, to_status=step, reason=reason)
         return o
 
     order(municipality, kari, kari_unit, rooms[0], [])  # approved at once (buyer/seller)
     order(municipality, ola, ola_unit, rooms[1], [])  # requested: buyers need approval
-    order(municipality, kari, kari_unit, rooms[2], [S.PROCESSING], method=DeliveryMethod.DELIVERY)
-    order(partners, kari, kari_unit, rooms[3], [S.APPROVED, S.PROCESSING, S.OUT_FOR_DELIVERY],
+    order(municipality, kari, kari_unit, rooms[2], [PROCESSING], method=DeliveryMethod.DELIVERY)
+    order(partners, kari, kari_unit, rooms[3], [APPROVED, PROCESSING, OUT],
           method=DeliveryMethod.DELIVERY)
-    ready = order(public, ola, ola_unit, rooms[4], [S.APPROVED, S.PROCESSING, S.READY_FOR_PICKUP])
-    services.order_message_add(actor=ola, order=ready, body="Kan jeg hente på fredag etter kl. 12?",
-                               sides={"buyer"})
-    services.order_message_add(actor=seller, order=ready, body="Ja, spør etter vaktmesteren i resepsjonen.",
-                               sides={"seller"})
-    order(public, kari, kari_unit, rooms[5], [S.PROCESSING, S.READY_FOR_PICKUP, S.RECEIVED])
-    order(partners, ola, ola_unit, rooms[0], [S.REJECTED], reason="Reservert for byggeprosjektet")
-    order(public, kari, kari_unit, rooms[1], [S.CANCELLED])
+    ready = order(public, ola, ola_unit, rooms[4], [APPROVED, PROCESSING, READY])
+    services.order_message_add(actor=ola, order=ready, body="Kan jeg hente på fredag etter kl. 12?")
+    services.order_message_add(actor=seller, order=ready, body="Ja, spør etter vaktmesteren i resepsjonen.")
+    order(public, kari, kari_unit, rooms[5], [PROCESSING, READY, RECEIVED])
+    order(partners, ola, ola_unit, rooms[0], [REJECTED], reason="Reservert for byggeprosjektet")
+    order(public, kari, kari_unit, rooms[1], [CANCELLED])
 
     _partner_orders(ctx, partners, seller)
 
@@ -133,12 +128,10 @@ def _partner_orders(ctx, listing, seller):
     done = services.order_create(actor=lise, tenant=lillevik, listing=listing, quantity=1, delivery_room=rooms[0],
                                  to_unit=unit, delivery_method=DeliveryMethod.DELIVERY,
                                  note="Til kontoret på Eiendom, gjerne før månedsskiftet.")
-    services.order_message_add(actor=seller, order=done, body="Vi kjører til Lillevik tirsdag formiddag.",
-                               sides={"seller"})
-    for step in (S.APPROVED, S.PROCESSING, S.OUT_FOR_DELIVERY):
-        done = services.order_transition(actor=seller, order=done, to_status=step, sides={"seller"})
-    services.order_transition(actor=lise, order=done, to_status=S.RECEIVED, sides={"buyer"})
+    services.order_message_add(actor=seller, order=done, body="Vi kjører til Lillevik tirsdag formiddag.")
+    for step in (APPROVED, PROCESSING, OUT):
+        done = services.order_transition(actor=seller, order=done, to_status=step)
+    services.order_transition(actor=lise, order=done, to_status=RECEIVED)
     waiting = services.order_create(actor=lise, tenant=lillevik, listing=listing, quantity=1,
                                     delivery_room=rooms[-1], to_unit=unit, delivery_method=DeliveryMethod.DELIVERY)
-    services.order_message_add(actor=lise, order=waiting, body="Kan dere levere sammen med det forrige bordet?",
-                               sides={"buyer"})
+    services.order_message_add(actor=lise, order=waiting, body="Kan dere levere sammen med det forrige bordet?")

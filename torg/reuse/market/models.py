@@ -1,6 +1,6 @@
 """The internal marketplace ("internt marked"): listings with staged publication, saved searches
-with notifications, orders with their state machine and messages, and give-aways to external
-organisations.
+with notifications, orders and their messages, and give-aways to external organisations. The
+order and listing state machines are declared in `states.py`.
 
 Items stay in the inventory (`torg.reuse.Item`); a listing holds them (status `listed`), an order
 holds them (status `ordered`). Whether an item is held is guaranteed by the database: at most one
@@ -244,35 +244,9 @@ class Order(TenantOwned):
         """Ordered by a partner municipality (the seller's municipality is not the buyer's)."""
         return self.tenant_id != self.buyer_tenant_id
 
-    def transitions(self):
-        """The state machine that applies: a partner order is received by the buyer only, because
-        receiving registers the items in the buyer's inventory."""
-        return PARTNER_ORDER_TRANSITIONS if self.is_partner else ORDER_TRANSITIONS
 
-
-O = Order.Status
-# The order state machine: every allowed transition, with who may make it ("buyer", "seller").
-# Anything not listed here is refused by `services.order_transition`.
-ORDER_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    O.REQUESTED: {O.APPROVED: frozenset({"seller"}), O.REJECTED: frozenset({"seller"}),
-                  O.CANCELLED: frozenset({"buyer"})},
-    O.APPROVED: {O.PROCESSING: frozenset({"seller"}), O.CANCELLED: frozenset({"buyer", "seller"})},
-    O.PROCESSING: {O.READY_FOR_PICKUP: frozenset({"seller"}), O.OUT_FOR_DELIVERY: frozenset({"seller"}),
-                   O.CANCELLED: frozenset({"seller"})},
-    O.READY_FOR_PICKUP: {O.RECEIVED: frozenset({"buyer", "seller"}), O.CANCELLED: frozenset({"seller"})},
-    O.OUT_FOR_DELIVERY: {O.RECEIVED: frozenset({"buyer", "seller"}), O.CANCELLED: frozenset({"seller"})},
-    O.RECEIVED: {},
-    O.REJECTED: {},
-    O.CANCELLED: {},
-}
-PARTNER_ORDER_TRANSITIONS = {
-    status: {to: (frozenset({"buyer"}) if to == O.RECEIVED else who) for to, who in steps.items()}
-    for status, steps in ORDER_TRANSITIONS.items()
-}
-# Transitions that need a reason (shown to the other party).
-REASON_REQUIRED = {(O.REQUESTED, O.REJECTED)} | {(s, O.CANCELLED) for s in (O.PROCESSING, O.READY_FOR_PICKUP,
-                                                                                O.OUT_FOR_DELIVERY)}
-OPEN_ORDER_STATUSES = frozenset({O.REQUESTED, O.APPROVED, O.PROCESSING, O.READY_FOR_PICKUP, O.OUT_FOR_DELIVERY})
+OPEN_ORDER_STATUSES = frozenset({Order.Status.REQUESTED, Order.Status.APPROVED, Order.Status.PROCESSING,
+                                 Order.Status.READY_FOR_PICKUP, Order.Status.OUT_FOR_DELIVERY})
 
 
 class OrderLine(TenantOwned):

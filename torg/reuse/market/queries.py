@@ -263,7 +263,7 @@ def seller_orders(*, tenant, user, open_only=False):
 
 def order_get(*, tenant, pk):
     """An order of `tenant` as the seller, or one its members placed with a partner municipality.
-    The views decide the sides from the request's tenant (`views._sides`)."""
+    Who may do what on it is the order state machine's (`states.ORDER_MACHINE`)."""
     return get_object_or_404(_orders().prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("item__room", "item__building", "received_item")
                  .order_by("item__number"))).filter(Q(tenant=tenant) | Q(buyer_tenant=tenant)), pk=pk)

@@ -22,10 +22,11 @@ from torg.reuse.models import GONE_STATUSES, Category, Item, ItemPhoto, ReuseRec
 
 from . import queries
 from .models import (
-    OPEN_ORDER_STATUSES, REASON_REQUIRED, DeliveryMethod, GiveAway, Listing, ListingItem,
+    DeliveryMethod, GiveAway, Listing, ListingItem,
     MarketSettings, Notification, Order, OrderEvent, OrderLine, OrderMessage, SavedSearch, SavedSearchHit,
     local_midnight,
 )
+from .states import LISTING_MACHINE, ORDER_MACHINE, SELLER
 
 LISTABLE_STATUSES = (Status.IN_USE, Status.AVAILABLE)
 MAX_LISTING_ITEMS = 500
@@ -249,11 +250,9 @@ def _release(lines, *, actor, comment, to_status=None):
 
 
 def _close_if_empty(listing, actor):
-    if not ListingItem.objects.filter(listing=listing, active=True).exists() and listing.status == "open":
-        Listing.objects.filter(pk=listing.pk).update(status=Listing.Status.CLOSED, updated_at=timezone.now())
-        listing.status = Listing.Status.CLOSED
-        audit.record(actor=actor, tenant=listing.tenant, obj=listing, action="status",
-                     changes={"status": ["open", "closed"]})
+    """The marketplace closes a listing when its last item has left it."""
+    if listing.status == Listing.Status.OPEN and not ListingItem.objects.filter(listing=listing, active=True).exists():
+        LISTING_MACHINE.apply(listing, Listing.Status.CLOSED, actor=actor, system=True)
 
 
 @transaction.atomic
@@ -261,21 +260,11 @@ def listing_withdraw(*, actor, listing, comment="") -> Listing:
     """Withdraw an open listing: its items go back to the status they had before. Refused while an
     order is open (cancel or finish it first)."""
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
-    if listing.status != Listing.Status.OPEN:
-        raise ValidationError(_("The listing is not open."))
-    open_orders = list(Order.objects.filter(listing=listing, status__in=list(OPEN_ORDER_STATUSES))
-                       .values_list("number", flat=True))
-    if open_orders:
-        raise ValidationError(_("The listing has open orders (%(numbers)s). Cancel or finish them before "
-                                "withdrawing it.") % {"numbers": ", ".join(open_orders)})
+    LISTING_MACHINE.apply(listing, Listing.Status.WITHDRAWN, actor=actor, reason=comment)
     lines = list(ListingItem.objects.filter(listing=listing, active=True).select_related("item"))
     if lines:
         _release(lines, actor=actor, comment=comment or _("Withdrawn from the marketplace: %(number)s")
                  % {"number": listing.number})
-    listing.status = Listing.Status.WITHDRAWN
-    listing.save(update_fields=["status", "updated_at"])
-    audit.record(actor=actor, tenant=listing.tenant, obj=listing, action="withdraw",
-                 changes={"status": ["open", "withdrawn"]}, comment=comment)
     return listing
 
 
@@ -344,8 +333,7 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
     seller_tenant = listing.tenant
     order = Order(tenant=seller_tenant, buyer_tenant=tenant, number=next_label(seller_tenant, "B"), listing=listing,
                   buyer=actor, quantity=quantity, to_unit=to_unit, delivery_room=delivery_room,
-                  delivery_method=delivery_method, note=note.strip(),
-                  status=Order.Status.REQUESTED if approval else Order.Status.APPROVED)
+                  delivery_method=delivery_method, note=note.strip(), status=Order.Status.REQUESTED)
     order.full_clean()
     order.save()
     try:
@@ -356,10 +344,11 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
     inventory.item_change_status(actor=actor, items=free, to_status=Status.ORDERED,
                                  comment=_("Ordered: %(number)s") % {"number": order.number})
     _event(order, actor, "", Order.Status.REQUESTED)
-    if not approval:
-        _event(order, None, Order.Status.REQUESTED, Order.Status.APPROVED, _("No approval needed."))
     audit.record(actor=actor, tenant=seller_tenant, obj=order, action="create",
                  changes={**audit.diff({}, audit.snapshot(order)), "items": [None, [i.pk for i in free]]})
+    if not approval:
+        ORDER_MACHINE.apply(order, Order.Status.APPROVED, actor=None, system=True, reason=_("No approval needed."))
+        _event(order, None, Order.Status.REQUESTED, Order.Status.APPROVED, _("No approval needed."))
     if partner:
         audit.record(actor=actor, tenant=tenant, obj=order, action="partner_order",
                      changes={"listing": [None, listing.number], "seller": [None, seller_tenant.name]})
@@ -386,37 +375,25 @@ STATUS_MESSAGES = {
 }
 
 
-def allowed_transitions(order, sides):
-    """The statuses `order` may go to for someone acting as `sides` ({"buyer", "seller"})."""
-    return [to for to, who in order.transitions()[order.status].items() if who & set(sides)]
+def order_steps(order, actor):
+    """The steps `actor` may take on `order` now (for the order page)."""
+    return ORDER_MACHINE.available(order, actor)
 
 
 @transaction.atomic
-def order_transition(*, actor, order, to_status, sides, reason="") -> Order:
-    """Apply one step of the order state machine (`ORDER_TRANSITIONS`) and record it in the order's
-    history. `sides` says whether the actor acts as the buyer, the seller or both (the view decides
-    from the permissions). Cancelling or rejecting gives the items back to the listing; receiving
-    moves them to the delivery room, gives them to the buyer's unit and records the reuse."""
+def order_transition(*, actor, order, to_status, reason="") -> Order:
+    """Apply one step of the order state machine (`states.ORDER_MACHINE`): it checks who may (the
+    buyer and the seller from the market rules, each in their own municipality), the reason and the
+    guards, and records the step in the order's history. Cancelling or rejecting gives the items
+    back to the listing; receiving moves them to the delivery room, gives them to the buyer's unit
+    and records the reuse (a partner order: into the buyer's inventory)."""
     order = Order.objects.select_for_update(of=("self",)).select_related(
         "listing__created_by", "listing__tenant", "buyer", "buyer_tenant", "tenant", "delivery_room__building",
         "to_unit").get(pk=order.pk)
     current = order.status
-    allowed = order.transitions().get(current, {})
-    if to_status not in allowed:
-        raise ValidationError(_("Order %(number)s cannot go from “%(from)s” to “%(to)s”.") % {
-            "number": order.number, "from": Order.Status(current).label,
-            "to": Order.Status(to_status).label if to_status in Order.Status.values else to_status})
-    if not allowed[to_status] & set(sides):
-        who = _("the seller") if "seller" in allowed[to_status] else _("the buyer")
-        raise ValidationError(_("Only %(who)s can do this while the order is “%(status)s”.")
-                              % {"who": who, "status": Order.Status(current).label})
+    parts = ORDER_MACHINE.parts(order, actor)
+    ORDER_MACHINE.apply(order, to_status, actor=actor, reason=reason)
     reason = reason.strip()
-    if (current, to_status) in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": _("Give a reason: the buyer will see it.")})
-    if to_status == Order.Status.READY_FOR_PICKUP and order.delivery_method != DeliveryMethod.PICKUP:
-        raise ValidationError(_("The buyer asked for delivery: mark the order as out for delivery."))
-    if to_status == Order.Status.OUT_FOR_DELIVERY and order.delivery_method != DeliveryMethod.DELIVERY:
-        raise ValidationError(_("The buyer will pick the items up: mark the order as ready for pickup."))
     lines = list(order.lines.filter(active=True).select_related("item__building", "item__owner_unit"))
     if to_status in (Order.Status.CANCELLED, Order.Status.REJECTED):
         _order_release(order, lines, actor, reason)
@@ -424,29 +401,22 @@ def order_transition(*, actor, order, to_status, sides, reason="") -> Order:
         _partner_order_receive(order, lines, actor)
     elif to_status == Order.Status.RECEIVED:
         _order_receive(order, lines, actor)
-    order.status, order.reason = to_status, reason or order.reason
-    order.full_clean()
-    order.save()
+    if reason or order.received_at:
+        order.reason = reason or order.reason
+        order.save(update_fields=["reason", "received_at", "updated_at"])
     _event(order, actor, current, to_status, reason)
-    audit.record(actor=actor, tenant=order.tenant, obj=order, action="status",
-                 changes={"status": [current, to_status]}, comment=reason)
     text = STATUS_MESSAGES[to_status] % {"order": order.number, "title": order.listing.title,
                                          "reason": reason or "–"}
-    url = _order_url(order)
-    subject = _("Order %(number)s") % {"number": order.number}
-    if order.is_partner:
-        audit.record(actor=actor, tenant=order.buyer_tenant, obj=order, action="status",
-                     changes={"status": [current, to_status]}, comment=reason)
-    _notify_other_side(order, actor, sides, text, url, subject)
+    _notify_other_side(order, actor, parts, text, _order_url(order), _("Order %(number)s") % {"number": order.number})
     return order
 
 
-def _notify_other_side(order, actor, sides, text, url, subject):
+def _notify_other_side(order, actor, parts, text, url, subject):
     """Tell the buyer what the seller did and the seller what the buyer did, each in their own
     municipality (a partner order's buyer is notified in the buyer's)."""
-    if "seller" in sides and order.buyer_id != actor.pk:
+    if SELLER in parts and order.buyer_id != actor.pk:
         _notify(tenant=order.buyer_tenant, user=order.buyer, message=text, url=url, subject=subject)
-    elif "seller" not in sides and order.listing.created_by_id and order.listing.created_by_id != actor.pk:
+    elif SELLER not in parts and order.listing.created_by_id and order.listing.created_by_id != actor.pk:
         _notify(tenant=order.tenant, user=order.listing.created_by, message=text, url=url, subject=subject)
 
 
@@ -546,17 +516,17 @@ def _partner_order_receive(order, lines, actor):
 
 
 @transaction.atomic
-def order_receive_by_code(*, actor, order, code, sides) -> Order:
+def order_receive_by_code(*, actor, order, code) -> Order:
     """Receive an order by scanning (or typing) the code of one of its items."""
     item = queries.open_order_for_code(order=order, code=code)
     if item is None:
         raise ValidationError({"code": _("This code is not one of the items of order %(number)s.")
                                % {"number": order.number}})
-    return order_transition(actor=actor, order=order, to_status=Order.Status.RECEIVED, sides=sides)
+    return order_transition(actor=actor, order=order, to_status=Order.Status.RECEIVED)
 
 
 @transaction.atomic
-def order_message_add(*, actor, order, body, sides) -> OrderMessage:
+def order_message_add(*, actor, order, body) -> OrderMessage:
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write a message.")})
@@ -568,7 +538,7 @@ def order_message_add(*, actor, order, body, sides) -> OrderMessage:
     audit.record(actor=actor, tenant=order.tenant, obj=order, action="message", comment=body[:200])
     text = _("New message on order %(order)s: %(body)s") % {"order": order.number, "body": body[:300]}
     subject = _("Order %(number)s") % {"number": order.number}
-    _notify_other_side(order, actor, sides, text, _order_url(order), subject)
+    _notify_other_side(order, actor, ORDER_MACHINE.parts(order, actor), text, _order_url(order), subject)
     return message
 
 

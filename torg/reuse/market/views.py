@@ -21,7 +21,8 @@ from torg.reuse.models import Condition
 from . import queries, services
 from .forms import (GiveAwayForm, GiveAwayItemsForm, ListingForm, MessageForm, OrderForm, ReasonForm, ReceiveForm,
                     SaveSearchForm, SettingsForm)
-from .models import REASON_REQUIRED, Listing, Order, Stage
+from .models import Listing, Order, Stage
+from .states import ORDER_MACHINE, ORDER_STEP_LABELS
 
 PER_PAGE = 24
 
@@ -244,17 +245,6 @@ def my_listings(request):
 
 
 # --- Orders --------------------------------------------------------------------------------------
-def _sides(request, order):
-    """Who the user acts as on the order, in the request's municipality: the buyer in the buyer's,
-    the seller in the seller's (for a partner order these are two municipalities)."""
-    sides = set()
-    if order.buyer_id == request.user.pk and request.tenant.pk == order.buyer_tenant_id:
-        sides.add("buyer")
-    if request.tenant.pk == order.tenant_id and request.user.has_perm("reuse_market.manage_listing", order.listing):
-        sides.add("seller")
-    return sides
-
-
 @login_required
 def order_create(request, pk):
     tenant = _tenant(request, "reuse_market.order")
@@ -320,18 +310,27 @@ def _order(request, pk):
     tenant = _tenant(request)
     order = queries.order_get(tenant=tenant, pk=pk)
     require_perm(request, "reuse_market.view_order", order)
-    return order, _sides(request, order)
+    return order
+
+
+def _seller_side(request, order):
+    """The page of the seller's municipality (for a partner order the buyer's shows less)."""
+    return request.tenant.pk == order.tenant_id and request.user.has_perm("reuse_market.manage_listing", order.listing)
 
 
 @login_required
 def order_detail(request, pk):
-    order, sides = _order(request, pk)
-    actions = [(to, Order.Status(to).label, (order.status, to) in REASON_REQUIRED)
-               for to in services.allowed_transitions(order, sides) if to != Order.Status.RECEIVED]
-    can_receive = Order.Status.RECEIVED in services.allowed_transitions(order, sides)
-    partner_buyer = order.is_partner and "seller" not in sides
+    order = _order(request, pk)
+    # Every step the user may take; cancelling and rejecting ask for a reason (required when declared).
+    steps = [{"to": t.target, "label": ORDER_STEP_LABELS.get(t.verb, t.label), "reason_required": t.reason,
+              "ask_reason": t.reason or t.target in (Order.Status.CANCELLED, Order.Status.REJECTED)}
+             for t in services.order_steps(order, request.user)]
+    seller_side = _seller_side(request, order)
+    partner_buyer = order.is_partner and not seller_side
     context = {
-        "order": order, "sides": sides, "actions": actions, "can_receive": can_receive, "partner_buyer": partner_buyer,
+        "order": order, "seller_side": seller_side, "partner_buyer": partner_buyer,
+        "steps": [s for s in steps if s["to"] != Order.Status.RECEIVED],
+        "can_receive": any(s["to"] == Order.Status.RECEIVED for s in steps),
         # A partner buyer sees the listing only while it is in its partner stage.
         "listing_url": (reverse("market:partner_detail", args=[order.listing.code])
                         if queries.partner_listings(tenant=request.tenant).filter(pk=order.listing_id).exists()
@@ -339,8 +338,8 @@ def order_detail(request, pk):
         if partner_buyer else reverse("market:listing_detail", args=[order.listing.pk]),
         "events": queries.order_events(order=order), "messages_list": queries.order_messages(order=order),
         "message_form": MessageForm(), "reason_form": ReasonForm(),
-        "crumbs": _crumbs((_("Orders"), reverse("market:order_list") + ("?side=selling" if "buyer" not in sides
-                                                                         else "")), (order.number, None)),
+        "crumbs": _crumbs((_("Orders"), reverse("market:order_list") + (
+            "?side=selling" if seller_side and order.buyer_id != request.user.pk else "")), (order.number, None)),
     }
     if request.htmx and not request.htmx.boosted and request.GET.get("part") == "messages":
         return render(request, "market/partials/order_messages.html", context)
@@ -350,12 +349,12 @@ def order_detail(request, pk):
 @login_required
 @require_POST
 def order_status(request, pk):
-    order, sides = _order(request, pk)
+    order = _order(request, pk)
     to_status = request.POST.get("to_status", "")
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
-        services.order_transition(actor=request.user, order=order, to_status=to_status, sides=sides,
+        services.order_transition(actor=request.user, order=order, to_status=to_status,
                                   reason=form.cleaned_data.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -368,11 +367,11 @@ def order_status(request, pk):
 @login_required
 @require_POST
 def order_message(request, pk):
-    order, sides = _order(request, pk)
+    order = _order(request, pk)
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            services.order_message_add(actor=request.user, order=order, body=form.cleaned_data["body"], sides=sides)
+            services.order_message_add(actor=request.user, order=order, body=form.cleaned_data["body"])
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -389,8 +388,8 @@ def order_message(request, pk):
 @login_required
 def order_receive(request, pk):
     """Receive an order by scanning the QR label of one of its items (or typing its code)."""
-    order, sides = _order(request, pk)
-    if Order.Status.RECEIVED not in services.allowed_transitions(order, sides):
+    order = _order(request, pk)
+    if not ORDER_MACHINE.may(order, request.user, Order.Status.RECEIVED):
         messages.error(request, _("Order %(number)s cannot be received now (status: %(status)s).")
                        % {"number": order.number, "status": order.get_status_display()})
         return redirect("market:order_detail", pk=order.pk)
@@ -398,8 +397,7 @@ def order_receive(request, pk):
     form = ReceiveForm(data, auto_id="%s")  # id "code": the reuse scanner script fills it in
     if data is not None and form.is_valid():
         try:
-            services.order_receive_by_code(actor=request.user, order=order, code=form.cleaned_data["code"],
-                                           sides=sides)
+            services.order_receive_by_code(actor=request.user, order=order, code=form.cleaned_data["code"])
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -119,4 +119,4 @@ def test_order_forms_need_csrf(listing, partner, partner_order):
     client.force_login(partner.buyer, backend="django.contrib.auth.backends.ModelBackend")
     assert client.post(f"/reuse/market/partners/{listing.code}/order/", {"quantity": "1"}).status_code == 403
     assert client.post(f"/reuse/market/orders/{order.pk}/status/", {"to_status": "cancelled"}).status_code == 403
-    services.order_transition(actor=partner.buyer, order=order, to_status=S.CANCELLED, sides={"buyer"})
+    services.order_transition(actor=partner.buyer, order=order, to_status=S.CANCELLED)
