@@ -6,3 +6,23 @@ class BookingConfig(AppConfig):
     name = "torg.booking"
     label = "booking"
     verbose_name = _("Booking")
+
+    def ready(self):
+        # Imported here, not at the top: models and the machine need the app registry ready.
+        from torg.core.audit import register_action_labels
+
+        from . import states  # noqa: F401 – declares the booking machine, which registers its own labels
+
+        register_action_labels({
+            "booking_reschedule": _("Booking moved"),
+            "booking_check_in": _("Checked in"),
+            "booking_access_code_issue": _("Door code shown"),
+            "booking_access_code_send": _("Door code sent by e-mail"),
+            "booking_series_move": _("Rest of the series moved"),
+            "resource_rules_inherit": _("Follows the building's rules"),
+            "resource_photo_add": _("Photo added"),
+            "resource_photo_delete": _("Photo removed"),
+            "meraapent_agreement_sign": _("Meråpent agreement signed"),
+            "door_controller_revoke": _("Lock controller revoked"),
+            "calendar_feed_rotate": _("New calendar address"),
+        })

@@ -9,7 +9,7 @@ from torg.accounts.models import ExternalOrganisation, User
 from torg.places.models import Building, Room
 from torg.core.forms import TorgForm
 
-from .models import DETAIL_FIELDS, POLICY_FIELDS, BookingRules, MeraapentAgreement, OpeningHours, Resource
+from .models import DETAIL_FIELDS, POLICY_FIELDS, Booking, BookingRules, MeraapentAgreement, OpeningHours, Resource
 
 from .queries import OSLO
 
@@ -334,8 +334,6 @@ class StaffBookingFilterForm(TorgForm):
 
     def __init__(self, *args, tenant, buildings, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Booking
-
         self.fields["status"].choices = [("", _("Any status"))] + list(Booking.Status.choices)
         self.fields["building"].queryset = buildings
         self.fields["resource"].queryset = (Resource.objects.filter(tenant=tenant).select_related("building")

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.shortcuts import get_object_or_404
 
-from torg.accounts.models import Role
+from torg.accounts.models import Role, User
 from torg.core.checkin import checkin_open
+from torg.places.models import Building
 
-from .models import (AccessEvent, Booking, BookingRules, BookingSlot, CalendarFeed, OpeningException, OpeningHours,
-                     Resource)
+from .models import (AccessEvent, Booking, BookingRules, BookingSlot, CalendarFeed, Notification, OpeningException,
+                     OpeningHours, Resource)
+from .rules import MANAGER_ROLES
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -43,8 +45,6 @@ def equipment_choices(*, tenant) -> list[str]:
 
 
 def buildings_with_resources(*, tenant):
-    from torg.places.models import Building
-
     return Building.objects.filter(tenant=tenant, pk__in=Resource.objects.filter(
         tenant=tenant, archived=False).values("building_id")).order_by("name")
 
@@ -199,10 +199,6 @@ def my_bookings(*, tenant, user):
 
 def booking_managers(*, tenant):
     """Active users whose role in `tenant` may approve bookings (booking.manage_bookings)."""
-    from torg.accounts.models import User
-
-    from .rules import MANAGER_ROLES
-
     return (User.objects.filter(is_active=True, memberships__tenant=tenant, memberships__is_active=True,
                                 memberships__role__in=MANAGER_ROLES).distinct().order_by("pk"))
 
@@ -514,8 +510,6 @@ def unread_notification_count(user, tenant) -> int:
     """Unread in-app booking notifications of `user` in `tenant` (for the header indicator)."""
     if tenant is None or not getattr(user, "is_authenticated", False):
         return 0
-    from .models import Notification
-
     return Notification.objects.filter(tenant=tenant, user=user, read_at__isnull=True).count()
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from torg.core import audit
 from torg.core.audit_display import describe
+from torg.core.tabular import write_xlsx
 from torg.core.views import apply_validation_error, breadcrumbs, download, form_page, paginate, tenant_lookup
 from torg.places.models import Building
 
@@ -424,8 +425,6 @@ def staff_bookings(request):
         filters = None
     bookings = queries.booking_search(tenant=tenant, **filters) if filters is not None else Booking.objects.none()
     if request.GET.get("format") == "xlsx" and filters is not None:
-        from torg.core.tabular import write_xlsx
-
         rows = ([b.pk, b.resource.building.name, b.resource.name, _local_text(b.start), _local_text(b.end),
                  b.get_status_display(), str(b.booker), b.booker.email,
                  b.organisation.name if b.organisation_id else "", b.title, _local_text(b.created_at)]
@@ -764,8 +763,6 @@ def report(request):
         first, last = today - dt.timedelta(days=30), today
     rows = queries.utilisation(tenant=tenant, first=first, last=last)
     if request.GET.get("format") == "xlsx":
-        from torg.core.tabular import write_xlsx
-
         columns = _report_columns()
         data = write_xlsx([str(label) for _key, label in columns],
                           ([r["building"].name, r["resource"].name] + [r[key] for key, _l in columns[2:]]

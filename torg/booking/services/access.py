@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from torg.core import audit
 from torg.core.services import create_object, require_same_tenant
+from torg.core.tasks import enqueue_on_commit
 
 from ..models import (AccessCode, AccessEvent, Booking, Door, DoorController, MeraapentAgreement, Notification,
                       hash_secret)
@@ -37,7 +39,7 @@ def meraapent_agreement_sign(*, actor, tenant, building, birth_date, accept_term
     agreement, _created = MeraapentAgreement.objects.update_or_create(
         user=actor, building=building,
         defaults={"tenant": tenant, "birth_date": birth_date, "accepted_at": timezone.now()})
-    audit.record(actor=actor, tenant=tenant, obj=agreement, action="sign")
+    audit.record(actor=actor, tenant=tenant, obj=agreement, action="meraapent_agreement_sign")
     return agreement
 
 
@@ -53,7 +55,7 @@ def access_code_issue(*, actor, booking: Booking) -> str:
     if booking.status != Booking.Status.CONFIRMED or not booking.meraapent or booking.end <= timezone.now():
         raise ValidationError(_("Only a confirmed, coming booking in meråpent hours has a door code."))
     code = _new_code(booking)
-    audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="access_code_issued")
+    audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="booking_access_code_issue")
     return code
 
 
@@ -77,10 +79,7 @@ def _new_code(booking) -> str:
 def _deliver_code_later(booking):
     """After commit, queue the door-code e-mail. Only the booking id goes into the task queue:
     the worker creates the code, so it never sits in clear in the queue, the database or a log."""
-    from ..tasks import deliver_access_code
-
-    booking_id = booking.pk
-    transaction.on_commit(lambda: deliver_access_code.enqueue(booking_id=booking_id))
+    enqueue_on_commit("torg.booking.tasks.deliver_access_code", booking_id=booking.pk)
 
 
 @transaction.atomic
@@ -91,8 +90,6 @@ def access_code_deliver(*, booking_id: int, now=None) -> bool:
     Runs in one transaction: if sending fails, the new code is rolled back and the old one stays valid.
     Without an e-mail address the booker is told in the app to show the code on the booking page.
     """
-    from django.core.mail import send_mail
-
     now = now or timezone.now()
     booking = (Booking.objects.select_for_update(of=("self",))
                .select_related("resource", "resource__building", "booker", "responsible", "tenant")
@@ -119,7 +116,7 @@ def access_code_deliver(*, booking_id: int, now=None) -> bool:
         **where, "code": code, "end": date_format(timezone.localtime(booking.end, OSLO), "H:i"),
         "from": _local(booking.start - ACCESS_MARGIN)}
     send_mail(_("Door code: %(building)s") % where, body, None, recipients)
-    audit.record(actor=None, tenant=booking.tenant, obj=booking, action="access_code_sent",
+    audit.record(actor=None, tenant=booking.tenant, obj=booking, action="booking_access_code_send",
                  comment=str(len(recipients)))
     for person in people:
         Notification.objects.create(tenant=booking.tenant, user=person, booking=booking, message=(_(
@@ -151,7 +148,7 @@ def door_controller_revoke(*, actor, controller: DoorController) -> DoorControll
     if controller.revoked_at is None:
         controller.revoked_at = timezone.now()
         controller.save(update_fields=["revoked_at", "updated_at"])
-        audit.record(actor=actor, tenant=controller.tenant, obj=controller, action="revoke")
+        audit.record(actor=actor, tenant=controller.tenant, obj=controller, action="door_controller_revoke")
     return controller
 
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from torg.accounts.models import Role
+from torg.accounts.models import Membership, Role
 from torg.accounts.rules import role_in
 
 from .. import queries
@@ -101,8 +101,6 @@ def check_booking(*, actor, tenant, resource, start, end, organisation=None, now
 
 
 def _unit_of(actor, tenant):
-    from torg.accounts.models import Membership
-
     return Membership.objects.filter(tenant=tenant, user=actor, is_active=True).values_list(
         "org_unit_id", flat=True).first()
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from torg.core import audit
 from torg.core.checkin import checkin_window
+from torg.core.tasks import enqueue_on_commit
 
 from ..models import AccessCode, Booking, BookingSlot
 from ..states import MACHINE
@@ -102,7 +103,7 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
     if booking.status == Booking.Status.CONFIRMED and booking.meraapent:
         _deliver_code_later(booking)  # the old code no longer fits: send one for the new time
     _schedule_release(booking)
-    audit.record(actor=actor, tenant=tenant, obj=booking, action="reschedule",
+    audit.record(actor=actor, tenant=tenant, obj=booking, action="booking_reschedule",
                  changes=audit.diff(before, audit.snapshot(booking, ["start", "end"])))
     return booking
 
@@ -144,8 +145,8 @@ def _release_due(booking):
 
 
 def _schedule_release(booking):
-    """After commit, queue `release_no_show` to run at the booking's check-in deadline (django-tasks
-    `run_after`; the database backend supports it). A moved booking queues a new one; the task checks
+    """After commit, queue the task `release_no_show` to run at the booking's check-in deadline
+    (`run_after`; the database backend supports it). A moved booking queues a new one; the task checks
     again when it runs, so an earlier or repeated task does nothing. With a backend that cannot defer
     tasks nothing is queued and the periodic `booking_release_no_shows` command does the work."""
     if booking.status != Booking.Status.CONFIRMED or booking.checked_in_at is not None:
@@ -153,12 +154,4 @@ def _schedule_release(booking):
     due = _release_due(booking)
     if due is None:
         return
-    from ..tasks import release_no_show
-
-    booking_id = booking.pk
-
-    def enqueue():
-        if release_no_show.get_backend().supports_defer:
-            release_no_show.using(run_after=due).enqueue(booking_id=booking_id)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit("torg.booking.tasks.release_no_show", run_after=due, booking_id=booking.pk)

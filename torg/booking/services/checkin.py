@@ -30,7 +30,7 @@ def booking_check_in(*, actor, booking: Booking, now=None) -> Booking:
     if booking.checked_in_at is None:
         booking.checked_in_at = now
         booking.save(update_fields=["checked_in_at", "updated_at"])
-        audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="check_in")
+        audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="booking_check_in")
     return booking
 
 

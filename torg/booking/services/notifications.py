@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from torg.core import audit
+from torg.core.tasks import enqueue_on_commit
 
 from .. import queries
 from ..models import Booking, CalendarFeed, Notification
@@ -58,8 +59,6 @@ def _notify(tenant, user, booking, message, email=True, link="", subject="", ics
     link to `link` when TORG_PUBLIC_BASE_URL is set and the bookings `ics` attached as .ics."""
     Notification.objects.create(tenant=tenant, user=user, booking=booking, message=message[:500])
     if email and user.email:
-        from ..tasks import send_booking_email
-
         subject = subject or _("Booking: %(resource)s") % {"resource": booking.resource.name}
         body = message
         base = getattr(settings, "TORG_PUBLIC_BASE_URL", "").rstrip("/")
@@ -68,7 +67,7 @@ def _notify(tenant, user, booking, message, email=True, link="", subject="", ics
         kwargs = {"to": user.email, "subject": subject, "body": body}
         if ics:
             kwargs["ics_booking_ids"] = list(ics)
-        transaction.on_commit(lambda: send_booking_email.enqueue(**kwargs))
+        enqueue_on_commit("torg.booking.tasks.send_booking_email", **kwargs)
 
 
 @transaction.atomic
@@ -85,5 +84,5 @@ def calendar_feed_rotate(*, actor, tenant, organisation=None) -> CalendarFeed:
         raise PermissionDenied
     feed, _created = CalendarFeed.objects.update_or_create(
         tenant=tenant, user=actor, organisation=organisation, defaults={"token": secrets.token_urlsafe(32)})
-    audit.record(actor=actor, tenant=tenant, obj=feed, action="rotate")
+    audit.record(actor=actor, tenant=tenant, obj=feed, action="calendar_feed_rotate")
     return feed

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from dateutil.easter import easter
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -31,8 +33,6 @@ def opening_exception_add(*, actor, tenant, building, date, closed=True, kind=Op
 
 def norwegian_public_holidays(year: int) -> list[tuple[dt.date, str]]:
     """Norway's public holidays (helligdager and 1 and 17 May) of `year`, with their names."""
-    from dateutil.easter import easter
-
     e = easter(year)
     days = [(dt.date(year, 1, 1), _("New Year's Day")), (e - dt.timedelta(days=3), _("Maundy Thursday")),
             (e - dt.timedelta(days=2), _("Good Friday")), (e, _("Easter Sunday")),

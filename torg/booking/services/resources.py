@@ -73,7 +73,7 @@ def rules_update(*, actor, resource: Resource, inherit=False, **fields):
     own = BookingRules.objects.filter(resource=resource).first()
     if inherit:
         if own is not None:
-            audit.record(actor=actor, tenant=tenant, obj=resource, action="rules_inherit",
+            audit.record(actor=actor, tenant=tenant, obj=resource, action="resource_rules_inherit",
                          changes={f: [v, None] for f, v in own.policy().items()})
             own.delete()
         resource.own_rules = None  # forget the own rules read before
@@ -116,13 +116,13 @@ def resource_photo_add(*, actor, resource: Resource, upload, alt: str) -> Resour
     photo = ResourcePhoto(tenant=resource.tenant, resource=resource, alt=alt.strip()[:200], width=width,
                           height=height)
     photo.image.save(f"{resource.pk}-{secrets.token_hex(6)}.jpg", content, save=True)
-    audit.record(actor=actor, tenant=resource.tenant, obj=resource, action="photo_add", comment=photo.alt)
+    audit.record(actor=actor, tenant=resource.tenant, obj=resource, action="resource_photo_add", comment=photo.alt)
     return photo
 
 
 @transaction.atomic
 def resource_photo_delete(*, actor, photo: ResourcePhoto) -> None:
-    audit.record(actor=actor, tenant=photo.tenant, obj=photo.resource, action="photo_delete", comment=photo.alt)
+    audit.record(actor=actor, tenant=photo.tenant, obj=photo.resource, action="resource_photo_delete", comment=photo.alt)
     storage, name = photo.image.storage, photo.image.name
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -224,6 +224,6 @@ def booking_move(*, actor, booking: Booking, start, end, scope="this", keep=(), 
     if not moved:
         raise ValidationError(_("Nothing to move: every booking was kept at its old time."))
     if scope == "following" and booking.series_id:
-        audit.record(actor=actor, tenant=booking.tenant, obj=booking.series, action="move_following",
+        audit.record(actor=actor, tenant=booking.tenant, obj=booking.series, action="booking_series_move",
                      changes={"from": [None, booking.start.isoformat()], "moved": [None, moved]})
     return moved

@@ -2,6 +2,8 @@
 entry each; the guards hold through the service, the views and the API; old history moves to audit."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -149,3 +151,13 @@ def test_the_migration_moves_transition_history_into_audit(tenant, building, cit
         ("booking_confirm", admin_user.pk, {"status": ["requested", "confirmed"]}, "", tenant.pk),
         ("booking_cancel", None, {"status": ["confirmed", "cancelled"]}, "Storm", tenant.pk),
     ]
+
+
+def test_every_action_code_booking_writes_is_entity_verb_and_labelled():
+    """Codes written by booking's services: the shared generic ones, or <entity>_<verb> with a label."""
+    source = "".join(p.read_text() for p in (Path(services.__file__).parent).glob("*.py"))
+    codes = set(re.findall(r'action="([a-z_]+)"', source)) | {MACHINE.action(t.verb) for t in MACHINE.transitions()}
+    generic = {"create", "update", "delete", "archive", "restore"}
+    entities = ("booking_", "resource_", "meraapent_agreement_", "door_controller_", "calendar_feed_")
+    assert codes - generic and all(c.startswith(entities) for c in codes - generic), codes
+    assert all(audit.action_label(c) != c for c in codes), [c for c in codes if audit.action_label(c) == c]

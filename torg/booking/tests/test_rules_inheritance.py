@@ -60,7 +60,7 @@ def test_own_rules_start_from_the_building_and_revert_to_it(tenant, admin_user, 
     rules = services.rules_update(actor=admin_user, resource=_fresh(plain), inherit=True, window_days=1)
     assert (rules.source, rules.window_days, rules.cancel_deadline_hours) == ("building", 90, 2)
     assert not BookingRules.objects.filter(resource=plain).exists()
-    event = AuditEvent.objects.get(action="rules_inherit", object_id=str(plain.pk))
+    event = AuditEvent.objects.get(action="resource_rules_inherit", object_id=str(plain.pk))
     assert event.changes["window_days"] == [7, None]
 
 
