@@ -9,18 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
+from torg.core.views import require_api_perm
+
 from . import queries, services
 from .models import Booking
 from .states import MACHINE
 
 router = Router(tags=["booking"])
-
-
-def _check(request, perm, obj=None):
-    if not request.user.has_perm("accounts.use_api", request.tenant) or not request.user.has_perm(
-        perm, obj or request.tenant
-    ):
-        raise PermissionDenied
 
 
 # --- Resources, availability, bookings ------------------------------------------------------
@@ -90,7 +85,7 @@ def _resource_out(r):
 def list_resources(request, min_capacity: int | None = None, step_free: bool = False,
                    equipment: str | None = None, building_id: int | None = None):
     """Bookable resources, filtered by capacity, step-free access, one equipment item and building."""
-    _check(request, "booking.view_resources")
+    require_api_perm(request, "booking.view_resources")
     return [_resource_out(r) for r in queries.resource_list(tenant=request.tenant, min_capacity=min_capacity,
                                                             step_free=step_free, building=building_id,
                                                             equipment=equipment.strip().lower() if equipment
@@ -100,7 +95,7 @@ def list_resources(request, min_capacity: int | None = None, step_free: bool = F
 @router.get("/resources/{int:pk}/busy", response=list[BusyOut])
 def resource_busy(request, pk: int, start: dt.datetime, end: dt.datetime):
     """Busy intervals (incl. buffers and bookings of the whole or parts) in [start, end); max 31 days."""
-    _check(request, "booking.view_resources")
+    require_api_perm(request, "booking.view_resources")
     resource = queries.resource_get(tenant=request.tenant, pk=pk)
     end = min(end, start + dt.timedelta(days=31))
     slots = queries.conflicting_slots(units=queries.units_of(resource), start=start, end=end).order_by("start")
@@ -118,7 +113,7 @@ def resource_free(request, pk: int, start: dt.datetime, end: dt.datetime, minute
     """Free slots in [start, end) (max 31 days): open time not taken by bookings of the resource, its
     parts or its whole, buffers included, each at least `minutes` long (default: the resource's
     minimum duration). Consecutive staffed and meråpent time are separate slots."""
-    _check(request, "booking.view_resources")
+    require_api_perm(request, "booking.view_resources")
     resource = queries.resource_get(tenant=request.tenant, pk=pk)
     if start.tzinfo is None or end.tzinfo is None:
         raise ValidationError(_("Times must include a time zone."))
@@ -131,7 +126,7 @@ def resource_free(request, pk: int, start: dt.datetime, end: dt.datetime, minute
 
 @router.post("/bookings", response={201: BookingOut})
 def create_booking(request, payload: BookingIn):
-    _check(request, "booking.book")
+    require_api_perm(request, "booking.book")
     from torg.accounts.models import ExternalOrganisation
 
     resource = queries.resource_get(tenant=request.tenant, pk=payload.resource_id)
@@ -169,7 +164,7 @@ def _search(request, booker=None, **filters):
 def my_bookings(request, from_date: dt.date | None = None, to_date: dt.date | None = None, status: str = "",
                 sort: str = "-start"):
     """Your own bookings (at most 500), newest first; the same date and status filters as /bookings/search."""
-    _check(request, "booking.view_resources")
+    require_api_perm(request, "booking.view_resources")
     return list(_search(request, booker=request.user, first=from_date, last=to_date, status=status, sort=sort)[:500])
 
 
@@ -181,7 +176,7 @@ def search_bookings(request, from_date: dt.date | None = None, to_date: dt.date 
     dates touching [from_date, to_date], status, text in the booker's name, username or e-mail, the
     organisation's name or number or the purpose, a resource (and its parts) or a building; `sort`:
     start, -start, resource, status, booker, -created. Paginated with limit (max 500) and offset."""
-    _check(request, "booking.manage_bookings")
+    require_api_perm(request, "booking.manage_bookings")
     resource = queries.resource_get(tenant=request.tenant, pk=resource_id) if resource_id else None
     building = None
     if building_id:
@@ -197,7 +192,7 @@ def search_bookings(request, from_date: dt.date | None = None, to_date: dt.date 
 @router.get("/bookings/{int:pk}", response=BookingDetailOut)
 def get_booking(request, pk: int):
     """One booking: the booker's own (or the responsible person's); staff see every booking."""
-    _check(request, "booking.view_resources")
+    require_api_perm(request, "booking.view_resources")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
     if request.user.pk not in (booking.booker_id, booking.responsible_id) and not request.user.has_perm(
             "booking.manage_bookings", booking):
@@ -212,7 +207,7 @@ class DecisionIn(Schema):
 @router.post("/bookings/{int:pk}/approve", response=BookingDetailOut)
 def approve_booking(request, pk: int):
     """Staff: confirm a requested booking (the booker is notified in the app and by e-mail)."""
-    _check(request, "booking.manage_bookings")
+    require_api_perm(request, "booking.manage_bookings")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
     return services.booking_transition(actor=request.user, booking=booking, to=Booking.Status.CONFIRMED)
 
@@ -220,7 +215,7 @@ def approve_booking(request, pk: int):
 @router.post("/bookings/{int:pk}/reject", response=BookingDetailOut)
 def reject_booking(request, pk: int, payload: DecisionIn):
     """Staff: reject a requested booking; `reason` is required and sent to the booker."""
-    _check(request, "booking.manage_bookings")
+    require_api_perm(request, "booking.manage_bookings")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
     return services.booking_transition(actor=request.user, booking=booking, to=Booking.Status.REJECTED,
                                        reason=payload.reason)
@@ -228,7 +223,7 @@ def reject_booking(request, pk: int, payload: DecisionIn):
 
 @router.post("/bookings/{int:pk}/cancel", response=BookingDetailOut)
 def cancel_booking(request, pk: int, reason: str = ""):
-    _check(request, "booking.view_resources")
+    require_api_perm(request, "booking.view_resources")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
     if booking.booker_id != request.user.pk and not request.user.has_perm("booking.manage_bookings", booking):
         raise PermissionDenied

@@ -17,6 +17,14 @@ def require_perm(request, perm, obj):
         raise PermissionDenied
 
 
+def require_api_perm(request, perm, obj=None):
+    """For an API endpoint: 403 unless the caller may use the API in the request's tenant (the
+    token's, or the session's) and holds `perm` on `obj` (default: the tenant)."""
+    if not request.user.has_perm("accounts.use_api", request.tenant):
+        raise PermissionDenied
+    require_perm(request, perm, obj or request.tenant)
+
+
 def request_tenant(request, perm=None):
     """The request's tenant for a page that needs one: 404 when there is none (anonymous, or no
     active membership), 403 unless the user holds `perm` on it (no check when `perm` is None)."""

@@ -5,24 +5,18 @@ everything else needs a token or session and the staff permissions."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from torg.accounts.models import OrgUnit
+from torg.core.views import require_api_perm
 from torg.places.models import Building, Property, Room
 
 from . import queries, services
 from .states import PROCESS_MACHINE
 
 router = Router(tags=["participation"])
-
-
-def _check(request, perm, obj=None):
-    if not request.user.has_perm("accounts.use_api", request.tenant) or not request.user.has_perm(
-            perm, obj or request.tenant):
-        raise PermissionDenied
 
 
 class PhaseOut(Schema):
@@ -197,20 +191,20 @@ def _detail(request, pk):
 @paginate(LimitOffsetPagination)
 def list_processes(request, status: str = ""):
     """Every process of the municipality, drafts included (staff)."""
-    _check(request, "participation.view_processes")
+    require_api_perm(request, "participation.view_processes")
     return queries.process_list(tenant=request.tenant, status=status).prefetch_related(
         "phases", "target_groups", "properties", "buildings", "rooms")
 
 
 @router.get("/processes/{int:pk}", response=ProcessOut)
 def get_process(request, pk: int):
-    _check(request, "participation.view_processes")
+    require_api_perm(request, "participation.view_processes")
     return _detail(request, pk)
 
 
 @router.post("/processes", response={201: ProcessOut})
 def create_process(request, payload: ProcessIn):
-    _check(request, "participation.manage_processes")
+    require_api_perm(request, "participation.manage_processes")
     process = services.process_create(actor=request.user, tenant=request.tenant,
                                       **_fields(request, payload.dict()))
     return 201, _detail(request, process.pk)
@@ -218,7 +212,7 @@ def create_process(request, payload: ProcessIn):
 
 @router.patch("/processes/{int:pk}", response=ProcessOut)
 def update_process(request, pk: int, payload: ProcessPatch):
-    _check(request, "participation.manage_processes")
+    require_api_perm(request, "participation.manage_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     services.process_update(actor=request.user, process=process,
                             **_fields(request, payload.dict(exclude_unset=True)))
@@ -228,14 +222,14 @@ def update_process(request, pk: int, payload: ProcessPatch):
 @router.get("/processes/{int:pk}/transitions", response=list[str])
 def process_transitions(request, pk: int):
     """The statuses this caller may move the process to now."""
-    _check(request, "participation.view_processes")
+    require_api_perm(request, "participation.view_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     return [t.target for t in PROCESS_MACHINE.available(process, request.user)]
 
 
 @router.post("/processes/{int:pk}/status", response=ProcessOut)
 def set_process_status(request, pk: int, payload: StatusIn):
-    _check(request, "participation.manage_processes")
+    require_api_perm(request, "participation.manage_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     services.process_set_status(actor=request.user, process=process, status=payload.status, reason=payload.reason)
     return _detail(request, pk)
@@ -243,14 +237,14 @@ def set_process_status(request, pk: int, payload: StatusIn):
 
 @router.get("/processes/{int:pk}/activities", response=list[ActivityOut])
 def list_activities(request, pk: int):
-    _check(request, "participation.view_processes")
+    require_api_perm(request, "participation.view_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     return list(queries.activity_list(process=process))
 
 
 @router.post("/processes/{int:pk}/activities", response={201: ActivityOut})
 def create_activity(request, pk: int, payload: ActivityIn):
-    _check(request, "participation.manage_processes")
+    require_api_perm(request, "participation.manage_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     data = payload.dict()
     room_id = data.pop("room_id")
@@ -316,7 +310,7 @@ class PublicIdeaOut(Schema):
 @paginate(LimitOffsetPagination)
 def list_inputs(request, pk: int, status: str = ""):
     """Every input of a process, hidden and pending included (moderators)."""
-    _check(request, "participation.moderate")
+    require_api_perm(request, "participation.moderate")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     return queries.input_list(process=process, status=status)
 
@@ -324,7 +318,7 @@ def list_inputs(request, pk: int, status: str = ""):
 @router.post("/inputs/{int:pk}/status", response=InputOut)
 def set_input_status(request, pk: int, payload: StatusIn):
     """Approve, hide (a reason is required; the author is told) or publish again."""
-    _check(request, "participation.moderate")
+    require_api_perm(request, "participation.moderate")
     item = queries.input_get(tenant=request.tenant, pk=pk)
     services.input_set_status(actor=request.user, item=item, status=payload.status, reason=payload.reason)
     return queries.input_list(process=item.process).get(pk=pk)

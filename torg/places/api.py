@@ -2,22 +2,16 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from ninja import Field, ModelSchema, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+
+from torg.core.views import require_api_perm
 
 from . import queries, services
 from .models import Building, Floor, Property, Room
 
 router = Router(tags=["places"])
-
-
-def _check(request, perm, obj=None):
-    if not request.user.has_perm("accounts.use_api", request.tenant) or not request.user.has_perm(
-        perm, obj or request.tenant
-    ):
-        raise PermissionDenied
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -145,26 +139,26 @@ def _patch_fields(payload, tenant, resolvers):
 @router.get("/properties", response=list[PropertyOut])
 @paginate(LimitOffsetPagination)
 def list_properties(request, q: str = "", include_archived: bool = False):
-    _check(request, "places.view_places")
+    require_api_perm(request, "places.view_places")
     return queries.property_list(tenant=request.tenant, search=q, include_archived=include_archived)
 
 
 @router.get("/properties/{int:pk}", response=PropertyOut)
 def get_property(request, pk: int):
-    _check(request, "places.view_places")
+    require_api_perm(request, "places.view_places")
     return queries.property_get(tenant=request.tenant, pk=pk)
 
 
 @router.post("/properties", response={201: PropertyOut})
 def create_property(request, payload: PropertyIn):
-    _check(request, "places.manage_places")
+    require_api_perm(request, "places.manage_places")
     return Status(201, services.property_create(actor=request.user, tenant=request.tenant, **payload.dict()))
 
 
 @router.patch("/properties/{int:pk}", response=PropertyOut)
 @transaction.atomic  # field changes and archiving succeed or fail together
 def update_property(request, pk: int, payload: PropertyPatch):
-    _check(request, "places.manage_places")
+    require_api_perm(request, "places.manage_places")
     prop = queries.property_get(tenant=request.tenant, pk=pk)
     fields = _patch_fields(payload, request.tenant, {})
     archived = fields.pop("archived", None)
@@ -180,20 +174,20 @@ def update_property(request, pk: int, payload: PropertyPatch):
 @paginate(LimitOffsetPagination)
 def list_buildings(request, q: str = "", use: str = "", category: str = "", property_id: int | None = None,
                    include_archived: bool = False):
-    _check(request, "places.view_places")
+    require_api_perm(request, "places.view_places")
     return queries.building_list(tenant=request.tenant, search=q, use=use, category=category,
                                  property_id=property_id, include_archived=include_archived)
 
 
 @router.get("/buildings/{int:pk}", response=BuildingOut)
 def get_building(request, pk: int):
-    _check(request, "places.view_places")
+    require_api_perm(request, "places.view_places")
     return queries.building_get(tenant=request.tenant, pk=pk)
 
 
 @router.post("/buildings", response={201: BuildingOut})
 def create_building(request, payload: BuildingIn):
-    _check(request, "places.manage_places")
+    require_api_perm(request, "places.manage_places")
     data = payload.dict()
     prop = queries.property_get(tenant=request.tenant, pk=data.pop("property_id"))
     return Status(201, services.building_create(actor=request.user, tenant=request.tenant, property=prop, **data))
@@ -202,7 +196,7 @@ def create_building(request, payload: BuildingIn):
 @router.patch("/buildings/{int:pk}", response=BuildingOut)
 @transaction.atomic  # field changes and archiving succeed or fail together
 def update_building(request, pk: int, payload: BuildingPatch):
-    _check(request, "places.manage_places")
+    require_api_perm(request, "places.manage_places")
     building = queries.building_get(tenant=request.tenant, pk=pk)
     fields = _patch_fields(payload, request.tenant, {"property_id": queries.property_get})
     archived = fields.pop("archived", None)
@@ -217,19 +211,19 @@ def update_building(request, pk: int, payload: BuildingPatch):
 @router.get("/floors", response=list[FloorOut])
 @paginate(LimitOffsetPagination)
 def list_floors(request, building_id: int | None = None):
-    _check(request, "places.view_places")
+    require_api_perm(request, "places.view_places")
     return queries.floor_list(tenant=request.tenant, building_id=building_id)
 
 
 @router.get("/floors/{int:pk}", response=FloorOut)
 def get_floor(request, pk: int):
-    _check(request, "places.view_places")
+    require_api_perm(request, "places.view_places")
     return queries.floor_get(tenant=request.tenant, pk=pk)
 
 
 @router.post("/floors", response={201: FloorOut})
 def create_floor(request, payload: FloorIn):
-    _check(request, "places.manage_places")
+    require_api_perm(request, "places.manage_places")
     data = payload.dict()
     building = queries.building_get(tenant=request.tenant, pk=data.pop("building_id"))
     return Status(201, services.floor_create(actor=request.user, tenant=request.tenant, building=building, **data))
@@ -238,7 +232,7 @@ def create_floor(request, payload: FloorIn):
 @router.patch("/floors/{int:pk}", response=FloorOut)
 @transaction.atomic  # field changes and archiving succeed or fail together
 def update_floor(request, pk: int, payload: FloorPatch):
-    _check(request, "places.manage_places")
+    require_api_perm(request, "places.manage_places")
     floor = queries.floor_get(tenant=request.tenant, pk=pk)
     fields = _patch_fields(payload, request.tenant, {})
     archived = fields.pop("archived", None)
@@ -254,20 +248,20 @@ def update_floor(request, pk: int, payload: FloorPatch):
 @paginate(LimitOffsetPagination)
 def list_rooms(request, q: str = "", building_id: int | None = None, floor_id: int | None = None,
                function: str = "", min_capacity: int | None = None, include_archived: bool = False):
-    _check(request, "places.view_places")
+    require_api_perm(request, "places.view_places")
     return queries.room_list(tenant=request.tenant, search=q, building_id=building_id, floor_id=floor_id,
                              function=function, min_capacity=min_capacity, include_archived=include_archived)
 
 
 @router.get("/rooms/{int:pk}", response=RoomOut)
 def get_room(request, pk: int):
-    _check(request, "places.view_places")
+    require_api_perm(request, "places.view_places")
     return queries.room_get(tenant=request.tenant, pk=pk)
 
 
 @router.post("/rooms", response={201: RoomOut})
 def create_room(request, payload: RoomIn):
-    _check(request, "places.manage_places")
+    require_api_perm(request, "places.manage_places")
     data = payload.dict()
     floor = queries.floor_get(tenant=request.tenant, pk=data.pop("floor_id"))
     return Status(201, services.room_create(actor=request.user, tenant=request.tenant, floor=floor, **data))
@@ -276,7 +270,7 @@ def create_room(request, payload: RoomIn):
 @router.patch("/rooms/{int:pk}", response=RoomOut)
 @transaction.atomic  # field changes and archiving succeed or fail together
 def update_room(request, pk: int, payload: RoomPatch):
-    _check(request, "places.manage_places")
+    require_api_perm(request, "places.manage_places")
     room = queries.room_get(tenant=request.tenant, pk=pk)
     fields = _patch_fields(payload, request.tenant, {"floor_id": queries.floor_get})
     archived = fields.pop("archived", None)

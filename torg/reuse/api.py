@@ -4,23 +4,16 @@ marketplace manages (listed, ordered, given away) are not set or left through th
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import ModelSchema, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from torg.core.views import require_api_perm
 from torg.places import queries as places_queries
 
 from . import queries, services
 from .models import Category, Condition, Item, Product, Status
 
 router = Router(tags=["reuse"])
-
-
-def _check(request, perm, obj=None):
-    if not request.user.has_perm("accounts.use_api", request.tenant) or not request.user.has_perm(
-        perm, obj or request.tenant
-    ):
-        raise PermissionDenied
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -131,7 +124,7 @@ def _items(request, ids, perm):
 
         raise Http404
     for item in items:
-        _check(request, perm, item)
+        require_api_perm(request, perm, item)
     return items
 
 
@@ -144,27 +137,27 @@ def _location(request, building_id, room_id):
 # --- Categories and products ----------------------------------------------------------------
 @router.get("/categories", response=list[CategoryOut])
 def list_categories(request):
-    _check(request, "reuse.view_items")
+    require_api_perm(request, "reuse.view_items")
     return queries.category_list(tenant=request.tenant)
 
 
 @router.get("/products", response=list[ProductOut])
 @paginate(LimitOffsetPagination)
 def list_products(request, q: str = "", category_id: int | None = None, include_archived: bool = False):
-    _check(request, "reuse.view_items")
+    require_api_perm(request, "reuse.view_items")
     return queries.product_list(tenant=request.tenant, search=q, category_id=category_id,
                                 include_archived=include_archived)
 
 
 @router.get("/products/{int:pk}", response=ProductOut)
 def get_product(request, pk: int):
-    _check(request, "reuse.view_items")
+    require_api_perm(request, "reuse.view_items")
     return queries.product_get(tenant=request.tenant, pk=pk)
 
 
 @router.post("/products", response={201: ProductOut})
 def create_product(request, payload: ProductIn):
-    _check(request, "reuse.register_items")
+    require_api_perm(request, "reuse.register_items")
     data = payload.dict()
     category = queries.category_get(tenant=request.tenant, pk=data.pop("category_id"))
     return 201, services.product_create(actor=request.user, tenant=request.tenant, category=category, **data)
@@ -172,7 +165,7 @@ def create_product(request, payload: ProductIn):
 
 @router.patch("/products/{int:pk}", response=ProductOut)
 def update_product(request, pk: int, payload: ProductPatch):
-    _check(request, "reuse.edit_item")
+    require_api_perm(request, "reuse.edit_item")
     product = queries.product_get(tenant=request.tenant, pk=pk)
     data = payload.dict(exclude_unset=True)
     if "category_id" in data:
@@ -192,7 +185,7 @@ def list_items(request, q: str = "", category_id: int | None = None, colour: str
     """Items matching every filter. Without `status`, items that left the inventory (disposed, given
     away) are left out unless `include_gone`. `sort`: number, -number, category, building, condition,
     status, updated."""
-    _check(request, "reuse.view_items")
+    require_api_perm(request, "reuse.view_items")
     qs = queries.item_list(tenant=request.tenant, search=q, category_id=category_id, colour=colour,
                            condition=condition, status=status, building_id=building_id, floor_id=floor_id,
                            room_id=room_id, product_id=product_id, sort=sort, include_disposed=include_gone)
@@ -201,13 +194,13 @@ def list_items(request, q: str = "", category_id: int | None = None, colour: str
 
 @router.get("/items/{int:pk}", response=ItemOut)
 def get_item(request, pk: int):
-    _check(request, "reuse.view_items")
+    require_api_perm(request, "reuse.view_items")
     return queries.item_get(tenant=request.tenant, pk=pk)
 
 
 @router.get("/codes/{code}", response=ItemOut)
 def get_item_by_code(request, code: str):
-    _check(request, "reuse.view_items")
+    require_api_perm(request, "reuse.view_items")
     return queries.item_by_code(tenant=request.tenant, code=code)
 
 
@@ -215,7 +208,7 @@ def get_item_by_code(request, code: str):
 def create_items(request, payload: ItemIn):
     data = payload.dict()
     building, room = _location(request, data.pop("building_id"), data.pop("room_id"))
-    _check(request, "reuse.register_items", room or building)
+    require_api_perm(request, "reuse.register_items", room or building)
     product = queries.product_get(tenant=request.tenant, pk=data.pop("product_id"))
     parent_id = data.pop("parent_id")
     parent = queries.item_get(tenant=request.tenant, pk=parent_id) if parent_id else None
@@ -227,7 +220,7 @@ def create_items(request, payload: ItemIn):
 @router.patch("/items/{int:pk}", response=ItemOut)
 def update_item(request, pk: int, payload: ItemPatch):
     item = queries.item_get(tenant=request.tenant, pk=pk)
-    _check(request, "reuse.edit_item", item)
+    require_api_perm(request, "reuse.edit_item", item)
     data = payload.dict(exclude_unset=True)
     comment = data.pop("comment", "")
     if "product_id" in data:
@@ -253,7 +246,7 @@ def change_status(request, payload: StatusChangeIn):
 def move(request, payload: MoveIn):
     items = _items(request, payload.item_ids, "reuse.move_items")
     building, room = _location(request, payload.building_id, payload.room_id)
-    _check(request, "reuse.move_items", room or building)
+    require_api_perm(request, "reuse.move_items", room or building)
     moved = services.item_move(actor=request.user, items=items, building=building, room=room,
                                placement_text=payload.placement_text, comment=payload.comment)
     return {"changed": moved}

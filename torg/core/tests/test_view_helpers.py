@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.utils.translation import gettext_lazy
 
 from torg.core.services import require_same_tenant
-from torg.core.views import breadcrumbs, int_param, request_tenant, tenant_lookup
+from torg.core.views import breadcrumbs, int_param, request_tenant, require_api_perm, tenant_lookup
 
 
 def _request(user, tenant):
@@ -59,3 +59,13 @@ def test_same_tenant_refuses_another_tenants_row_on_the_field(tenant, other_tena
     with pytest.raises(ValidationError) as exc:
         require_same_tenant(tenant, theirs, message="Choose a unit of this municipality.")
     assert exc.value.message_dict == {NON_FIELD_ERRORS: ["Choose a unit of this municipality."]}
+
+
+def test_api_perm_needs_api_use_and_the_permission(tenant, employee, citizen, other_admin):
+    assert require_api_perm(_request(employee, tenant), "places.view_places") is None
+    with pytest.raises(PermissionDenied):
+        require_api_perm(_request(employee, tenant), "places.manage_places")
+    with pytest.raises(PermissionDenied):  # a member may use the API, but a citizen may not view places
+        require_api_perm(_request(citizen, tenant), "places.view_places")
+    with pytest.raises(PermissionDenied):  # not a member of this tenant: no API use here at all
+        require_api_perm(_request(other_admin, tenant), "places.view_places")
