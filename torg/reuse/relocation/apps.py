@@ -10,4 +10,12 @@ class RelocationConfig(AppConfig):
     verbose_name = _("Furnishing plans")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers the permissions)
+        from torg.core.audit import register_action_labels
+
+        from . import rules, states  # noqa: F401  (register the permissions and the plan state machine)
+
+        register_action_labels({
+            "plan_match": _("Matched"),
+            "line_override": _("Source chosen by the planner"),
+            "line_deliver": _("Delivered"),
+        })

@@ -60,15 +60,6 @@ class Plan(TenantOwned):
         return self.changed_at is not None and (self.matched_at is None or self.changed_at > self.matched_at)
 
 
-PS = Plan.Status
-# The plan's state machine: anything not listed is refused by `services.plan_change_status`.
-PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
-    PS.DRAFT: frozenset({PS.ACTIVE}),
-    PS.ACTIVE: frozenset({PS.DRAFT, PS.COMPLETED}),
-    PS.COMPLETED: frozenset({PS.ACTIVE}),
-}
-
-
 class UsedOffer(TenantOwned):
     """Used furniture a supplier can deliver for the plan ("tilbud på brukte møbler"): a category,
     a quantity and a unit price, with what is known of size, colour and condition."""

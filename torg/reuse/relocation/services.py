@@ -19,7 +19,8 @@ from torg.reuse import services as inventory
 from torg.reuse.models import ALLOWED_TRANSITIONS, GONE_STATUSES, MARKET_STATUSES, Item, ReuseRecord, Status
 
 from . import matching, queries
-from .models import PLAN_TRANSITIONS, Line, Need, Plan, PurchaseRequest, UsedOffer
+from .models import Line, Need, Plan, PurchaseRequest, UsedOffer
+from .states import PLAN_MACHINE
 
 PLAN_PREFIX = "FP"
 CHUNK = 2000
@@ -102,22 +103,10 @@ def plan_update(*, actor, plan, source_buildings=None, **fields) -> Plan:
 
 @transaction.atomic
 def plan_change_status(*, actor, plan, to_status, comment="") -> Plan:
-    if to_status not in Plan.Status.values:
-        raise ValidationError(_("Unknown status."))
+    """Change the plan's status through its state machine (`states.PLAN_MACHINE`): who may, and a
+    plan is completed only when every reused piece is delivered."""
     plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
-    if to_status not in PLAN_TRANSITIONS[plan.status]:
-        raise ValidationError(_("A plan cannot go from “%(from)s” to “%(to)s”.")
-                              % {"from": plan.get_status_display(), "to": Plan.Status(to_status).label})
-    if to_status == Plan.Status.COMPLETED:
-        pending = plan.lines.filter(delivered_at__isnull=True, source__in=[Line.Source.OWN, Line.Source.USED]).count()
-        if pending:
-            raise ValidationError(_("%(n)d reused pieces are not delivered yet. Deliver them, or change their "
-                                    "lines, before completing the plan.") % {"n": pending})
-    before = plan.status
-    plan.status = to_status
-    plan.save(update_fields=["status", "updated_at"])
-    audit.record(actor=actor, tenant=plan.tenant, obj=plan, action="status", changes={"status": [before, to_status]},
-                 comment=comment)
+    PLAN_MACHINE.apply(plan, to_status, actor=actor, reason=comment)
     return plan
 
 
@@ -393,7 +382,7 @@ def plan_match(*, actor, plan) -> dict:
     plan.save(update_fields=["matched_at", "updated_at"])
     counts = _counts_by_source(result.values())
     counts.update({"changed": len(changed), "reserved": len(newly), "released": len(released)})
-    audit.record(actor=actor, tenant=plan.tenant, obj=plan, action="match", changes={"result": [None, counts]})
+    audit.record(actor=actor, tenant=plan.tenant, obj=plan, action="plan_match", changes={"result": [None, counts]})
     return counts
 
 
@@ -522,7 +511,7 @@ def line_override(*, actor, line, source, item=None, offer=None, comment="") -> 
     line.save()
     if source == Line.Source.OWN and item.status != Status.RESERVED:
         _reserve(actor, [item], plan_comment)
-    audit.record(actor=actor, tenant=plan.tenant, obj=line, action="override", comment=comment,
+    audit.record(actor=actor, tenant=plan.tenant, obj=line, action="line_override", comment=comment,
                  changes={k: [v, {"source": line.source, "item": line.item_id, "offer": line.offer_id,
                                   "locked": True}[k]] for k, v in before.items()})
     return warnings
@@ -636,7 +625,7 @@ def deliver_lines(*, actor, plan, lines) -> list[Line]:
     inventory.reuse_record_many(actor=actor, kind=ReuseRecord.Kind.RELOCATION, rows=rows, occurred_at=now)
     for chunk in _chunks([ln.pk for ln in lines]):
         Line.objects.filter(pk__in=chunk).update(delivered_at=now, delivered_by=_actor(actor), updated_at=now)
-    audit.record_many(actor=actor, tenant=plan.tenant, objs=lines, action="deliver",
+    audit.record_many(actor=actor, tenant=plan.tenant, objs=lines, action="line_deliver",
                       changes=lambda o: {"item": [None, o.item_id]})
     return lines
 
@@ -695,7 +684,7 @@ def deliver_used_lines(*, actor, plan, lines, claim_code="") -> list[Line]:
     for ln in lines:
         ln.delivered_at, ln.delivered_by = now, _actor(actor)
     Line.objects.bulk_update(lines, ["item", "delivered_at", "delivered_by", "updated_at"], batch_size=500)
-    audit.record_many(actor=actor, tenant=plan.tenant, objs=lines, action="deliver",
+    audit.record_many(actor=actor, tenant=plan.tenant, objs=lines, action="line_deliver",
                       changes=lambda o: {"item": [None, o.item_id]})
     return lines
 

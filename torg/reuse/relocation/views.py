@@ -39,7 +39,8 @@ from .forms import (
     CopyNeedsForm, DeliveryForm, ImportForm, NeedForm, OfferForm, OverrideForm, PlanForm, PurchaseDecisionForm,
     PurchaseRequestForm, purchase_form,
 )
-from .models import PLAN_TRANSITIONS, Line, Plan, PurchaseRequest, UsedOffer
+from .models import Line, Plan, PurchaseRequest, UsedOffer
+from .states import PLAN_MACHINE
 
 
 _tenant = tenant_lookup("reuse_relocation.view_plans")
@@ -130,7 +131,7 @@ def plan_detail(request, pk):
         **_figures_context(plan), "can": _can(request, plan),
         "floors": queries.room_summary(plan=plan),
         "sources": plan.source_buildings.order_by("name"),
-        "transitions": [(s, Plan.Status(s).label) for s in sorted(PLAN_TRANSITIONS[plan.status])],
+        "transitions": [(t.target, PLAN_MACHINE.label(t.target)) for t in PLAN_MACHINE.available(plan, request.user)],
         "progress": queries.delivery_progress(plan=plan),
         "crumbs": _crumbs((plan.number, None)),
     })
