@@ -330,3 +330,90 @@ def public_ideas(request, code: str):
     """The published ideas of a published process with support and comment counts (no login)."""
     process = queries.process_by_code(code=code, user=request.user)
     return queries.public_ideas(process=process)
+
+
+# --- Surveys ------------------------------------------------------------------------------------
+class QuestionOut(Schema):
+    id: int
+    position: int
+    kind: str
+    text: str
+    help_text: str
+    required: bool
+    options: list[str]
+    scale_min: int
+    scale_max: int
+
+
+class SurveyOut(Schema):
+    id: int
+    code: str
+    title: str
+    intro: str
+    status: str
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_questions(obj):
+        return list(obj.questions.all())
+
+
+class PublicSurveyOut(Schema):
+    code: str
+    title: str
+    intro: str
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_questions(obj):
+        return list(obj.questions.all())
+
+
+class ResultBarOut(Schema):
+    label: str
+    count: float
+    percent: int
+    text: float | None = None
+
+
+class QuestionResultOut(Schema):
+    question_id: int
+    kind: str
+    text: str
+    answered: int
+    average: float | None
+    bars: list[ResultBarOut]
+    texts: list[str]
+
+
+class SurveyResultsOut(Schema):
+    responses: int
+    questions: list[QuestionResultOut]
+
+
+@router.get("/processes/{int:pk}/surveys", response=list[SurveyOut])
+def list_surveys(request, pk: int):
+    _check(request, "participation.view_processes")
+    process = queries.process_get(tenant=request.tenant, pk=pk)
+    return list(queries.survey_list(process=process).prefetch_related("questions"))
+
+
+@router.get("/surveys/{int:pk}/results", response=SurveyResultsOut)
+def survey_results(request, pk: int):
+    """What the answers add up to, per question (counts, percentages, averages, free texts)."""
+    _check(request, "participation.view_processes")
+    survey = queries.survey_get(tenant=request.tenant, pk=pk)
+    responses, results = queries.survey_results(survey=survey)
+    return {"responses": responses, "questions": [
+        {"question_id": r["question"].pk, "kind": r["question"].kind, "text": r["question"].text,
+         "answered": r["answered"], "average": r["average"], "bars": r["bars"], "texts": r["texts"]}
+        for r in results]}
+
+
+@router.get("/public/processes/{code}/surveys", response=list[PublicSurveyOut], auth=None)
+def public_surveys(request, code: str):
+    """The open surveys of a published, open process with their questions (no login)."""
+    process = queries.process_by_code(code=code, user=request.user)
+    if process.status != "open":
+        return []
+    return list(queries.open_surveys(process=process).prefetch_related("questions"))

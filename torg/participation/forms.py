@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from torg.accounts.models import OrgUnit
 from torg.core.forms import TorgForm, TorgModelForm
 from torg.places.models import Building, Property, Room
 
-from .models import Activity, Input, Phase, Process, TargetGroup
+from .models import Activity, Input, Phase, Process, Question, Survey, TargetGroup
 
 
 class DateInput(forms.DateInput):
@@ -148,3 +149,82 @@ class InviteForm(TorgForm):
     def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_group"].queryset = process.target_groups.all()
+
+
+class SurveyForm(TorgModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "intro"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+
+class QuestionForm(TorgForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
+    text = forms.CharField(label=pgettext_lazy("survey", "Question"), max_length=500)
+    help_text = forms.CharField(label=pgettext_lazy("survey", "Help text"), max_length=500, required=False)
+    options = forms.CharField(label=pgettext_lazy("survey", "Options"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("One per line (for single and multiple choice, ranking and points)."))
+    scale_min = forms.IntegerField(label=_("Scale from"), initial=1, min_value=0, max_value=10)
+    scale_max = forms.IntegerField(label=_("Scale to"), initial=5, min_value=1, max_value=20)
+    required = forms.BooleanField(label=_("Required"), required=False)
+
+    def clean_options(self):
+        return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]
+
+
+class AnswerForm(TorgForm):
+    """The survey as a form: one field per question, or one per option for ranking and points."""
+
+    def __init__(self, *args, survey, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(survey.questions.all())
+        self.groups = []
+        K = Question.Kind
+        for q in self.questions:
+            name = f"q{q.pk}"
+            options = [(str(i), o) for i, o in enumerate(q.options)]
+            names = [name]
+            if q.kind == K.SINGLE:
+                field = forms.ChoiceField(choices=options, widget=forms.RadioSelect(attrs={"class": "ds-input"}))
+            elif q.kind == K.MULTIPLE:
+                field = forms.MultipleChoiceField(choices=options,
+                                                  widget=forms.CheckboxSelectMultiple(attrs={"class": "ds-input"}))
+            elif q.kind == K.SCALE:
+                field = forms.ChoiceField(choices=[(str(v), str(v)) for v in range(q.scale_min, q.scale_max + 1)],
+                                          widget=forms.RadioSelect(attrs={"class": "ds-input"}))
+            elif q.kind == K.TEXT:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+            elif q.kind == K.PLACE:
+                field = forms.ChoiceField(choices=[("", "–")] + list(places))
+            else:  # ranking and points: one small number field per option, inside a fieldset
+                names = []
+                for i, option in enumerate(q.options):
+                    sub = f"{name}_{i}"
+                    if q.kind == K.RANKING:
+                        self.fields[sub] = forms.TypedChoiceField(
+                            label=option, required=False, coerce=int,
+                            choices=[("", "–")] + [(str(r), str(r)) for r in range(1, len(q.options) + 1)])
+                    else:
+                        self.fields[sub] = forms.IntegerField(label=option, required=False, min_value=0,
+                                                              max_value=100, widget=forms.NumberInput(
+                                                                  attrs={"inputmode": "numeric"}))
+                    names.append(sub)
+                self.groups.append((q, [self[n] for n in names]))
+                continue
+            field.required = False  # the service checks required questions, with one message per question
+            field.label = q.text
+            field.help_text = q.help_text
+            self.fields[name] = field
+            self.groups.append((q, [self[name]]))
+
+    def answers(self):
+        """{question id: raw value} for the service."""
+        data, K = self.cleaned_data, Question.Kind
+        out = {}
+        for q in self.questions:
+            if q.kind in (K.RANKING, K.POINTS):
+                out[q.pk] = {i: data.get(f"q{q.pk}_{i}") for i in range(len(q.options))
+                             if data.get(f"q{q.pk}_{i}") not in (None, "")}
+            else:
+                out[q.pk] = data.get(f"q{q.pk}")
+        return out

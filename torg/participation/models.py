@@ -292,3 +292,82 @@ class AbuseReport(TenantOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["input", "participant"], name="participation_one_report")]
+
+
+class Survey(TenantOwned):
+    """A survey ("spørreundersøkelse") of a process. Once open, questions can only be added: what
+    was asked stays as it was asked, so answers already given keep their meaning."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", pgettext_lazy("survey status", "Open")
+        CLOSED = "closed", _("Closed")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="surveys",
+                                verbose_name=_("participation process"))
+    code = models.CharField(_("public code"), max_length=16, unique=True, default=new_public_code, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self):
+        return self.title
+
+
+class Question(TenantOwned):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        SCALE = "scale", _("Scale")
+        TEXT = "text", _("Free text")
+        RANKING = "ranking", _("Ranking")
+        POINTS = "points", _("Spread 100 points")
+        PLACE = "place", _("Place (building or room)")
+
+    WITH_OPTIONS = {Kind.SINGLE, Kind.MULTIPLE, Kind.RANKING, Kind.POINTS}
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    scale_min = models.SmallIntegerField(_("scale from"), default=1)
+    scale_max = models.SmallIntegerField(_("scale to"), default=5)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "position"], name="participation_question_position")]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.text
+
+
+class Response(TenantOwned):
+    """One person's answers to a survey (one response per person, kept by the database)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    participant = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "participant"], name="participation_one_response")]
+
+
+class Answer(TenantOwned):
+    """One answer: a choice index, a list of them, a number, a text (masked), a ranking (option
+    indices best first), points per option, or a place ("building:<id>" / "room:<id>")."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["question"], name="participation_answer_question")]

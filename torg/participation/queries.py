@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from torg.accounts.models import Tenant
 from torg.core.ids import normalize_public_code
 
-from .models import PUBLIC_STATES, AbuseReport, Activity, Input, InviteCode, Phase, Process, TargetGroup
+from .models import (PUBLIC_STATES, AbuseReport, Activity, Answer, Input, InviteCode, Phase, Process, Question, Survey,
+                     TargetGroup)
 
 
 def process_list(*, tenant, status="", search=""):
@@ -154,3 +155,82 @@ def invite_list(*, process):
 def invite_get(*, process, code):
     return InviteCode.objects.filter(process=process, code=normalize_public_code(code or "") or "",
                                      revoked=False).first()
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+def survey_list(*, process):
+    return Survey.objects.filter(process=process).annotate(
+        question_count=Count("questions", distinct=True), response_count=Count("responses", distinct=True))
+
+
+def survey_get(*, tenant, pk):
+    return get_object_or_404(Survey.objects.select_related("process"), tenant=tenant, pk=pk)
+
+
+def open_surveys(*, process):
+    return Survey.objects.filter(process=process, status=Survey.Status.OPEN).order_by("created_at", "id")
+
+
+def survey_by_code(*, process, code):
+    return get_object_or_404(Survey, process=process, code=normalize_public_code(code or "") or "",
+                             status__in=[Survey.Status.OPEN, Survey.Status.CLOSED])
+
+
+def question_get(*, tenant, pk):
+    return get_object_or_404(Question.objects.select_related("survey__process"), tenant=tenant, pk=pk)
+
+
+def _bar(label, count, total, text=None):
+    percent = round(100 * count / total) if total else 0
+    return {"label": label, "count": count, "percent": percent, "text": text}
+
+
+def survey_results(*, survey):
+    """Per question, what the answers add up to — counts with percentages for choices, scales and
+    places, the average rank, points in total, and the free texts — for the results page and API."""
+    from collections import Counter, defaultdict
+
+    from .services import place_choices
+
+    responses = survey.responses.count()
+    by_question = defaultdict(list)
+    for question_id, value in Answer.objects.filter(response__survey=survey).values_list("question_id", "value"):
+        by_question[question_id].append(value)
+    places = None
+    results = []
+    K = Question.Kind
+    for q in survey.questions.all():
+        values = by_question.get(q.pk, [])
+        answered = len(values)
+        item = {"question": q, "answered": answered, "bars": [], "texts": [], "average": None}
+        if q.kind in (K.SINGLE, K.MULTIPLE):
+            counts = Counter(v for value in values for v in (value if isinstance(value, list) else [value]))
+            item["bars"] = [_bar(o, counts.get(i, 0), answered) for i, o in enumerate(q.options)]
+        elif q.kind == K.SCALE:
+            counts = Counter(values)
+            item["bars"] = [_bar(str(v), counts.get(v, 0), answered) for v in range(q.scale_min, q.scale_max + 1)]
+            item["average"] = round(sum(values) / answered, 2) if answered else None
+        elif q.kind == K.RANKING:
+            n = len(q.options)
+            totals = [0] * n
+            for value in values:
+                for rank, option in enumerate(value, start=1):
+                    totals[option] += rank
+            ranked = sorted(range(n), key=lambda i: totals[i])
+            # the bar shows how high an option was ranked: first place everywhere = 100 %
+            item["bars"] = [_bar(q.options[i], n - totals[i] / answered if answered else 0, n - 1 if n > 1 else 1,
+                                 text=round(totals[i] / answered, 2) if answered else None) for i in ranked]
+        elif q.kind == K.POINTS:
+            totals = [sum(v[i] for v in values) for i in range(len(q.options))]
+            grand = sum(totals)
+            item["bars"] = sorted((_bar(o, totals[i], grand, text=round(totals[i] / answered, 1) if answered else None)
+                                   for i, o in enumerate(q.options)), key=lambda b: -b["count"])
+        elif q.kind == K.PLACE:
+            places = places if places is not None else dict(place_choices(survey.process))
+            counts = Counter(values)
+            item["bars"] = sorted((_bar(places.get(k, k), c, answered) for k, c in counts.items()),
+                                  key=lambda b: -b["count"])
+        elif q.kind == K.TEXT:
+            item["texts"] = values[-200:]
+        results.append(item)
+    return responses, results

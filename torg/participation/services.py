@@ -17,8 +17,9 @@ from torg.core.services import create_object, require_same_tenant, update_object
 from torg.core.tasks import enqueue_on_commit
 
 from . import privacy
-from .models import AbuseReport, Activity, Input, InviteCode, Phase, Process, Support, TargetGroup
-from .states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE
+from .models import (AbuseReport, Activity, Answer, Input, InviteCode, Phase, Process, Question, Response, Support,
+                     Survey, TargetGroup)
+from .states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE, SURVEY_MACHINE
 
 PROCESS_FIELDS = ["title", "purpose", "open_for_influence", "already_decided", "responsible_unit", "contact_name",
                   "contact_email", "identity", "moderation", "ask_background"]
@@ -364,3 +365,141 @@ def invites_create(*, actor, process, count, label="", target_group=None) -> lis
     audit.record(actor=actor, tenant=process.tenant, obj=process, action="invites_create",
                  changes={"invites": [None, count]}, comment=label)
     return invites
+
+
+# --- Surveys ------------------------------------------------------------------------------------
+@transaction.atomic
+def survey_create(*, actor, process, title, intro="") -> Survey:
+    _require_manage(actor, process)
+    return create_object(Survey(tenant=process.tenant, process=process, title=title, intro=intro), actor=actor,
+                         tenant=process.tenant)
+
+
+@transaction.atomic
+def survey_set_status(*, actor, survey, status, reason="") -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    SURVEY_MACHINE.apply(survey, status, actor=actor, reason=reason)
+    return survey
+
+
+def _clean_options(kind, options):
+    options = [o.strip() for o in options or [] if o and o.strip()]
+    if kind in Question.WITH_OPTIONS and len(options) < 2:
+        raise ValidationError({"options": _("Give at least two options, one per line.")})
+    if len(set(options)) != len(options):
+        raise ValidationError({"options": _("Each option must be different.")})
+    return options if kind in Question.WITH_OPTIONS else []
+
+
+@transaction.atomic
+def question_add(*, actor, survey, kind, text, help_text="", required=False, options=(), scale_min=1,
+                 scale_max=5) -> Question:
+    """Add a question at the end. Allowed while the survey is a draft or open (add-only): what was
+    asked before never changes."""
+    _require_manage(actor, survey)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == Survey.Status.CLOSED:
+        raise ValidationError(_("The survey is closed."))
+    if kind == Question.Kind.SCALE and not (scale_min < scale_max <= scale_min + 10):
+        raise ValidationError({"scale_max": _("A scale goes up by 1 to 10 steps.")})
+    if survey.status == Survey.Status.OPEN and required:
+        raise ValidationError({"required": _("A question added to an open survey cannot be required: people "
+                                            "who already answered could not have answered it.")})
+    last = survey.questions.order_by("-position").values_list("position", flat=True).first() or 0
+    return create_object(Question(tenant=survey.tenant, survey=survey, position=last + 1, kind=kind, text=text,
+                                  help_text=help_text, required=required, options=_clean_options(kind, options),
+                                  scale_min=scale_min, scale_max=scale_max), actor=actor, tenant=survey.tenant)
+
+
+@transaction.atomic
+def question_delete(*, actor, question) -> None:
+    """Remove a question — only while the survey is a draft (no answers can exist yet)."""
+    _require_manage(actor, question)
+    if Survey.objects.select_for_update().get(pk=question.survey_id).status != Survey.Status.DRAFT:
+        raise ValidationError(_("Once a survey is open, questions can only be added, not changed or removed."))
+    _delete(actor, question, "question_delete")
+
+
+def place_choices(process):
+    """The places a place question offers: the process's buildings and their rooms ("building:<id>")."""
+    from torg.places.models import Building, Room
+
+    buildings = Building.objects.filter(tenant=process.tenant, pk__in=process.buildings.values("pk")).order_by("name")
+    rooms = (Room.objects.filter(tenant=process.tenant, archived=False, building__in=buildings)
+             .select_related("building").order_by("building__name", "number"))
+    return ([(f"building:{b.pk}", b.name) for b in buildings]
+            + [(f"room:{r.pk}", f"{r.building.name}, {r.number}{' ' + r.name if r.name else ''}") for r in rooms])
+
+
+def _answer_value(question, raw, places):
+    """Validate one answer; returns the value to store, or None for an unanswered optional question."""
+    kind, n = question.kind, len(question.options)
+    K = Question.Kind
+    empty = raw in (None, "", [], {}) or (isinstance(raw, dict) and not any(v not in (None, "") for v in raw.values()))
+    if empty:
+        if question.required:
+            raise ValidationError(_("Answer this question."))
+        return None
+    try:
+        if kind == K.SINGLE:
+            value = int(raw)
+            ok = 0 <= value < n
+        elif kind == K.MULTIPLE:
+            value = sorted({int(v) for v in raw})
+            ok = all(0 <= v < n for v in value)
+        elif kind == K.SCALE:
+            value = int(raw)
+            ok = question.scale_min <= value <= question.scale_max
+        elif kind == K.TEXT:
+            value, _found = privacy.mask(str(raw).strip()[:5000])
+            ok = bool(value)
+        elif kind == K.RANKING:  # {option index: rank} → option indices, best first
+            ranks = {int(k): int(v) for k, v in raw.items()}
+            ok = sorted(ranks) == list(range(n)) and sorted(ranks.values()) == list(range(1, n + 1))
+            value = sorted(ranks, key=ranks.get)
+            if not ok:
+                raise ValidationError(_("Give every option its own place, from 1 to %(n)d.") % {"n": n})
+        elif kind == K.POINTS:
+            points = {int(k): int(v or 0) for k, v in raw.items()}
+            ok = set(points) <= set(range(n)) and all(v >= 0 for v in points.values())
+            if ok and sum(points.values()) != 100:
+                raise ValidationError(_("The points must add up to 100 (now %(sum)d).") % {"sum": sum(points.values())})
+            value = [points.get(i, 0) for i in range(n)]
+        elif kind == K.PLACE:
+            value = str(raw)
+            ok = value in places
+        else:
+            ok = False
+    except (TypeError, ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise ValidationError(_("Choose one of the answers offered."))
+    return value
+
+
+def survey_submit(*, survey, participant, answers: dict) -> Response:
+    """One person's answers (`{question id: raw value}`), all checked before anything is written;
+    a second response from the same person is refused by the database's unique constraint."""
+    if survey.status != Survey.Status.OPEN or survey.process.status != Process.Status.OPEN:
+        raise ValidationError(_("This survey is not open."))
+    questions = list(survey.questions.all())
+    places = dict(place_choices(survey.process)) if any(q.kind == Question.Kind.PLACE for q in questions) else {}
+    values, errors = {}, {}
+    for q in questions:
+        try:
+            value = _answer_value(q, answers.get(q.pk), places)
+        except ValidationError as exc:
+            errors[f"q{q.pk}"] = exc.messages
+            continue
+        if value is not None:
+            values[q.pk] = value
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(tenant_id=survey.tenant_id, survey=survey, participant=participant)
+            Answer.objects.bulk_create([Answer(tenant_id=survey.tenant_id, response=response, question_id=pk,
+                                               value=value) for pk, value in values.items()])
+    except IntegrityError:
+        raise ValidationError(_("You have already answered this survey.")) from None
+    return response

@@ -5,11 +5,12 @@ from django.utils.translation import pgettext_lazy
 
 from torg.core import states
 
-from .models import Activity, Input, Process
+from .models import Activity, Input, Process, Survey
 
 P = Process.Status
 A = Activity.Status
 I = Input.Status
+S = Survey.Status
 
 
 def staff_roles(actor, obj):
@@ -58,5 +59,24 @@ INPUT_MACHINE = states.Machine(
         states.Transition(I.PENDING, I.PUBLISHED, "approve", _("Approved"), who={"moderator"}),
         states.Transition((I.PENDING, I.PUBLISHED), I.HIDDEN, "hide", _("Hidden"), who={"moderator"}, reason=True),
         states.Transition(I.HIDDEN, I.PUBLISHED, "unhide", _("Published again"), who={"moderator"}),
+    ],
+)
+
+
+def has_questions(change):
+    if not change.obj.questions.exists():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(_("Add at least one question first."))
+
+
+SURVEY_MACHINE = states.Machine(
+    entity="survey",
+    states=S,
+    roles=staff_roles,
+    transitions=[
+        states.Transition(S.DRAFT, S.OPEN, "open", _("Opened"), who={"staff"}, guards=[has_questions]),
+        states.Transition(S.OPEN, S.CLOSED, "close", _("Closed"), who={"staff", states.SYSTEM}),
+        states.Transition(S.CLOSED, S.OPEN, "reopen", _("Reopened"), who={"staff"}, reason=True),
     ],
 )

@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
 from torg.core.tabular import write_csv
-from torg.core.views import apply_validation_error, breadcrumbs, download, form_page, paginate, tenant_lookup
+from torg.core.views import (apply_validation_error, breadcrumbs, download, form_page, paginate, require_perm,
+                             tenant_lookup)
 
 from . import queries, services
-from .forms import (ActivityForm, CommentForm, InputForm, InviteForm, PhaseForm, ProcessFilterForm, ProcessForm,
-                    ReasonForm, ReportForm, TargetGroupForm)
+from .forms import (ActivityForm, AnswerForm, CommentForm, InputForm, InviteForm, PhaseForm, ProcessFilterForm,
+                    ProcessForm, QuestionForm, ReasonForm, ReportForm, SurveyForm, TargetGroupForm)
 from .models import Input, Process
-from .states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE
+from .states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE, SURVEY_MACHINE
 
 
 _tenant = tenant_lookup("participation.view_processes")
@@ -81,6 +82,7 @@ def process_detail(request, pk):
         "can_moderate": request.user.has_perm("participation.moderate", process),
         "waiting": queries.moderation_queue(process=process).count(),
         "input_count": process.inputs.count(),
+        "surveys": queries.survey_list(process=process),
         **history_context(request, tenant, process),
         "crumbs": _crumbs((process.title, None)),
     })
@@ -241,6 +243,7 @@ def public_detail(request, code):
         "is_open": process.status == Process.Status.OPEN, "may_give_input": participant is not None or (
             process.identity == Process.Identity.ANONYMOUS),
         "has_own": queries.my_inputs(process=process, participant=participant).exists(),
+        "surveys": queries.open_surveys(process=process) if process.status == Process.Status.OPEN else [],
     })
 
 
@@ -482,3 +485,119 @@ def invites_csv(request, pk):
             for i in queries.invite_list(process=process) if not i.revoked]
     return download(write_csv([_("Label"), _("Target group"), _("Code"), _("Link")], rows),
                     f"invite-codes-{process.code}.csv")
+
+
+# --- Surveys ------------------------------------------------------------------------------------
+@login_required
+def survey_create(request, pk):
+    process = _manage(request, queries.process_get, pk)
+    form = SurveyForm(request.POST or None)
+    title = _("New survey")
+    return form_page(request, form=form,
+                     save=lambda d: services.survey_create(actor=request.user, process=process, **d),
+                     success_url=lambda s: reverse("participation:survey_detail", args=[s.pk]),
+                     success_message=_("The survey was created. Add its questions."),
+                     context={"title": title, "cancel_url": reverse("participation:process_detail", args=[process.pk]),
+                              "crumbs": _crumbs(_process_crumb(process), (title, None))})
+
+
+def _survey_crumbs(survey, *extra):
+    return _crumbs(_process_crumb(survey.process),
+                   (survey.title, reverse("participation:survey_detail", args=[survey.pk]) if extra else None), *extra)
+
+
+@login_required
+def survey_detail(request, pk):
+    tenant = _tenant(request)
+    survey = queries.survey_get(tenant=tenant, pk=pk)
+    can_manage = request.user.has_perm("participation.manage_processes", survey)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        require_perm(request, "participation.manage_processes", survey)
+        if form.is_valid():
+            try:
+                services.question_add(actor=request.user, survey=survey, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The question was added."))
+                return redirect("participation:survey_detail", survey.pk)
+    return render(request, "participation/survey_detail.html", {
+        "survey": survey, "process": survey.process, "questions": survey.questions.all(), "form": form,
+        "can_manage": can_manage, "transitions": SURVEY_MACHINE.available(survey, request.user),
+        "response_count": survey.responses.count(),
+        "public_url": reverse("participation:survey_answer", args=[survey.process.code, survey.code]),
+        "crumbs": _survey_crumbs(survey),
+    }, status=422 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def question_delete(request, pk):
+    question = _manage(request, queries.question_get, pk)
+    try:
+        services.question_delete(actor=request.user, question=question)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The question was removed."))
+    return redirect("participation:survey_detail", question.survey_id)
+
+
+@login_required
+@require_POST
+def survey_status(request, pk):
+    survey = _manage(request, queries.survey_get, pk)
+    return _status_change(
+        request, survey,
+        lambda status, reason: services.survey_set_status(actor=request.user, survey=survey, status=status,
+                                                          reason=reason),
+        reverse("participation:survey_detail", args=[survey.pk]))
+
+
+@login_required
+def survey_preview(request, pk):
+    survey = queries.survey_get(tenant=_tenant(request), pk=pk)
+    return render(request, "participation/survey_answer.html", {
+        "survey": survey, "process": survey.process, "public_tenant": survey.process.tenant, "preview": True,
+        "form": AnswerForm(survey=survey, places=services.place_choices(survey.process)),
+        "crumbs": _survey_crumbs(survey, (_("Preview"), None)),
+    })
+
+
+@login_required
+def survey_results(request, pk):
+    survey = queries.survey_get(tenant=_tenant(request), pk=pk)
+    responses, results = queries.survey_results(survey=survey)
+    return render(request, "participation/survey_results.html", {
+        "survey": survey, "responses": responses, "results": results,
+        "crumbs": _survey_crumbs(survey, (_("Results"), None)),
+    })
+
+
+def survey_answer(request, code, survey_code):
+    """A citizen answers a survey (who may: the process's identity setting, as for ideas)."""
+    process = queries.process_by_code(code=code, user=request.user)
+    survey = queries.survey_by_code(process=process, code=survey_code)
+    context = {"survey": survey, "process": process, "public_tenant": process.tenant}
+    if survey.status != survey.Status.OPEN:
+        return render(request, "participation/survey_answer.html", {**context, "closed": True})
+    _process, participant, _invite, refusal = _open_process(request, code)
+    if refusal:
+        return refusal
+    form = AnswerForm(request.POST or None, survey=survey, places=services.place_choices(process))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_submit(survey=survey, participant=participant, answers=form.answers())
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                if target is None and f"{field}_0" in form.fields:
+                    target = f"{field}_0"
+                for error in errors:
+                    form.add_error(target, error)
+        else:
+            messages.success(request, _("Thank you for answering!"))
+            return redirect("participation:public_detail", process.code)
+    return render(request, "participation/survey_answer.html", {**context, "form": form},
+                  status=422 if request.method == "POST" else 200)

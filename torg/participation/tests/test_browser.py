@@ -97,3 +97,40 @@ def test_citizen_gives_input_on_a_phone_and_a_moderator_hides_it_with_a_reason(p
     phone_page.goto(live_server.url + f"/participation/p/{open_process.code}/mine/")
     expect(phone_page.locator("main")).to_contain_text("Gjelder ikke denne prosessen")
     assert_accessible(phone_page)
+
+
+def test_citizen_answers_a_survey_with_the_keyboard_on_a_phone_and_staff_read_the_results(
+        page, phone_page, live_server, login, assert_accessible, open_process, admin_user, building):
+    from torg.participation import services
+
+    survey = services.survey_create(actor=admin_user, process=open_process, title="Uteområdet")
+    services.question_add(actor=admin_user, survey=survey, kind="single", text="Hvor ofte er du i skolegården?",
+                          options=["Daglig", "Ukentlig", "Sjelden"], required=True)
+    services.question_add(actor=admin_user, survey=survey, kind="points", text="Fordel 100 poeng",
+                          options=["Grønt", "Lys"])
+    services.question_add(actor=admin_user, survey=survey, kind="place", text="Hvilket bygg?")
+    services.survey_set_status(actor=admin_user, survey=survey, status="open")
+
+    phone_page.goto(live_server.url + f"/participation/p/{open_process.code}/")
+    phone_page.get_by_role("link", name="Svar: Uteområdet").click()
+    assert_accessible(phone_page)
+    _no_sideways_scroll(phone_page)
+    phone_page.get_by_label("Ukentlig").focus()
+    phone_page.keyboard.press("Space")
+    phone_page.get_by_label("Grønt").focus()
+    phone_page.keyboard.type("60")
+    phone_page.keyboard.press("Tab")
+    phone_page.keyboard.type("40")
+    phone_page.get_by_label("Hvilket bygg?").select_option(label=building.name)
+    phone_page.get_by_role("button", name="Send svar").focus()
+    phone_page.keyboard.press("Enter")
+    expect(phone_page.locator("main")).to_contain_text("Takk for at du svarte")
+    assert_accessible(phone_page)
+
+    login(page, live_server, "admin")
+    page.goto(live_server.url + f"/participation/surveys/{survey.pk}/results/")
+    expect(page.locator("main")).to_contain_text("1 (100 %)")
+    expect(page.locator("main")).to_contain_text("60 poeng (60 %)")
+    assert_accessible(page)
+    page.goto(live_server.url + f"/participation/surveys/{survey.pk}/")
+    assert_accessible(page)

@@ -72,12 +72,13 @@ PUBLIC = {
     "api:public_process": "API twin of participation:public_detail (a draft is 404).",
     "api:public_activities": "The participation plan of a published process (no login; a draft is 404).",
     "api:public_ideas": "Published ideas of a published process (no login; a draft is 404), without participants.",
+    "api:public_surveys": "Open surveys of an open, published process with their questions (no login).",
     **{f"participation:{name}": "Taking part in a participation process: anonymous by design when the process "
                                 "says so (logged-in or invite-code processes refuse others in the view); only open, "
                                 "published processes, addressed by 60-bit codes. Tested in participation/tests/"
                                 "test_input.py." for name in (
         "invite_link", "input_create", "my_input", "input_detail", "input_support", "input_comment",
-        "input_report", "input_delete")},
+        "input_report", "input_delete", "survey_answer")},
     "admin:login": "Django admin login page.",
     "admin:logout": "Django admin logout.",
     "media/<path:path>": "Only routed when DEBUG (development server); production serves media elsewhere. "
@@ -214,6 +215,12 @@ PARAMS = {
     "participation:input_status": lambda w: {"pk": w.input.pk},
     "participation:input_reviewed": lambda w: {"pk": w.input.pk},
     "api:list_inputs": lambda w: {"pk": w.process.pk},
+    "api:list_surveys": lambda w: {"pk": w.process.pk},
+    "api:survey_results": lambda w: {"pk": w.survey.pk},
+    "participation:survey_create": lambda w: {"pk": w.process.pk},
+    **{f"participation:{name}": lambda w: {"pk": w.survey.pk} for name in (
+        "survey_detail", "survey_status", "survey_preview", "survey_results")},
+    "participation:question_delete": lambda w: {"pk": w.question.pk},
     "api:set_input_status": lambda w: {"pk": w.input.pk},
     **{f"api:{name}": lambda w: {"pk": w.process.pk} for name in (
         "get_process", "update_process", "process_transitions", "set_process_status", "list_activities",
@@ -455,6 +462,8 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building, sett
     participation.process_set_status(actor=admin_user, process=w.process, status="open")
     w.process.refresh_from_db()
     w.input = participation.input_submit(process=w.process, participant="b:x", title="Idé", body="Tekst")
+    w.survey = participation.survey_create(actor=admin_user, process=w.process, title="Undersøkelse")
+    w.question = participation.question_add(actor=admin_user, survey=w.survey, kind="text", text="Hva mener du?")
     w.offer = relocation.offer_create(actor=admin_user, plan=w.plan, supplier=w.organisation, category=w.category,
                                       quantity=1, unit_price_nok=100)
     return w
