@@ -17,9 +17,9 @@ from torg.core.tasks import enqueue_on_commit
 from ..models import (AccessCode, AccessEvent, Booking, Door, DoorController, MeraapentAgreement, Notification,
                       hash_secret)
 from ..queries import OSLO
-from .availability import _age
-from .common import _local
-from .notifications import _notify
+from .availability import age_on
+from .common import local_text
+from .notifications import notify
 
 
 ACCESS_MARGIN = dt.timedelta(minutes=15)  # a door code works this long before the booking starts
@@ -34,7 +34,7 @@ def meraapent_agreement_sign(*, actor, tenant, building, birth_date, accept_term
     require_same_tenant(tenant, building, field="building")
     if not accept_terms:
         raise ValidationError({"accept_terms": _("You must accept the terms.")})
-    if age_limit and _age(birth_date, timezone.localdate()) < age_limit:
+    if age_limit and age_on(birth_date, timezone.localdate()) < age_limit:
         raise ValidationError({"birth_date": _("You must be at least %(age)s years old.") % {"age": age_limit}})
     agreement, _created = MeraapentAgreement.objects.update_or_create(
         user=actor, building=building,
@@ -76,7 +76,7 @@ def _new_code(booking) -> str:
     return code
 
 
-def _deliver_code_later(booking):
+def deliver_code_later(booking):
     """After commit, queue the door-code e-mail. Only the booking id goes into the task queue:
     the worker creates the code, so it never sits in clear in the queue, the database or a log."""
     enqueue_on_commit("torg.booking.tasks.deliver_access_code", booking_id=booking.pk)
@@ -100,9 +100,9 @@ def access_code_deliver(*, booking_id: int, now=None) -> bool:
                                  (None, booking.booker_id) else [])
     recipients = [p.email for p in people if p.email]
     where = {"resource": booking.resource.name, "building": booking.resource.building.name,
-             "time": _local(booking.start)}
+             "time": local_text(booking.start)}
     if not recipients:
-        _notify(booking.tenant, booking.booker, booking, _(
+        notify(booking.tenant, booking.booker, booking, _(
             "Your booking of %(resource)s on %(time)s is in meråpent hours. Open the booking to show your door "
             "code.") % where, email=False)
         return False
@@ -114,7 +114,7 @@ def access_code_deliver(*, booking_id: int, now=None) -> bool:
         "or moved, or if a new code is shown on the booking page.\n\n"
         "Do not share the code. Entries are logged.") % {
         **where, "code": code, "end": date_format(timezone.localtime(booking.end, OSLO), "H:i"),
-        "from": _local(booking.start - ACCESS_MARGIN)}
+        "from": local_text(booking.start - ACCESS_MARGIN)}
     send_mail(_("Door code: %(building)s") % where, body, None, recipients)
     audit.record(actor=None, tenant=booking.tenant, obj=booking, action="booking_access_code_send",
                  comment=str(len(recipients)))

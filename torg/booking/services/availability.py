@@ -13,11 +13,11 @@ from torg.accounts.rules import role_in
 from .. import queries
 from ..models import Booking, BookingSlot, MeraapentAgreement
 from ..queries import OSLO
-from .common import _is_staff, _local
+from .common import is_staff, local_text
 
 
 # --- Checking a booking ---------------------------------------------------------------------
-def _age(birth_date, on):
+def age_on(birth_date, on):
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
@@ -40,7 +40,7 @@ def check_booking(*, actor, tenant, resource, start, end, organisation=None, now
     if resource.archived:
         raise ValidationError(_("This resource can no longer be booked."))
     rules = resource.rules
-    staff = _is_staff(actor, tenant)
+    staff = is_staff(actor, tenant)
     if organisation is not None:
         # Staff may register a booking for any of the tenant's organisations (requests by phone or e-mail).
         if organisation.tenant_id != tenant.pk or organisation.archived or not (
@@ -88,7 +88,7 @@ def check_booking(*, actor, tenant, resource, start, end, organisation=None, now
             raise ValidationError(_("Sign the meråpent agreement for this building to book outside staffed hours."))
         if rules.age_limit:
             birth = agreement.birth_date if agreement else actor.birth_date
-            if birth is None or _age(birth, local.date()) < rules.age_limit:
+            if birth is None or age_on(birth, local.date()) < rules.age_limit:
                 raise ValidationError(_("You must be at least %(age)s years old to book this resource.")
                                       % {"age": rules.age_limit})
     if meraapent and organisation is not None and (responsible is not None or not staff):
@@ -116,13 +116,13 @@ def _check_responsible(actor, organisation, resource, person, start):
             "In meråpent hours an organisation's booking needs a responsible person who has signed the "
             "meråpent agreement for this building.")})
     age_limit = resource.rules.age_limit
-    if age_limit and _age(agreement.birth_date, timezone.localtime(start, OSLO).date()) < age_limit:
+    if age_limit and age_on(agreement.birth_date, timezone.localtime(start, OSLO).date()) < age_limit:
         raise ValidationError({"responsible": _("The responsible person must be at least %(age)s years old.")
                                % {"age": age_limit}})
     return person
 
 
-def _actor_type(actor, tenant, organisation, org_unit):
+def actor_type(actor, tenant, organisation, org_unit):
     if organisation is not None:
         return Booking.ActorType.ASSOCIATION
     if org_unit is not None:
@@ -139,7 +139,7 @@ def _blocked_range(resource, start, end):
 
 def _conflict(resource, start):
     return ValidationError(_("%(resource)s is already booked at %(time)s. Choose another time.")
-                           % {"resource": resource.name, "time": _local(start)}, code="conflict")
+                           % {"resource": resource.name, "time": local_text(start)}, code="conflict")
 
 
 def _check_free(resource, units, start, end, exclude=None):
@@ -148,7 +148,7 @@ def _check_free(resource, units, start, end, exclude=None):
         raise _conflict(resource, start)
 
 
-def _occupy(booking, units):
+def occupy(booking, units):
     """Insert the booking's slots. The database has the last word (exclusion constraint on PostgreSQL)."""
     s, e = _blocked_range(booking.resource, booking.start, booking.end)
     try:

@@ -13,10 +13,10 @@ from torg.core.tasks import enqueue_on_commit
 
 from ..models import AccessCode, Booking, BookingSlot
 from ..states import MACHINE
-from .access import _deliver_code_later
-from .availability import _actor_type, _occupy, check_booking
-from .common import _is_staff, _local
-from .notifications import _announce, _notify
+from .access import deliver_code_later
+from .availability import actor_type, occupy, check_booking
+from .common import is_staff, local_text
+from .notifications import announce_bookings, notify
 
 
 # --- Booking --------------------------------------------------------------------------------
@@ -52,13 +52,13 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
         if (existing := _submitted_before(actor, idempotency_key)) is not None:
             return existing
         raise
-    needs_approval = resource.rules.requires_approval and not _is_staff(actor, tenant)
+    needs_approval = resource.rules.requires_approval and not is_staff(actor, tenant)
     status = Booking.Status.REQUESTED if needs_approval else Booking.Status.CONFIRMED
     booking = Booking(tenant=tenant, resource=resource, booker=actor, organisation=organisation, series=series,
                       title=title, start=start, end=end, status=status, meraapent=info["meraapent"],
                       idempotency_key=idempotency_key, uid=f"{uuid.uuid4()}@torg", org_unit=org_unit,
                       responsible=info["responsible"],
-                      actor_type=_actor_type(actor, tenant, organisation, org_unit))
+                      actor_type=actor_type(actor, tenant, organisation, org_unit))
     booking.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -67,15 +67,15 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
         if (existing := _submitted_before(actor, idempotency_key)) is None:
             raise
         return existing
-    _occupy(booking, info["units"])
+    occupy(booking, info["units"])
     audit.record(actor=actor, tenant=tenant, obj=booking, action="create",
                  changes=audit.diff({}, audit.snapshot(booking, ["resource", "start", "end", "status",
                                                                  "organisation"])))
     if announce:
-        _announce([booking])
+        announce_bookings([booking])
     if status == Booking.Status.CONFIRMED:
         if booking.meraapent:
-            _deliver_code_later(booking)
+            deliver_code_later(booking)
         _schedule_release(booking)
     return booking
 
@@ -87,7 +87,7 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
     tenant = booking.tenant
     if not booking.is_active:
         raise ValidationError(_("Only active bookings can be changed."))
-    if booking.booker_id != actor.pk and not _is_staff(actor, tenant):
+    if booking.booker_id != actor.pk and not is_staff(actor, tenant):
         raise PermissionDenied
     before = audit.snapshot(booking, ["start", "end"])
     info = check_booking(actor=actor, tenant=tenant, resource=booking.resource, start=start, end=end,
@@ -98,10 +98,10 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
     booking.start, booking.end, booking.meraapent = start, end, info["meraapent"]
     booking.responsible = info["responsible"]
     booking.save(update_fields=["start", "end", "meraapent", "responsible", "updated_at"])
-    _occupy(booking, info["units"])
+    occupy(booking, info["units"])
     AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if booking.status == Booking.Status.CONFIRMED and booking.meraapent:
-        _deliver_code_later(booking)  # the old code no longer fits: send one for the new time
+        deliver_code_later(booking)  # the old code no longer fits: send one for the new time
     _schedule_release(booking)
     audit.record(actor=actor, tenant=tenant, obj=booking, action="booking_reschedule",
                  changes=audit.diff(before, audit.snapshot(booking, ["start", "end"])))
@@ -129,16 +129,16 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
             Booking.Status.REJECTED: _("Your request for %(resource)s on %(time)s was rejected: %(reason)s"),
             Booking.Status.CANCELLED: _("Your booking of %(resource)s on %(time)s was cancelled: %(reason)s"),
         }
-        _notify(tenant, booking.booker, booking, messages[to] % {
-            "resource": booking.resource.name, "time": _local(booking.start), "reason": reason})
+        notify(tenant, booking.booker, booking, messages[to] % {
+            "resource": booking.resource.name, "time": local_text(booking.start), "reason": reason})
     if to == Booking.Status.CONFIRMED and booking.meraapent:
-        _deliver_code_later(booking)
+        deliver_code_later(booking)
     if to == Booking.Status.CONFIRMED:
         _schedule_release(booking)
     return booking
 
 
-def _release_due(booking):
+def release_due(booking):
     """The booking's check-in deadline (the close of its check-in window), or None without check-in."""
     window = checkin_window(booking.start, booking.resource.rules.checkin_minutes)
     return window[1] if window else None
@@ -151,7 +151,7 @@ def _schedule_release(booking):
     tasks nothing is queued and the periodic `booking_release_no_shows` command does the work."""
     if booking.status != Booking.Status.CONFIRMED or booking.checked_in_at is not None:
         return
-    due = _release_due(booking)
+    due = release_due(booking)
     if due is None:
         return
     enqueue_on_commit("torg.booking.tasks.release_no_show", run_after=due, booking_id=booking.pk)

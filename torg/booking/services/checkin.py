@@ -10,7 +10,7 @@ from torg.core.checkin import checkin_open
 
 from .. import queries
 from ..models import Booking, Resource
-from .bookings import _release_due, booking_create, booking_transition, lock_booking
+from .bookings import release_due, booking_create, booking_transition, lock_booking
 
 
 # --- Check-in and no-shows -----------------------------------------------------------------
@@ -55,7 +55,7 @@ def release_no_show(*, booking_id, now=None) -> bool:
     b = (Booking.objects.select_related("resource", "resource__own_rules", "resource__building")
          .filter(pk=booking_id, status=Booking.Status.CONFIRMED, checked_in_at__isnull=True, start__lte=now,
                  end__gt=now).first())
-    if b is None or (due := _release_due(b)) is None or due > now:
+    if b is None or (due := release_due(b)) is None or due > now:
         return False
     with transaction.atomic():
         booking_transition(actor=None, booking=b, to=Booking.Status.CANCELLED, system=True, now=now,

@@ -6,9 +6,9 @@ from django.utils.formats import date_format
 from ..queries import OSLO
 
 
-def _is_staff(actor, tenant):
+def is_staff(actor, tenant):
     return actor.has_perm("booking.manage_bookings", tenant)
 
 
-def _local(value):
+def local_text(value):
     return date_format(timezone.localtime(value, OSLO), "j. F Y H:i")

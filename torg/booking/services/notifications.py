@@ -15,7 +15,7 @@ from torg.core.tasks import enqueue_on_commit
 
 from .. import queries
 from ..models import Booking, CalendarFeed, Notification
-from .common import _local
+from .common import local_text
 
 
 def _who(booking):
@@ -25,7 +25,7 @@ def _who(booking):
     return person
 
 
-def _announce(bookings):
+def announce_bookings(bookings):
     """One message for a new booking or a new series (`bookings`: its dates, all in one status).
 
     Confirmed at once: the booker gets a receipt in the app and by e-mail with the dates as .ics.
@@ -33,28 +33,28 @@ def _announce(bookings):
     approve (booking.manage_bookings) gets a notice in the app and by e-mail."""
     first = bookings[0]
     tenant, n = first.tenant, len(bookings)
-    where = {"resource": first.resource.name, "time": _local(first.start), "n": n, "who": _who(first)}
+    where = {"resource": first.resource.name, "time": local_text(first.start), "n": n, "who": _who(first)}
     if first.status == Booking.Status.CONFIRMED:
         text = (_("Your booking of %(resource)s on %(time)s is confirmed.") if n == 1 else ngettext(
             "Your recurring booking of %(resource)s is confirmed: %(n)s date from %(time)s.",
             "Your recurring booking of %(resource)s is confirmed: %(n)s dates from %(time)s.", n)) % where
-        _notify(tenant, first.booker, first, text, ics=[b.pk for b in bookings],
+        notify(tenant, first.booker, first, text, ics=[b.pk for b in bookings],
                 link=reverse("booking:booking_detail", args=[first.pk]))
         return
     text = (_("Your request for %(resource)s on %(time)s is waiting for approval.") if n == 1 else ngettext(
         "Your request for %(resource)s, %(n)s date from %(time)s, is waiting for approval.",
         "Your request for %(resource)s, %(n)s dates from %(time)s, is waiting for approval.", n)) % where
-    _notify(tenant, first.booker, first, text, email=False)
+    notify(tenant, first.booker, first, text, email=False)
     staff_text = (_("New booking request: %(resource)s on %(time)s from %(who)s.") if n == 1 else ngettext(
         "New request for a recurring booking: %(resource)s, %(n)s date from %(time)s, from %(who)s.",
         "New request for a recurring booking: %(resource)s, %(n)s dates from %(time)s, from %(who)s.", n)) % where
     for person in queries.booking_managers(tenant=tenant):
         if person.pk != first.booker_id and person.has_perm("booking.manage_bookings", tenant):
-            _notify(tenant, person, first, staff_text, link=reverse("booking:approvals"),
+            notify(tenant, person, first, staff_text, link=reverse("booking:approvals"),
                     subject=_("Booking request: %(resource)s") % where)
 
 
-def _notify(tenant, user, booking, message, email=True, link="", subject="", ics=None):
+def notify(tenant, user, booking, message, email=True, link="", subject="", ics=None):
     """An in-app notification, and (after commit, in the background) the same text by e-mail with a
     link to `link` when TORG_PUBLIC_BASE_URL is set and the bookings `ics` attached as .ics."""
     Notification.objects.create(tenant=tenant, user=user, booking=booking, message=message[:500])

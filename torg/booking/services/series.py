@@ -15,8 +15,8 @@ from ..models import Booking, BookingSeries
 from ..queries import OSLO
 from .availability import check_booking
 from .bookings import booking_create, booking_reschedule, booking_transition
-from .common import _is_staff
-from .notifications import _announce
+from .common import is_staff
+from .notifications import announce_bookings
 
 
 MAX_OCCURRENCES = 200
@@ -116,7 +116,7 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
     # All dates share one status (one resource, one booker).
     for status in (Booking.Status.CONFIRMED, Booking.Status.REQUESTED):
         if dates := [b for b in created if b.status == status]:
-            _announce(dates)
+            announce_bookings(dates)
     audit.record(actor=actor, tenant=tenant, obj=series, action="create",
                  changes={"rrule": [None, rrule], "bookings": [None, len(created)]})
     return series
@@ -174,7 +174,7 @@ def booking_move_preview(*, actor, booking: Booking, start, end, scope="this", n
     `start`/`end` are the new times of `booking`; later bookings of the series move by the same
     change of wall-clock time and get the same length.
     """
-    if booking.booker_id != actor.pk and not _is_staff(actor, booking.tenant):
+    if booking.booker_id != actor.pk and not is_staff(actor, booking.tenant):
         raise PermissionDenied
     if end <= start:
         raise ValidationError(_("The booking must end after it starts."))
@@ -203,7 +203,7 @@ def booking_move(*, actor, booking: Booking, start, end, scope="this", keep=(), 
     conflict on a booking that is not kept fails the whole change: nothing is moved. Door codes of
     moved meråpent bookings are revoked and new ones delivered. Returns how many bookings moved.
     """
-    if booking.booker_id != actor.pk and not _is_staff(actor, booking.tenant):
+    if booking.booker_id != actor.pk and not is_staff(actor, booking.tenant):
         raise PermissionDenied
     if end <= start:
         raise ValidationError(_("The booking must end after it starts."))

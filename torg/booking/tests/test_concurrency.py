@@ -98,10 +98,10 @@ def test_database_refuses_overlapping_slots_on_postgresql(tenant, admin_user, ci
     second = Booking.objects.create(tenant=tenant, resource=resource, booker=employee, start=at(1, 10, 30),
                                     end=at(1, 11, 30), status="confirmed", uid="x@test")
     with pytest.raises(ValidationError, match="already booked"):
-        services.availability._occupy(second, [resource])
+        services.availability.occupy(second, [resource])
     # an inactive (cancelled) slot does not block
     BookingSlot.objects.filter(booking=first).update(active=False)
-    services.availability._occupy(second, [resource])
+    services.availability.occupy(second, [resource])
 
 
 @pytest.mark.django_db(transaction=True)
