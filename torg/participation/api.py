@@ -393,7 +393,7 @@ class SurveyResultsOut(Schema):
 
 @router.get("/processes/{int:pk}/surveys", response=list[SurveyOut])
 def list_surveys(request, pk: int):
-    _check(request, "participation.view_processes")
+    require_api_perm(request, "participation.view_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     return list(queries.survey_list(process=process).prefetch_related("questions"))
 
@@ -401,7 +401,7 @@ def list_surveys(request, pk: int):
 @router.get("/surveys/{int:pk}/results", response=SurveyResultsOut)
 def survey_results(request, pk: int):
     """What the answers add up to, per question (counts, percentages, averages, free texts)."""
-    _check(request, "participation.view_processes")
+    require_api_perm(request, "participation.view_processes")
     survey = queries.survey_get(tenant=request.tenant, pk=pk)
     responses, results = queries.survey_results(survey=survey)
     return {"responses": responses, "questions": [
