@@ -4,11 +4,12 @@ endpoints (authenticated with a door controller's own token, not a user's)."""
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
+from torg.accounts.models import ExternalOrganisation
 from torg.core.views import require_api_perm
 
 from . import queries, services
@@ -127,8 +128,6 @@ def resource_free(request, pk: int, start: dt.datetime, end: dt.datetime, minute
 @router.post("/bookings", response={201: BookingOut})
 def create_booking(request, payload: BookingIn):
     require_api_perm(request, "booking.book")
-    from torg.accounts.models import ExternalOrganisation
-
     resource = queries.resource_get(tenant=request.tenant, pk=payload.resource_id)
     organisation = None
     if payload.organisation_id:
@@ -266,8 +265,6 @@ class RateLimitedOut(Schema):
 
 
 def _rate_limited(request):
-    from django.http import JsonResponse
-
     response = JsonResponse({"detail": _("Too many requests from this controller. Try again in a minute.")},
                             status=429)
     response["Retry-After"] = str(services.RateLimited.retry_after)
