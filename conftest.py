@@ -166,6 +166,35 @@ PHONE_VIEWPORT = {"width": 390, "height": 844}
 TEST_PASSWORD = "correct-horse-42"
 
 
+# --- Uploaded files: the file system, or S3 through a local S3 server (moto in server mode) -----------
+@pytest.fixture(scope="session")
+def s3_server():
+    """One local S3 server per test process (loopback, free port), stopped at the end."""
+    from torg.core.testing import S3Double
+
+    server = S3Double().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def file_storage(request, settings, tmp_path):
+    """Run the test once with files on the file system (streamed by Django) and once in a fresh bucket
+    of the S3 double (served by a redirect to a signed URL). Returns "filesystem" or "s3"."""
+    import uuid
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if request.param == "filesystem":
+        settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+        settings.TORG_STORAGE, settings.TORG_MEDIA_SERVE = "filesystem", "stream"
+    else:
+        s3 = request.getfixturevalue("s3_server")
+        bucket = s3.create_bucket(f"torg-{uuid.uuid4().hex[:12]}")
+        settings.STORAGES = {**settings.STORAGES, "default": s3.storage(bucket)}
+        settings.TORG_STORAGE, settings.TORG_MEDIA_SERVE = "s3", "redirect"
+    return request.param
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import expect, sync_playwright

@@ -208,7 +208,7 @@ STATIC_ROOT = Path(os.environ.get("TORG_STATIC_ROOT", VAR_DIR / "static"))
 
 # Uploaded files (photos): the local file system (MEDIA_ROOT) by default, S3-compatible object
 # storage with TORG_STORAGE=s3. Never served from a public path: every file goes through a view
-# that checks tenant and permission (torg.core.files), which streams it, hands it to the proxy
+# that checks tenant and permission (torg.core.photos), which streams it, hands it to the proxy
 # (X-Accel-Redirect / X-Sendfile) or redirects to a short-lived signed URL (TORG_MEDIA_SERVE).
 MEDIA_ROOT = Path(os.environ.get("TORG_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"  # not routed; FileSystemStorage needs a value

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from torg.api import api
 from torg.reuse import views as reuse_views
@@ -23,8 +21,7 @@ urlpatterns = [
     path("booking/", include("torg.booking.urls")),
     path("participation/", include("torg.participation.urls")),
     path("q/<str:code>", reuse_views.resolve_code, name="qr_resolve"),
+    # Uploaded files (photos), each after a tenant and permission check; there is no /media/ path.
+    path("files/", include("torg.core.urls")),
     path("", include("torg.web.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -9,9 +9,11 @@ class BookingConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models and the machine need the app registry ready.
+        from torg.core import photos
         from torg.core.audit import register_action_labels
 
         from . import states  # noqa: F401 – declares the booking machine, which registers its own labels
+        from .models import ResourcePhoto
 
         register_action_labels({
             "booking_reschedule": _("Booking moved"),
@@ -21,8 +23,10 @@ class BookingConfig(AppConfig):
             "booking_series_move": _("Rest of the series moved"),
             "resource_rules_inherit": _("Follows the building's rules"),
             "resource_photo_add": _("Photo added"),
-            "resource_photo_delete": _("Photo removed"),
+            "resource_photo_remove": _("Photo removed"),
             "meraapent_agreement_sign": _("Meråpent agreement signed"),
             "door_controller_revoke": _("Lock controller revoked"),
             "calendar_feed_rotate": _("New calendar address"),
         })
+        # Resource photos: for every member who may see the tenant's resources (citizens included).
+        photos.register(ResourcePhoto, key="booking-resource", can_view=photos.member_with("booking.view_resources"))

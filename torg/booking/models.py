@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from torg.core.models import TenantOwned
+from torg.core.photos import random_name
 
 
 # What describes one resource (on Resource) and the booking policy (on BookingRules, per building or
@@ -260,11 +261,12 @@ class BookingSeries(TenantOwned):
 
 
 def resource_photo_path(instance, filename):
-    return f"booking/{instance.tenant_id}/resources/{instance.resource_id}/{filename}"
+    return random_name(f"booking/{instance.tenant_id}/resources")
 
 
 class ResourcePhoto(TenantOwned):
-    """A photo of a resource (re-encoded as JPEG on upload; EXIF removed)."""
+    """A photo of a resource (re-encoded as JPEG on upload, EXIF removed; torg.core.photos), served only
+    through the checking file view."""
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=resource_photo_path)

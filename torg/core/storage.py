@@ -2,7 +2,7 @@
 
 The file system (`MEDIA_ROOT`) is the default; `TORG_STORAGE=s3` stores files in an S3-compatible
 bucket (AWS S3, MinIO, Ceph …) through django-storages. Either way files are never served from a
-public path: `torg.core.files` checks tenant and permission first (see docs/architecture.md,
+public path: `torg.core.photos` checks tenant and permission first (see docs/architecture.md,
 "Photos and files").
 """
 

@@ -7,7 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from . import photos
 from .tabular import TableError, write_csv
 
 
@@ -143,3 +145,11 @@ def download(content, file_name, *, inline=False):
     response = HttpResponse(content, content_type=DOWNLOAD_TYPES[file_name.rsplit(".", 1)[-1]])
     response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{file_name}"'
     return response
+
+
+@require_safe
+def file(request, key, pk):
+    """A stored file (a photo) at /files/<key>/<pk>/, only when the rule its app registered allows the
+    request (see torg.core.photos); anything else — another municipality, no login, an id that does
+    not exist — is the same 404."""
+    return photos.serve_row(request, key, pk)

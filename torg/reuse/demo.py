@@ -8,6 +8,7 @@ from decimal import Decimal
 from torg.accounts.models import Membership
 from torg.core import audit
 from torg.core.ids import format_sequence, new_public_code
+from torg.core.photos import random_name
 from torg.core.sequences import next_number
 from torg.places.models import Room
 
@@ -107,7 +108,7 @@ def _product_photo(product):
     draw.text((16, 326), f"{product.manufacturer} {product.model_name}", fill=(20, 20, 20))
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=80)
-    name = default_storage.save(f"reuse/{product.tenant_id}/products/{product.pk}.jpg", ContentFile(buf.getvalue()))
+    name = default_storage.save(random_name(f"reuse/{product.tenant_id}/products"), ContentFile(buf.getvalue()))
     return name, img.size
 
 

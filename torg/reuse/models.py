@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from torg.core.models import TenantOwned
+from torg.core.photos import random_name
 
 
 class Category(TenantOwned):
@@ -167,20 +168,17 @@ class Item(TenantOwned):
         return ", ".join(parts)
 
 
-def _photo_path(kind, owner_id, tenant_id, filename):
-    return f"reuse/{tenant_id}/{kind}/{owner_id}/{filename}"
-
-
 def product_photo_path(instance, filename):
-    return _photo_path("products", instance.product_id, instance.tenant_id, filename)
+    return random_name(f"reuse/{instance.tenant_id}/products")
 
 
 def item_photo_path(instance, filename):
-    return _photo_path("items", instance.item_id, instance.tenant_id, filename)
+    return random_name(f"reuse/{instance.tenant_id}/items")
 
 
 class Photo(TenantOwned):
-    """A re-encoded JPEG (see photos.py) with its size, of an item or a product."""
+    """A re-encoded JPEG (torg.core.photos) with its size, of an item or a product. The file has a
+    random name and is served only through the checking file view (`{{ photo|photo_url }}`)."""
 
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from torg.core import audit
+from torg.core import audit, photos
 from torg.core.ids import format_sequence, new_public_code, normalize_public_code
 from torg.core.sequences import next_number
 from torg.core.services import create_object, require_same_tenant, set_archived, update_object
@@ -17,7 +17,6 @@ from .models import (
     ALLOWED_TRANSITIONS, GONE_STATUSES, MARKET_STATUSES, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label,
     Product, ProductPhoto, ReuseRecord, ReuseRole, Status,
 )
-from .photos import reencode_photo
 from .taxonomy import seed_categories
 
 ITEM_PREFIX = "M"
@@ -153,37 +152,29 @@ def product_find_or_create(*, actor, tenant, category, manufacturer="", model_na
                           model_name=model_name.strip(), colour=colour.strip(), **extra)
 
 
-def _save_photo(photo, upload, stem):
-    """Re-encode the upload (refusing what is not a photo) and save it as `photo`'s image."""
-    content, photo.width, photo.height = reencode_photo(upload)
-    photo.image.save(f"{stem}-{new_public_code()[:6]}.jpg", content, save=True)
-    return photo
-
-
 @transaction.atomic
 def product_add_photo(*, actor, product, upload) -> ProductPhoto:
     """A catalogue photo of the product (re-encoded like every upload), shown for all its items."""
-    photo = _save_photo(ProductPhoto(tenant=product.tenant, product=product), upload, str(product.pk))
-    audit.record(actor=actor, tenant=product.tenant, obj=product, action="add_photo",
+    photo = photos.save_photo(ProductPhoto(tenant=product.tenant, product=product), upload)
+    audit.record(actor=actor, tenant=product.tenant, obj=product, action="product_photo_add",
                  changes={"photo": [None, photo.image.name]})
     return photo
 
 
 @transaction.atomic
 def photo_remove(*, actor, photo) -> None:
-    """Remove a wrongly taken photo of an item or a product (the file goes with it)."""
-    owner = photo.item if isinstance(photo, ItemPhoto) else photo.product
+    """Remove a wrongly taken photo of an item or a product (the file goes with it, unless another
+    photo row shares it: several items registered together, demo photos, a partner's item)."""
+    is_item = isinstance(photo, ItemPhoto)
+    owner = photo.item if is_item else photo.product
     name = photo.image.name
-    if isinstance(photo, ItemPhoto):
+    if is_item:
         ItemEvent.objects.create(tenant=owner.tenant, item=owner, kind=ItemEvent.Kind.PHOTO_REMOVED,
                                  actor=_actor(actor))
-    audit.record(actor=actor, tenant=owner.tenant, obj=owner, action="remove_photo", changes={"photo": [name, None]})
+    audit.record(actor=actor, tenant=owner.tenant, obj=owner,
+                 action="item_photo_remove" if is_item else "product_photo_remove", changes={"photo": [name, None]})
     photo.delete()
-    # Generated demo photos share one file per product: delete the file only when nothing else uses it.
-    shared = ItemPhoto.objects.filter(image=name).exists() or ProductPhoto.objects.filter(image=name).exists()
-    if name and not shared:
-        storage = photo.image.storage
-        transaction.on_commit(lambda: storage.delete(name))
+    photos.release(name)
 
 
 # --- Locations ------------------------------------------------------------------------------
@@ -247,7 +238,7 @@ def item_register(*, actor, tenant, product, count=1, building=None, room=None, 
         if count != 1:
             raise ValidationError({"claim_code": _("A pre-printed label can be claimed for one item only.")})
         label = _claim(tenant, claim_code)
-    jpeg = reencode_photo(photo) if photo else None
+    jpeg = photos.reencode_photo(photo) if photo else None
 
     first = next_number(tenant, ITEM_PREFIX, count)
     items = []
@@ -270,11 +261,12 @@ def item_register(*, actor, tenant, product, count=1, building=None, room=None, 
     ItemEvent.objects.bulk_create(
         [_event(item, ItemEvent.Kind.CREATE, actor, "", Status(status).label, comment) for item in items]
     )
-    if jpeg is not None:
+    if jpeg is not None:  # one file, shared by the photo rows of all the items registered together
         content, width, height = jpeg
-        for item in items:
-            photo_row = ItemPhoto(tenant=tenant, item=item, width=width, height=height)
-            photo_row.image.save(f"{item.code}.jpg", content, save=True)
+        first = ItemPhoto(tenant=tenant, item=items[0], width=width, height=height)
+        first.image.save("photo.jpg", content, save=True)
+        ItemPhoto.objects.bulk_create([ItemPhoto(tenant=tenant, item=item, image=first.image.name, width=width,
+                                                 height=height) for item in items[1:]])
     audit.record_many(actor=actor, tenant=tenant, objs=items, action="create", comment=comment,
                       changes=lambda o: audit.diff({}, audit.snapshot(o)))
     return items
@@ -504,9 +496,10 @@ def item_move(*, actor, items, room=None, building=None, placement_text="", comm
 
 @transaction.atomic
 def item_add_photo(*, actor, item, upload) -> ItemPhoto:
-    photo = _save_photo(ItemPhoto(tenant=item.tenant, item=item), upload, item.code)
+    photo = photos.save_photo(ItemPhoto(tenant=item.tenant, item=item), upload)
     ItemEvent.objects.create(tenant=item.tenant, item=item, kind=ItemEvent.Kind.PHOTO, actor=_actor(actor))
-    audit.record(actor=actor, tenant=item.tenant, obj=item, action="add_photo")
+    audit.record(actor=actor, tenant=item.tenant, obj=item, action="item_photo_add",
+                 changes={"photo": [None, photo.image.name]})
     return photo
 
 
@@ -518,7 +511,7 @@ def item_reuse_photos(*, actor, item, photos) -> list[ItemPhoto]:
                                                     height=p.height) for p in photos])
     if rows:
         ItemEvent.objects.create(tenant=item.tenant, item=item, kind=ItemEvent.Kind.PHOTO, actor=_actor(actor))
-        audit.record(actor=actor, tenant=item.tenant, obj=item, action="add_photo",
+        audit.record(actor=actor, tenant=item.tenant, obj=item, action="item_photo_add",
                      changes={"photo": [None, [r.image.name for r in rows]]})
     return rows
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from torg.core import audit
+from torg.core import audit, photos
 from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .. import queries
@@ -108,21 +108,16 @@ def resource_set_archived(*, actor, resource: Resource, archived: bool) -> Resou
 @transaction.atomic
 def resource_photo_add(*, actor, resource: Resource, upload, alt: str) -> ResourcePhoto:
     """Attach a photo; the upload is decoded and re-encoded (EXIF and anything else dropped)."""
-    from ..photos import reencode_photo
-
     if not alt.strip():
         raise ValidationError({"alt": _("Describe the photo for people who cannot see it.")})
-    content, width, height = reencode_photo(upload)
-    photo = ResourcePhoto(tenant=resource.tenant, resource=resource, alt=alt.strip()[:200], width=width,
-                          height=height)
-    photo.image.save(f"{resource.pk}-{secrets.token_hex(6)}.jpg", content, save=True)
+    photo = photos.save_photo(ResourcePhoto(tenant=resource.tenant, resource=resource, alt=alt.strip()[:200]), upload)
     audit.record(actor=actor, tenant=resource.tenant, obj=resource, action="resource_photo_add", comment=photo.alt)
     return photo
 
 
 @transaction.atomic
 def resource_photo_delete(*, actor, photo: ResourcePhoto) -> None:
-    audit.record(actor=actor, tenant=photo.tenant, obj=photo.resource, action="resource_photo_delete", comment=photo.alt)
-    storage, name = photo.image.storage, photo.image.name
+    audit.record(actor=actor, tenant=photo.tenant, obj=photo.resource, action="resource_photo_remove", comment=photo.alt)
+    name = photo.image.name
     photo.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    photos.release(name)

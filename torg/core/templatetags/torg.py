@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from torg.core import photos
 from torg.core.audit import action_label
 from torg.core.audit_display import describe, object_type_label
 
@@ -59,3 +60,9 @@ def audit_changes(event):
     if not hasattr(event, "change_rows"):
         describe([event])
     return event.change_rows
+
+
+@register.filter
+def photo_url(obj):
+    """`{{ photo|photo_url }}`: the URL of a photo row through the checking file view (never a storage path)."""
+    return photos.url_for(obj) if obj else ""

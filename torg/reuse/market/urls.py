@@ -28,6 +28,7 @@ urlpatterns = [
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<str:code>/", views.partner_detail, name="partner_detail"),
     path("partners/<str:code>/order/", views.partner_order_create, name="partner_order_create"),
+    path("partners/<str:code>/photos/<int:n>/", views.partner_photo, name="partner_photo"),
     # Public, without login: only listings in their public stage, no personal data.
     path("public/<slug:slug>/", views.public_list, name="public_list"),
     path("public/<slug:slug>/<str:code>/", views.public_detail, name="public_detail"),

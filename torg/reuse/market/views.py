@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.core.ids import normalize_public_code
+from torg.core.photos import serve as serve_file
 from torg.core.views import (apply_validation_error, breadcrumbs, form_page, int_param, paginate, require_perm,
                              tenant_lookup)
 from torg.places.models import Building
@@ -572,6 +573,15 @@ def partner_list(request):
 
 
 @login_required
+def partner_photo(request, code, n):
+    """A photo of a partner municipality's listing in its partner stage (the seller's item photos are
+    not in this tenant, so the file view's tenant rule would refuse them)."""
+    tenant = _tenant(request)
+    listing = queries.partner_listing_get(tenant=tenant, code=normalize_public_code(code) or "")
+    return _listing_photo(request, listing, n)
+
+
+@login_required
 def partner_detail(request, code):
     tenant = _tenant(request)
     normalized = normalize_public_code(code) or ""
@@ -609,10 +619,13 @@ def public_photo(request, slug, code, n):
     """A photo of a public listing, served without revealing the item's code or storage path."""
     tenant = queries.public_tenant(slug=slug)
     listing = queries.public_listing_get(tenant=tenant, code=normalize_public_code(code) or "")
-    photos = queries.listing_photos(listing=listing)
-    if not 1 <= n <= len(photos):
+    return _listing_photo(request, listing, n, public=True)
+
+
+def _listing_photo(request, listing, n, *, public=False):
+    """Photo number `n` of a listing the caller has already found visible (no item code, no storage path)."""
+    found = queries.listing_photos(listing=listing)
+    if not 1 <= n <= len(found):
         raise Http404
-    response = FileResponse(photos[n - 1].image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return serve_file(request, found[n - 1].image.name, public=public)
 

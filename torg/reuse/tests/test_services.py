@@ -119,13 +119,15 @@ def test_move_to_building_without_room_and_refuse_disposed(make_items, admin_use
         services.item_move(actor=admin_user, items=[item], building=building, placement_text="x")
 
 
-def test_photo_is_reencoded_shrunk_and_exif_stripped(make_items, admin_user, media):
+def test_photo_is_reencoded_and_recorded_in_the_history(make_items, admin_user, media):
+    """The re-encoding itself (size, EXIF, orientation) is torg/core/tests/test_photos.py's."""
     item = make_items()[0]
     photo = services.item_add_photo(actor=admin_user, item=item, upload=_jpeg_with_exif())
     with Image.open(photo.image.path) as img:
         assert img.format == "JPEG"
         assert max(img.size) == 1600
         assert 0x010F not in img.getexif()
+    assert (photo.width, photo.height) == (1600, 1067)
     assert ItemEvent.objects.filter(item=item, kind="photo").exists()
 
 
