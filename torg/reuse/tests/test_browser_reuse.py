@@ -121,7 +121,7 @@ def test_qr_url_opens_item_after_login_labels_and_overview_filter(page, live_ser
 
 
 def test_edit_on_a_phone_and_print_a_label_batch(phone_page, page, live_server, login, assert_accessible, admin_user,
-                                                 make_items, rooms, tmp_path):
+                                                 make_items, rooms, tmp_path, media):
     import io
 
     from PIL import Image
@@ -149,6 +149,10 @@ def test_edit_on_a_phone_and_print_a_label_batch(phone_page, page, live_server, 
     phone.locator("main form button[type=submit]").click()
     expect(phone.locator("[data-testid=item-status]")).to_have_text("Til reparasjon/ombygging")
     expect(phone.locator("[data-testid=item-photos] img")).to_have_count(1)
+    # the photo really loads, through the checking file view (no /media/ path), under the CSP
+    phone.wait_for_function("() => { const img = document.querySelector('[data-testid=item-photos] img');"
+                            " return img && img.complete && img.naturalWidth > 0; }")
+    assert phone.locator("[data-testid=item-photos] img").get_attribute("src").startswith("/files/reuse-item/")
     history = phone.locator("[data-testid=item-history]")
     expect(history).to_contain_text("Flyttet")
     expect(history).to_contain_text("Sett over på lageret")
