@@ -57,3 +57,16 @@ class Sequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="core_sequence_unique_key")]
+
+
+class UploadStash(TenantOwned):
+    """An uploaded import file between its preview and its confirmation (torg.core.stash): in the
+    database, so that any app server can confirm what another one previewed."""
+
+    token = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("uploaded file awaiting confirmation")
+        verbose_name_plural = _("uploaded files awaiting confirmation")

@@ -1,13 +1,10 @@
 """Places register pages. Thin: parse, check permission, call one query or service, render."""
 
-import secrets
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
+from torg.core import stash
 from torg.core.tabular import TableError
 from torg.core.views import (
     breadcrumbs,
@@ -353,65 +351,8 @@ IMPORT_SESSION_KEY = "torg_places_import"
 IMPORT_SAMPLE_ROWS = 10
 
 
-def _stash(request, upload) -> str:
-    """Keep the uploaded file in the session-bound var/ area between preview and confirm."""
-    _drop_stash(request)  # a new upload replaces this session's previous preview
-    token = secrets.token_urlsafe(16)
-    folder = settings.VAR_DIR / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    _prune_stashes(folder)
-    data = upload.read()
-    (folder / token).write_bytes(data)
-    request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "tenant": request.tenant.pk}
-    return token
-
-
-IMPORT_STASH_MAX_AGE = 24 * 3600  # seconds; previews left unconfirmed are removed after a day
-
-
-def _prune_stashes(folder):
-    """Remove previews nobody confirmed (closed tab, expired session) so var/imports does not grow."""
-    limit = time.time() - IMPORT_STASH_MAX_AGE
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-        except OSError:  # removed by a concurrent request meanwhile
-            pass
-
-
-def _stash_path(request, token):
-    stash = request.session.get(IMPORT_SESSION_KEY)
-    if not stash or stash["token"] != token or stash["tenant"] != request.tenant.pk:
-        return None, None
-    return stash, settings.VAR_DIR / "imports" / token
-
-
 def _unstash(request, token):
-    stash, path = _stash_path(request, token)
-    if path is None or not path.exists():
-        return None
-    return SimpleUploadedFile(stash["name"], path.read_bytes())
-
-
-def _claim_stash(request, token):
-    """Take the stashed file for writing. Only one request can claim it (an atomic rename), so a
-    double-click or a second tab confirming the same preview writes once; the other gets None."""
-    stash, path = _stash_path(request, token)
-    if path is None:
-        return None, None
-    claimed = path.with_name(f"{token}.saving")
-    try:
-        path.rename(claimed)
-    except FileNotFoundError:
-        return None, None
-    return SimpleUploadedFile(stash["name"], claimed.read_bytes()), claimed
-
-
-def _drop_stash(request):
-    stash = request.session.pop(IMPORT_SESSION_KEY, None)
-    if stash:
-        (settings.VAR_DIR / "imports" / stash["token"]).unlink(missing_ok=True)
+    return stash.get(request, key=IMPORT_SESSION_KEY, tenant=request.tenant, token=token)
 
 
 @login_required
@@ -426,11 +367,11 @@ def import_upload(request):
             form.add_error("file", _("The file is too large (max %(mb)d MB).")
                            % {"mb": settings.TORG_MAX_IMPORT_BYTES // (1024 * 1024)})
         else:
-            token = _stash(request, upload)
+            token = stash.put(request, key=IMPORT_SESSION_KEY, tenant=tenant, name=upload.name, data=upload.read())
             try:
                 plan = importer.plan_import(tenant=tenant, upload=_unstash(request, token))
             except TableError as exc:
-                _drop_stash(request)
+                stash.drop(request, key=IMPORT_SESSION_KEY)
                 form.add_error("file", str(exc))
             else:
                 return render(request, "places/import_preview.html", _preview_context(plan, token, upload.name))
@@ -442,25 +383,24 @@ def import_upload(request):
 def import_confirm(request):
     tenant = _tenant(request, "places.manage_places")
     token = request.POST.get("token", "")
-    upload, claimed = _claim_stash(request, token)
-    if upload is None:
-        messages.error(request, _("This file has already been imported, or the upload has expired. "
-                                  "Check the register, or upload the file again."))
-        return redirect("places:import")
     valid_only = request.POST.get("valid_rows_only") == "1"
     try:
-        plan = importer.apply_import(actor=request.user, tenant=tenant, upload=upload, valid_rows_only=valid_only)
+        with transaction.atomic():  # a refused import rolls the claim back: the preview can be confirmed again
+            upload = stash.claim(request, key=IMPORT_SESSION_KEY, tenant=tenant, token=token)
+            if upload is None:
+                messages.error(request, _("This file has already been imported, or the upload has expired. "
+                                          "Check the register, or upload the file again."))
+                return redirect("places:import")
+            plan = importer.apply_import(actor=request.user, tenant=tenant, upload=upload,
+                                         valid_rows_only=valid_only)
     except importer.ImportRefused as exc:
-        claimed.rename(claimed.with_name(token))  # nothing written: the preview can be confirmed again
         return render(request, "places/import_preview.html",
                       _preview_context(exc.plan, token, upload.name, refused=True), status=422)
     except TableError as exc:
         messages.error(request, str(exc))
-        claimed.unlink(missing_ok=True)
-        _drop_stash(request)
+        stash.drop(request, key=IMPORT_SESSION_KEY)
         return redirect("places:import")
-    claimed.unlink(missing_ok=True)
-    _drop_stash(request)
+    stash.drop(request, key=IMPORT_SESSION_KEY)
     messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(skipped)d rows skipped.")
                      % {"created": plan.counts["created"], "updated": plan.counts["updated"],
                         "skipped": plan.counts["error_rows"]})

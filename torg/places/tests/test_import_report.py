@@ -19,11 +19,6 @@ NORWEGIAN_HEADER = ["Gårdsnummer", "Bruksnummer", "Eiendomsadresse", "Bygningsn
                     "Funksjon"]
 
 
-@pytest.fixture(autouse=True)
-def _var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-
-
 def test_norwegian_headings_are_understood(tenant, admin_user):
     rows = [list(r) for r in GOOD]
     rows[0][7], rows[0][15] = "Kontor", "Møterom"  # choice labels in Norwegian, as before
@@ -104,25 +99,26 @@ def test_exported_text_never_becomes_a_spreadsheet_formula():
     assert rows == [(2, {"a": "plain"})]
 
 
-def test_unconfirmed_previews_do_not_pile_up(tenant, property_manager, en_client, settings):
-    import os
-    import time
+def test_unconfirmed_previews_do_not_pile_up(tenant, other_tenant, property_manager, en_client):
+    """Previews are kept in the database (any app server can confirm them), one per session and
+    import, and those left for a day are removed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from torg.core.models import UploadStash
 
     client = en_client(property_manager)
-    folder = settings.VAR_DIR / "imports"
     first = _upload(client, xlsx(GOOD)).context["token"]
-    assert (folder / first).exists()
+    assert UploadStash.objects.filter(token=first, tenant=tenant).exists()
     second = _upload(client, xlsx(GOOD)).context["token"]
-    assert not (folder / first).exists() and (folder / second).exists()  # replaced, not kept
+    assert set(UploadStash.objects.values_list("token", flat=True)) == {second}  # replaced, not kept
 
-    abandoned = folder / "abandoned-by-another-session"
-    abandoned.write_bytes(b"x")
-    recent = folder / "someone-elses-fresh-preview"
-    recent.write_bytes(b"y")
-    two_days_ago = time.time() - 2 * 24 * 3600
-    os.utime(abandoned, (two_days_ago, two_days_ago))
+    abandoned = UploadStash.objects.create(tenant=other_tenant, token="abandoned", name="a.csv", data=b"x")
+    recent = UploadStash.objects.create(tenant=other_tenant, token="fresh", name="b.csv", data=b"y")
+    UploadStash.objects.filter(pk=abandoned.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
     third = _upload(client, xlsx(GOOD)).context["token"]
-    assert not abandoned.exists() and recent.exists() and (folder / third).exists()
+    assert set(UploadStash.objects.values_list("token", flat=True)) == {recent.token, third}
     # The current preview still imports.
     response = client.post(reverse("places:import_confirm"), {"token": third})
     assert response.status_code == 302 and Building.objects.filter(tenant=tenant).count() == 2

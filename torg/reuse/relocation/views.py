@@ -1,13 +1,12 @@
 """Furnishing-plan pages. Thin: find the tenant and plan (404 for another tenant's), check the
 permission, call one query or service, render (a partial when HTMX asks)."""
 
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from torg.core import stash
 from torg.core.tabular import TableError
 from torg.core.views import (
     apply_validation_error,
@@ -404,30 +404,8 @@ def _stash_key(plan):
     return f"torg_relocation_import_{plan.pk}"
 
 
-def _stash_dir():
-    folder = settings.VAR_DIR / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _unstash(request, plan, token, claim=False):
-    stash = request.session.get(_stash_key(plan))
-    if not stash or not token or stash["token"] != token or stash["tenant"] != plan.tenant_id:
-        return None
-    path = _stash_dir() / token
-    if claim:  # one request only may write it (double click, second tab)
-        claimed = path.with_name(f"{token}.saving")
-        try:
-            path.rename(claimed)
-        except FileNotFoundError:
-            return None
-        data = claimed.read_bytes()
-        claimed.unlink(missing_ok=True)
-        request.session.pop(_stash_key(plan), None)
-        return SimpleUploadedFile(stash["name"], data)
-    if not path.exists():
-        return None
-    return SimpleUploadedFile(stash["name"], path.read_bytes())
+def _unstash(request, plan, token):
+    return stash.get(request, key=_stash_key(plan), tenant=plan.tenant, token=token)
 
 
 def _preview_context(plan, checked, token, file_name, refused=False):
@@ -459,9 +437,7 @@ def need_import(request, pk):
             except TableError as exc:
                 form.add_error("file", str(exc))
             else:
-                token = secrets.token_urlsafe(16)
-                (_stash_dir() / token).write_bytes(data)
-                request.session[_stash_key(plan)] = {"token": token, "name": upload.name, "tenant": plan.tenant_id}
+                token = stash.put(request, key=_stash_key(plan), tenant=plan.tenant, name=upload.name, data=data)
                 return render(request, "relocation/import_preview.html",
                               _preview_context(plan, checked, token, upload.name))
     return render(request, "relocation/import_upload.html", context, status=422 if form.errors else 200)
@@ -472,23 +448,23 @@ def need_import(request, pk):
 def need_import_confirm(request, pk):
     plan = _plan(request, pk, "reuse_relocation.manage_plan")
     token = request.POST.get("token", "")
-    upload = _unstash(request, plan, token, claim=True)
-    if upload is None:
-        messages.error(request, _("This file has already been imported, or the upload has expired. "
-                                  "Check the plan, or upload the file again."))
-        return redirect("relocation:need_import", pk=plan.pk)
-    data = upload.read()
     try:
-        checked = importer.apply_import(actor=request.user, plan=plan, upload=SimpleUploadedFile(upload.name, data),
-                                        valid_rows_only=request.POST.get("valid_rows_only") == "1")
+        with transaction.atomic():  # a refused import rolls the claim back: the preview can be confirmed again
+            upload = stash.claim(request, key=_stash_key(plan), tenant=plan.tenant, token=token)
+            if upload is None:
+                messages.error(request, _("This file has already been imported, or the upload has expired. "
+                                          "Check the plan, or upload the file again."))
+                return redirect("relocation:need_import", pk=plan.pk)
+            checked = importer.apply_import(actor=request.user, plan=plan, upload=upload,
+                                            valid_rows_only=request.POST.get("valid_rows_only") == "1")
     except importer.ImportRefused as exc:
-        (_stash_dir() / token).write_bytes(data)  # nothing written: the preview can be confirmed again
-        request.session[_stash_key(plan)] = {"token": token, "name": upload.name, "tenant": plan.tenant_id}
         return render(request, "relocation/import_preview.html",
                       _preview_context(plan, exc.plan, token, upload.name, refused=True), status=422)
     except (TableError, ValidationError) as exc:
+        stash.drop(request, key=_stash_key(plan))
         messages.error(request, str(exc) if isinstance(exc, TableError) else " ".join(exc.messages))
         return redirect("relocation:need_import", pk=plan.pk)
+    stash.drop(request, key=_stash_key(plan))
     messages.success(request, _("Imported %(needs)d needs (%(pieces)d pieces); %(skipped)d rows skipped. Run the "
                                 "matching to cover them.") % {"needs": checked.counts["valid_rows"],
                                                               "pieces": checked.counts["pieces"],
