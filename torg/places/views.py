@@ -27,6 +27,7 @@ from torg.core.views import (
 from . import importer, queries, services
 from .forms import BuildingForm, FloorForm, ImportForm, PropertyForm, RoomForm
 from .models import Building, Room
+from .panels import building_panels
 
 
 _tenant = tenant_lookup("places.view_places")
@@ -77,6 +78,7 @@ def building_detail(request, pk):
     return render(request, "places/building_detail.html", {
         "building": building, "floors": floors, "totals": totals, "show_archived": show_archived,
         "can_manage": request.user.has_perm("places.manage_places", building),
+        "panels": building_panels(request, building),
         **history_context(request, tenant, building),
         "crumbs": _crumbs((building.name, None)),
     })

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "torg.web"
     label = "web"
+
+    def ready(self):
+        from torg.places.panels import register_building_panel
+
+        from .panels import participation_for_building
+
+        register_building_panel(participation_for_building)

@@ -155,3 +155,16 @@ def test_published_process_is_readable_without_login(published, tenant):
 def test_navigation_entry_for_staff_only(client_for, admin_user, citizen, tenant):
     assert 'href="/participation/"' in client_for(admin_user).get("/").content.decode()
     assert 'href="/participation/"' not in client_for(citizen).get("/").content.decode()
+
+
+def test_a_buildings_page_lists_the_processes_that_concerned_it(published, process, admin_user, employee,
+                                                                 client_for, building, tenant):
+    from torg.participation import services as participation
+
+    draft = participation.process_create(actor=admin_user, tenant=tenant, title="Intern skisse", purpose="X",
+                                         properties=[building.property])
+    url = reverse("places:building_detail", args=[building.pk])
+    html = client_for(employee).get(url).content.decode()
+    assert "Medvirkningsprosesser som har gjeldt dette bygget" in html
+    assert published.title in html and draft.title in html  # staff see drafts too, linked to the staff page
+    assert reverse("participation:process_detail", args=[draft.pk]) in html
