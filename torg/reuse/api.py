@@ -1,9 +1,12 @@
 """Reuse inventory API: products and items (list with filters, get, create, update, status
-change, move) with the same permission rules as the UI. As in the UI, the statuses the
-marketplace manages (listed, ordered, given away) are not set or left through these endpoints."""
+change, move) with the same permission rules as the UI. Status changes go through the item machine
+(`states.ITEM_MACHINE`) as a person's change: the statuses the marketplace manages (listed, ordered,
+given away) are never set or left through these endpoints (422 naming the marketplace). Each item
+lists the statuses the caller may give it now (`allowed_statuses`)."""
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from ninja import ModelSchema, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -12,6 +15,7 @@ from torg.places import queries as places_queries
 
 from . import queries, services
 from .models import Category, Condition, Item, Product, Status
+from .states import ITEM_MACHINE, marketplace_refusal
 
 router = Router(tags=["reuse"])
 
@@ -70,6 +74,15 @@ class ItemOut(ModelSchema):
     building_id: int | None
     room_id: int | None
     parent_id: int | None
+    allowed_statuses: list[str]
+
+    @staticmethod
+    def resolve_allowed_statuses(obj, context):
+        """The statuses the caller may give the item now (`ITEM_MACHINE.available`)."""
+        request = context["request"]
+        if obj.tenant_id == request.tenant.pk:
+            obj.tenant = request.tenant  # the role check reads the item's tenant: no query per listed item
+        return [t.target for t in ITEM_MACHINE.available(obj, request.user)]
 
     class Meta:
         model = Item
@@ -236,9 +249,11 @@ def update_item(request, pk: int, payload: ItemPatch):
 @router.post("/items/status", response=ChangedOut)
 def change_status(request, payload: StatusChangeIn):
     items = _items(request, payload.item_ids, "reuse.change_status")
-    services.check_manual_status_change(items=items, to_status=payload.to_status)
-    changed = services.item_change_status(actor=request.user, items=items, to_status=payload.to_status,
-                                          comment=payload.comment)
+    try:
+        changed = services.item_change_status(actor=request.user, items=items, to_status=payload.to_status,
+                                              comment=payload.comment)
+    except PermissionDenied:  # every item passed reuse.change_status: the machine refused a marketplace change
+        raise marketplace_refusal(items, payload.to_status) from None
     return {"changed": changed}
 
 

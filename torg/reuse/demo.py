@@ -173,7 +173,7 @@ def load(ctx):
     ItemEvent.objects.bulk_create(
         [ItemEvent(tenant=tenant, item=item, kind=ItemEvent.Kind.CREATE, actor=admin, to_value=Status.IN_USE,
                    comment="Registrert i kartleggingen") for item in items], batch_size=2000)
-    # Status history that follows ALLOWED_TRANSITIONS (disposed items went via "for recycling").
+    # Status history that follows the item machine (states.py) (disposed items went via "for recycling").
     events = []
     for item in items:
         path = [Status.IN_USE]

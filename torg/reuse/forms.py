@@ -8,8 +8,9 @@ from torg.places.models import Building, Room
 from torg.core.forms import TorgForm, TorgModelForm
 
 from .labels import LAYOUTS
-from .models import ALLOWED_TRANSITIONS, MARKET_STATUSES, Category, Condition, Product, Status
-from .services import MARKET_MANAGED_STATUSES, MAX_LABEL_BATCH, MAX_REGISTER_COUNT
+from .models import MARKET_STATUSES, Category, Condition, Product, Status
+from .services import MAX_LABEL_BATCH, MAX_REGISTER_COUNT
+from .states import ITEM_MACHINE, MANUAL_TARGETS
 
 NEW_ITEM_STATUSES = [(v, label) for v, label in Status.choices if v not in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY)]
 
@@ -133,21 +134,19 @@ class EditForm(LocationMixin, TorgForm):
     photo = forms.FileField(label=_("Add a photo"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
 
-    def __init__(self, *args, tenant, item, building_id=None, **kwargs):
+    def __init__(self, *args, tenant, item, user, building_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_location(tenant, building_id or item.building_id)
+        allowed = {item.status, *(t.target for t in ITEM_MACHINE.available(item, user))}
         if item.status in MARKET_STATUSES:
-            allowed = {item.status}
             self.fields["status"].help_text = _("The marketplace holds the item: withdraw the listing or finish the "
                                                 "order there to change its status.")
-        else:
-            allowed = {item.status, *(ALLOWED_TRANSITIONS[item.status] - MARKET_MANAGED_STATUSES)}
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
 
 
 class StatusForm(TorgForm):
     to_status = forms.ChoiceField(label=_("New status"), choices=[
-        (v, label) for v, label in Status.choices if v not in MARKET_MANAGED_STATUSES])
+        (v, label) for v, label in Status.choices if v in MANUAL_TARGETS])
     comment = forms.CharField(label=_("Comment"), required=False, max_length=500,
                               help_text=_("Saved in the history of every selected item."))
 

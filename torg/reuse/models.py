@@ -1,5 +1,5 @@
 """Reuse inventory: categories, products (a kind of thing), items (one physical object with a QR
-code), the status state machine with its history, pre-printed labels and reuse roles."""
+code) and their statuses (the state machine is in states.py), pre-printed labels and reuse roles."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -99,26 +99,13 @@ class Status(models.TextChoices):
     GIVEN_AWAY = "given_away", _("Given away")
 
 
-S = Status
-# The one state machine. Anything not listed here is refused by `services.item_change_status`.
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.IN_USE: frozenset({S.AVAILABLE, S.RESERVED, S.FOR_RELOCATION, S.FOR_REPAIR, S.FOR_RECYCLING, S.LISTED}),
-    S.AVAILABLE: frozenset({S.IN_USE, S.RESERVED, S.FOR_RELOCATION, S.FOR_REPAIR, S.FOR_RECYCLING, S.LISTED,
-                            S.GIVEN_AWAY}),
-    S.RESERVED: frozenset({S.IN_USE, S.AVAILABLE, S.FOR_RELOCATION}),
-    S.FOR_RELOCATION: frozenset({S.IN_USE, S.AVAILABLE, S.RESERVED, S.FOR_REPAIR}),
-    S.FOR_REPAIR: frozenset({S.IN_USE, S.AVAILABLE, S.FOR_RECYCLING, S.GIVEN_AWAY}),
-    S.FOR_RECYCLING: frozenset({S.AVAILABLE, S.DISPOSED, S.GIVEN_AWAY}),
-    S.DISPOSED: frozenset(),
-    S.LISTED: frozenset({S.AVAILABLE, S.IN_USE, S.ORDERED, S.GIVEN_AWAY}),
-    S.ORDERED: frozenset({S.LISTED, S.AVAILABLE, S.RESERVED, S.FOR_RELOCATION, S.IN_USE, S.GIVEN_AWAY}),
-    S.GIVEN_AWAY: frozenset(),
-}
+# Which status may follow which, and who may change it: the item machine in states.py.
+
 # Statuses that mean the item has left the inventory (its history is kept).
-GONE_STATUSES = frozenset({S.DISPOSED, S.GIVEN_AWAY})
+GONE_STATUSES = frozenset({Status.DISPOSED, Status.GIVEN_AWAY})
 # Statuses in which the marketplace holds the item: it cannot be moved (nor listed again) until the
 # listing or order lets go of it.
-MARKET_STATUSES = frozenset({S.LISTED, S.ORDERED})
+MARKET_STATUSES = frozenset({Status.LISTED, Status.ORDERED})
 
 
 class Item(TenantOwned):

@@ -14,14 +14,9 @@ import rules
 from torg.accounts.models import Role, Tenant
 from torg.accounts.rules import role_in, tenant_of
 
+from .models import ReuseRole
 
 ALL_BUILDINGS = "all"
-
-
-def _reuse_role_model():
-    from .models import ReuseRole
-
-    return ReuseRole
 
 
 def reuse_role_in(user, obj):
@@ -34,7 +29,6 @@ def reuse_role_in(user, obj):
     cache = user.__dict__.setdefault("_torg_reuse_roles", {})
     if tenant.pk in cache:
         return cache[tenant.pk]
-    ReuseRole = _reuse_role_model()
     base = role_in(user, tenant)
     result = (None, frozenset())
     if base == Role.ADMIN:
@@ -66,7 +60,8 @@ def _building_id_of(obj):
     return getattr(obj, "building_id", None)
 
 
-def _in_scope(user, obj, scope):
+def in_scope(obj, scope):
+    """Whether `obj` (the tenant, a building or an item) is within a building scope."""
     if scope == ALL_BUILDINGS:
         return True
     if obj is None or isinstance(obj, Tenant):
@@ -83,7 +78,7 @@ def reuse_role(*roles, scoped=False):
         if role not in wanted:
             return False
         if scoped and role == "location_manager":
-            return _in_scope(user, obj, scope)
+            return in_scope(obj, scope)
         return True
 
     return predicate
@@ -93,10 +88,13 @@ ADMIN, LM, SURVEYOR, BS, BUYER, OBSERVER = (
     "administrator", "location_manager", "surveyor", "buyer_seller", "buyer", "observer",
 )
 
+# The roles that change an item's status by hand (the item machine's people, see states.py).
+STATUS_ROLES = (ADMIN, LM, SURVEYOR, BS)
+
 can_view = reuse_role(ADMIN, LM, SURVEYOR, BS, BUYER, OBSERVER)
 can_register = reuse_role(ADMIN, LM, SURVEYOR, scoped=True)
 can_edit = reuse_role(ADMIN, LM, SURVEYOR, scoped=True)
-can_change_status = reuse_role(ADMIN, LM, SURVEYOR, BS, scoped=True)
+can_change_status = reuse_role(*STATUS_ROLES, scoped=True)
 can_move = reuse_role(ADMIN, LM, SURVEYOR, scoped=True)
 can_print_labels = reuse_role(ADMIN, LM, SURVEYOR, scoped=True)
 can_import = reuse_role(ADMIN, LM, scoped=True)

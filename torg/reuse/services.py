@@ -14,9 +14,10 @@ from torg.core.sequences import next_number
 from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .models import (
-    ALLOWED_TRANSITIONS, GONE_STATUSES, MARKET_STATUSES, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label,
+    GONE_STATUSES, MARKET_STATUSES, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label,
     Product, ProductPhoto, ReuseRecord, ReuseRole, Status,
 )
+from .states import ITEM_MACHINE
 from .taxonomy import seed_categories
 
 ITEM_PREFIX = "M"
@@ -380,75 +381,50 @@ def _actor(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def check_transition(from_status, to_status) -> bool:
-    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
-
-
-# Statuses that only the marketplace sets (a listing, an order, a give-away to an organisation).
-MARKET_MANAGED_STATUSES = MARKET_STATUSES | {Status.GIVEN_AWAY}
-
-
-def check_manual_status_change(*, items, to_status) -> None:
-    """The inventory's own status changes (item page, selection, API) may not set or leave the
-    statuses the marketplace manages: that happens through a listing, an order or a give-away."""
-    if to_status in MARKET_MANAGED_STATUSES:
-        raise ValidationError({"to_status": _("“%(status)s” is set in the marketplace, by listing, ordering or "
-                                              "giving away the item.") % {"status": Status(to_status).label}})
-    held = [i for i in items if i.status in MARKET_STATUSES and i.status != to_status]
-    if held:
-        raise ValidationError(_("Item %(number)s is %(status)s in the marketplace. Withdraw the listing or finish "
-                                "the order there first.")
-                              % {"number": held[0].number, "status": Status(held[0].status).label.lower()})
+def _item_name(item):
+    return _("Item %(number)s") % {"number": item.number}
 
 
 @transaction.atomic
-def item_change_status(*, actor, items, to_status, comment="") -> list[Item]:
-    """Change the status of one item or a selection; refuses the whole selection if any item may
-    not make the transition. Items already in `to_status` are left alone. Returns the changed items."""
-    if to_status not in Status.values:
-        raise ValidationError({"to_status": _("Unknown status “%(status)s”.") % {"status": to_status}})
+def item_change_status(*, actor, items, to_status, comment="", system=False) -> list[Item]:
+    """Change the status of one item or a selection through the item machine (`states.ITEM_MACHINE`).
+
+    - `actor`: who makes the change (recorded in the history even when `system`).
+    - `items`: items of one municipality; they are locked and read again, so a stale status in the
+      caller's objects does no harm. Items already in `to_status` are left alone.
+    - `to_status`: a `Status` value. `comment`: kept as the history entry's comment.
+    - `system=False`: a person's change (item page, selection, API): the actor must play one of the
+      machine's people parts for every item (a reuse role that may change status, a location
+      manager only in their buildings), else `PermissionDenied`. The statuses the marketplace
+      manages (listed, ordered, given away) are never entered or left this way.
+      `system=True`: the marketplace's and the relocation plans' services, after their own permission
+      checks: the change plays the part `states.SYSTEM`, which the marketplace transitions require.
+
+    All or nothing: a transition that is not declared for one item refuses the whole selection
+    (`ValidationError` naming the item and the allowed next statuses). One UPDATE and one history
+    entry per changed item (audit action `item_<verb>`). Returns the changed items, with their new
+    status set; refuses a selection where nothing changes."""
     items = list(items)
     if not items:
         raise ValidationError(_("Select at least one item."))
-    tenant_ids = {i.tenant_id for i in items}
-    if len(tenant_ids) != 1:
+    if len({i.tenant_id for i in items}) != 1:
         raise ValidationError(_("The selection spans more than one municipality."))
-    locked = {i.pk: i for i in Item.objects.select_for_update().filter(pk__in=[i.pk for i in items])}
-    refused, changed = [], []
+    tenant = items[0].tenant
+    current = dict(Item.objects.select_for_update().filter(pk__in=[i.pk for i in items]).values_list("pk", "status"))
     for item in items:
-        current = locked[item.pk].status
-        item.status = current
-        if current == to_status:
-            continue
-        if not check_transition(current, to_status):
-            refused.append(item)
-        else:
-            changed.append((item, current))
-    if refused:
-        first = refused[0]
-        raise ValidationError(
-            _("Item %(number)s cannot go from “%(from)s” to “%(to)s”%(more)s. Allowed from “%(from)s”: %(allowed)s.")
-            % {
-                "number": first.number, "from": Status(first.status).label, "to": Status(to_status).label,
-                "more": (_(" (and %(n)d more items)") % {"n": len(refused) - 1}) if len(refused) > 1 else "",
-                "allowed": ", ".join(str(Status(s).label) for s in sorted(ALLOWED_TRANSITIONS[first.status]))
-                or _("none"),
-            }
-        )
-    if not changed:
+        item.tenant = tenant  # one tenant object for the role checks, no query per item
+        item.status = current[item.pk]
+    if all(i.status == to_status for i in items):
+        if to_status not in Status.values:
+            raise ValidationError({"to_status": _("Unknown status “%(status)s”.") % {"status": to_status}})
         raise ValidationError(_("The selected items already have the status “%(to)s”.")
                               % {"to": Status(to_status).label})
-    now = timezone.now()
-    Item.objects.filter(pk__in=[i.pk for i, _from in changed]).update(status=to_status, updated_at=now)
-    events = []
-    for item, current in changed:
-        item.status = to_status
-        events.append(_event(item, ItemEvent.Kind.STATUS, actor, current, to_status, comment))
-    ItemEvent.objects.bulk_create(events)
-    from_by_pk = {i.pk: f for i, f in changed}
-    audit.record_many(actor=actor, tenant=changed[0][0].tenant, objs=[i for i, _f in changed], action="status",
-                      comment=comment, changes=lambda o: {"status": [from_by_pk[o.pk], to_status]})
-    return [i for i, _f in changed]
+    changed = ITEM_MACHINE.apply_many(items, to_status, actor=actor, reason=comment, system=system,
+                                      describe=_item_name)
+    # Transitional: the item page and the impact report still read ItemEvent (moved to the audit log next).
+    ItemEvent.objects.bulk_create([_event(i, ItemEvent.Kind.STATUS, actor, current[i.pk], to_status, comment)
+                                   for i in changed])
+    return changed
 
 
 @transaction.atomic
@@ -530,7 +506,6 @@ def item_save_changes(*, actor, item, comment="", status=None, building=None, ro
             item_move(actor=actor, items=[item], building=new_building, room=new_room, placement_text=placement,
                       comment=comment)
     if status and status != item.status:
-        check_manual_status_change(items=[item], to_status=status)
         item_change_status(actor=actor, items=[item], to_status=status, comment=comment)
     if photo:
         item_add_photo(actor=actor, item=item, upload=photo)

@@ -22,8 +22,9 @@ from torg.places.models import Building
 
 from . import labels, queries, services
 from .forms import EditForm, LabelBatchForm, MoveForm, RegisterForm, ReuseRoleForm, StatusForm, room_choices
-from .models import ALLOWED_TRANSITIONS, Condition, ReuseRole, Status
+from .models import Condition, ReuseRole, Status
 from .rules import denied_items, reuse_role_in
+from .states import ITEM_MACHINE, marketplace_refusal
 
 STICKY_KEY = "reuse_register_sticky"
 MAX_EXPORT_ROWS = 100_000
@@ -156,7 +157,7 @@ def item_detail(request, pk):
         "can_edit": request.user.has_perm("reuse.edit_item", item),
         "can_print": request.user.has_perm("reuse.print_labels", item),
         "can_register": request.user.has_perm("reuse.register_items", item),
-        "allowed_next": [Status(s).label for s in sorted(ALLOWED_TRANSITIONS[item.status])],
+        "allowed_next": [ITEM_MACHINE.label(t.target) for t in ITEM_MACHINE.available(item, request.user)],
         "crumbs": _crumbs((_("Items"), reverse("reuse:item_list")), (item.number, None)),
     })
 
@@ -250,8 +251,8 @@ def item_edit(request, pk):
     initial = {"condition": item.condition, "damage_description": item.damage_description, "status": item.status,
                "building": item.building_id, "room": item.room_id or "", "placement_text": item.placement_text}
     building_id = int_param(request.POST.get("building")) if request.method == "POST" else item.building_id
-    form = EditForm(request.POST or None, request.FILES or None, tenant=tenant, item=item, building_id=building_id,
-                    initial=initial)
+    form = EditForm(request.POST or None, request.FILES or None, tenant=tenant, item=item, user=request.user,
+                    building_id=building_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         target = d["room"] or d["building"]
@@ -259,8 +260,6 @@ def item_edit(request, pk):
             or d["placement_text"] != item.placement_text
         if moving and not request.user.has_perm("reuse.move_items", target):
             form.add_error("building", _("You may not move items to this building."))
-        elif d["status"] != item.status and not request.user.has_perm("reuse.change_status", item):
-            form.add_error("status", _("You may not change the status."))
         else:
             try:
                 services.item_save_changes(
@@ -346,9 +345,12 @@ def bulk(request):
         d = form.cleaned_data
         try:
             if action == "status":
-                services.check_manual_status_change(items=items, to_status=d["to_status"])
-                changed = services.item_change_status(actor=request.user, items=items, to_status=d["to_status"],
-                                                      comment=d["comment"])
+                try:
+                    changed = services.item_change_status(actor=request.user, items=items,
+                                                          to_status=d["to_status"], comment=d["comment"])
+                except PermissionDenied:
+                    # Each item passed reuse.change_status above: the machine refused a marketplace change.
+                    raise marketplace_refusal(items, d["to_status"]) from None
                 messages.success(request, _("Changed the status of %(n)d items.") % {"n": len(changed)})
             else:
                 target = d["room"] or d["building"]

@@ -172,7 +172,8 @@ def listing_create(*, actor, tenant, items, title="", description="", available_
     except IntegrityError:
         raise ValidationError(_("One of the items is already listed.")) from None
     inventory.item_change_status(actor=actor, items=locked, to_status=Status.LISTED,
-                                 comment=_("Listed in the marketplace: %(number)s") % {"number": listing.number})
+                                 comment=_("Listed in the marketplace: %(number)s") % {"number": listing.number},
+                                 system=True)
     audit.record(actor=actor, tenant=tenant, obj=listing, action="create",
                  changes={**audit.diff({}, audit.snapshot(listing)), "items": [None, [i.pk for i in locked]]})
     _after_publish(listing, now)
@@ -246,7 +247,7 @@ def _release(lines, *, actor, comment, to_status=None):
         line.active = False
     ListingItem.objects.filter(pk__in=[line.pk for line in lines]).update(active=False, updated_at=timezone.now())
     for status, items in by_status.items():
-        inventory.item_change_status(actor=actor, items=items, to_status=status, comment=comment)
+        inventory.item_change_status(actor=actor, items=items, to_status=status, comment=comment, system=True)
 
 
 def _close_if_empty(listing, actor):
@@ -342,7 +343,7 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
     except IntegrityError:
         raise ValidationError(_("Sorry, someone else has just ordered the last of these items.")) from None
     inventory.item_change_status(actor=actor, items=free, to_status=Status.ORDERED,
-                                 comment=_("Ordered: %(number)s") % {"number": order.number})
+                                 comment=_("Ordered: %(number)s") % {"number": order.number}, system=True)
     _event(order, actor, "", Order.Status.REQUESTED)
     audit.record(actor=actor, tenant=seller_tenant, obj=order, action="create",
                  changes={**audit.diff({}, audit.snapshot(order)), "items": [None, [i.pk for i in free]]})
@@ -426,7 +427,7 @@ def _order_release(order, lines, actor, reason):
     if items:
         comment = _("Order %(number)s cancelled; back in listing %(listing)s") % {
             "number": order.number, "listing": order.listing.number}
-        inventory.item_change_status(actor=actor, items=items, to_status=Status.LISTED, comment=comment)
+        inventory.item_change_status(actor=actor, items=items, to_status=Status.LISTED, comment=comment, system=True)
 
 
 def _order_receive(order, lines, actor):
@@ -440,7 +441,7 @@ def _order_receive(order, lines, actor):
     listing_lines = list(ListingItem.objects.filter(listing=order.listing, active=True,
                                                     item_id__in=[i.pk for i in items]).select_related("item"))
     ListingItem.objects.filter(pk__in=[line.pk for line in listing_lines]).update(active=False, updated_at=now)
-    inventory.item_change_status(actor=actor, items=items, to_status=Status.IN_USE, comment=comment)
+    inventory.item_change_status(actor=actor, items=items, to_status=Status.IN_USE, comment=comment, system=True)
     to_move = [i for i in items if i.room_id != room.pk]
     if to_move:
         inventory.item_move(actor=actor, items=to_move, room=room, comment=comment)
@@ -491,7 +492,8 @@ def _partner_order_receive(order, lines, actor):
     ListingItem.objects.filter(listing=order.listing, active=True, item_id__in=[i.pk for i in items]) \
         .update(active=False, updated_at=now)
     inventory.item_change_status(actor=actor, items=items, to_status=Status.GIVEN_AWAY, comment=_(
-        "Transferred to %(municipality)s on order %(number)s") % {"municipality": buyer.name, "number": order.number})
+        "Transferred to %(municipality)s on order %(number)s") % {"municipality": buyer.name, "number": order.number},
+        system=True)
     room, product = order.delivery_room, _buyer_product(order.listing.product, actor=actor, tenant=buyer)
     photos = {}
     for photo in ItemPhoto.objects.filter(tenant=seller, item__in=items).order_by("pk"):
@@ -631,7 +633,7 @@ def give_away(*, actor, tenant, items, recipient, comment="", listing=None) -> G
     lines = list(ListingItem.objects.filter(item__in=items, active=True).select_related("listing"))
     ListingItem.objects.filter(pk__in=[line.pk for line in lines]).update(active=False, updated_at=timezone.now())
     inventory.item_change_status(actor=actor, items=items, to_status=Status.GIVEN_AWAY,
-                                 comment=f"{text}. {comment}".strip() if comment else text)
+                                 comment=f"{text}. {comment}".strip() if comment else text, system=True)
     now = timezone.now()
     for item in items:
         from_building, from_unit = before[item.pk]

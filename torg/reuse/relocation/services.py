@@ -16,7 +16,8 @@ from torg.core.ids import normalize_public_code
 from torg.core.sequences import next_label
 from torg.core.services import create_object, require_same_tenant, update_object
 from torg.reuse import services as inventory
-from torg.reuse.models import ALLOWED_TRANSITIONS, GONE_STATUSES, MARKET_STATUSES, Item, ReuseRecord, Status
+from torg.reuse.models import GONE_STATUSES, MARKET_STATUSES, Item, ReuseRecord, Status
+from torg.reuse.states import ITEM_MACHINE
 
 from . import matching, queries
 from .models import Line, Need, Plan, PurchaseRequest, UsedOffer
@@ -251,18 +252,18 @@ def _release_lines(actor, lines, comment):
         for item in Item.objects.filter(pk__in=chunk, status=Status.RESERVED).select_related("tenant",
                                                                                               "product__category"):
             target = before.get(item.pk) or Status.AVAILABLE
-            if target not in ALLOWED_TRANSITIONS[Status.RESERVED]:
+            if ITEM_MACHINE.get(Status.RESERVED, target) is None:
                 target = Status.AVAILABLE
             by_status[target].append(item)
     for target, items in by_status.items():
         for chunk in _chunks(items):
-            inventory.item_change_status(actor=actor, items=chunk, to_status=target, comment=comment)
+            inventory.item_change_status(actor=actor, items=chunk, to_status=target, comment=comment, system=True)
 
 
 def _reserve(actor, items, comment):
     todo = [i for i in items if i.status != Status.RESERVED]
     for chunk in _chunks(todo):
-        inventory.item_change_status(actor=actor, items=chunk, to_status=Status.RESERVED, comment=comment)
+        inventory.item_change_status(actor=actor, items=chunk, to_status=Status.RESERVED, comment=comment, system=True)
 
 
 def _remove_lines(actor, need, count):
@@ -614,7 +615,7 @@ def deliver_lines(*, actor, plan, lines) -> list[Line]:
         inventory.item_move(actor=actor, items=items, room=room, comment=comment)
     not_in_use = [ln.item for ln in lines if ln.item.status != Status.IN_USE]
     for chunk in _chunks(not_in_use):
-        inventory.item_change_status(actor=actor, items=chunk, to_status=Status.IN_USE, comment=comment)
+        inventory.item_change_status(actor=actor, items=chunk, to_status=Status.IN_USE, comment=comment, system=True)
     now = timezone.now()
     rows = []
     for ln in lines:

@@ -165,25 +165,6 @@ def test_label_batches_listed_and_unused_codes_printed_again(client_for, admin_u
     assert Label.objects.filter(tenant=tenant).count() == 5  # nothing new was created
 
 
-def test_market_statuses_are_not_set_or_left_from_the_inventory(client_for, admin_user, make_items, building):
-    item, other = make_items(count=2)
-    c = client_for(admin_user)
-    form = c.get(reverse("reuse:item_edit", args=[item.pk])).content.decode()
-    assert 'value="available"' in form and 'value="listed"' not in form and 'value="given_away"' not in form
-    # the marketplace lists it (its own service call); the inventory then holds the status still
-    services.item_change_status(actor=admin_user, items=[item], to_status=Status.LISTED)
-    form = c.get(reverse("reuse:item_edit", args=[item.pk])).content.decode()
-    assert 'value="in_use"' not in form and "Markedsplassen holder objektet" in form
-    r = c.post(reverse("reuse:item_edit", args=[item.pk]), {
-        "condition": 1, "status": "in_use", "building": building.pk, "room": "", "placement_text": ""})
-    assert r.status_code == 422
-    item.refresh_from_db()
-    assert item.status == Status.LISTED
-    with pytest.raises(Exception, match="markedsplassen|marketplace"):
-        services.check_manual_status_change(items=[item], to_status=Status.AVAILABLE)
-    services.check_manual_status_change(items=[other], to_status=Status.AVAILABLE)  # fine
-
-
 def test_item_page_shows_own_co2e_only_when_set_and_the_qr(client_for, admin_user, tenant, make_items, product):
     item = make_items()[0]
     c = client_for(admin_user)
