@@ -10,4 +10,11 @@ class MarketConfig(AppConfig):
     verbose_name = _("Marketplace")
 
     def ready(self):
-        from . import rules  # noqa: F401 - registers the permissions
+        from torg.core.audit import register_action_labels
+
+        from . import rules, states  # noqa: F401 - register the permissions and the state machines
+
+        register_action_labels({
+            "order_message": _("Message"),
+            "order_partner_create": _("Ordered from a partner municipality"),
+        })

@@ -267,28 +267,6 @@ class OrderLine(TenantOwned):
         ]
 
 
-class OrderEvent(TenantOwned):
-    """One line of an order's history: a status change (who, when, reason)."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("who"))
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    @property
-    def from_display(self):
-        return Order.Status(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_display(self):
-        return Order.Status(self.to_status).label
-
-
 class OrderMessage(TenantOwned):
     """A message between buyer and seller on an order."""
 

@@ -269,10 +269,6 @@ def order_get(*, tenant, pk):
                  .order_by("item__number"))).filter(Q(tenant=tenant) | Q(buyer_tenant=tenant)), pk=pk)
 
 
-def order_events(*, order):
-    return order.events.select_related("actor").order_by("created_at", "pk")
-
-
 def order_messages(*, order):
     return order.messages.select_related("author").order_by("created_at", "pk")
 

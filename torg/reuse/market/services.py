@@ -23,7 +23,7 @@ from torg.reuse.models import GONE_STATUSES, Category, Item, ItemPhoto, ReuseRec
 from . import queries
 from .models import (
     DeliveryMethod, GiveAway, Listing, ListingItem,
-    MarketSettings, Notification, Order, OrderEvent, OrderLine, OrderMessage, SavedSearch, SavedSearchHit,
+    MarketSettings, Notification, Order, OrderLine, OrderMessage, SavedSearch, SavedSearchHit,
     local_midnight,
 )
 from .states import LISTING_MACHINE, ORDER_MACHINE, SELLER
@@ -281,11 +281,6 @@ def needs_approval(*, listing, buyer) -> bool:
     return role == BUYER and queries.settings_for(tenant=listing.tenant).approve_buyer_orders
 
 
-def _event(order, actor, from_status, to_status, comment=""):
-    return OrderEvent.objects.create(tenant=order.tenant, order=order, actor=_actor(actor), from_status=from_status,
-                                     to_status=to_status, comment=comment)
-
-
 def _order_url(order):
     return reverse("market:order_detail", args=[order.pk])
 
@@ -344,14 +339,12 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
         raise ValidationError(_("Sorry, someone else has just ordered the last of these items.")) from None
     inventory.item_change_status(actor=actor, items=free, to_status=Status.ORDERED,
                                  comment=_("Ordered: %(number)s") % {"number": order.number}, system=True)
-    _event(order, actor, "", Order.Status.REQUESTED)
     audit.record(actor=actor, tenant=seller_tenant, obj=order, action="create",
-                 changes={**audit.diff({}, audit.snapshot(order)), "items": [None, [i.pk for i in free]]})
+                 changes={**audit.diff({}, audit.snapshot(order)), "items": [None, [i.number for i in free]]})
     if not approval:
         ORDER_MACHINE.apply(order, Order.Status.APPROVED, actor=None, system=True, reason=_("No approval needed."))
-        _event(order, None, Order.Status.REQUESTED, Order.Status.APPROVED, _("No approval needed."))
     if partner:
-        audit.record(actor=actor, tenant=tenant, obj=order, action="partner_order",
+        audit.record(actor=actor, tenant=tenant, obj=order, action="order_partner_create",
                      changes={"listing": [None, listing.number], "seller": [None, seller_tenant.name]})
         text = _("New order %(order)s of %(n)d × %(title)s from %(municipality)s. It waits for your approval.")
     elif approval:
@@ -391,7 +384,6 @@ def order_transition(*, actor, order, to_status, reason="") -> Order:
     order = Order.objects.select_for_update(of=("self",)).select_related(
         "listing__created_by", "listing__tenant", "buyer", "buyer_tenant", "tenant", "delivery_room__building",
         "to_unit").get(pk=order.pk)
-    current = order.status
     parts = ORDER_MACHINE.parts(order, actor)
     ORDER_MACHINE.apply(order, to_status, actor=actor, reason=reason)
     reason = reason.strip()
@@ -405,7 +397,6 @@ def order_transition(*, actor, order, to_status, reason="") -> Order:
     if reason or order.received_at:
         order.reason = reason or order.reason
         order.save(update_fields=["reason", "received_at", "updated_at"])
-    _event(order, actor, current, to_status, reason)
     text = STATUS_MESSAGES[to_status] % {"order": order.number, "title": order.listing.title,
                                          "reason": reason or "–"}
     _notify_other_side(order, actor, parts, text, _order_url(order), _("Order %(number)s") % {"number": order.number})
@@ -537,7 +528,7 @@ def order_message_add(*, actor, order, body) -> OrderMessage:
     message = OrderMessage(tenant=order.tenant, order=order, author=_actor(actor), body=body)
     message.full_clean()
     message.save()
-    audit.record(actor=actor, tenant=order.tenant, obj=order, action="message", comment=body[:200])
+    audit.record(actor=actor, tenant=order.tenant, obj=order, action="order_message", comment=body[:200])
     text = _("New message on order %(order)s: %(body)s") % {"order": order.number, "body": body[:300]}
     subject = _("Order %(number)s") % {"number": order.number}
     _notify_other_side(order, actor, ORDER_MACHINE.parts(order, actor), text, _order_url(order), subject)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from torg.accounts.views import history_context
+from torg.core import audit
 from torg.core.ids import normalize_public_code
 from torg.core.photos import serve as serve_file
 from torg.core.views import (apply_validation_error, breadcrumbs, form_page, int_param, paginate, require_perm,
@@ -319,6 +321,15 @@ def _seller_side(request, order):
     return request.tenant.pk == order.tenant_id and request.user.has_perm("reuse_market.manage_listing", order.listing)
 
 
+def _order_history(order, partner_buyer):
+    """The order's audit history; a partner buyer is not shown which of the seller's items it held."""
+    events = list(audit.history_for(order, order.tenant)[:100])
+    if partner_buyer:
+        for event in events:
+            event.changes = {k: v for k, v in (event.changes or {}).items() if k != "items"}
+    return events
+
+
 @login_required
 def order_detail(request, pk):
     order = _order(request, pk)
@@ -337,7 +348,9 @@ def order_detail(request, pk):
                         if queries.partner_listings(tenant=request.tenant).filter(pk=order.listing_id).exists()
                         else None)
         if partner_buyer else reverse("market:listing_detail", args=[order.listing.pk]),
-        "events": queries.order_events(order=order), "messages_list": queries.order_messages(order=order),
+        # The order's history is kept in the seller's municipality; a partner buyer reads it there too.
+        **history_context(request, order.tenant, order, events=_order_history(order, partner_buyer), limit=100),
+        "messages_list": queries.order_messages(order=order),
         "message_form": MessageForm(), "reason_form": ReasonForm(),
         "crumbs": _crumbs((_("Orders"), reverse("market:order_list") + (
             "?side=selling" if seller_side and order.buyer_id != request.user.pk else "")), (order.number, None)),
