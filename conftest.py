@@ -115,6 +115,32 @@ def en_client(client_for):
 
 
 @pytest.fixture
+def api_as():
+    """api_as(user, tenant) → call(method, url, payload=None): the JSON API (/api/v1/...) with a fresh
+    personal API token of `user` in `tenant`, answers in English."""
+    import json
+
+    from django.test import Client
+
+    from torg.accounts import services as account_services
+
+    def make(user, tenant):
+        _token, secret = account_services.api_token_create(actor=user, tenant=tenant, name="test")
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        client.cookies["django_language"] = "en"
+
+        def call(method, url, payload=None):
+            if method in ("get", "delete"):
+                return getattr(client, method)(url)
+            return getattr(client, method)(url, json.dumps({} if payload is None else payload),
+                                           content_type="application/json")
+
+        return call
+
+    return make
+
+
+@pytest.fixture
 def building(tenant, admin_user):
     """A small building: property 1/1, two floors, three rooms."""
     from torg.places import services

@@ -1,11 +1,18 @@
-"""The REST API under /api/v1/ (django-ninja). Each app contributes a router from its api.py."""
+"""The REST API under /api/v1/ (django-ninja). Each app contributes a router from its api.py (an
+`ApiRouter` from torg.core.api, which declares the error answers below in every operation)."""
+
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 
 from torg.accounts import services as account_services
+
+logger = logging.getLogger("torg.api")
 
 
 class TokenAuth(HttpBearer):
@@ -31,7 +38,20 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+@csrf_exempt  # nothing happens here: a POST to an unknown path is a 404, not a CSRF page
+def _unknown_path(request, *args, **kwargs):
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+class TorgAPI(NinjaAPI):
+    """The API, with a JSON 404 for any path under it that no operation matches (Django's own 404
+    page is HTML, and in DEBUG lists the URL patterns)."""
+
+    def _get_urls(self):
+        return [*super()._get_urls(), re_path(r"^.*$", _unknown_path, name="unknown-path")]
+
+
+api = TorgAPI(
     title="Torg API",
     version="1",
     description="Places register and modules of Torg. Authenticate with a personal API token "
@@ -58,12 +78,26 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    """Any other exception: logged with its traceback, answered with a plain 500 in every profile
+    (never the traceback, which django-ninja would send in DEBUG)."""
+    logger.exception("API error: %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": "Internal server error."}, status=500)
+
+
 from torg.booking.api import router as booking_router  # noqa: E402
 from torg.participation.api import router as participation_router  # noqa: E402
 from torg.places.api import router as places_router  # noqa: E402
 from torg.reuse.api import router as reuse_router  # noqa: E402
+from torg.reuse.impact.api import router as impact_router  # noqa: E402
+from torg.reuse.market.api import router as market_router  # noqa: E402
+from torg.reuse.relocation.api import router as plans_router  # noqa: E402
 
 api.add_router("/places/", places_router)
 api.add_router("/reuse/", reuse_router)
+api.add_router("/reuse/market/", market_router)
+api.add_router("/reuse/", plans_router)
+api.add_router("/reuse/impact/", impact_router)
 api.add_router("/booking/", booking_router)
 api.add_router("/participation/", participation_router)

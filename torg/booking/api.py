@@ -2,21 +2,36 @@
 endpoints (authenticated with a door controller's own token, not a user's)."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Schema, Status
 from ninja.security import HttpBearer
+from pydantic import AfterValidator
 
 from torg.accounts.models import ExternalOrganisation
+from torg.core.api import MAX_INT32, ApiRouter, Id, InSchema, PositiveInt32
 from torg.core.views import require_api_perm
 
 from . import queries, services
 from .models import Booking
 from .states import MACHINE
 
-router = Router(tags=["booking"])
+router = ApiRouter(tags=["booking"])
+
+
+def _plausible_year(value):
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("The year must be between 1900 and 2200.")
+    return value
+
+
+# Times and dates within years 1900–2200: no date arithmetic near the calendar's ends overflows.
+Moment = Annotated[dt.datetime, AfterValidator(_plausible_year)]
+Day = Annotated[dt.date, AfterValidator(_plausible_year)]
+Minutes = Annotated[int, Field(ge=1, le=31 * 24 * 60)]
 
 
 # --- Resources, availability, bookings ------------------------------------------------------
@@ -43,13 +58,13 @@ class BusyOut(Schema):
     end: dt.datetime
 
 
-class BookingIn(Schema):
-    resource_id: int
-    start: dt.datetime
-    end: dt.datetime
+class BookingIn(InSchema):
+    resource_id: Id
+    start: Moment
+    end: Moment
     title: str = ""
-    organisation_id: int | None = None
-    responsible_id: int | None = None  # an organisation's meråpent booking: a representative with an agreement
+    organisation_id: Id | None = None
+    responsible_id: Id | None = None  # an organisation's meråpent booking: a representative with an agreement
     idempotency_key: str = ""
 
 
@@ -83,8 +98,8 @@ def _resource_out(r):
 
 
 @router.get("/resources", response=list[ResourceOut])
-def list_resources(request, min_capacity: int | None = None, step_free: bool = False,
-                   equipment: str | None = None, building_id: int | None = None):
+def list_resources(request, min_capacity: PositiveInt32 | None = None, step_free: bool = False,
+                   equipment: str | None = None, building_id: Id | None = None):
     """Bookable resources, filtered by capacity, step-free access, one equipment item and building."""
     require_api_perm(request, "booking.view_resources")
     return [_resource_out(r) for r in queries.resource_list(tenant=request.tenant, min_capacity=min_capacity,
@@ -94,7 +109,7 @@ def list_resources(request, min_capacity: int | None = None, step_free: bool = F
 
 
 @router.get("/resources/{int:pk}/busy", response=list[BusyOut])
-def resource_busy(request, pk: int, start: dt.datetime, end: dt.datetime):
+def resource_busy(request, pk: Id, start: Moment, end: Moment):
     """Busy intervals (incl. buffers and bookings of the whole or parts) in [start, end); max 31 days."""
     require_api_perm(request, "booking.view_resources")
     resource = queries.resource_get(tenant=request.tenant, pk=pk)
@@ -110,7 +125,7 @@ class FreeOut(Schema):
 
 
 @router.get("/resources/{int:pk}/free", response=list[FreeOut])
-def resource_free(request, pk: int, start: dt.datetime, end: dt.datetime, minutes: int | None = None):
+def resource_free(request, pk: Id, start: Moment, end: Moment, minutes: Minutes | None = None):
     """Free slots in [start, end) (max 31 days): open time not taken by bookings of the resource, its
     parts or its whole, buffers included, each at least `minutes` long (default: the resource's
     minimum duration). Consecutive staffed and meråpent time are separate slots."""
@@ -143,7 +158,7 @@ def create_booking(request, payload: BookingIn):
                                       start=payload.start, end=payload.end, organisation=organisation,
                                       title=payload.title, idempotency_key=payload.idempotency_key,
                                       responsible=responsible)
-    return 201, booking
+    return Status(201, booking)
 
 
 class BookingPageOut(Schema):
@@ -160,7 +175,7 @@ def _search(request, booker=None, **filters):
 
 
 @router.get("/bookings", response=list[BookingOut])
-def my_bookings(request, from_date: dt.date | None = None, to_date: dt.date | None = None, status: str = "",
+def my_bookings(request, from_date: Day | None = None, to_date: Day | None = None, status: str = "",
                 sort: str = "-start"):
     """Your own bookings (at most 500), newest first; the same date and status filters as /bookings/search."""
     require_api_perm(request, "booking.view_resources")
@@ -168,9 +183,10 @@ def my_bookings(request, from_date: dt.date | None = None, to_date: dt.date | No
 
 
 @router.get("/bookings/search", response=BookingPageOut)
-def search_bookings(request, from_date: dt.date | None = None, to_date: dt.date | None = None, status: str = "",
-                    q: str = "", resource_id: int | None = None, building_id: int | None = None,
-                    sort: str = "start", limit: int = 50, offset: int = 0):
+def search_bookings(request, from_date: Day | None = None, to_date: Day | None = None, status: str = "",
+                    q: str = "", resource_id: Id | None = None, building_id: Id | None = None,
+                    sort: str = "start", limit: Annotated[int, Field(ge=1, le=500)] = 50,
+                    offset: Annotated[int, Field(ge=0, le=MAX_INT32)] = 0):
     """Staff: every booking of the municipality, with the filters of the staff list (*All bookings*):
     dates touching [from_date, to_date], status, text in the booker's name, username or e-mail, the
     organisation's name or number or the purpose, a resource (and its parts) or a building; `sort`:
@@ -184,12 +200,11 @@ def search_bookings(request, from_date: dt.date | None = None, to_date: dt.date 
             raise Http404
     qs = _search(request, first=from_date, last=to_date, status=status, text=q, resource=resource,
                  building=building, sort=sort)
-    limit, offset = max(1, min(limit, 500)), max(0, offset)
     return {"items": list(qs[offset:offset + limit]), "count": qs.count()}
 
 
 @router.get("/bookings/{int:pk}", response=BookingDetailOut)
-def get_booking(request, pk: int):
+def get_booking(request, pk: Id):
     """One booking: the booker's own (or the responsible person's); staff see every booking."""
     require_api_perm(request, "booking.view_resources")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
@@ -199,12 +214,12 @@ def get_booking(request, pk: int):
     return booking
 
 
-class DecisionIn(Schema):
+class DecisionIn(InSchema):
     reason: str = ""
 
 
 @router.post("/bookings/{int:pk}/approve", response=BookingDetailOut)
-def approve_booking(request, pk: int):
+def approve_booking(request, pk: Id):
     """Staff: confirm a requested booking (the booker is notified in the app and by e-mail)."""
     require_api_perm(request, "booking.manage_bookings")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
@@ -212,7 +227,7 @@ def approve_booking(request, pk: int):
 
 
 @router.post("/bookings/{int:pk}/reject", response=BookingDetailOut)
-def reject_booking(request, pk: int, payload: DecisionIn):
+def reject_booking(request, pk: Id, payload: DecisionIn):
     """Staff: reject a requested booking; `reason` is required and sent to the booker."""
     require_api_perm(request, "booking.manage_bookings")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
@@ -221,7 +236,7 @@ def reject_booking(request, pk: int, payload: DecisionIn):
 
 
 @router.post("/bookings/{int:pk}/cancel", response=BookingDetailOut)
-def cancel_booking(request, pk: int, reason: str = ""):
+def cancel_booking(request, pk: Id, reason: str = ""):
     require_api_perm(request, "booking.view_resources")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
     if booking.booker_id != request.user.pk and not request.user.has_perm("booking.manage_bookings", booking):
@@ -242,10 +257,10 @@ class DoorAuth(HttpBearer):
         return controller
 
 
-class VerifyIn(Schema):
+class VerifyIn(InSchema):
     door: str
     code: str
-    at: dt.datetime | None = None
+    at: Moment | None = None
 
 
 class VerifyOut(Schema):
@@ -254,10 +269,10 @@ class VerifyOut(Schema):
     valid_to: dt.datetime | None = None
 
 
-class DoorEventIn(Schema):
+class DoorEventIn(InSchema):
     door: str
     kind: str
-    at: dt.datetime | None = None
+    at: Moment | None = None
 
 
 class RateLimitedOut(Schema):
@@ -294,4 +309,4 @@ def door_event(request, payload: DoorEventIn):
                                            kind=payload.kind, at=payload.at)
     except services.RateLimited:
         return _rate_limited(request)
-    return 201, {"id": event.pk}
+    return Status(201, {"id": event.pk})

@@ -6,17 +6,19 @@ everything else needs a token or session and the staff permissions."""
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Schema
+from ninja.pagination import paginate
 
 from torg.accounts.models import OrgUnit
+from torg.core.api import ApiRouter, Id, InSchema, Omitted, Pagination, PatchSchema
 from torg.core.views import require_api_perm
 from torg.places.models import Building, Property, Room
 
 from . import queries, services
 from .states import PROCESS_MACHINE
 
-router = Router(tags=["participation"])
+router = ApiRouter(tags=["participation"])
+IdList = list[Id]
 
 
 class PhaseOut(Schema):
@@ -120,46 +122,46 @@ class PublicActivityOut(Schema):
         return obj.location_text
 
 
-class ProcessIn(Schema):
+class ProcessIn(InSchema):
     title: str
     purpose: str
     open_for_influence: str = ""
     already_decided: str = ""
-    responsible_unit_id: int | None = None
+    responsible_unit_id: Id | None = None
     contact_name: str = ""
     contact_email: str = ""
-    property_ids: list[int] = []
-    building_ids: list[int] = []
-    room_ids: list[int] = []
+    property_ids: IdList = []
+    building_ids: IdList = []
+    room_ids: IdList = []
 
 
-class ProcessPatch(Schema):
-    title: str | None = None
-    purpose: str | None = None
+class ProcessPatch(PatchSchema):
+    title: str = Omitted
+    purpose: str = Omitted
     open_for_influence: str | None = None
     already_decided: str | None = None
-    responsible_unit_id: int | None = None
+    responsible_unit_id: Id | None = None
     contact_name: str | None = None
     contact_email: str | None = None
-    property_ids: list[int] | None = None
-    building_ids: list[int] | None = None
-    room_ids: list[int] | None = None
+    property_ids: IdList | None = None
+    building_ids: IdList | None = None
+    room_ids: IdList | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(InSchema):
     status: str
     reason: str = ""
 
 
-class ActivityIn(Schema):
+class ActivityIn(InSchema):
     kind: str
     title: str
     starts_at: dt.datetime
     ends_at: dt.datetime | None = None
-    room_id: int | None = None
+    room_id: Id | None = None
     location_text: str = ""
     description: str = ""
-    target_group_ids: list[int] = []
+    target_group_ids: IdList = []
 
 
 PLACE_MODELS = {"property_ids": ("properties", Property), "building_ids": ("buildings", Building),
@@ -188,7 +190,7 @@ def _detail(request, pk):
 
 # --- Staff ------------------------------------------------------------------------------------
 @router.get("/processes", response=list[ProcessOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_processes(request, status: str = ""):
     """Every process of the municipality, drafts included (staff)."""
     require_api_perm(request, "participation.view_processes")
@@ -197,7 +199,7 @@ def list_processes(request, status: str = ""):
 
 
 @router.get("/processes/{int:pk}", response=ProcessOut)
-def get_process(request, pk: int):
+def get_process(request, pk: Id):
     require_api_perm(request, "participation.view_processes")
     return _detail(request, pk)
 
@@ -211,16 +213,16 @@ def create_process(request, payload: ProcessIn):
 
 
 @router.patch("/processes/{int:pk}", response=ProcessOut)
-def update_process(request, pk: int, payload: ProcessPatch):
+def update_process(request, pk: Id, payload: ProcessPatch):
     require_api_perm(request, "participation.manage_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     services.process_update(actor=request.user, process=process,
-                            **_fields(request, payload.dict(exclude_unset=True)))
+                            **_fields(request, payload.changes()))
     return _detail(request, pk)
 
 
 @router.get("/processes/{int:pk}/transitions", response=list[str])
-def process_transitions(request, pk: int):
+def process_transitions(request, pk: Id):
     """The statuses this caller may move the process to now."""
     require_api_perm(request, "participation.view_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
@@ -228,7 +230,7 @@ def process_transitions(request, pk: int):
 
 
 @router.post("/processes/{int:pk}/status", response=ProcessOut)
-def set_process_status(request, pk: int, payload: StatusIn):
+def set_process_status(request, pk: Id, payload: StatusIn):
     require_api_perm(request, "participation.manage_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     services.process_set_status(actor=request.user, process=process, status=payload.status, reason=payload.reason)
@@ -236,14 +238,14 @@ def set_process_status(request, pk: int, payload: StatusIn):
 
 
 @router.get("/processes/{int:pk}/activities", response=list[ActivityOut])
-def list_activities(request, pk: int):
+def list_activities(request, pk: Id):
     require_api_perm(request, "participation.view_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     return list(queries.activity_list(process=process))
 
 
 @router.post("/processes/{int:pk}/activities", response={201: ActivityOut})
-def create_activity(request, pk: int, payload: ActivityIn):
+def create_activity(request, pk: Id, payload: ActivityIn):
     require_api_perm(request, "participation.manage_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     data = payload.dict()
@@ -307,8 +309,8 @@ class PublicIdeaOut(Schema):
 
 
 @router.get("/processes/{int:pk}/inputs", response=list[InputOut])
-@paginate(LimitOffsetPagination)
-def list_inputs(request, pk: int, status: str = ""):
+@paginate(Pagination)
+def list_inputs(request, pk: Id, status: str = ""):
     """Every input of a process, hidden and pending included (moderators)."""
     require_api_perm(request, "participation.moderate")
     process = queries.process_get(tenant=request.tenant, pk=pk)
@@ -316,7 +318,7 @@ def list_inputs(request, pk: int, status: str = ""):
 
 
 @router.post("/inputs/{int:pk}/status", response=InputOut)
-def set_input_status(request, pk: int, payload: StatusIn):
+def set_input_status(request, pk: Id, payload: StatusIn):
     """Approve, hide (a reason is required; the author is told) or publish again."""
     require_api_perm(request, "participation.moderate")
     item = queries.input_get(tenant=request.tenant, pk=pk)
@@ -325,7 +327,7 @@ def set_input_status(request, pk: int, payload: StatusIn):
 
 
 @router.get("/public/processes/{code}/ideas", response=list[PublicIdeaOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def public_ideas(request, code: str):
     """The published ideas of a published process with support and comment counts (no login)."""
     process = queries.process_by_code(code=code, user=request.user)
@@ -392,14 +394,14 @@ class SurveyResultsOut(Schema):
 
 
 @router.get("/processes/{int:pk}/surveys", response=list[SurveyOut])
-def list_surveys(request, pk: int):
+def list_surveys(request, pk: Id):
     require_api_perm(request, "participation.view_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)
     return list(queries.survey_list(process=process).prefetch_related("questions"))
 
 
 @router.get("/surveys/{int:pk}/results", response=SurveyResultsOut)
-def survey_results(request, pk: int):
+def survey_results(request, pk: Id):
     """What the answers add up to, per question (counts, percentages, averages, free texts)."""
     require_api_perm(request, "participation.view_processes")
     survey = queries.survey_get(tenant=request.tenant, pk=pk)

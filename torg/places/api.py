@@ -1,17 +1,26 @@
 """Places register API: list/get/create/update with the same permission rules as the UI."""
 
 from decimal import Decimal
+from typing import Annotated
 
 from django.db import transaction
-from ninja import Field, ModelSchema, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, ModelSchema, Status
+from ninja.pagination import paginate
 
+from torg.core.api import (ApiRouter, Id, InSchema, Int32, Omitted, Pagination, PatchSchema,
+                           PositiveInt32)
 from torg.core.views import require_api_perm
+
 
 from . import queries, services
 from .models import Building, Floor, Property, Room
 
-router = Router(tags=["places"])
+router = ApiRouter(tags=["places"])
+
+# Cadastre numbers as the matrikkel has them: gnr up to five digits, bnr/fnr/snr up to four.
+Gnr = Annotated[int, Field(ge=0, le=99_999)]  # 0 is left to the model, which says why
+Bnr = Annotated[int, Field(ge=0, le=9_999)]
+SubNumber = Annotated[int, Field(ge=0, le=9_999)]
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -23,27 +32,27 @@ class PropertyOut(ModelSchema):
         fields = ["id", "name", "gnr", "bnr", "fnr", "snr", "address", "postal_code", "postal_place", "archived"]
 
 
-class PropertyIn(Schema):
-    gnr: int
-    bnr: int
-    fnr: int = 0
-    snr: int = 0
+class PropertyIn(InSchema):
+    gnr: Gnr
+    bnr: Bnr
+    fnr: SubNumber = 0
+    snr: SubNumber = 0
     name: str = ""
     address: str = ""
     postal_code: str = ""
     postal_place: str = ""
 
 
-class PropertyPatch(Schema):
-    gnr: int | None = None
-    bnr: int | None = None
-    fnr: int | None = None
-    snr: int | None = None
+class PropertyPatch(PatchSchema):
+    gnr: Gnr = Omitted
+    bnr: Bnr = Omitted
+    fnr: SubNumber | None = None  # null: 0
+    snr: SubNumber | None = None
     name: str | None = None
     address: str | None = None
     postal_code: str | None = None
     postal_place: str | None = None
-    archived: bool | None = None
+    archived: bool = Omitted
 
 
 class BuildingOut(ModelSchema):
@@ -55,27 +64,27 @@ class BuildingOut(ModelSchema):
                   "strategic_category", "archived"]
 
 
-class BuildingIn(Schema):
-    property_id: int
+class BuildingIn(InSchema):
+    property_id: Id
     name: str
     building_number: str = ""
     address: str = ""
-    year_built: int | None = None
+    year_built: PositiveInt32 | None = None
     gross_area: Decimal | None = None
     use: Building.Use = Building.Use.OFFICE
     strategic_category: str = Field("", description="A, B, C or empty")
 
 
-class BuildingPatch(Schema):
-    property_id: int | None = None
-    name: str | None = None
+class BuildingPatch(PatchSchema):
+    property_id: Id = Omitted
+    name: str = Omitted
     building_number: str | None = None
     address: str | None = None
-    year_built: int | None = None
+    year_built: PositiveInt32 | None = None
     gross_area: Decimal | None = None
-    use: Building.Use | None = None
-    strategic_category: str | None = None
-    archived: bool | None = None
+    use: Building.Use = Omitted
+    strategic_category: str | None = Field(None, description="A, B, C or empty (null: empty)")
+    archived: bool = Omitted
 
 
 class FloorOut(ModelSchema):
@@ -86,16 +95,16 @@ class FloorOut(ModelSchema):
         fields = ["id", "level", "name", "archived"]
 
 
-class FloorIn(Schema):
-    building_id: int
-    level: int
+class FloorIn(InSchema):
+    building_id: Id
+    level: Int32
     name: str = ""
 
 
-class FloorPatch(Schema):
-    level: int | None = None
+class FloorPatch(PatchSchema):
+    level: Int32 = Omitted
     name: str | None = None
-    archived: bool | None = None
+    archived: bool = Omitted
 
 
 class RoomOut(ModelSchema):
@@ -107,28 +116,28 @@ class RoomOut(ModelSchema):
         fields = ["id", "number", "name", "net_area", "capacity", "function", "archived"]
 
 
-class RoomIn(Schema):
-    floor_id: int
+class RoomIn(InSchema):
+    floor_id: Id
     number: str
     name: str = ""
     net_area: Decimal | None = None
-    capacity: int | None = None
+    capacity: PositiveInt32 | None = None
     function: Room.Function = Room.Function.OTHER
 
 
-class RoomPatch(Schema):
-    floor_id: int | None = None
-    number: str | None = None
+class RoomPatch(PatchSchema):
+    floor_id: Id = Omitted
+    number: str = Omitted
     name: str | None = None
     net_area: Decimal | None = None
-    capacity: int | None = None
-    function: Room.Function | None = None
-    archived: bool | None = None
+    capacity: PositiveInt32 | None = None
+    function: Room.Function = Omitted
+    archived: bool = Omitted
 
 
 def _patch_fields(payload, tenant, resolvers):
     """Turn a PATCH payload into service fields; *_id references resolve within the tenant (404)."""
-    data = payload.dict(exclude_unset=True)
+    data = payload.changes()
     for key, resolve in resolvers.items():
         if key in data:
             data[key.removesuffix("_id")] = resolve(tenant=tenant, pk=data.pop(key))
@@ -137,14 +146,14 @@ def _patch_fields(payload, tenant, resolvers):
 
 # --- Properties -----------------------------------------------------------------------------
 @router.get("/properties", response=list[PropertyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_properties(request, q: str = "", include_archived: bool = False):
     require_api_perm(request, "places.view_places")
     return queries.property_list(tenant=request.tenant, search=q, include_archived=include_archived)
 
 
 @router.get("/properties/{int:pk}", response=PropertyOut)
-def get_property(request, pk: int):
+def get_property(request, pk: Id):
     require_api_perm(request, "places.view_places")
     return queries.property_get(tenant=request.tenant, pk=pk)
 
@@ -157,7 +166,7 @@ def create_property(request, payload: PropertyIn):
 
 @router.patch("/properties/{int:pk}", response=PropertyOut)
 @transaction.atomic  # field changes and archiving succeed or fail together
-def update_property(request, pk: int, payload: PropertyPatch):
+def update_property(request, pk: Id, payload: PropertyPatch):
     require_api_perm(request, "places.manage_places")
     prop = queries.property_get(tenant=request.tenant, pk=pk)
     fields = _patch_fields(payload, request.tenant, {})
@@ -171,8 +180,8 @@ def update_property(request, pk: int, payload: PropertyPatch):
 
 # --- Buildings ------------------------------------------------------------------------------
 @router.get("/buildings", response=list[BuildingOut])
-@paginate(LimitOffsetPagination)
-def list_buildings(request, q: str = "", use: str = "", category: str = "", property_id: int | None = None,
+@paginate(Pagination)
+def list_buildings(request, q: str = "", use: str = "", category: str = "", property_id: Id | None = None,
                    include_archived: bool = False):
     require_api_perm(request, "places.view_places")
     return queries.building_list(tenant=request.tenant, search=q, use=use, category=category,
@@ -180,7 +189,7 @@ def list_buildings(request, q: str = "", use: str = "", category: str = "", prop
 
 
 @router.get("/buildings/{int:pk}", response=BuildingOut)
-def get_building(request, pk: int):
+def get_building(request, pk: Id):
     require_api_perm(request, "places.view_places")
     return queries.building_get(tenant=request.tenant, pk=pk)
 
@@ -195,7 +204,7 @@ def create_building(request, payload: BuildingIn):
 
 @router.patch("/buildings/{int:pk}", response=BuildingOut)
 @transaction.atomic  # field changes and archiving succeed or fail together
-def update_building(request, pk: int, payload: BuildingPatch):
+def update_building(request, pk: Id, payload: BuildingPatch):
     require_api_perm(request, "places.manage_places")
     building = queries.building_get(tenant=request.tenant, pk=pk)
     fields = _patch_fields(payload, request.tenant, {"property_id": queries.property_get})
@@ -209,14 +218,14 @@ def update_building(request, pk: int, payload: BuildingPatch):
 
 # --- Floors ---------------------------------------------------------------------------------
 @router.get("/floors", response=list[FloorOut])
-@paginate(LimitOffsetPagination)
-def list_floors(request, building_id: int | None = None):
+@paginate(Pagination)
+def list_floors(request, building_id: Id | None = None):
     require_api_perm(request, "places.view_places")
     return queries.floor_list(tenant=request.tenant, building_id=building_id)
 
 
 @router.get("/floors/{int:pk}", response=FloorOut)
-def get_floor(request, pk: int):
+def get_floor(request, pk: Id):
     require_api_perm(request, "places.view_places")
     return queries.floor_get(tenant=request.tenant, pk=pk)
 
@@ -231,7 +240,7 @@ def create_floor(request, payload: FloorIn):
 
 @router.patch("/floors/{int:pk}", response=FloorOut)
 @transaction.atomic  # field changes and archiving succeed or fail together
-def update_floor(request, pk: int, payload: FloorPatch):
+def update_floor(request, pk: Id, payload: FloorPatch):
     require_api_perm(request, "places.manage_places")
     floor = queries.floor_get(tenant=request.tenant, pk=pk)
     fields = _patch_fields(payload, request.tenant, {})
@@ -245,16 +254,16 @@ def update_floor(request, pk: int, payload: FloorPatch):
 
 # --- Rooms ----------------------------------------------------------------------------------
 @router.get("/rooms", response=list[RoomOut])
-@paginate(LimitOffsetPagination)
-def list_rooms(request, q: str = "", building_id: int | None = None, floor_id: int | None = None,
-               function: str = "", min_capacity: int | None = None, include_archived: bool = False):
+@paginate(Pagination)
+def list_rooms(request, q: str = "", building_id: Id | None = None, floor_id: Id | None = None,
+               function: str = "", min_capacity: PositiveInt32 | None = None, include_archived: bool = False):
     require_api_perm(request, "places.view_places")
     return queries.room_list(tenant=request.tenant, search=q, building_id=building_id, floor_id=floor_id,
                              function=function, min_capacity=min_capacity, include_archived=include_archived)
 
 
 @router.get("/rooms/{int:pk}", response=RoomOut)
-def get_room(request, pk: int):
+def get_room(request, pk: Id):
     require_api_perm(request, "places.view_places")
     return queries.room_get(tenant=request.tenant, pk=pk)
 
@@ -269,7 +278,7 @@ def create_room(request, payload: RoomIn):
 
 @router.patch("/rooms/{int:pk}", response=RoomOut)
 @transaction.atomic  # field changes and archiving succeed or fail together
-def update_room(request, pk: int, payload: RoomPatch):
+def update_room(request, pk: Id, payload: RoomPatch):
     require_api_perm(request, "places.manage_places")
     room = queries.room_get(tenant=request.tenant, pk=pk)
     fields = _patch_fields(payload, request.tenant, {"floor_id": queries.floor_get})

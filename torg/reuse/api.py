@@ -7,9 +7,12 @@ lists the statuses the caller may give it now (`allowed_statuses`)."""
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import ModelSchema, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.http import Http404
+from ninja import ModelSchema, Schema
+from ninja import Status as Answer
+from ninja.pagination import paginate
 
+from torg.core.api import ApiRouter, Id, IdList, InSchema, Int32, Omitted, Pagination, PatchSchema, PositiveInt32
 from torg.core.views import require_api_perm
 from torg.places import queries as places_queries
 
@@ -17,7 +20,7 @@ from . import queries, services
 from .models import Category, Condition, Item, Product, Status
 from .states import ITEM_MACHINE, marketplace_refusal
 
-router = Router(tags=["reuse"])
+router = ApiRouter(tags=["reuse"])
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -36,13 +39,13 @@ class ProductOut(ModelSchema):
                   "weight_kg", "new_price_nok", "co2e_kg", "co2e_source", "description", "archived"]
 
 
-class ProductIn(Schema):
-    category_id: int
+class ProductIn(InSchema):
+    category_id: Id
     manufacturer: str = ""
     model_name: str = ""
-    width_cm: int | None = None
-    depth_cm: int | None = None
-    height_cm: int | None = None
+    width_cm: PositiveInt32 | None = None
+    depth_cm: PositiveInt32 | None = None
+    height_cm: PositiveInt32 | None = None
     colour: str = ""
     material: str = ""
     weight_kg: Decimal | None = None
@@ -52,13 +55,13 @@ class ProductIn(Schema):
     description: str = ""
 
 
-class ProductPatch(Schema):
-    category_id: int | None = None
+class ProductPatch(PatchSchema):
+    category_id: Id = Omitted
     manufacturer: str | None = None
     model_name: str | None = None
-    width_cm: int | None = None
-    depth_cm: int | None = None
-    height_cm: int | None = None
+    width_cm: PositiveInt32 | None = None
+    depth_cm: PositiveInt32 | None = None
+    height_cm: PositiveInt32 | None = None
     colour: str | None = None
     material: str | None = None
     weight_kg: Decimal | None = None
@@ -66,7 +69,7 @@ class ProductPatch(Schema):
     co2e_kg: Decimal | None = None
     co2e_source: str | None = None
     description: str | None = None
-    archived: bool | None = None
+    archived: bool = Omitted
 
 
 class ItemOut(ModelSchema):
@@ -90,38 +93,38 @@ class ItemOut(ModelSchema):
                   "created_at", "updated_at"]
 
 
-class ItemIn(Schema):
-    product_id: int
-    building_id: int | None = None
-    room_id: int | None = None
+class ItemIn(InSchema):
+    product_id: Id
+    building_id: Id | None = None
+    room_id: Id | None = None
     placement_text: str = ""
     condition: Condition = Condition.GOOD
     damage_description: str = ""
     status: Status = Status.IN_USE
-    parent_id: int | None = None
-    count: int = 1
+    parent_id: Id | None = None
+    count: PositiveInt32 = 1
     claim_code: str = ""
     comment: str = ""
 
 
-class ItemPatch(Schema):
-    product_id: int | None = None
-    condition: Condition | None = None
+class ItemPatch(PatchSchema):
+    product_id: Id = Omitted
+    condition: Condition = Omitted
     damage_description: str | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
     comment: str = ""
 
 
-class StatusChangeIn(Schema):
-    item_ids: list[int]
+class StatusChangeIn(InSchema):
+    item_ids: IdList
     to_status: Status
     comment: str = ""
 
 
-class MoveIn(Schema):
-    item_ids: list[int]
-    building_id: int | None = None
-    room_id: int | None = None
+class MoveIn(InSchema):
+    item_ids: IdList
+    building_id: Id | None = None
+    room_id: Id | None = None
     placement_text: str = ""
     comment: str = ""
 
@@ -133,8 +136,6 @@ class ChangedOut(Schema):
 def _items(request, ids, perm):
     items = queries.items_by_ids(tenant=request.tenant, ids=ids)
     if len(items) != len(set(ids)):
-        from django.http import Http404
-
         raise Http404
     for item in items:
         require_api_perm(request, perm, item)
@@ -155,15 +156,15 @@ def list_categories(request):
 
 
 @router.get("/products", response=list[ProductOut])
-@paginate(LimitOffsetPagination)
-def list_products(request, q: str = "", category_id: int | None = None, include_archived: bool = False):
+@paginate(Pagination)
+def list_products(request, q: str = "", category_id: Id | None = None, include_archived: bool = False):
     require_api_perm(request, "reuse.view_items")
     return queries.product_list(tenant=request.tenant, search=q, category_id=category_id,
                                 include_archived=include_archived)
 
 
 @router.get("/products/{int:pk}", response=ProductOut)
-def get_product(request, pk: int):
+def get_product(request, pk: Id):
     require_api_perm(request, "reuse.view_items")
     return queries.product_get(tenant=request.tenant, pk=pk)
 
@@ -173,14 +174,14 @@ def create_product(request, payload: ProductIn):
     require_api_perm(request, "reuse.register_items")
     data = payload.dict()
     category = queries.category_get(tenant=request.tenant, pk=data.pop("category_id"))
-    return 201, services.product_create(actor=request.user, tenant=request.tenant, category=category, **data)
+    return Answer(201, services.product_create(actor=request.user, tenant=request.tenant, category=category, **data))
 
 
 @router.patch("/products/{int:pk}", response=ProductOut)
-def update_product(request, pk: int, payload: ProductPatch):
+def update_product(request, pk: Id, payload: ProductPatch):
     require_api_perm(request, "reuse.edit_item")
     product = queries.product_get(tenant=request.tenant, pk=pk)
-    data = payload.dict(exclude_unset=True)
+    data = payload.changes()
     if "category_id" in data:
         data["category"] = queries.category_get(tenant=request.tenant, pk=data.pop("category_id"))
     if data:
@@ -190,10 +191,10 @@ def update_product(request, pk: int, payload: ProductPatch):
 
 # --- Items ----------------------------------------------------------------------------------
 @router.get("/items", response=list[ItemOut])
-@paginate(LimitOffsetPagination)
-def list_items(request, q: str = "", category_id: int | None = None, colour: str = "", condition: int | None = None,
-               status: str = "", building_id: int | None = None, floor_id: int | None = None,
-               room_id: int | None = None, product_id: int | None = None, parent_id: int | None = None,
+@paginate(Pagination)
+def list_items(request, q: str = "", category_id: Id | None = None, colour: str = "", condition: Int32 | None = None,
+               status: str = "", building_id: Id | None = None, floor_id: Id | None = None,
+               room_id: Id | None = None, product_id: Id | None = None, parent_id: Id | None = None,
                include_gone: bool = False, sort: str = "number"):
     """Items matching every filter. Without `status`, items that left the inventory (disposed, given
     away) are left out unless `include_gone`. `sort`: number, -number, category, building, condition,
@@ -206,7 +207,7 @@ def list_items(request, q: str = "", category_id: int | None = None, colour: str
 
 
 @router.get("/items/{int:pk}", response=ItemOut)
-def get_item(request, pk: int):
+def get_item(request, pk: Id):
     require_api_perm(request, "reuse.view_items")
     return queries.item_get(tenant=request.tenant, pk=pk)
 
@@ -227,14 +228,14 @@ def create_items(request, payload: ItemIn):
     parent = queries.item_get(tenant=request.tenant, pk=parent_id) if parent_id else None
     items = services.item_register(actor=request.user, tenant=request.tenant, product=product, building=building,
                                    room=room, parent=parent, **data)
-    return 201, items
+    return Answer(201, items)
 
 
 @router.patch("/items/{int:pk}", response=ItemOut)
-def update_item(request, pk: int, payload: ItemPatch):
+def update_item(request, pk: Id, payload: ItemPatch):
     item = queries.item_get(tenant=request.tenant, pk=pk)
     require_api_perm(request, "reuse.edit_item", item)
-    data = payload.dict(exclude_unset=True)
+    data = payload.changes()
     comment = data.pop("comment", "")
     if "product_id" in data:
         data["product"] = queries.product_get(tenant=request.tenant, pk=data.pop("product_id"))

@@ -67,11 +67,12 @@ def check_booking(*, actor, tenant, resource, start, end, organisation=None, now
             raise ValidationError(_("You cannot book this resource."))
     kinds = queries.opening_kinds(resource.building, start, end)
     meraapent = bool(kinds and "meraapent" in kinds)
+    # Nobody books a start that has passed, staff included (in the UI and the API alike); the slot
+    # that is running now may still be booked (a desk taken at 10:07 from 10:00).
+    if start < now and now - start >= dt.timedelta(minutes=rules.step_minutes):
+        raise ValidationError(_("The start time has passed."))
     if not staff:
         minutes = (end - start).total_seconds() / 60
-        # The slot that is running now may still be booked (a desk taken at 10:07 from 10:00).
-        if start < now and now - start >= dt.timedelta(minutes=rules.step_minutes):
-            raise ValidationError(_("The start time has passed."))
         if start > now + dt.timedelta(days=rules.window_days):
             raise ValidationError(_("You can book at most %(days)s days ahead.") % {"days": rules.window_days})
         if minutes < rules.min_minutes or minutes > rules.max_minutes:

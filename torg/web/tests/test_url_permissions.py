@@ -46,6 +46,7 @@ PUBLIC = {
     "api:api-root": "API root: documentation links only, no data.",
     "api:openapi-json": "OpenAPI schema: describes the API, contains no data.",
     "api:openapi-view": "API documentation page (Swagger UI), no data.",
+    "api:unknown-path": "A JSON 404 for any path under /api/v1/ that no operation matches; no data.",
     "booking:resource_feed": "iCal feed of a resource; the URL carries a 32-byte secret token (times only, no "
                              "personal data). Tested in test_security_lessons.",
     "booking:personal_feed": "Personal/organisation iCal feed for calendar apps, which cannot log in; the URL "
@@ -250,6 +251,27 @@ PARAMS = {
     "api:get_booking": lambda w: {"pk": w.booking.pk},
     "api:approve_booking": lambda w: {"pk": w.booking.pk},
     "api:reject_booking": lambda w: {"pk": w.booking.pk},
+    # marketplace, furnishing plans (API)
+    "api:get_listing": lambda w: {"pk": w.listing.pk},
+    "api:withdraw_listing": lambda w: {"pk": w.listing.pk},
+    "api:create_order": lambda w: {"pk": w.listing.pk},
+    "api:get_order": lambda w: {"pk": w.order.pk},
+    "api:apply_transition": lambda w: {"pk": w.order.pk},
+    "api:receive_order": lambda w: {"pk": w.order.pk},
+    "api:delete_saved_search": lambda w: {"pk": w.saved_search.pk},
+    "api:get_plan": lambda w: {"pk": w.plan.pk},
+    "api:update_plan": lambda w: {"pk": w.plan.pk},
+    "api:change_plan_status": lambda w: {"pk": w.plan.pk},
+    "api:run_matching": lambda w: {"pk": w.plan.pk},
+    "api:list_needs": lambda w: {"pk": w.plan.pk},
+    "api:create_need": lambda w: {"pk": w.plan.pk},
+    "api:update_need": lambda w: {"pk": w.plan.pk, "need_pk": w.need.pk},
+    "api:delete_need": lambda w: {"pk": w.plan.pk, "need_pk": w.need.pk},
+    "api:list_lines": lambda w: {"pk": w.plan.pk},
+    "api:override_line": lambda w: {"pk": w.plan.pk, "line_pk": w.line.pk},
+    "api:unlock_line": lambda w: {"pk": w.plan.pk, "line_pk": w.line.pk},
+    "api:move_lists": lambda w: {"pk": w.plan.pk},
+    "api:move_list": lambda w: {"pk": w.plan.pk},
 }
 
 # Query strings some endpoints need to get past input validation.
@@ -257,6 +279,7 @@ QUERY = {
     "relocation:move_list_download": lambda w: {"room": w.room.pk, "format": "pdf"},
     "api:resource_busy": lambda w: {"start": w.start.isoformat(), "end": w.end.isoformat()},
     "api:resource_free": lambda w: {"start": w.start.isoformat(), "end": w.end.isoformat()},
+    "api:move_list": lambda w: {"to_room_id": w.room.pk},
 }
 
 # JSON bodies of API writes. Ids in them are tenant A's, so tenant B must get 404 for these too.
@@ -285,10 +308,27 @@ API_BODY = {
     "api:set_process_status": lambda w: {"status": "published"},
     "api:set_input_status": lambda w: {"status": "published"},
     "api:create_activity": lambda w: {"kind": "workshop", "title": "Overtatt", "starts_at": w.start2.isoformat()},
+    "api:create_listing": lambda w: {"item_ids": [w.item.pk]},
+    "api:withdraw_listing": lambda w: {},
+    "api:create_order": lambda w: {"delivery_room_id": w.room.pk, "to_unit_id": w.unit.pk},
+    "api:apply_transition": lambda w: {"to_status": "cancelled"},
+    "api:receive_order": lambda w: {"code": w.item.code},
+    "api:create_saved_search": lambda w: {"query": "stol", "category_id": w.category.pk},
+    "api:create_plan": lambda w: {"name": "Overtatt", "building_id": w.building.pk},
+    "api:update_plan": lambda w: {"name": "Overtatt"},
+    "api:change_plan_status": lambda w: {"to_status": "active"},
+    "api:create_need": lambda w: {"room_id": w.room.pk, "category_id": w.category.pk},
+    "api:update_need": lambda w: {"note": "Overtatt"},
+    "api:override_line": lambda w: {"source": "new"},
+    "api:delete_saved_search": lambda w: {},
+    "api:run_matching": lambda w: {},
+    "api:delete_need": lambda w: {},
+    "api:unlock_line": lambda w: {},
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
 BODY_CARRIES_IDS = {"api:create_building", "api:create_floor", "api:create_room", "api:create_product",
-                    "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_process"}
+                    "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_process",
+                    "api:create_listing", "api:create_saved_search", "api:create_plan"}
 
 
 # --- Walking the resolver ---------------------------------------------------------------------
