@@ -1,5 +1,6 @@
 """The state machines of participation (torg.core.states): a process's status and an activity's."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -7,10 +8,10 @@ from torg.core import states
 
 from .models import Activity, Input, Process, Survey
 
-P = Process.Status
-A = Activity.Status
-I = Input.Status
-S = Survey.Status
+ProcessStatus = Process.Status
+ActivityStatus = Activity.Status
+InputStatus = Input.Status
+SurveyStatus = Survey.Status
 
 
 def staff_roles(actor, obj):
@@ -24,28 +25,28 @@ def moderator_roles(actor, obj):
 
 PROCESS_MACHINE = states.Machine(
     entity="process",
-    states=P,
+    states=ProcessStatus,
     roles=staff_roles,
     transitions=[
-        states.Transition(P.DRAFT, P.PUBLISHED, "publish", _("Published"), who={"staff"}),
-        states.Transition(P.PUBLISHED, P.DRAFT, "unpublish", _("Back to draft"), who={"staff"}),
-        states.Transition((P.DRAFT, P.PUBLISHED), P.OPEN, "open", _("Opened for input"), who={"staff"}),
-        states.Transition(P.OPEN, P.CLOSED, "close", _("Closed for input"), who={"staff", states.SYSTEM}),
-        states.Transition(P.CLOSED, P.OPEN, "reopen", _("Reopened for input"), who={"staff"}, reason=True),
-        states.Transition(P.CLOSED, P.FEEDBACK_GIVEN, "give_feedback", _("Feedback given"), who={"staff"}),
-        states.Transition((P.CLOSED, P.FEEDBACK_GIVEN), P.ARCHIVED, "archive", _("Archived"), who={"staff"}),
-        states.Transition(P.ARCHIVED, P.CLOSED, "restore", _("Restored"), who={"staff"}),
+        states.Transition(ProcessStatus.DRAFT, ProcessStatus.PUBLISHED, "publish", _("Published"), who={"staff"}),
+        states.Transition(ProcessStatus.PUBLISHED, ProcessStatus.DRAFT, "unpublish", _("Back to draft"), who={"staff"}),
+        states.Transition((ProcessStatus.DRAFT, ProcessStatus.PUBLISHED), ProcessStatus.OPEN, "open", _("Opened for input"), who={"staff"}),
+        states.Transition(ProcessStatus.OPEN, ProcessStatus.CLOSED, "close", _("Closed for input"), who={"staff", states.SYSTEM}),
+        states.Transition(ProcessStatus.CLOSED, ProcessStatus.OPEN, "reopen", _("Reopened for input"), who={"staff"}, reason=True),
+        states.Transition(ProcessStatus.CLOSED, ProcessStatus.FEEDBACK_GIVEN, "give_feedback", _("Feedback given"), who={"staff"}),
+        states.Transition((ProcessStatus.CLOSED, ProcessStatus.FEEDBACK_GIVEN), ProcessStatus.ARCHIVED, "archive", _("Archived"), who={"staff"}),
+        states.Transition(ProcessStatus.ARCHIVED, ProcessStatus.CLOSED, "restore", _("Restored"), who={"staff"}),
     ],
 )
 
 ACTIVITY_MACHINE = states.Machine(
     entity="activity",
-    states=A,
+    states=ActivityStatus,
     roles=staff_roles,
     transitions=[
-        states.Transition(A.PLANNED, A.HELD, "hold", _("Held"), who={"staff"}),
-        states.Transition(A.PLANNED, A.CANCELLED, "cancel", pgettext_lazy("activity", "Cancelled"), who={"staff"}, reason=True),
-        states.Transition((A.HELD, A.CANCELLED), A.PLANNED, "replan", _("Planned again"), who={"staff"}),
+        states.Transition(ActivityStatus.PLANNED, ActivityStatus.HELD, "hold", _("Held"), who={"staff"}),
+        states.Transition(ActivityStatus.PLANNED, ActivityStatus.CANCELLED, "cancel", pgettext_lazy("activity", "Cancelled"), who={"staff"}, reason=True),
+        states.Transition((ActivityStatus.HELD, ActivityStatus.CANCELLED), ActivityStatus.PLANNED, "replan", _("Planned again"), who={"staff"}),
     ],
 )
 
@@ -53,30 +54,28 @@ ACTIVITY_MACHINE = states.Machine(
 # Hidden input is kept (never deleted) and its author is told why.
 INPUT_MACHINE = states.Machine(
     entity="input",
-    states=I,
+    states=InputStatus,
     roles=moderator_roles,
     transitions=[
-        states.Transition(I.PENDING, I.PUBLISHED, "approve", _("Approved"), who={"moderator"}),
-        states.Transition((I.PENDING, I.PUBLISHED), I.HIDDEN, "hide", _("Hidden"), who={"moderator"}, reason=True),
-        states.Transition(I.HIDDEN, I.PUBLISHED, "unhide", _("Published again"), who={"moderator"}),
+        states.Transition(InputStatus.PENDING, InputStatus.PUBLISHED, "approve", _("Approved"), who={"moderator"}),
+        states.Transition((InputStatus.PENDING, InputStatus.PUBLISHED), InputStatus.HIDDEN, "hide", _("Hidden"), who={"moderator"}, reason=True),
+        states.Transition(InputStatus.HIDDEN, InputStatus.PUBLISHED, "unhide", _("Published again"), who={"moderator"}),
     ],
 )
 
 
 def has_questions(change):
     if not change.obj.questions.exists():
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(_("Add at least one question first."))
 
 
 SURVEY_MACHINE = states.Machine(
     entity="survey",
-    states=S,
+    states=SurveyStatus,
     roles=staff_roles,
     transitions=[
-        states.Transition(S.DRAFT, S.OPEN, "open", _("Opened"), who={"staff"}, guards=[has_questions]),
-        states.Transition(S.OPEN, S.CLOSED, "close", _("Closed"), who={"staff", states.SYSTEM}),
-        states.Transition(S.CLOSED, S.OPEN, "reopen", _("Reopened"), who={"staff"}, reason=True),
+        states.Transition(SurveyStatus.DRAFT, SurveyStatus.OPEN, "open", _("Opened"), who={"staff"}, guards=[has_questions]),
+        states.Transition(SurveyStatus.OPEN, SurveyStatus.CLOSED, "close", _("Closed"), who={"staff", states.SYSTEM}),
+        states.Transition(SurveyStatus.CLOSED, SurveyStatus.OPEN, "reopen", _("Reopened"), who={"staff"}, reason=True),
     ],
 )

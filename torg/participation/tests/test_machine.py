@@ -1,0 +1,108 @@
+"""Every transition of participation's four machines, through the module's services: it works for
+each part allowed to make it (staff, moderator, the system), with exactly one new history entry, and
+is refused to everyone else. Parametrized over `MACHINE.transitions()`, so a new transition is
+covered as soon as it is declared."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from torg.core import states
+from torg.core.models import AuditEvent
+from torg.participation import services
+from torg.participation.models import Activity, Input, Process, Survey
+from torg.participation.states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE, SURVEY_MACHINE
+
+OSLO = dt.timezone(dt.timedelta(hours=1))
+
+
+def _activity(process, actor):
+    return services.activity_create(actor=actor, process=process, kind="workshop", title="Verksted",
+                                    starts_at=dt.datetime(2027, 2, 3, 18, tzinfo=OSLO))
+
+
+def _input(process, actor):
+    process.refresh_from_db()
+    if process.status != Process.Status.OPEN:
+        services.process_set_status(actor=actor, process=process, status="open")
+        process.refresh_from_db()
+    return services.input_submit(process=process, participant="b:someone", title="Mer grøntareal",
+                                 body="Skolegården trenger trær.")
+
+
+def _survey(process, actor):
+    survey = services.survey_create(actor=actor, process=process, title="Skolegården")
+    services.question_add(actor=actor, survey=survey, kind="text", text="Hva ønsker du deg?")
+    return survey
+
+
+CASES = {
+    # machine: (model, make the object from a draft process, the service that applies a change)
+    "process": (PROCESS_MACHINE, Process, lambda process, actor: process,
+                lambda actor, obj, to, reason: services.process_set_status(actor=actor, process=obj, status=to,
+                                                                           reason=reason)),
+    "activity": (ACTIVITY_MACHINE, Activity, _activity,
+                 lambda actor, obj, to, reason: services.activity_set_status(actor=actor, activity=obj, status=to,
+                                                                             reason=reason)),
+    "input": (INPUT_MACHINE, Input, _input,
+              lambda actor, obj, to, reason: services.input_set_status(actor=actor, item=obj, status=to,
+                                                                       reason=reason)),
+    "survey": (SURVEY_MACHINE, Survey, _survey,
+               lambda actor, obj, to, reason: services.survey_set_status(actor=actor, survey=obj, status=to,
+                                                                         reason=reason)),
+}
+TRANSITIONS = [(name, t) for name, case in CASES.items() for t in case[0].transitions()]
+
+
+@pytest.fixture
+def in_state(process, admin_user):
+    def make(name, state):
+        machine, model, build, _apply = CASES[name]
+        obj = build(process, admin_user)
+        model.objects.filter(pk=obj.pk).update(**{machine.field: state})
+        return model.objects.get(pk=obj.pk)
+    return make
+
+
+def _history(obj, action):
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk), action=action).count()
+
+
+@pytest.mark.parametrize("name,transition", TRANSITIONS, ids=[f"{n}:{t.source}->{t.target}" for n, t in TRANSITIONS])
+def test_transition_for_the_parts_allowed_and_refused_to_others(name, transition, in_state, admin_user, citizen,
+                                                                employee):
+    machine, _model, _build, apply = CASES[name]
+    action = machine.action(transition.verb)
+    people = {"staff": admin_user, "moderator": admin_user}
+    for part in sorted(transition.who - {states.SYSTEM}):
+        obj = in_state(name, transition.source)
+        before = _history(obj, action)
+        apply(people[part], obj, transition.target, "Fordi")
+        obj.refresh_from_db()
+        assert getattr(obj, machine.field) == transition.target
+        assert _history(obj, action) == before + 1
+    if states.SYSTEM in transition.who:
+        obj = in_state(name, transition.source)
+        before = _history(obj, action)
+        machine.apply(obj, transition.target, actor=None, system=True, reason="Fristen gikk ut")
+        assert _history(obj, action) == before + 1
+    for outsider in (citizen, employee):
+        obj = in_state(name, transition.source)
+        before = _history(obj, action)
+        with pytest.raises(PermissionDenied):
+            apply(outsider, obj, transition.target, "Fordi")
+        obj.refresh_from_db()
+        assert getattr(obj, machine.field) == transition.source
+        assert _history(obj, action) == before
+
+
+@pytest.mark.parametrize("name,transition", [(n, t) for n, t in TRANSITIONS if t.reason],
+                         ids=[f"{n}:{t.verb}" for n, t in TRANSITIONS if t.reason])
+def test_a_required_reason_cannot_be_left_out(name, transition, in_state, admin_user):
+    machine, _model, _build, apply = CASES[name]
+    obj = in_state(name, transition.source)
+    with pytest.raises(ValidationError):
+        apply(admin_user, obj, transition.target, "  ")
+    obj.refresh_from_db()
+    assert getattr(obj, machine.field) == transition.source
