@@ -63,8 +63,12 @@ def test_concurrent_whole_and_half_bookings_never_overlap(make_member, tenant, a
                                              .values_list("resource__name", flat=True)))
 
     assert not [r for r in results if not isinstance(r, (Booking, ValidationError))]
-    # Either the whole hall or one booking per half – never the whole and a half.
-    assert resources in (["Hall"], ["Hall A", "Hall B"]), resources
+    # Never the whole hall and a half, never one resource twice, and the race has a winner. Which side
+    # wins is not fixed: on PostgreSQL the exclusion-constraint waits can end in deadlock aborts
+    # (reported to the loser as "taken"), so a half may be left free while the other half is booked.
+    assert resources, "no booking won the race"
+    assert len(set(resources)) == len(resources), resources
+    assert resources == ["Hall"] or "Hall" not in resources, resources
 
 
 @pytest.mark.django_db(transaction=True)
