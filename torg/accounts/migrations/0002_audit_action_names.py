@@ -3,6 +3,8 @@ so the audit log and histories show old and new events alike."""
 
 from django.db import migrations
 
+from torg.core.migration_ops import audit_action_renamers
+
 # (object type, old code, new code)
 RENAMES = [
     ("accounts.user", "set_password", "user_password_set"),
@@ -10,18 +12,7 @@ RENAMES = [
     ("accounts.user", "link_identity", "user_identity_link"),
     ("accounts.apitoken", "revoke", "api_token_revoke"),
 ]
-
-
-def forwards(apps, schema_editor):
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    for object_type, old, new in RENAMES:
-        AuditEvent.objects.filter(object_type=object_type, action=old).update(action=new)
-
-
-def backwards(apps, schema_editor):
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    for object_type, old, new in RENAMES:
-        AuditEvent.objects.filter(object_type=object_type, action=new).update(action=old)
+forwards, backwards = audit_action_renamers(RENAMES)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,8 @@ codes every app shares (create, update, delete, archive, restore) stay as they a
 
 from django.db import migrations
 
+from torg.core.migration_ops import rename_audit_actions
+
 RENAMES = [  # (object type, old code, new code)
     ("booking.booking", "reschedule", "booking_reschedule"),
     ("booking.booking", "check_in", "booking_check_in"),
@@ -19,20 +21,6 @@ RENAMES = [  # (object type, old code, new code)
 ]
 
 
-def _rename(apps, pairs):
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    for object_type, old, new in pairs:
-        AuditEvent.objects.filter(object_type=object_type, action=old).update(action=new)
-
-
-def forward(apps, schema_editor):
-    _rename(apps, RENAMES)
-
-
-def backward(apps, schema_editor):
-    _rename(apps, [(object_type, new, old) for object_type, old, new in RENAMES])
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -40,4 +28,4 @@ class Migration(migrations.Migration):
         ("core", "0002_audit_tenant_newest_index"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [rename_audit_actions(RENAMES)]

@@ -3,26 +3,14 @@
 
 from django.db import migrations
 
+from torg.core.migration_ops import rename_audit_actions
+
 RENAMES = [  # (object type, old code, new code)
     ("reuse.item", "add_photo", "item_photo_add"),
     ("reuse.item", "remove_photo", "item_photo_remove"),
     ("reuse.product", "add_photo", "product_photo_add"),
     ("reuse.product", "remove_photo", "product_photo_remove"),
 ]
-
-
-def _rename(apps, pairs):
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    for object_type, old, new in pairs:
-        AuditEvent.objects.filter(object_type=object_type, action=old).update(action=new)
-
-
-def forward(apps, schema_editor):
-    _rename(apps, RENAMES)
-
-
-def backward(apps, schema_editor):
-    _rename(apps, [(object_type, new, old) for object_type, old, new in RENAMES])
 
 
 class Migration(migrations.Migration):
@@ -32,4 +20,4 @@ class Migration(migrations.Migration):
         ("core", "0002_audit_tenant_newest_index"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [rename_audit_actions(RENAMES)]

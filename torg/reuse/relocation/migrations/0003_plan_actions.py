@@ -5,6 +5,8 @@ transition of the plan state machine (`plan_activate`, `plan_deactivate`, `plan_
 
 from django.db import migrations
 
+from torg.core.migration_ops import rename_audit_actions_in
+
 PLAN, LINE = "reuse_relocation.plan", "reuse_relocation.line"
 # (from, to) -> verb of the plan state machine (torg.reuse.relocation.states), frozen here.
 VERBS = {("draft", "active"): "activate", ("active", "draft"): "deactivate", ("active", "completed"): "complete",
@@ -14,8 +16,7 @@ RENAMED = [(PLAN, "match", "plan_match"), (LINE, "override", "line_override"), (
 
 def forwards(apps, schema_editor):
     AuditEvent = apps.get_model("core", "AuditEvent")
-    for object_type, old, new in RENAMED:
-        AuditEvent.objects.filter(object_type=object_type, action=old).update(action=new)
+    rename_audit_actions_in(apps, RENAMED)
     for event in AuditEvent.objects.filter(object_type=PLAN, action="status"):
         change = (event.changes or {}).get("status")
         verb = VERBS.get(tuple(change)) if isinstance(change, list) and len(change) == 2 else None
@@ -25,8 +26,7 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     AuditEvent = apps.get_model("core", "AuditEvent")
-    for object_type, old, new in RENAMED:
-        AuditEvent.objects.filter(object_type=object_type, action=new).update(action=old)
+    rename_audit_actions_in(apps, [(object_type, new, old) for object_type, old, new in RENAMED])
     AuditEvent.objects.filter(object_type=PLAN, action__in=[f"plan_{v}" for v in VERBS.values()]) \
         .update(action="status")
 
