@@ -405,8 +405,11 @@ def _write_lines(changed):
     from django.db import connection
 
     now = timezone.now()
-    for chunk in _chunks([ln.pk for ln in changed]):  # free the items first: unique per open line
-        Line.objects.filter(pk__in=chunk).update(item=None, updated_at=now)
+    # Free the items first (an item is unique per open line, and one may pass from line to line). A
+    # line without an item cannot stay "own" (relocation_line_own_has_item), so it is open until the
+    # writes below give it its new match — all inside plan_match's transaction.
+    for chunk in _chunks([ln.pk for ln in changed]):
+        Line.objects.filter(pk__in=chunk).update(item=None, source=Line.Source.OPEN, updated_at=now)
     groups = defaultdict(list)
     with_item = []
     for ln in changed:

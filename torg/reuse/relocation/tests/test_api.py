@@ -52,6 +52,22 @@ def test_create_a_plan_add_needs_match_and_read_the_figures(admin, target, old_s
     assert not Need.objects.filter(pk=need_id).exists()
 
 
+def test_matching_again_after_needs_are_changed_and_deleted(admin, plan, troom, cats, products, stock):
+    """The sequence Schemathesis found (needs edited and deleted between two runs) gives 200, never a 500."""
+    stock(products["desk160"], 2)
+    white = stock(products["desk140"], 1)
+    need = {"room_id": troom["1.01"].pk, "category_id": cats["desk"].pk, "quantity": 2}
+    first = admin("post", f"{API}/{plan.pk}/needs", need).json()["id"]
+    second = admin("post", f"{API}/{plan.pk}/needs", {**need, "room_id": troom["1.02"].pk}).json()["id"]
+    assert admin("post", f"{API}/{plan.pk}/match").json()["own"] == 3
+    assert admin("patch", f"{API}/{plan.pk}/needs/{first}", {"colour": "Hvit", "quantity": 1}).status_code == 200
+    assert admin("delete", f"{API}/{plan.pk}/needs/{second}").status_code == 204
+    r = admin("post", f"{API}/{plan.pk}/match")
+    assert r.status_code == 200, r.content
+    assert (r.json()["own"], r.json()["new"]) == (1, 0)
+    assert list(Line.objects.filter(need_id=first).values_list("source", "item_id")) == [("own", white[0].pk)]
+
+
 def test_override_a_line_and_give_it_back_to_matching(admin, plan, troom, cats, products, stock):
     own = stock(products["chair"], 1, room="A1")[0]
     admin("post", f"{API}/{plan.pk}/needs", {"room_id": troom["1.01"].pk, "category_id": cats["task_chair"].pk})

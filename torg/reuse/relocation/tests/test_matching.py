@@ -115,6 +115,32 @@ def test_matching_is_idempotent_and_stable(admin_user, plan, troom, cats, produc
     assert list(need.lines.order_by("pk").values_list("source", "item_id")) == first
 
 
+def test_rematching_after_a_need_changes_moves_or_drops_own_items(admin_user, plan, troom, cats, products, stock):
+    """A need narrowed after matching: its own lines take other items (own → own) or none at all
+    (own → new) in one run, with the items released and reserved accordingly (this raised the
+    IntegrityError relocation_line_own_has_item, found by Schemathesis through the API)."""
+    birch = stock(products["desk160"], 2)
+    white = stock(products["desk140"], 2)
+    need = services.need_create(actor=admin_user, plan=plan, room=troom["1.01"], category=cats["desk"], quantity=2)
+    services.plan_match(actor=admin_user, plan=plan)
+    assert set(need.lines.values_list("item_id", flat=True)) == {i.pk for i in birch}
+
+    services.need_update(actor=admin_user, need=need, colour="Hvit")
+    counts = services.plan_match(actor=admin_user, plan=plan)
+    assert (counts["own"], counts["changed"], counts["reserved"], counts["released"]) == (2, 2, 2, 2)
+    assert set(need.lines.values_list("source", "item_id")) == {("own", i.pk) for i in white}
+    assert set(need.lines.values_list("item_status_before", flat=True)) == {"available"}
+    status = dict(Item.objects.filter(pk__in=[i.pk for i in birch + white]).values_list("pk", "status"))
+    assert [status[i.pk] for i in birch + white] == ["available", "available", "reserved", "reserved"]
+
+    services.need_update(actor=admin_user, need=need, colour="Lilla")  # nothing in stock is purple
+    counts = services.plan_match(actor=admin_user, plan=plan)
+    assert (counts["new"], counts["changed"], counts["released"]) == (2, 2, 2)
+    assert list(need.lines.values_list("source", "item_id", "item_status_before")) == [("new", None, "")] * 2
+    assert set(Item.objects.filter(pk__in=[i.pk for i in birch + white]).values_list("status", flat=True)) == {
+        "available"}
+
+
 def test_an_item_is_matched_once_across_plans(admin_user, tenant, plan, troom, cats, products, stock, target):
     stock(products["chair"], 2)
     n1 = services.need_create(actor=admin_user, plan=plan, room=troom["1.01"], category=cats["task_chair"],
