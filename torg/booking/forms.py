@@ -3,6 +3,7 @@ import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from torg.accounts.models import ExternalOrganisation, User
@@ -145,6 +146,30 @@ class FilterForm(TorgForm):
             del self.fields["equipment"]
 
 
+class FreeRoomForm(FilterForm):
+    """Find a free room: a date and a time (from–to), and optionally size, equipment, step-free."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput, required=False)
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput, required=False)
+    end_time = forms.TimeField(label=_("To"), widget=TimeInput, required=False)
+
+    field_order = ["date", "start_time", "end_time", "capacity", "equipment", "step_free"]
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get(f) for f in ("date", "start_time", "end_time")]
+        if any(parts) and not all(parts):
+            raise ValidationError(_("Give a date and both times to see which rooms are free."))
+        if all(parts):
+            data["start"] = dt.datetime.combine(data["date"], data["start_time"], OSLO)
+            data["end"] = dt.datetime.combine(data["date"], data["end_time"], OSLO)
+            if data["end"] <= data["start"]:
+                self.add_error("end_time", _("The end must be after the start."))
+            elif data["start"] < timezone.now():
+                self.add_error("start_time", _("This time has passed. Choose a later time."))
+        return data
+
+
 def _field(model, name, widget=None):
     """The form field of a model field, as the model declares it (label, help text, validators)."""
     return forms.fields_for_model(model, fields=[name], widgets={name: widget} if widget else None)[name]
@@ -157,6 +182,7 @@ class DetailsForm(TorgForm):
     step_free = _field(Resource, "step_free")
     description = _field(Resource, "description", forms.Textarea(attrs={"rows": 3}))
     accessibility_info = _field(Resource, "accessibility_info", forms.Textarea(attrs={"rows": 2}))
+    entrance = _field(Resource, "entrance")
     equipment = forms.CharField(label=_("Equipment"), max_length=1000, required=False,
                                 help_text=_("Separate with commas, for example: projector, whiteboard, kitchen."))
 
@@ -194,7 +220,7 @@ class RulesEditForm(DetailsForm, PolicyForm):
                                help_text=_("With the building's rules, the fields below follow the building's "
                                            "rules and changes to them here are not saved."))
 
-    field_order = ["capacity", "step_free", "equipment", "description", "accessibility_info", "source",
+    field_order = ["capacity", "step_free", "equipment", "description", "accessibility_info", "entrance", "source",
                    *POLICY_FIELDS]
 
     def __init__(self, *args, resource=None, building_name="", **kwargs):

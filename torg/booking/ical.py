@@ -19,7 +19,7 @@ def calendar_for(bookings, *, name: str, anonymous: bool = False) -> bytes:
         event.add("dtstart", timezone.localtime(b.start, OSLO))
         event.add("dtend", timezone.localtime(b.end, OSLO))
         event.add("summary", b.resource.name if anonymous else (b.title or b.resource.name))
-        event.add("location", f"{b.resource.name}, {b.resource.building.name}")
+        event.add("location", b.resource.location_text())
         event.add("status", "CONFIRMED" if b.status == "confirmed" else
                   "TENTATIVE" if b.status == "requested" else "CANCELLED")
         cal.add_component(event)

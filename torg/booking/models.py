@@ -24,7 +24,7 @@ from torg.core.photos import random_name
 
 # What describes one resource (on Resource) and the booking policy (on BookingRules, per building or
 # per resource). A resource uses its own rules when it has them, else its building's, else the defaults.
-DETAIL_FIELDS = ["capacity", "step_free", "description", "equipment", "accessibility_info"]
+DETAIL_FIELDS = ["capacity", "step_free", "description", "equipment", "accessibility_info", "entrance"]
 POLICY_FIELDS = ["allow_citizens", "allow_associations", "allow_units", "allow_employees", "requires_approval",
                  "window_days", "min_minutes", "max_minutes", "step_minutes", "buffer_before", "buffer_after",
                  "cancel_deadline_hours", "checkin_minutes", "age_limit"]
@@ -80,6 +80,8 @@ class Resource(TenantOwned):
     description = models.TextField(_("description"), blank=True)
     equipment = models.JSONField(_("equipment"), default=list, blank=True)
     accessibility_info = models.TextField(_("accessibility information"), blank=True)
+    entrance = models.CharField(_("entrance"), max_length=300, blank=True,
+                                help_text=_("How to find the room from the street: which door, floor and signs."))
 
     objects = ResourceQuerySet.as_manager()
 
@@ -104,6 +106,27 @@ class Resource(TenantOwned):
         models.prefetch_related_objects([self], "own_rules", "building__booking_rules")
         own = getattr(self, "own_rules", None)  # None when the resource has no rules of its own
         return EffectiveRules(self, own or getattr(self.building, "booking_rules", None))
+
+    @property
+    def address(self) -> str:
+        """The street address of the resource's building (the property's when the building has none)."""
+        building = self.building
+        if building.address:
+            return building.address
+        prop = building.property
+        return ", ".join(part for part in (prop.address, " ".join(filter(None, (prop.postal_code, prop.postal_place))))
+                         if part)
+
+    def location_text(self) -> str:
+        """Where to go, in one line for receipts, calendars and door-code messages: the resource, its
+        building, the street address and the entrance when known."""
+        parts = [self.name, self.building.name]
+        if self.address:
+            parts.append(self.address)
+        text = ", ".join(parts)
+        if self.entrance:
+            text += ". " + _("Entrance: %(entrance)s") % {"entrance": self.entrance}
+        return text
 
     def forget_rules(self):
         """Drop the rules read before, so that the next read sees what was just saved."""
@@ -187,6 +210,7 @@ class EffectiveRules:
     description = property(lambda self: self.resource.description)
     equipment = property(lambda self: self.resource.equipment)
     accessibility_info = property(lambda self: self.resource.accessibility_info)
+    entrance = property(lambda self: self.resource.entrance)
 
     def policy(self) -> dict:
         return {f: getattr(self, f) for f in POLICY_FIELDS}

@@ -162,7 +162,7 @@ def with_checkin(qs):
 
 
 def resource_get(*, tenant, pk) -> Resource:
-    return get_object_or_404(Resource.objects.select_related("building", "room", "parent").with_rules(),
+    return get_object_or_404(Resource.objects.select_related("building__property", "room", "parent").with_rules(),
                              tenant=tenant, pk=pk)
 
 
@@ -187,7 +187,8 @@ def resource_upcoming(*, resource, limit=50):
 
 def booking_get(*, tenant, pk) -> Booking:
     return get_object_or_404(
-        Booking.objects.select_related("resource", "resource__own_rules", "resource__building", "booker", "organisation",
+        Booking.objects.select_related("resource", "resource__own_rules", "resource__building__property", "booker",
+                                       "organisation",
                                        "responsible"),
         tenant=tenant, pk=pk)
 
@@ -310,8 +311,10 @@ def opening_kinds(building, start, end):
     return None
 
 
-def week_grid(*, resource, monday: dt.date, step_minutes=60, first_hour=7, last_hour=23):
-    """Rows of (time, [cell per day]) for a week view. Cell: dict(start, end, state, booking)."""
+def week_grid(*, resource, monday: dt.date, step_minutes=60, first_hour=7, last_hour=23, now=None):
+    """Rows of (time, [cell per day]) for seven days from `monday` (any first day). Cell: dict(start,
+    end, state, booking); state is busy, closed, past (started before `now`), free or meraapent."""
+    now = now or timezone.now()
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     week_start = dt.datetime.combine(monday, dt.time(0), OSLO)
     week_end = week_start + dt.timedelta(days=8)
@@ -333,12 +336,38 @@ def week_grid(*, resource, monday: dt.date, step_minutes=60, first_hour=7, last_
                 state = "busy"
             elif kind is None:
                 state = "closed"
+            elif s < now:
+                state = "past"
             else:
                 state = "free" if kind == "staffed" else "meraapent"
             cells.append({"start": s, "end": e, "state": state, "booking": busy.booking if busy else None})
         rows.append((t, cells))
         minute += step_minutes
     return days, rows
+
+
+def week_days(days, rows):
+    """The week grid turned day by day, for a narrow screen: per day its bookable cells (free or
+    meråpent, in time order) and its booked times merged into (start, end) ranges."""
+    out = []
+    for i, day in enumerate(days):
+        cells = [cells[i] for _time, cells in rows]
+        booked = []
+        for c in cells:
+            if c["state"] != "busy":
+                continue
+            if booked and booked[-1][1] == c["start"]:
+                booked[-1] = (booked[-1][0], c["end"])
+            else:
+                booked.append((c["start"], c["end"]))
+        out.append({"day": day, "free": [c for c in cells if c["state"] in ("free", "meraapent")], "booked": booked})
+    return out
+
+
+def unread_notifications(*, tenant, user, limit=20):
+    """The user's unread notices, newest first."""
+    return list(Notification.objects.filter(tenant=tenant, user=user, read_at__isnull=True)
+                .order_by("-created_at", "-pk")[:limit])
 
 
 def access_log(*, tenant, building):
@@ -355,7 +384,7 @@ def resource_by_feed_token(token: str) -> Resource:
 def feed_bookings(*, resource):
     since = timezone.now() - dt.timedelta(days=30)
     return (Booking.objects.filter(resource=resource, status__in=Booking.ACTIVE, end__gte=since)
-            .select_related("resource", "resource__building").order_by("start")[:2000])
+            .select_related("resource", "resource__building__property").order_by("start")[:2000])
 
 
 def feed_by_token(token: str) -> CalendarFeed:
@@ -368,7 +397,7 @@ def feed_bookings_for(feed: CalendarFeed):
     since = timezone.now() - dt.timedelta(days=30)
     qs = Booking.objects.filter(tenant_id=feed.tenant_id, status__in=Booking.ACTIVE, end__gte=since)
     qs = qs.filter(organisation=feed.organisation) if feed.organisation_id else qs.filter(booker=feed.user)
-    return qs.select_related("resource", "resource__building").order_by("start")[:2000]
+    return qs.select_related("resource", "resource__building__property").order_by("start")[:2000]
 
 
 def feeds_of(*, tenant, user):
@@ -520,13 +549,18 @@ def _floor_to_step(value, step_minutes):
 
 
 def quick_options(*, tenant, role, start, minutes, building=None):
-    """Desks and meeting rooms (resources with check-in) that `role` may book, for quick booking.
+    """Desks and meeting rooms (resources with check-in) that `role` may book, for quick booking
+    (see free_options)."""
+    return free_options(tenant=tenant, resources=with_checkin(
+        bookable_resources(user=None, tenant=tenant, role=role, building=building)), start=start, minutes=minutes)
 
-    For each: the time it would get (`start` rounded down to the resource's time step, `minutes`
-    long) and why it cannot be booked then (None when it is free): busy (bookings of it, its parts
-    or its whole, buffers included), closed, or a length its rules do not allow. Three queries.
-    """
-    resources = list(with_checkin(bookable_resources(user=None, tenant=tenant, role=role, building=building)))
+
+def free_options(*, tenant, resources, start, minutes):
+    """For each of `resources`: the time it would get (`start` rounded down to its time step,
+    `minutes` long) and why it cannot be booked then (None when it is free): busy (bookings of it,
+    its parts or its whole, buffers included), closed, or a length its rules do not allow. Three
+    queries. Used by quick booking and by the search for a free room."""
+    resources = list(resources)
     if not resources:
         return []
     children = {}

@@ -23,12 +23,12 @@ from torg.core.views import apply_validation_error, breadcrumbs, download, form_
 from torg.places.models import Building
 
 from . import ical, queries, services
-from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, HolidaysForm, MoveForm, OpeningExceptionForm,
+from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, FreeRoomForm, HolidaysForm, MoveForm, OpeningExceptionForm,
                     OpeningHoursForm, PhotoForm, PolicyForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm,
                     RulesEditForm, SeriesForm, StaffBookingFilterForm)
 from .models import DETAIL_FIELDS, POLICY_FIELDS, default_policy
 from .states import MACHINE
-from .models import (Booking, Door, DoorController, MeraapentAgreement, Notification, OpeningException, OpeningHours,
+from .models import (Booking, Door, DoorController, MeraapentAgreement, OpeningException, OpeningHours,
                      ResourcePhoto)
 
 
@@ -46,13 +46,25 @@ def _own_or_staff(request, booking):
 
 @login_required
 def home(request):
+    """Find a room: the search (a date and time shows which rooms are free then), the rooms, and the
+    user's unread notices (newest first, folded)."""
     tenant = _tenant(request)
-    form, filters = _filters(request, tenant)
+    form, filters = _filters(request, tenant, form_class=FreeRoomForm)
     role = request.membership.role if request.membership else None
     resources = queries.bookable_resources(user=request.user, tenant=tenant, role=role, **filters)
-    notifications = Notification.objects.filter(tenant=tenant, user=request.user, read_at__isnull=True)[:10]
+    options = None
+    if form.is_valid() and form.cleaned_data.get("start"):
+        d = form.cleaned_data
+        options = queries.free_options(tenant=tenant, resources=resources, start=d["start"],
+                                       minutes=int((d["end"] - d["start"]).total_seconds() // 60))
+        problems = {"busy": _("Booked then"), "closed": _("Closed then"),
+                    "length": _("Cannot be booked for that long")}
+        for o in options:
+            o["problem_text"] = problems.get(o["problem"], "")
+        options.sort(key=lambda o: o["problem"] is not None)
+    notifications = queries.unread_notifications(tenant=tenant, user=request.user)
     return render(request, "booking/home.html", {
-        "form": form, "resources": resources, "notifications": notifications,
+        "form": form, "resources": resources, "notifications": notifications, "options": options,
         "is_staff": request.user.has_perm("booking.manage_bookings", tenant),
         "pending": queries.approval_queue(tenant=tenant).count()
         if request.user.has_perm("booking.manage_bookings", tenant) else 0,
@@ -63,8 +75,8 @@ def home(request):
     })
 
 
-def _filters(request, tenant):
-    form = FilterForm(request.GET or None, equipment=queries.equipment_choices(tenant=tenant))
+def _filters(request, tenant, form_class=FilterForm):
+    form = form_class(request.GET or None, equipment=queries.equipment_choices(tenant=tenant))
     filters = {}
     if form.is_valid():
         filters = {"min_capacity": form.cleaned_data.get("capacity"),
@@ -96,8 +108,10 @@ def building_week(request, building_pk):
 @login_required
 @require_POST
 def notifications_read(request):
+    """Mark the user's notices read: one (`notification`) or all."""
     tenant = _tenant(request)
-    services.notifications_mark_read(actor=request.user, tenant=tenant)
+    one = request.POST.get("notification", "")
+    services.notifications_mark_read(actor=request.user, tenant=tenant, pk=int(one) if one.isdigit() else None)
     return redirect("booking:home")
 
 
@@ -109,16 +123,29 @@ def _monday(request):
     return day - dt.timedelta(days=day.weekday())
 
 
+def _first_day(request):
+    """The first of the seven days shown: `?week=` (any date), else today."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
 @login_required
 def resource_week(request, pk):
+    """A resource's next seven days (from today, or `?week=`): a table on wide screens, day by day on
+    a phone. Times that have started are not offered."""
     tenant = _tenant(request)
     resource = queries.resource_get(tenant=tenant, pk=pk)
-    monday = _monday(request)
-    days, rows = queries.week_grid(resource=resource, monday=monday, step_minutes=60)
+    first = _first_day(request)
+    today = timezone.localdate()
+    days, rows = queries.week_grid(resource=resource, monday=first, step_minutes=60)
     return render(request, "booking/resource_week.html", {
-        "resource": resource, "rules": resource.rules, "days": days, "rows": rows, "monday": monday,
+        "resource": resource, "rules": resource.rules, "days": days, "rows": rows, "monday": first,
+        "day_list": queries.week_days(days, rows), "today": today,
         "photos": resource.photos.all(),
-        "prev_week": monday - dt.timedelta(days=7), "next_week": monday + dt.timedelta(days=7),
+        "prev_week": max(first - dt.timedelta(days=7), today) if first > today else None,
+        "next_week": first + dt.timedelta(days=7),
         "can_book": request.user.has_perm("booking.book", tenant),
         "can_manage": request.user.has_perm("booking.manage_resources", tenant),
         "rules_source": _rules_source_text(resource.rules, resource.building),
@@ -137,7 +164,11 @@ def _initial_from_query(request):
     if timezone.is_naive(start):
         start = start.replace(tzinfo=queries.OSLO)
     local = timezone.localtime(start, queries.OSLO)
-    return {"date": local.date(), "start_time": local.time(), "end_time": (local + dt.timedelta(hours=1)).time()}
+    try:
+        end = dt.time.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = (local + dt.timedelta(hours=1)).time()
+    return {"date": local.date(), "start_time": local.time(), "end_time": end}
 
 
 def _unit(request, resource):
@@ -301,9 +332,22 @@ def _next_or(request, default):
 
 
 @login_required
-@require_POST
 def booking_cancel(request, pk):
-    return _transition(request, pk, Booking.Status.CANCELLED, _("The booking is cancelled."))
+    """GET: what will be cancelled, with a confirm button (and a reason for staff); POST: cancel."""
+    if request.method == "POST":
+        return _transition(request, pk, Booking.Status.CANCELLED, _("The booking is cancelled."))
+    tenant = _tenant(request)
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    _own_or_staff(request, booking)
+    if Booking.Status.CANCELLED not in {t.target for t in MACHINE.available(booking, request.user)}:
+        messages.error(request, _("This booking can no longer be cancelled here. Contact the staff."))
+        return redirect("booking:booking_detail", pk=booking.pk)
+    return render(request, "booking/cancel_confirm.html", {
+        "booking": booking, "is_booker": booking.booker_id == request.user.pk, "reason_form": ReasonForm(),
+        "crumbs": _crumbs((_("My bookings"), reverse("booking:my_bookings")),
+                          (booking.resource.name, reverse("booking:booking_detail", args=[booking.pk])),
+                          (_("Cancel"), None)),
+    })
 
 
 @login_required
@@ -651,17 +695,14 @@ def meraapent_agreement(request, building_pk):
     existing = MeraapentAgreement.objects.filter(user=request.user, building=building).first()
     form = AgreementForm(request.POST or None, initial={"birth_date": request.user.birth_date})
     return form_page(
-        request, form=form,
+        request, form=form, template="booking/meraapent_form.html",
         save=lambda d: services.meraapent_agreement_sign(actor=request.user, tenant=tenant, building=building,
                                                          birth_date=d["birth_date"], accept_terms=d["accept_terms"]),
         success_url=reverse("booking:home"),
         success_message=_("Thank you. You may now book and enter %(building)s in meråpent hours.")
         % {"building": building.name},
         context={"title": _("Meråpent agreement for %(building)s") % {"building": building.name},
-                 "intro": _("You signed on %(date)s. Signing again updates the agreement.")
-                 % {"date": timezone.localtime(existing.accepted_at).date()} if existing else
-                 _("Outside staffed hours the building is self-service. You are responsible for the room, for "
-                   "closing doors behind you and for not letting others in. Entries are logged."),
+                 "building": building, "signed_at": existing.accepted_at if existing else None,
                  "submit_label": _("Sign"), "cancel_url": reverse("booking:home"), "crumbs": _crumbs()},
     )
 

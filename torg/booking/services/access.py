@@ -92,7 +92,7 @@ def access_code_deliver(*, booking_id: int, now=None) -> bool:
     """
     now = now or timezone.now()
     booking = (Booking.objects.select_for_update(of=("self",))
-               .select_related("resource", "resource__building", "booker", "responsible", "tenant")
+               .select_related("resource", "resource__building__property", "booker", "responsible", "tenant")
                .filter(pk=booking_id).first())
     if booking is None or booking.status != Booking.Status.CONFIRMED or not booking.meraapent or booking.end <= now:
         return False
@@ -110,10 +110,11 @@ def access_code_deliver(*, booking_id: int, now=None) -> bool:
     body = _(
         "Your door code for %(building)s is %(code)s.\n\n"
         "Booking: %(resource)s, %(time)s–%(end)s.\n"
+        "Where: %(where)s\n"
         "The code works from %(from)s until the booking ends. It stops working if the booking is cancelled "
         "or moved, or if a new code is shown on the booking page.\n\n"
         "Do not share the code. Entries are logged.") % {
-        **where, "code": code, "end": date_format(timezone.localtime(booking.end, OSLO), "H:i"),
+        **where, "code": code, "where": booking.resource.location_text(), "end": date_format(timezone.localtime(booking.end, OSLO), "H:i"),
         "from": local_text(booking.start - ACCESS_MARGIN)}
     send_mail(_("Door code: %(building)s") % where, body, None, recipients)
     audit.record(actor=None, tenant=booking.tenant, obj=booking, action="booking_access_code_send",

@@ -38,6 +38,7 @@ def announce_bookings(bookings):
         text = (_("Your booking of %(resource)s on %(time)s is confirmed.") if n == 1 else ngettext(
             "Your recurring booking of %(resource)s is confirmed: %(n)s date from %(time)s.",
             "Your recurring booking of %(resource)s is confirmed: %(n)s dates from %(time)s.", n)) % where
+        text += "\n" + _("Where: %(where)s") % {"where": first.resource.location_text()}
         notify(tenant, first.booker, first, text, ics=[b.pk for b in bookings],
                 link=reverse("booking:booking_detail", args=[first.pk]))
         return
@@ -71,8 +72,12 @@ def notify(tenant, user, booking, message, email=True, link="", subject="", ics=
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor, tenant):
-    Notification.objects.filter(tenant=tenant, user=actor, read_at__isnull=True).update(read_at=timezone.now())
+def notifications_mark_read(*, actor, tenant, pk=None):
+    """Mark the actor's unread notices read: all of them, or only notice `pk`."""
+    unread = Notification.objects.filter(tenant=tenant, user=actor, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    unread.update(read_at=timezone.now())
 
 
 # --- Calendar feeds ------------------------------------------------------------------------

@@ -15,6 +15,16 @@ def at(day_offset, hour, minute=0):
     return dt.datetime.combine(monday + dt.timedelta(days=day_offset), dt.time(hour, minute), OSLO)
 
 
+def open_hours(admin_user, tenant, building, staffed=(8, 16), meraapent=(16, 22)):
+    """Every day staffed hours and (when given) meråpent hours after them."""
+    for weekday in range(7):
+        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                   opens=dt.time(staffed[0]), closes=dt.time(staffed[1]))
+        if meraapent:
+            services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
+                                       opens=dt.time(meraapent[0]), closes=dt.time(meraapent[1]), kind="meraapent")
+
+
 @pytest.fixture
 def rooms(building):
     from torg.places.models import Room

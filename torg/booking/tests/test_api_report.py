@@ -10,7 +10,7 @@ from torg.booking import queries, services
 from torg.booking.models import Booking
 from torg.core import audit
 
-from .conftest import at
+from .conftest import at, open_hours
 
 
 def _token(user, tenant):
@@ -76,11 +76,7 @@ def test_utilisation_by_actor_type_staffed_vs_meraapent_and_no_shows(admin_user,
                                                                     employee, association_rep, association,
                                                                     resource, client_for):
     """Staffed 8–16, meråpent 16–22: a booking 15–17 is one staffed and one meråpent hour."""
-    for weekday in range(7):
-        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
-                                   opens=dt.time(8), closes=dt.time(16))
-        services.opening_hours_add(actor=admin_user, tenant=tenant, building=building, weekday=weekday,
-                                   opens=dt.time(16), closes=dt.time(22), kind="meraapent")
+    open_hours(admin_user, tenant, building)
     services.meraapent_agreement_sign(actor=citizen, tenant=tenant, building=building,
                                       birth_date=dt.date(1990, 1, 1), accept_terms=True)
     services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 15), end=at(1, 17))

@@ -14,7 +14,7 @@ from .conftest import at
 pytestmark = pytest.mark.browser
 
 
-def test_citizen_books_a_room_from_the_week_view(page, phone_page, live_server, login, assert_accessible, citizen,
+def test_citizen_books_a_room_from_the_week_view(page, live_server, login, assert_accessible, citizen,
                                                  resource):
     login(page, live_server, "innbygger")
     page.goto(live_server.url + "/booking/")
@@ -22,17 +22,64 @@ def test_citizen_books_a_room_from_the_week_view(page, phone_page, live_server, 
     page.get_by_role("link", name="Møterom").first.click()
     page.goto(page.url + f"?week={at(0, 0).date().isoformat()}")
     assert_accessible(page)
-    page.locator(f'a[href*="start={at(1, 10):%Y-%m-%dT%H:%M}"]').first.click()
+    page.locator(f'.torg-booking-week a[href*="start={at(1, 10):%Y-%m-%dT%H:%M}"]').first.click()
     assert_accessible(page)
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main h1")).to_contain_text("Møterom")
     assert_accessible(page)
     booking = Booking.objects.get()
     assert (booking.booker, booking.start, booking.end) == (citizen, at(1, 10), at(1, 11))
-    # The week view works on a phone too.
-    login(phone_page, live_server, "innbygger")
-    phone_page.goto(live_server.url + f"/booking/resources/{resource.pk}/?week={at(0, 0).date().isoformat()}")
-    assert_accessible(phone_page)
+
+
+def _fits(page):
+    """The page does not scroll sideways (no element wider than the screen)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth"), page.url
+
+
+def test_citizen_on_a_phone_finds_a_free_room_books_and_cancels(phone_page, live_server, login, assert_accessible,
+                                                                 admin_user, citizen, resource):
+    """Issue 14: the whole citizen path on a 390 × 844 phone, without sideways scrolling."""
+    services.rules_update(actor=admin_user, resource=resource, entrance="Hovedinngangen, til venstre")
+    page = login(phone_page, live_server, "innbygger")
+    page.goto(live_server.url + f"/booking/resources/{resource.pk}/")
+    expect(page.locator(".torg-booking-days")).to_be_visible()  # day by day, from today
+    expect(page.locator(".torg-booking-weekgrid")).to_be_hidden()
+    _fits(page)
+    assert_accessible(page)
+    page.goto(live_server.url + "/booking/")
+    _fits(page)
+    assert_accessible(page)
+    page.locator("#id_date").fill(at(1, 0).date().isoformat())
+    page.locator("#id_start_time").fill("10:00")
+    page.locator("#id_end_time").fill("11:30")
+    page.locator("main form[method=get] button[type=submit]").click()
+    free = page.locator("[data-testid=free-option][data-free=yes]").first
+    expect(free).to_contain_text("Møterom")
+    _fits(page)
+    assert_accessible(page)
+    free.locator("a.ds-button").click()
+    expect(page.locator("#id_end_time")).to_have_value("11:30")
+    _fits(page)
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("Testgata 1")  # the receipt says where to go
+    expect(page.locator("main")).to_contain_text("Hovedinngangen, til venstre")
+    _fits(page)
+    assert_accessible(page)
+    booking = Booking.objects.get()
+    assert (booking.booker, booking.start, booking.end) == (citizen, at(1, 10), at(1, 11, 30))
+    page.locator(f'main a[href$="/bookings/{booking.pk}/cancel/"]').click()
+    expect(page.locator("main h1")).to_have_text(re.compile(r"Avbestille bookingen\?|Cancel the booking\?"))
+    _fits(page)
+    assert_accessible(page)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED  # asking cancels nothing
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".torg-messages")).to_be_visible()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    _fits(page)
+    assert_accessible(page)
 
 
 def test_association_series_with_a_conflict_and_staff_approval(page, live_server, login, assert_accessible,
