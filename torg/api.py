@@ -89,6 +89,7 @@ def server_error(request, exc):
 from torg.booking.api import router as booking_router  # noqa: E402
 from torg.participation.api import router as participation_router  # noqa: E402
 from torg.places.api import router as places_router  # noqa: E402
+from torg.projects.api import router as projects_router  # noqa: E402
 from torg.reuse.api import router as reuse_router  # noqa: E402
 from torg.reuse.impact.api import router as impact_router  # noqa: E402
 from torg.reuse.market.api import router as market_router  # noqa: E402
@@ -101,3 +102,4 @@ api.add_router("/reuse/", plans_router)
 api.add_router("/reuse/impact/", impact_router)
 api.add_router("/booking/", booking_router)
 api.add_router("/participation/", participation_router)
+api.add_router("/projects/", projects_router)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "torg.reuse.impact",
     "torg.booking",
     "torg.participation",
+    "torg.projects",
     "torg.web",
 ]
 

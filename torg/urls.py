@@ -20,6 +20,7 @@ urlpatterns = [
     path("reuse/", include("torg.reuse.urls")),
     path("booking/", include("torg.booking.urls")),
     path("participation/", include("torg.participation.urls")),
+    path("projects/", include("torg.projects.urls")),
     path("q/<str:code>", reuse_views.resolve_code, name="qr_resolve"),
     # Uploaded files (photos), each after a tenant and permission check; there is no /media/ path.
     path("files/", include("torg.core.urls")),

@@ -138,3 +138,46 @@ def client_as(user=None):
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+def history_count(obj, action) -> int:
+    """How many audit events `obj` has with `action`."""
+    from torg.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk), action=action).count()
+
+
+def exercise_transition(machine, transition, *, make, apply, people, outsiders, reason="Fordi"):
+    """The exhaustive machine test of one transition (docs/architecture.md → State machines): for each
+    part in `who`, `apply(people[part], make(source), target, reason)` makes the change with exactly
+    one new history entry; the system part through `machine.apply(system=True)`; each outsider is
+    refused (PermissionDenied) and nothing changes. `make(state)` gives a fresh object in `state`."""
+    from django.core.exceptions import PermissionDenied
+
+    from torg.core.states import SYSTEM
+
+    action = machine.action(transition.verb)
+    for part in sorted(transition.who - {SYSTEM}):
+        obj = make(transition.source)
+        before = history_count(obj, action)
+        apply(people[part], obj, transition.target, reason)
+        obj.refresh_from_db()
+        assert getattr(obj, machine.field) == transition.target, (part, transition)
+        assert history_count(obj, action) == before + 1, (part, transition)
+    if SYSTEM in transition.who:
+        obj = make(transition.source)
+        before = history_count(obj, action)
+        machine.apply(obj, transition.target, actor=None, system=True, reason=reason)
+        assert history_count(obj, action) == before + 1, transition
+    for outsider in outsiders:
+        obj = make(transition.source)
+        before = history_count(obj, action)
+        try:
+            apply(outsider, obj, transition.target, reason)
+        except PermissionDenied:
+            pass
+        else:
+            raise AssertionError(f"{outsider} made {transition.source} → {transition.target}")
+        obj.refresh_from_db()
+        assert getattr(obj, machine.field) == transition.source
+        assert history_count(obj, action) == before

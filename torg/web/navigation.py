@@ -10,6 +10,7 @@ NAVIGATION = [
     ("reuse:overview", _("Reuse"), "reuse.view_items", "reuse"),
     ("booking:home", _("Booking"), "booking.view_resources", "booking"),
     ("participation:process_list", _("Participation"), "participation.view_processes", "participation"),
+    ("projects:portfolio", _("Projects"), "projects.view_projects", "projects"),
     ("accounts:settings", _("Administration"), "accounts.manage_external_organisations", "settings"),
 ]
 

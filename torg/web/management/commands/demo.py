@@ -10,13 +10,14 @@ from torg.accounts import demo as accounts_demo
 from torg.accounts.models import Tenant
 from torg.booking import demo as booking_demo
 from torg.places import demo as places_demo
+from torg.projects import demo as projects_demo
 from torg.reuse import demo as reuse_demo
 from torg.reuse.market import demo as market_demo
 from torg.reuse.relocation import demo as relocation_demo
 
 # Each module's demo loader, lowest layer first.
 LOADERS = [accounts_demo.load, places_demo.load, reuse_demo.load, market_demo.load, relocation_demo.load,
-           booking_demo.load]
+           booking_demo.load, projects_demo.load]
 
 LOGINS = [
     ("admin", "Storvik kommune", "administrator"),

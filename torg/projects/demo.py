@@ -1,0 +1,135 @@
+"""Demo data: Storvik's project portfolio (~40 projects in every phase and status), built through the
+services so that every decision obeys the gate: the town-hall renovation (closed), the new Flytårnet
+school (BP1 taken, BP2 waiting for a participation summary), the innbyggertorg programme with
+sub-projects, an energy project stopped at a null point, and a spread of others."""
+
+import datetime as dt
+import random
+
+from torg.accounts.models import Membership
+
+from . import services
+from .models import Decision, DecisionItem, ProjectModel
+
+NAMES = [
+    "Ny barnehage på Vestbyen", "Utvidelse av Storvik ungdomsskole", "Rehabilitering av Sentrum sykehjem",
+    "Nytt svømmeanlegg", "Oppgradering av brannstasjonen", "Solceller på kommunale tak",
+    "Universell utforming av kulturhuset", "Ny flerbrukshall på Nordbyen", "Omsorgsboliger i Elvegata",
+    "Ventilasjon i barneskolene", "Ny gravlund", "Digital byggesaksbehandling", "Felles kontaktsenter",
+    "Ny sak-/arkivløsning", "Velferdsteknologi i hjemmetjenesten", "Digitalt skjemaverk", "Elektroniske låser",
+    "Ny lønnsløsning", "Prosjektportal og porteføljestyring", "Åpne data", "Ny skolehelsetjeneste-journal",
+    "Bibliotek som møteplass", "Ladepunkter for kommunale biler", "Energiovervåking (EOS)",
+    "Oppgradering av vannverket", "Sentrumsplan-prosjektet", "Ny ungdomsklubb", "Trafikksikker skolevei",
+    "Tilstandsanalyse av bygningsmassen", "Vedlikeholdsplan skolebygg", "Kjøkken i sykehjemmene",
+    "Nytt kommunestyresalen-utstyr", "Idrettspark Sør",
+]
+
+
+def _decide(decision, *, owner, manager, on, amount=None, status="approved", reason=""):
+    for item in decision.items.select_related("gate_item"):
+        if item.state != DecisionItem.State.OPEN:
+            continue
+        if item.gate_item.document_kind:
+            services.document_save(actor=manager, project=decision.project, kind=item.gate_item.document_kind,
+                                   sections={"background": decision.project.description or decision.project.name,
+                                             "effect_goals": "Bedre tjenester for innbyggerne.",
+                                             "result_goals": "Leveranse innen rammen.",
+                                             "budget": "Innenfor kostnadsrammen (P85)."})
+        else:
+            services.decision_item_meet(actor=manager, item=item, evidence="Dokumentert i saken.")
+    services.decision_transition(actor=manager, decision=decision, status="submitted")
+    if status == "submitted":
+        return
+    services.decision_transition(actor=owner, decision=decision, status=status, reason=reason, decided_on=on,
+                                 released_amount=amount if status == "approved" else None,
+                                 minutes_url="https://storvik.example.no/politikk/moter")
+
+
+def _through(project, n, *, owner, manager, start, step_days=150, money=(2_000_000, 10_000_000)):
+    """Take the project's first `n` decisions (approved), one every `step_days` days from `start`."""
+    rng = random.Random(project.pk)
+    for i, decision in enumerate(project.decisions.order_by("gate__phase__position")[:n]):
+        _decide(decision, owner=owner, manager=manager, on=start + dt.timedelta(days=i * step_days),
+                amount=rng.randrange(*money, 500_000))
+
+
+def load(ctx):
+    tenant = ctx.main
+    users = ctx.users
+    admin, manager, employee = users["admin"], users["eiendom"], users["ansatt"]
+    others = [m.user for m in Membership.objects.filter(tenant=tenant, role="employee", is_active=True)
+              .select_related("user").exclude(user=employee)]
+    building = ProjectModel.objects.get(tenant=tenant, key="byggeprosjekt", is_current=True)
+    pvv = ProjectModel.objects.get(tenant=tenant, key="prosjektveiviseren", is_current=True)
+    today = dt.date.today()
+    years_ago = today - dt.timedelta(days=4 * 365)
+
+    def create(name, model, **fields):
+        fields.setdefault("owner", admin)
+        fields.setdefault("manager", manager)
+        return services.project_create(actor=admin, tenant=tenant, name=name, model=model, **fields)
+
+    townhall = create("Rehabilitering av rådhuset", building, buildings=[ctx.townhall], steering_group=[employee],
+                      description="Rådhuset rehabiliteres til 37 700 m² med innbyggertorg; 43 tjenester flytter fra "
+                                  "7 adresser til ett bygg, og ~80 % av møblene er ombrukt.",
+                      cost_frame=1_450_000_000, steering_frame=1_300_000_000, finance_number="INV-1001",
+                      starts_on=years_ago, ends_on=today - dt.timedelta(days=60))
+    _through(townhall, 4, owner=admin, manager=manager, start=years_ago + dt.timedelta(days=90), step_days=320,
+             money=(50_000_000, 400_000_000))
+
+    school = create("Nye Flytårnet skole", building, steering_group=[employee],
+                    description="Formålsbygg på Flytårnet-området: skole for 600 elever, tenkt på tvers av "
+                                "tjenestene (testarena for StimuLab).",
+                    cost_frame=520_000_000, steering_frame=470_000_000, finance_number="INV-1002",
+                    starts_on=today - dt.timedelta(days=420), ends_on=today + dt.timedelta(days=5 * 365))
+    _through(school, 1, owner=admin, manager=manager, start=today - dt.timedelta(days=300), money=(3_000_000, 3_500_000))
+    bp2 = school.decisions.get(gate__code="BP2")
+    for item in bp2.items.select_related("gate_item"):
+        if "edvirkning" not in item.gate_item.text and "articipation" not in item.gate_item.text:
+            if item.gate_item.document_kind:
+                services.document_save(actor=manager, project=school, kind=item.gate_item.document_kind,
+                                       sections={"background": "Konseptet er beskrevet.",
+                                                 "schedule": "BP2 i kommunestyret i vår."})
+            else:
+                services.decision_item_meet(actor=manager, item=item, evidence="Konseptrapport vedlagt.")
+    services.decision_transition(actor=manager, decision=bp2, status="submitted")
+
+    programme = create("Innbyggertorg-programmet", pvv, is_programme=True, steering_group=[employee],
+                       description="Innbyggertorg i kommunens bydeler: lokaler, lokale samskapingsprosesser og "
+                                   "digitale løsninger for kommunikasjon, booking og meråpent.",
+                       finance_number="PRG-300", starts_on=today - dt.timedelta(days=700))
+    _through(programme, 3, owner=admin, manager=manager, start=today - dt.timedelta(days=650))
+    subs = [("Lokaler for innbyggertorg", 3), ("Lokale samskapingsprosesser", 2),
+            ("Digitale løsninger: kommunikasjon, booking og meråpent", 3), ("Politisk delprosjekt", 1),
+            ("Koordinering og gevinstrealisering", 2)]
+    for name, n in subs:
+        sub = create(name, pvv, programme=programme, manager=employee, starts_on=today - dt.timedelta(days=600))
+        _through(sub, n, owner=admin, manager=employee, start=today - dt.timedelta(days=560), step_days=120)
+
+    energy = create("Energisparing i Storvikhallen (EPC)", building, finance_number="INV-1003",
+                    description="Energisparekontrakt med garantert besparelse.", cost_frame=18_000_000,
+                    starts_on=today - dt.timedelta(days=500))
+    _decide(energy.decisions.get(gate__code="BP1"), owner=admin, manager=manager,
+            on=today - dt.timedelta(days=380), status="stopped",
+            reason="Nullpunkt: besparelsen dekkes av ny driftsavtale; ikke et byggeprosjekt.")
+
+    rng = random.Random(ctx.seed + 16)
+    for i, name in enumerate(NAMES):
+        model = building if i % 3 != 2 else pvv
+        start = today - dt.timedelta(days=rng.randrange(200, 1500))
+        cost = rng.randrange(5, 400) * 1_000_000 if model == building else None
+        project = create(name, model, manager=rng.choice(others or [manager]), starts_on=start,
+                         ends_on=start + dt.timedelta(days=rng.randrange(700, 2200)), finance_number=f"INV-{2000 + i}",
+                         cost_frame=cost, steering_frame=cost and cost * 9 // 10)
+        gates = project.decisions.count()
+        taken = rng.randrange(0, gates + 1)
+        _through(project, taken, owner=admin, manager=project.manager, start=start + dt.timedelta(days=30),
+                 step_days=max(20, (today - start).days // (gates + 1)))
+        if taken < gates and i % 7 == 3:
+            nxt = project.decisions.filter(status=Decision.Status.DRAFT).order_by("gate__phase__position").first()
+            _decide(nxt, owner=admin, manager=project.manager, on=today - dt.timedelta(days=10),
+                    status="redirected" if i % 2 else "stopped", reason="Andre tiltak dekker behovet.")
+        elif taken < gates and i % 5 == 1:
+            nxt = project.decisions.filter(status=Decision.Status.DRAFT).order_by("gate__phase__position").first()
+            _decide(nxt, owner=admin, manager=project.manager, on=today, status="submitted")
+    ctx.projects = {"townhall": townhall, "school": school, "programme": programme, "energy": energy}

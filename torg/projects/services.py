@@ -1,0 +1,383 @@
+"""Every write to projects: project models, projects, their documents and decisions.
+
+Each service checks the actor's permission itself (the UI and the API call the same ones), validates,
+writes in one transaction and records the change in the audit log. Status changes go only through
+the state machines in `states.py`; a project changes phase only when a decision is approved
+(`decision_transition`).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from torg.core import audit
+from torg.core.sequences import next_label
+from torg.core.services import create_object, require_same_tenant, update_object
+
+from . import methods
+from .models import Decision, DecisionItem, Document, DocumentKind, Gate, GateItem, Phase, Project, ProjectModel
+from .states import DECISION_MACHINE, PROJECT_MACHINE, is_decider
+
+PROJECT_FIELDS = ["name", "description", "is_programme", "programme", "owner", "manager", "responsible_unit",
+                  "finance_number", "cost_frame", "steering_frame", "starts_on", "ends_on"]
+RELATION_FIELDS = ["steering_group", "properties", "buildings"]
+
+
+def _require(actor, perm, obj):
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _unknown(fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+# --- Project models ---------------------------------------------------------------------------
+def _build_model(tenant, spec, *, key, version=1, name=None, based_on=None) -> ProjectModel:
+    """A model from a spec of methods.py (bokmål text)."""
+    model = ProjectModel.objects.create(tenant=tenant, key=key, version=version, name=str(name or spec["name"]),
+                                        kind=spec["kind"], description=str(spec["description"]), based_on=based_on)
+    for position, (name_, description, line_owned, closes, gate) in enumerate(spec["phases"], start=1):
+        phase = Phase.objects.create(tenant=tenant, model=model, position=position, name=str(name_),
+                                     description=str(description), line_owned=line_owned, closes_project=closes)
+        if gate:
+            code, gate_name, body, releases, items = gate
+            g = Gate.objects.create(tenant=tenant, model=model, phase=phase, code=code, name=str(gate_name), body=body,
+                                    releases=str(releases), outcomes_text=str(methods.OUTCOMES))
+            GateItem.objects.bulk_create([GateItem(tenant=tenant, gate=g, position=i, kind=kind, text=str(text),
+                                                   document_kind=doc, required=required)
+                                          for i, (kind, text, doc, required) in enumerate(items, start=1)])
+    return model
+
+
+@transaction.atomic
+def model_seed_defaults(*, tenant) -> int:
+    """Prosjektveiviseren and the building project model for a municipality that lacks them."""
+    have = set(ProjectModel.objects.filter(tenant=tenant).values_list("key", flat=True))
+    added = 0
+    with translation.override("nb"):  # a Norwegian municipality's own data: in bokmål
+        for spec in methods.DEFAULT_MODELS:
+            if spec["key"] not in have:
+                _build_model(tenant, spec, key=spec["key"])
+                added += 1
+    return added
+
+
+def _spec_of(model) -> dict:
+    """A model as a spec, to copy it."""
+    phases = []
+    for phase in model.phases.order_by("position"):
+        gate = getattr(phase, "gate", None)
+        phases.append((phase.name, phase.description, phase.line_owned, phase.closes_project, gate and (
+            gate.code, gate.name, gate.body, gate.releases,
+            [(i.kind, i.text, i.document_kind, i.required) for i in gate.items.order_by("position", "id")])))
+    return {"name": model.name, "kind": model.kind, "description": model.description, "phases": phases}
+
+
+@transaction.atomic
+def model_copy(*, actor, model, name) -> ProjectModel:
+    """The municipality's own model, a copy of `model` to adapt."""
+    _require(actor, "projects.manage_portfolio", model)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the copy a name.")})
+    base = slugify(name.replace("æ", "ae").replace("ø", "o").replace("å", "aa"))[:50] or "model"
+    taken = set(ProjectModel.objects.filter(tenant=model.tenant, key__startswith=base).values_list("key", flat=True))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    copy = _build_model(model.tenant, _spec_of(model), key=key, name=name, based_on=model)
+    audit.record(actor=actor, tenant=model.tenant, obj=copy, action="project_model_copy",
+                 changes={"based_on": [None, str(model)]})
+    return copy
+
+
+def _editable(actor, model) -> ProjectModel:
+    """The model itself while no project uses it; else a new version (the projects keep theirs)."""
+    _require(actor, "projects.manage_portfolio", model)
+    model = ProjectModel.objects.select_for_update().get(pk=model.pk)
+    if not model.is_current:
+        raise ValidationError(_("Only the current version of a model can be changed."))
+    if not model.projects.exists():
+        return model
+    newer = _build_model(model.tenant, _spec_of(model), key=model.key, version=model.version + 1, name=model.name,
+                         based_on=model)
+    model.is_current = False
+    model.save(update_fields=["is_current", "updated_at"])
+    audit.record(actor=actor, tenant=model.tenant, obj=newer, action="project_model_version",
+                 changes={"version": [model.version, newer.version]})
+    return newer
+
+
+def _same_gate(model, gate) -> Gate:
+    return gate if gate.model_id == model.pk else model.gates.get(code=gate.code, phase__position=gate.phase.position)
+
+
+@transaction.atomic
+def gate_item_add(*, actor, gate, kind, text, document_kind="", required=True) -> GateItem:
+    """A checklist item for a decision point (on a new version of the model when projects use it)."""
+    model = _editable(actor, gate.model)
+    gate = _same_gate(model, gate)
+    last = gate.items.order_by("-position").values_list("position", flat=True).first() or 0
+    item = GateItem(tenant=gate.tenant, gate=gate, position=last + 1, kind=kind, text=(text or "").strip(),
+                    document_kind=document_kind, required=required)
+    return create_object(item, actor=actor, tenant=gate.tenant)
+
+
+@transaction.atomic
+def gate_item_remove(*, actor, item) -> ProjectModel:
+    model = _editable(actor, item.gate.model)
+    if item.gate.model_id != model.pk:
+        item = _same_gate(model, item.gate).items.get(position=item.position, text=item.text)
+    audit.record(actor=actor, tenant=item.tenant, obj=model, action="gate_item_remove",
+                 changes={"text": [item.text, None]}, comment=f"{item.gate.code}")
+    item.delete()
+    return model
+
+
+# --- Projects ---------------------------------------------------------------------------------
+def _members(tenant, *users, field):
+    for user in users:
+        if user is not None and not user.memberships.filter(tenant=tenant, is_active=True).exists():
+            raise ValidationError({field: _("Choose a member of the municipality.")})
+
+
+def _check_project(tenant, fields, relations):
+    require_same_tenant(tenant, fields.get("responsible_unit"), field="responsible_unit")
+    require_same_tenant(tenant, fields.get("programme"), field="programme")
+    for name in ("properties", "buildings"):
+        require_same_tenant(tenant, *(relations.get(name) or []), field=name)
+    for name in ("owner", "manager"):
+        if name in fields:
+            _members(tenant, fields[name], field=name)
+    _members(tenant, *(relations.get("steering_group") or []), field="steering_group")
+    programme = fields.get("programme")
+    if programme is not None and not programme.is_programme:
+        raise ValidationError({"programme": _("Choose a programme.")})
+    if fields.get("is_programme") and programme is not None:
+        raise ValidationError({"programme": _("A programme cannot be part of another programme.")})
+    starts, ends = fields.get("starts_on"), fields.get("ends_on")
+    if starts and ends and ends < starts:
+        raise ValidationError({"ends_on": _("The project cannot end before it starts.")})
+    cost, steering = fields.get("cost_frame"), fields.get("steering_frame")
+    if cost is not None and steering is not None and steering > cost:
+        raise ValidationError({"steering_frame": _("The steering frame (P50) cannot exceed the cost frame (P85).")})
+
+
+def _relation_ids(project):
+    return {name: sorted(getattr(project, name).values_list("pk", flat=True)) for name in RELATION_FIELDS}
+
+
+def _set_relations(project, relations):
+    for name, values in relations.items():
+        getattr(project, name).set(list(values or []))
+
+
+@transaction.atomic
+def project_create(*, actor, tenant, name, model, owner, manager, **fields) -> Project:
+    """A new project in the first phase of the current version of `model`, with one decision per
+    decision point of the model, each with the model's checklist."""
+    _require(actor, "projects.manage_portfolio", tenant)
+    _unknown(fields, PROJECT_FIELDS + RELATION_FIELDS)
+    relations = {k: fields.pop(k) for k in RELATION_FIELDS if k in fields}
+    require_same_tenant(tenant, model, field="model")
+    if not model.is_current or model.archived:
+        raise ValidationError({"model": _("Choose the current version of a model.")})
+    _check_project(tenant, {**fields, "owner": owner, "manager": manager}, relations)
+    first = model.phases.order_by("position").first()
+    project = Project(tenant=tenant, number=next_label(tenant, "P"), name=name, model=model, phase=first, owner=owner,
+                      manager=manager, **fields)
+    create_object(project, actor=actor, tenant=tenant)
+    if relations:
+        _set_relations(project, relations)
+        audit.record(actor=actor, tenant=tenant, obj=project, action="update",
+                     changes={k: [[], v] for k, v in _relation_ids(project).items() if v})
+    for gate in model.gates.prefetch_related("items"):
+        decision = Decision.objects.create(tenant=tenant, project=project, gate=gate)
+        DecisionItem.objects.bulk_create([DecisionItem(tenant=tenant, decision=decision, gate_item=item)
+                                          for item in gate.items.all()])
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project, **fields) -> Project:
+    _require(actor, "projects.manage_project", project)
+    _unknown(fields, PROJECT_FIELDS + RELATION_FIELDS)
+    relations = {k: fields.pop(k) for k in RELATION_FIELDS if k in fields}
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    merged = {k: getattr(project, k) for k in PROJECT_FIELDS} | fields
+    if not merged["is_programme"] and project.is_programme and project.sub_projects.exists():
+        raise ValidationError({"is_programme": _("The programme still has sub-projects.")})
+    if merged.get("programme") is not None and merged["programme"].pk == project.pk:
+        raise ValidationError({"programme": _("A project cannot be its own programme.")})
+    _check_project(project.tenant, {k: v for k, v in merged.items()
+                                    if k in fields or k in ("cost_frame", "steering_frame", "starts_on", "ends_on")},
+                   relations)
+    before = _relation_ids(project)
+    update_object(project, actor=actor, tenant=project.tenant, fields=fields)
+    if relations:
+        _set_relations(project, relations)
+        after = _relation_ids(project)
+        changes = {k: [before[k], after[k]] for k in RELATION_FIELDS if before[k] != after[k]}
+        if changes:
+            audit.record(actor=actor, tenant=project.tenant, obj=project, action="update", changes=changes)
+    return project
+
+
+@transaction.atomic
+def project_set_status(*, actor, project, status, reason="") -> Project:
+    """Resume a stopped project (its owner, with a reason): the decision that stopped it opens again."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    PROJECT_MACHINE.apply(project, status, actor=actor, reason=reason)
+    if status == Project.Status.ACTIVE:
+        for decision in project.decisions.filter(gate__phase=project.phase_id,
+                                                 status__in=[Decision.Status.STOPPED, Decision.Status.REDIRECTED]):
+            DECISION_MACHINE.apply(decision, Decision.Status.DRAFT, actor=actor, system=True, reason=reason)
+    return project
+
+
+# --- Documents --------------------------------------------------------------------------------
+@transaction.atomic
+def document_save(*, actor, project, kind, sections) -> Document:
+    """A new version of the project's mandate or plan. The open checklist items that ask for this
+    document are met by it (in the project's decisions not yet taken)."""
+    _require(actor, "projects.manage_project", project)
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Unknown document.")})
+    sections = {k: (v or "").strip() for k, v in (sections or {}).items()}
+    if not any(sections.values()):
+        raise ValidationError({"__all__": _("Write at least one section.")})
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    last = project.documents.filter(kind=kind).order_by("-version").values_list("version", flat=True).first() or 0
+    document = Document.objects.create(tenant=project.tenant, project=project, kind=kind, version=last + 1,
+                                       sections=sections, written_by=actor if actor.is_authenticated else None)
+    audit.record(actor=actor, tenant=project.tenant, obj=project, action="document_version",
+                 changes={document.get_kind_display(): [last or None, document.version]})
+    items = DecisionItem.objects.filter(decision__project=project, state=DecisionItem.State.OPEN,
+                                        gate_item__document_kind=kind,
+                                        decision__status__in=[Decision.Status.DRAFT, Decision.Status.RETURNED,
+                                                              Decision.Status.SUBMITTED])
+    for item in items:
+        _item_change(actor, item, DecisionItem.State.MET, "decision_item_meet",
+                     evidence=_("%(document)s, version %(version)s") % {"document": document.get_kind_display(),
+                                                                      "version": document.version})
+    return document
+
+
+# --- Decisions --------------------------------------------------------------------------------
+def _item_change(actor, item, state, action, *, evidence="", link="", reason=""):
+    before = {"state": item.state, "evidence": item.evidence, "link": item.link, "waived_reason": item.waived_reason}
+    item.state, item.evidence, item.link, item.waived_reason = state, evidence, link, reason
+    item.full_clean()
+    item.save()
+    after = {"state": item.state, "evidence": item.evidence, "link": item.link, "waived_reason": item.waived_reason}
+    audit.record(actor=actor, tenant=item.tenant, obj=item.decision, action=action,
+                 changes={item.gate_item.text: [before["state"], after["state"]]}, comment=reason or evidence)
+    return item
+
+
+def _lock_item(item):
+    item = DecisionItem.objects.select_for_update().select_related("decision__project", "gate_item").get(pk=item.pk)
+    if item.decision.status not in (Decision.Status.DRAFT, Decision.Status.RETURNED, Decision.Status.SUBMITTED):
+        raise ValidationError(_("The decision has been taken; its checklist is closed."))
+    return item
+
+
+@transaction.atomic
+def decision_item_meet(*, actor, item, evidence, link="") -> DecisionItem:
+    """The project (its manager, owner or a portfolio manager) documents that an item is met."""
+    _require(actor, "projects.manage_project", item.decision.project)
+    item = _lock_item(item)
+    if not (evidence or "").strip() and not (link or "").strip():
+        raise ValidationError({"evidence": _("Say how the item is met, or give a link.")})
+    return _item_change(actor, item, DecisionItem.State.MET, "decision_item_meet",
+                        evidence=(evidence or "").strip(), link=(link or "").strip())
+
+
+@transaction.atomic
+def decision_item_reopen(*, actor, item) -> DecisionItem:
+    _require(actor, "projects.manage_project", item.decision.project)
+    item = _lock_item(item)
+    return _item_change(actor, item, DecisionItem.State.OPEN, "decision_item_reopen")
+
+
+@transaction.atomic
+def decision_item_waive(*, actor, item, reason) -> DecisionItem:
+    """The deciding body waives an item it does not require this time, with a reason."""
+    item = _lock_item(item)
+    if not is_decider(actor, item.decision):
+        raise PermissionDenied
+    if item.decision.status != Decision.Status.SUBMITTED:
+        raise ValidationError(_("Items are waived when the decision has been submitted."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    return _item_change(actor, item, DecisionItem.State.WAIVED, "decision_item_waive", reason=reason.strip())
+
+
+def _next_phase(project):
+    return project.model.phases.filter(position__gt=project.phase.position).order_by("position").first()
+
+
+TAKEN = (Decision.Status.APPROVED, Decision.Status.STOPPED, Decision.Status.REDIRECTED)
+
+
+@transaction.atomic
+def decision_transition(*, actor, decision, status, reason="", decided_on=None, minutes_url="",
+                        released_amount=None, released_mandate="") -> Decision:
+    """Submit, approve (go), stop (null point), other measures, send back — only what
+    `DECISION_MACHINE` allows. A decision taken records its date, body, minutes and the money and
+    mandate it releases. Approving moves the project into the next phase (closing it when that
+    phase closes projects) and marks the documents it asked for as approved; stop and other
+    measures stop the project. The decision's row is locked, so two bodies approving at once
+    record one decision."""
+    project = Project.objects.select_for_update().get(pk=decision.project_id)
+    decision = Decision.objects.select_for_update().select_related("gate__phase", "project").get(pk=decision.pk)
+    decision.project = project
+    if status in TAKEN:
+        if released_amount is not None and released_amount < 0:
+            raise ValidationError({"released_amount": _("The amount cannot be negative.")})
+        if status != Decision.Status.APPROVED and released_amount:
+            raise ValidationError({"released_amount": _("Only a decision to go on releases money.")})
+        today = timezone.localdate()
+        decided_on = decided_on or today
+        if decided_on > today:
+            raise ValidationError({"decided_on": _("The decision date cannot be in the future.")})
+        DECISION_MACHINE.check(decision, status, actor=actor, reason=reason)
+        decision.decided_on, decision.body = decided_on, decision.gate.body
+        decision.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        decision.minutes_url = (minutes_url or "").strip()
+        decision.released_amount = released_amount if status == Decision.Status.APPROVED else None
+        decision.released_mandate = (released_mandate or "").strip()
+        decision.full_clean()
+        decision.save(update_fields=["decided_on", "body", "decided_by", "minutes_url", "released_amount",
+                                     "released_mandate", "updated_at"])
+    DECISION_MACHINE.apply(decision, status, actor=actor, reason=reason)
+    if status == Decision.Status.APPROVED:
+        _enter_next_phase(actor, project, decision)
+    elif status in (Decision.Status.STOPPED, Decision.Status.REDIRECTED):
+        PROJECT_MACHINE.apply(project, Project.Status.STOPPED, actor=actor, system=True,
+                              reason=f"{decision.gate.code}: {reason}".strip())
+    return decision
+
+
+def _enter_next_phase(actor, project, decision):
+    kinds = set(decision.items.exclude(gate_item__document_kind="").values_list("gate_item__document_kind", flat=True))
+    for kind in kinds:
+        latest = project.documents.filter(kind=kind).order_by("-version").first()
+        if latest is not None and latest.approved_by_id is None:
+            latest.approved_by = decision
+            latest.save(update_fields=["approved_by", "updated_at"])
+    old, new = project.phase, _next_phase(project)
+    changes = {"released_amount": [None, str(decision.released_amount)]} if decision.released_amount else {}
+    if new is not None:
+        project.phase = new
+        project.save(update_fields=["phase", "updated_at"])
+        changes["phase"] = [old.pk, new.pk]
+    audit.record(actor=actor, tenant=project.tenant, obj=project, action="project_phase_enter", changes=changes,
+                 comment=decision.gate.code)
+    if new is None or new.closes_project:
+        PROJECT_MACHINE.apply(project, Project.Status.CLOSED, actor=actor, system=True, reason=decision.gate.code)

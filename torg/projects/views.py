@@ -1,0 +1,338 @@
+"""Project pages. Thin: parse, check permission, call one query or service, render.
+
+Objects are addressed by id within the user's municipality (another municipality's id: 404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from torg.accounts.views import history_context
+from torg.core.tabular import write_xlsx
+from torg.core.views import breadcrumbs, download, form_page, paginate, require_perm, tenant_lookup
+
+from . import queries, services
+from .forms import (DecisionForm, DocumentForm, GateItemForm, ItemMeetForm, ModelCopyForm, PortfolioFilterForm,
+                    ProjectForm, StatusForm, WaiveForm)
+from .models import Decision, DocumentKind
+from .states import DECISION_MACHINE, PROJECT_MACHINE, is_decider
+
+_tenant = tenant_lookup("projects.view_projects")
+_crumbs = breadcrumbs((gettext_lazy("Projects"), "projects:portfolio"))
+
+
+def _project_crumb(project):
+    return (str(project), reverse("projects:project_detail", args=[project.pk]))
+
+
+def _errors(request, exc):
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- Portfolio --------------------------------------------------------------------------------
+PORTFOLIO_COLUMNS = ["number", "name", "programme", "model", "phase", "status", "owner", "manager", "finance_number",
+                     "cost_frame", "steering_frame", "released"]
+
+
+def _portfolio(request, tenant):
+    form = PortfolioFilterForm(request.GET or None, tenant=tenant)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, queries.portfolio(tenant=tenant, status=filters.get("status", ""), model=filters.get("model", ""),
+                                   phase=filters.get("phase", ""), search=filters.get("search", ""))
+
+
+@login_required
+def portfolio(request):
+    tenant = _tenant(request)
+    form, projects = _portfolio(request, tenant)
+    return render(request, "projects/portfolio.html", {
+        "form": form, "page_obj": paginate(request, projects),
+        "can_manage": request.user.has_perm("projects.manage_portfolio", tenant),
+        "export_query": request.GET.urlencode(), "crumbs": [(_("Projects"), None)],
+    })
+
+
+@login_required
+def portfolio_export(request):
+    tenant = _tenant(request)
+    _form, projects = _portfolio(request, tenant)
+    rows = ([p.number, p.name, p.programme.name if p.programme else "", str(p.model), p.phase.name,
+             p.get_status_display(), str(p.owner), str(p.manager), p.finance_number, p.cost_frame, p.steering_frame,
+             p.released] for p in projects.iterator(chunk_size=500))
+    return download(write_xlsx(PORTFOLIO_COLUMNS, rows, title=_("Projects")), "torg-projects.xlsx")
+
+
+# --- Projects ---------------------------------------------------------------------------------
+@login_required
+def project_create(request):
+    tenant = _tenant(request, "projects.manage_portfolio")
+    form = ProjectForm(request.POST or None, tenant=tenant)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.project_create(actor=request.user, tenant=tenant, **d),
+        success_url=lambda p: reverse("projects:project_detail", args=[p.pk]),
+        success_message=_("The project was created."),
+        context={"title": _("New project"), "cancel_url": reverse("projects:portfolio"),
+                 "crumbs": _crumbs((_("New project"), None))},
+    )
+
+
+@login_required
+def project_detail(request, pk):
+    tenant = _tenant(request)
+    project = queries.project_detail(tenant=tenant, pk=pk)
+    decisions = list(project.decisions.all())
+    latest = queries.latest_documents(project=project)
+    by_phase = {d.gate.phase_id: d for d in decisions}
+    phases = [{"phase": ph, "decision": by_phase.get(ph.pk), "current": ph.pk == project.phase_id,
+               "done": ph.position < project.phase.position} for ph in project.model.phases.all()]
+    return render(request, "projects/project_detail.html", {
+        "project": project, "phases": phases, "decisions": decisions,
+        "documents": [(kind, label, latest.get(kind)) for kind, label in DocumentKind.choices],
+        "can_manage": request.user.has_perm("projects.manage_project", project),
+        "transitions": PROJECT_MACHINE.available(project, request.user),
+        **history_context(request, tenant, project),
+        "crumbs": _crumbs((str(project), None)),
+    })
+
+
+@login_required
+def project_edit(request, pk):
+    tenant = _tenant(request)
+    project = queries.project_get(tenant=tenant, pk=pk)
+    require_perm(request, "projects.manage_project", project)
+    form = ProjectForm(request.POST or None, instance=project, tenant=tenant)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.project_update(actor=request.user, project=project, **d),
+        success_url=reverse("projects:project_detail", args=[project.pk]),
+        success_message=_("The project was saved."),
+        context={"title": _("Edit %(name)s") % {"name": project.name},
+                 "cancel_url": reverse("projects:project_detail", args=[project.pk]),
+                 "crumbs": _crumbs(_project_crumb(project), (_("Edit"), None))},
+    )
+
+
+@login_required
+@require_POST
+def project_status(request, pk):
+    tenant = _tenant(request)
+    project = queries.project_get(tenant=tenant, pk=pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        services.project_set_status(actor=request.user, project=project, status=form.cleaned_data["status"],
+                                    reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The status was changed."))
+    return redirect("projects:project_detail", pk=project.pk)
+
+
+# --- Documents --------------------------------------------------------------------------------
+@login_required
+def document_edit(request, pk, kind):
+    tenant = _tenant(request)
+    project = queries.project_get(tenant=tenant, pk=pk)
+    if kind not in DocumentKind.values:
+        raise Http404
+    require_perm(request, "projects.manage_project", project)
+    latest = queries.latest_documents(project=project).get(kind)
+    form = DocumentForm(request.POST or None, initial_sections=latest.sections if latest else None)
+    label = DocumentKind(kind).label
+    return form_page(
+        request, form=form,
+        save=lambda d: services.document_save(actor=request.user, project=project, kind=kind, sections=form.sections()),
+        success_url=lambda doc: reverse("projects:document_detail", args=[doc.pk]),
+        success_message=_("A new version was saved."),
+        context={"title": _("%(document)s – %(project)s") % {"document": label, "project": project.name},
+                 "cancel_url": reverse("projects:project_detail", args=[project.pk]),
+                 "crumbs": _crumbs(_project_crumb(project), (label, None))},
+    )
+
+
+@login_required
+def document_detail(request, pk):
+    tenant = _tenant(request)
+    document = queries.document_get(tenant=tenant, pk=pk)
+    project = document.project
+    return render(request, "projects/document_detail.html", {
+        "document": document, "project": project,
+        "versions": queries.document_versions(project=project, kind=document.kind),
+        "can_manage": request.user.has_perm("projects.manage_project", project),
+        "crumbs": _crumbs(_project_crumb(project), (str(document), None)),
+    })
+
+
+# --- Decisions --------------------------------------------------------------------------------
+@login_required
+def decision_detail(request, pk):
+    tenant = _tenant(request)
+    decision = queries.decision_get(tenant=tenant, pk=pk)
+    project = decision.project
+    items = list(queries.decision_items(decision=decision))
+    can_manage = request.user.has_perm("projects.manage_project", project)
+    open_for_work = decision.status in (Decision.Status.DRAFT, Decision.Status.RETURNED, Decision.Status.SUBMITTED)
+    return render(request, "projects/decision_detail.html", {
+        "decision": decision, "project": project, "items": items,
+        "transitions": DECISION_MACHINE.available(decision, request.user),
+        "can_manage": can_manage and open_for_work,
+        "can_waive": decision.status == Decision.Status.SUBMITTED and is_decider(request.user, decision),
+        "decision_form": DecisionForm(), "today": timezone.localdate(),
+        "current": decision.gate.phase_id == project.phase_id,
+        **history_context(request, tenant, decision),
+        "crumbs": _crumbs(_project_crumb(project), (decision.gate.code, None)),
+    })
+
+
+@login_required
+@require_POST
+def decision_status(request, pk):
+    tenant = _tenant(request)
+    decision = queries.decision_get(tenant=tenant, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+        return redirect("projects:decision_detail", pk=decision.pk)
+    d = form.cleaned_data
+    try:
+        services.decision_transition(actor=request.user, decision=decision, status=d["status"], reason=d["reason"],
+                                     decided_on=d["decided_on"], minutes_url=d["minutes_url"],
+                                     released_amount=d["released_amount"], released_mandate=d["released_mandate"])
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The decision was recorded."))
+    return redirect("projects:decision_detail", pk=decision.pk)
+
+
+@login_required
+def item_meet(request, pk):
+    tenant = _tenant(request)
+    item = queries.decision_item_get(tenant=tenant, pk=pk)
+    form = ItemMeetForm(request.POST or None, initial={"evidence": item.evidence, "link": item.link})
+    return form_page(
+        request, form=form,
+        save=lambda d: services.decision_item_meet(actor=request.user, item=item, **d),
+        success_url=reverse("projects:decision_detail", args=[item.decision_id]),
+        success_message=_("The item is marked as met."),
+        context={"title": item.gate_item.text,
+                 "cancel_url": reverse("projects:decision_detail", args=[item.decision_id]),
+                 "crumbs": _crumbs(_project_crumb(item.decision.project),
+                                   (item.decision.gate.code, reverse("projects:decision_detail", args=[item.decision_id])),
+                                   (_("Met"), None))},
+    )
+
+
+@login_required
+def item_waive(request, pk):
+    tenant = _tenant(request)
+    item = queries.decision_item_get(tenant=tenant, pk=pk)
+    form = WaiveForm(request.POST or None)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.decision_item_waive(actor=request.user, item=item, reason=d["reason"]),
+        success_url=reverse("projects:decision_detail", args=[item.decision_id]),
+        success_message=_("The item was waived."),
+        context={"title": _("Waive: %(item)s") % {"item": item.gate_item.text},
+                 "cancel_url": reverse("projects:decision_detail", args=[item.decision_id]),
+                 "crumbs": _crumbs(_project_crumb(item.decision.project),
+                                   (item.decision.gate.code, reverse("projects:decision_detail", args=[item.decision_id])),
+                                   (_("Waive"), None))},
+    )
+
+
+@login_required
+@require_POST
+def item_reopen(request, pk):
+    tenant = _tenant(request)
+    item = queries.decision_item_get(tenant=tenant, pk=pk)
+    try:
+        services.decision_item_reopen(actor=request.user, item=item)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("projects:decision_detail", pk=item.decision_id)
+
+
+# --- Project models ---------------------------------------------------------------------------
+@login_required
+def model_list(request):
+    tenant = _tenant(request)
+    return render(request, "projects/model_list.html", {
+        "models": queries.model_list(tenant=tenant),
+        "can_manage": request.user.has_perm("projects.manage_portfolio", tenant),
+        "crumbs": _crumbs((_("Project models"), None)),
+    })
+
+
+@login_required
+def model_detail(request, pk):
+    tenant = _tenant(request)
+    model = queries.model_detail(tenant=tenant, pk=pk)
+    can_manage = request.user.has_perm("projects.manage_portfolio", tenant)
+    return render(request, "projects/model_detail.html", {
+        "model": model, "can_manage": can_manage, "copy_form": ModelCopyForm(),
+        **history_context(request, tenant, model),
+        "crumbs": _crumbs((_("Project models"), reverse("projects:model_list")), (str(model), None)),
+    })
+
+
+@login_required
+@require_POST
+def model_copy(request, pk):
+    tenant = _tenant(request, "projects.manage_portfolio")
+    model = queries.model_detail(tenant=tenant, pk=pk)
+    form = ModelCopyForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        copy = services.model_copy(actor=request.user, model=model, name=form.cleaned_data["name"])
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("projects:model_detail", pk=model.pk)
+    messages.success(request, _("The model was copied; adapt the copy."))
+    return redirect("projects:model_detail", pk=copy.pk)
+
+
+@login_required
+def gate_item_add(request, pk):
+    tenant = _tenant(request, "projects.manage_portfolio")
+    gate = queries.gate_get(tenant=tenant, pk=pk)
+    form = GateItemForm(request.POST or None)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.gate_item_add(actor=request.user, gate=gate, **d),
+        success_url=lambda item: reverse("projects:model_detail", args=[item.gate.model_id]),
+        success_message=_("The checklist item was added."),
+        context={"title": _("Add a checklist item to %(gate)s") % {"gate": gate},
+                 "cancel_url": reverse("projects:model_detail", args=[gate.model_id]),
+                 "crumbs": _crumbs((_("Project models"), reverse("projects:model_list")),
+                                   (str(gate.model), reverse("projects:model_detail", args=[gate.model_id])),
+                                   (_("Add checklist item"), None))},
+    )
+
+
+@login_required
+@require_POST
+def gate_item_remove(request, pk):
+    tenant = _tenant(request, "projects.manage_portfolio")
+    item = queries.gate_item_get(tenant=tenant, pk=pk)
+    try:
+        model = services.gate_item_remove(actor=request.user, item=item)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("projects:model_detail", pk=item.gate.model_id)
+    messages.success(request, _("The checklist item was removed."))
+    return redirect("projects:model_detail", pk=model.pk)
+
