@@ -2,6 +2,9 @@
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
+
+DJANGO_BLANK = "---------"
 
 
 class TorgFormRenderer(DjangoTemplates):
@@ -20,6 +23,21 @@ class StyledFormMixin:
                 continue
             css = "ds-input"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            _name_blank_choice(field)
+
+
+def _name_blank_choice(field):
+    """The empty choice of a select in words ("Choose …" when a value is required, "(none)" when not)
+    instead of Django's "---------"."""
+    label = _("Choose …") if field.required else _("(none)")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_BLANK:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field.widget, forms.RadioSelect):
+        choices = list(field.choices)
+        if any(value == "" and text == DJANGO_BLANK for value, text in choices):
+            field.choices = [(value, label if value == "" and text == DJANGO_BLANK else text)
+                             for value, text in choices]
 
 
 class TorgForm(StyledFormMixin, forms.Form):

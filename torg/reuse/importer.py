@@ -21,6 +21,7 @@ from torg.places.models import Building, Room
 
 from . import services
 from .models import Category, Label, Product, Status
+from .taxonomy import DEFAULT_CATEGORIES
 
 COLUMNS = [
     ("building", gettext_lazy("Building number or name. Required.")),
@@ -46,6 +47,21 @@ COLUMNS = [
     ("co2e_source", gettext_lazy("Source of the product's own CO2e, e.g. the EPD number (optional).")),
 ]
 COLUMN_NAMES = [c for c, _h in COLUMNS]
+# The columns' Norwegian names: the template and the preview use them in a Norwegian UI, and a file
+# may use either name for a column (the English names stay accepted).
+NB_COLUMNS = {
+    "building": "bygg", "room_number": "romnummer", "placement": "plassering", "category": "kategori",
+    "manufacturer": "produsent", "model": "modell", "colour": "farge", "material": "materiale",
+    "width_cm": "bredde_cm", "depth_cm": "dybde_cm", "height_cm": "høyde_cm", "weight_kg": "vekt_kg",
+    "new_price_nok": "nypris_kr", "condition": "tilstand", "status": "status", "damage": "skade",
+    "quantity": "antall", "code": "etikettkode", "co2e_kg": "co2e_kg", "co2e_source": "co2e_kilde",
+}
+ALIASES = {nb: en for en, nb in NB_COLUMNS.items()}
+
+
+def column_label(name: str) -> str:
+    """A column's name in the UI's language (Norwegian unless the UI is English)."""
+    return name if (translation.get_language() or "nb").startswith("en") else NB_COLUMNS.get(name, name)
 REQUIRED_COLUMNS = {"building", "category"}
 MAX_QUANTITY = 500
 
@@ -118,10 +134,13 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
     columns, rows = read_table(upload)
     if progress is not None:
         progress(0, len(rows))
+    used = {ALIASES.get(c, c): c for c in columns}  # our name → the file's heading, for the messages
+    columns = [ALIASES.get(c, c) for c in columns]
+    rows = [(line, {ALIASES.get(k, k): v for k, v in cells.items()}) for line, cells in rows]
     missing = REQUIRED_COLUMNS - set(columns)
     if missing:
         raise TableError(_("The file is missing the column(s): %(columns)s. Download the template to see the columns.")
-                         % {"columns": ", ".join(sorted(missing))})
+                         % {"columns": ", ".join(sorted(column_label(c) for c in missing))})
     unknown = [c for c in columns if c not in COLUMN_NAMES]
     if unknown:
         raise TableError(_("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)})
@@ -143,6 +162,10 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
     for c in Category.objects.filter(tenant=tenant, archived=False):
         categories[c.key.lower()] = c
         categories[c.name.lower()] = c
+    for key, label, _weight in DEFAULT_CATEGORIES:  # the default names in either language
+        for lang in ("en", "nb"):
+            with translation.override(lang):
+                categories.setdefault(str(label).lower(), categories.get(key))
     codes = {normalize_public_code(cells["code"]) for _line, cells in rows if cells.get("code")} - {None}
     labels = {lb.code: lb for lb in Label.objects.filter(tenant=tenant, item__isnull=True, code__in=list(codes))}
     statuses = _status_lookup()
@@ -220,6 +243,9 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
             ))
     if progress is not None:
         progress(len(rows), len(rows))
+    # Name each problem's column as the file does.
+    plan.errors[:] = [RowError(e.line, used.get(e.column, column_label(e.column)) if e.column else e.column, e.message)
+                      for e in plan.errors]
     return plan
 
 
@@ -286,11 +312,12 @@ def template_xlsx() -> bytes:
 
     wb = load_workbook(io.BytesIO(_template_sheet()))
     ws = wb.create_sheet(str(_("Columns"))[:31])
-    ws.append([str(_("Column")), str(_("Meaning")), str(_("Required"))])
+    ws.append([str(_("Column")), str(_("Meaning")), str(_("Required")), str(_("Also accepted"))])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for name, help_text in COLUMNS:
-        ws.append([name, str(help_text), str(_("Yes")) if name in REQUIRED_COLUMNS else ""])
+        ws.append([column_label(name), str(help_text), str(_("Yes")) if name in REQUIRED_COLUMNS else "",
+                   name if column_label(name) != name else ""])
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 90
     buf = io.BytesIO()
@@ -299,10 +326,12 @@ def template_xlsx() -> bytes:
 
 
 def _template_sheet() -> bytes:
+    """Two sample rows with the categories and statuses named in the UI's language (codes work too)."""
+    names = {key: str(label) for key, label, _weight in DEFAULT_CATEGORIES}
     sample = [
-        ["300100123", "2.014", "ved vinduet", "task_chair", "HÅG", "Capisco 8106", "Svart", "", "", "", "", "12",
-         "6500", "1", "in_use", "", "4", "", "72", "EPD NEPD-0000-000-NO"],
-        ["Gamle rådhus", "", "lager kjeller", "meeting_table", "", "", "Bjørk", "laminat", "180", "90", "72", "",
-         "", "2", "available", "riper i bordplaten", "1", "", "", ""],
+        ["300100123", "2.014", "ved vinduet", names["task_chair"], "HÅG", "Capisco 8106", "Svart", "", "", "", "",
+         "12", "6500", "1", str(Status.IN_USE.label), "", "4", "", "72", "EPD NEPD-0000-000-NO"],
+        ["Gamle rådhus", "", "lager kjeller", names["meeting_table"], "", "", "Bjørk", "laminat", "180", "90", "72",
+         "", "", "2", str(Status.AVAILABLE.label), "riper i bordplaten", "1", "", "", ""],
     ]
-    return write_xlsx(COLUMN_NAMES, sample, title="Inventar")
+    return write_xlsx([column_label(c) for c in COLUMN_NAMES], sample, title="Inventar")

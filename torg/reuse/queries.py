@@ -316,6 +316,18 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
     }
 
 
+def reuse_administrators(*, tenant):
+    """The people who give reuse roles (tenant administrators and reuse administrators), for "ask …"."""
+    from torg.accounts.models import Membership, Role
+
+    from .models import ReuseRole
+
+    members = (Membership.objects.filter(tenant=tenant, is_active=True, user__is_active=True)
+               .filter(Q(role=Role.ADMIN) | Q(reuse_role__role=ReuseRole.Role.ADMINISTRATOR))
+               .select_related("user").order_by("user__last_name", "user__first_name", "pk"))
+    return [m.user for m in members]
+
+
 def reuse_members(*, tenant):
     """Active staff memberships with their reuse role row (or None), for the roles page."""
     from torg.accounts.models import STAFF_ROLES, Membership

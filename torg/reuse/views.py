@@ -9,11 +9,13 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from torg.core.ids import normalize_public_code
 from torg.core.tabular import write_csv, write_xlsx
 from torg.core.views import (apply_validation_error, breadcrumbs, form_page, int_param, paginate, require_perm,
                              tenant_lookup)
@@ -27,6 +29,7 @@ from .rules import denied_items, reuse_role_in
 from .states import ITEM_MACHINE, marketplace_refusal
 
 STICKY_KEY = "reuse_register_sticky"
+LAST_REGISTERED_KEY = "reuse_register_last"
 MAX_EXPORT_ROWS = 100_000
 OVERVIEW_LOCATIONS_PER_PAGE = 100
 MAX_BULK_ITEMS = 5000
@@ -214,19 +217,25 @@ def item_register(request):
                     "category": d["category"].pk, "product": product.pk, "placement_text": d["placement_text"],
                     "condition": d["condition"], "status": d["status"],
                 }
+                # The new items as links, and kept for "print labels for these" on the register page.
+                request.session[LAST_REGISTERED_KEY] = [i.pk for i in items]
+                links = format_html_join(", ", '<a class="ds-link" href="{}">{}</a>',
+                                         ((reverse("reuse:item_detail", args=[i.pk]), i.number) for i in items))
                 if len(items) == 1:
-                    messages.success(request, _("Registered %(number)s.") % {"number": items[0].number})
+                    messages.success(request, format_html(_("Registered {number}."), number=links))
                 else:
-                    messages.success(request, _("Registered %(count)d items: %(first)s – %(last)s.")
-                                     % {"count": len(items), "first": items[0].number, "last": items[-1].number})
+                    messages.success(request, format_html(_("Registered {count} items: {links}."),
+                                                          count=len(items), links=links))
                 if "another" in request.POST:
                     return redirect("reuse:item_register")
                 if len(items) == 1:
                     return redirect("reuse:item_detail", pk=items[0].pk)
                 return redirect(reverse("reuse:item_list") + "?sort=-number")
     status = 422 if request.method == "POST" else 200
+    last = queries.items_by_ids(tenant=tenant, ids=request.session.get(LAST_REGISTERED_KEY, []))
     return render(request, "reuse/item_register.html", {
-        "form": form, "room_options_url": reverse("reuse:room_options"),
+        "form": form, "room_options_url": reverse("reuse:room_options"), "last_registered": last,
+        "can_print": request.user.has_perm("reuse.print_labels", tenant),
         "crumbs": _crumbs((_("Register"), None)),
     }, status=status)
 
@@ -431,40 +440,56 @@ def label_batch(request):
 # --- QR -------------------------------------------------------------------------------------
 @login_required
 def resolve_code(request, code):
-    """`/q/<code>`: the item with this code in the user's municipality (login first), else 404.
+    """`/q/<code>`: the item with this code in the user's municipality (login first).
 
-    An unclaimed pre-printed label of the municipality opens the registration form with the code.
-    """
+    An unclaimed pre-printed label of the municipality opens the registration form with the code; an
+    unknown code opens the scan page, which says so (404)."""
     tenant = request.tenant
     if tenant is None or not request.user.has_perm("reuse.view_items", tenant):
         raise Http404
+    found = _code_target(request, tenant, code)
+    if found is not None:
+        return found
+    return _scan_page(request, code, _unknown_code_text(code), status=404)
+
+
+def _code_target(request, tenant, code):
+    """Where a code leads: its item's page, the registration form for an unclaimed label, or None."""
     try:
         item = queries.item_by_code(tenant=tenant, code=code)
     except Http404:
         label = queries.label_by_code(tenant=tenant, code=code)
         if label is not None and label.item_id is None and request.user.has_perm("reuse.register_items", tenant):
             return redirect(reverse("reuse:item_register") + f"?claim={label.code}")
-        raise
+        return None
     return redirect("reuse:item_detail", pk=item.pk)
+
+
+def _unknown_code_text(code):
+    return _("No item or label in your municipality has the code %(code)s. Check the code and type it again — "
+             "or the label may belong to another municipality, or its item may have been deleted.") % {"code": code}
+
+
+def _scan_page(request, code, error, status=200):
+    return render(request, "reuse/scan.html", {"code": code, "error": error, "crumbs": _crumbs((_("Scan"), None))},
+                  status=status)
 
 
 @login_required
 def scan(request):
-    _tenant(request)
+    tenant = _tenant(request)
     code = request.GET.get("code", "").strip()
     error = ""
     if code:
-        from torg.core.ids import normalize_public_code
-
         # A scanned QR holds the whole URL; a typed code is just the code.
         raw = code.rstrip("/").rsplit("/q/", 1)[-1] if "/q/" in code else code
         normalized = normalize_public_code(raw)
         if normalized:
-            return redirect("reuse:resolve", code=normalized)
+            if _code_target(request, tenant, normalized) is not None:
+                return redirect("reuse:resolve", code=normalized)
+            return _scan_page(request, code, _unknown_code_text(normalized), status=404)
         error = _("That is not a valid code. Codes have 12 letters and digits.")
-    return render(request, "reuse/scan.html", {"code": code, "error": error,
-                                               "crumbs": _crumbs((_("Scan"), None))})
-
+    return _scan_page(request, code, error)
 
 
 # --- Import ---------------------------------------------------------------------------------

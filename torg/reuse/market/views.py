@@ -19,7 +19,8 @@ from torg.core.views import (apply_validation_error, breadcrumbs, form_page, int
                              tenant_lookup)
 from torg.places.models import Building
 from torg.reuse import queries as inventory
-from torg.reuse.models import Condition
+from torg.reuse.models import Condition, ReuseRole
+from torg.reuse.rules import reuse_role_in
 
 from . import queries, services
 from .forms import (GiveAwayForm, GiveAwayItemsForm, ListingForm, MessageForm, OrderForm, ReasonForm, ReceiveForm,
@@ -113,11 +114,16 @@ def listing_detail(request, pk):
     tenant = _tenant(request)
     listing, manager = _visible_listing(request, tenant, pk)
     now = timezone.now()
-    can_order = (request.user.has_perm("reuse_market.order", tenant) and listing.status == Listing.Status.OPEN
-                 and not listing.expired(now) and listing.available_count > 0
+    orderable = (listing.status == Listing.Status.OPEN and not listing.expired(now) and listing.available_count > 0
                  and listing.created_by_id != request.user.pk)
+    may_order = request.user.has_perm("reuse_market.order", tenant)
+    role, _scope = reuse_role_in(request.user, tenant)
     return render(request, "market/listing_detail.html", {
-        "listing": listing, "manager": manager, "can_order": can_order, "expired": listing.expired(now),
+        "listing": listing, "manager": manager, "can_order": orderable and may_order, "expired": listing.expired(now),
+        # Why there is no Order button, and whom to ask (a role that may only look).
+        "order_denied": orderable and not may_order,
+        "role_label": dict(ReuseRole.Role.choices).get(role, _("no reuse role")),
+        "ask": inventory.reuse_administrators(tenant=tenant) if orderable and not may_order else (),
         "photos": queries.listing_photos(listing=listing), "info": _stage_info(listing, now),
         "lines": queries.listing_lines(listing=listing) if manager else None,
         "orders": queries.listing_orders(listing=listing) if manager else None,
@@ -339,8 +345,17 @@ def order_detail(request, pk):
              for t in services.order_steps(order, request.user)]
     seller_side = _seller_side(request, order)
     partner_buyer = order.is_partner and not seller_side
+    lines = list(order.lines.all())
     context = {
         "order": order, "seller_side": seller_side, "partner_buyer": partner_buyer,
+        "next_text": _order_next_text(order, seller_side),
+        # Where to pick the items up: their rooms (never a partner municipality's rooms) and the seller.
+        "pickup_places": [] if partner_buyer else sorted(
+            {(line.item.building.name if line.item.building_id else "",
+              str(line.item.room) if line.item.room_id else "") for line in lines}),
+        "seller_contact": order.listing.created_by,
+        "link_items": seller_side or order.status == Order.Status.RECEIVED or (
+            not partner_buyer and request.user.has_perm("reuse.view_items", request.tenant)),
         "steps": [s for s in steps if s["to"] != Order.Status.RECEIVED],
         "can_receive": any(s["to"] == Order.Status.RECEIVED for s in steps),
         # A partner buyer sees the listing only while it is in its partner stage.
@@ -358,6 +373,31 @@ def order_detail(request, pk):
     if request.htmx and not request.htmx.boosted and request.GET.get("part") == "messages":
         return render(request, "market/partials/order_messages.html", context)
     return render(request, "market/order_detail.html", context)
+
+
+def _order_next_text(order, seller_side):
+    """What happens next with the order, in words, for the buyer's or the seller's side."""
+    S = Order.Status
+    texts = {
+        S.REQUESTED: (_("Approve or reject the order. The buyer is told at once.") if seller_side else
+                      _("The seller approves or rejects the order. You get a message when they have decided.")),
+        S.APPROVED: (_("Prepare the items, then mark them ready for pickup or out for delivery.") if seller_side else
+                     _("The order is approved. The seller prepares the items and tells you when they are ready.")),
+        S.PROCESSING: (_("Mark the items ready for pickup or out for delivery when they are.") if seller_side else
+                       _("The seller is preparing the items. You get a message when they are ready.")),
+        S.READY_FOR_PICKUP: (_("The items are ready for pickup. The buyer receives the order by scanning a label.")
+                             if seller_side else
+                             _("The items are ready. Pick them up at the place below, then receive the order by "
+                               "scanning the label on one of them.")),
+        S.OUT_FOR_DELIVERY: (_("The items are on their way. The buyer receives the order by scanning a label.")
+                             if seller_side else
+                             _("The items are on their way to the delivery room. When they arrive, receive the order "
+                               "by scanning the label on one of them.")),
+        S.RECEIVED: _("Done: the items are received."),
+        S.REJECTED: _("The order was rejected. Nothing more happens."),
+        S.CANCELLED: _("The order was cancelled. Nothing more happens."),
+    }
+    return texts.get(order.status, "")
 
 
 @login_required

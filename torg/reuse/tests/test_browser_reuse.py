@@ -33,6 +33,11 @@ def test_register_items_on_a_phone(phone_page, live_server, login, assert_access
     # sticky: the next registration starts in the same room and category
     expect(page.locator("select[name=room]")).to_have_value(str(rooms["1.01"].pk))
     expect(page.locator("select[name=category]")).to_have_value(str(category.pk))
+    # the new items are links, with their labels one tap away; empty choices are in words
+    last = page.locator("[data-testid=last-registered]")
+    expect(last.get_by_role("link", name="M-000003")).to_be_visible()
+    expect(last.get_by_role("button", name=re.compile("Skriv ut etiketter for disse 3"))).to_be_visible()
+    assert "---------" not in page.locator("main form.torg-reuse-form").inner_text()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
@@ -46,6 +51,10 @@ def test_register_items_on_a_phone(phone_page, live_server, login, assert_access
     expect(page.locator("h1")).to_contain_text("M-000002")
     assert_accessible(page)
     page.goto(live_server.url + "/reuse/scan/")
+    assert_accessible(page)
+    page.fill("input[name=code]", "ZZZZ ZZZZ ZZZZ")  # a code nobody has: explained on the scan page
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#code-error")).to_contain_text("ZZZZZZZZZZZZ")
     assert_accessible(page)
     code = Item.objects.get(number="M-000002").code
     page.fill("input[name=code]", code.lower())

@@ -36,6 +36,14 @@ def test_list_find_order_approve_and_receive(page, phone_page, live_server, logi
     item.refresh_from_db()
     assert item.status == Status.LISTED
 
+    # A surveyor may not order: the listing says why and whom to ask.
+    login(buyer, live_server, "registrator")
+    buyer.goto(seller.url)
+    expect(buyer.locator("[data-testid=order-denied]")).to_contain_text("Kjøper/selger")
+    expect(buyer.get_by_role("link", name="Bestill", exact=True)).to_have_count(0)
+    assert_accessible(buyer)
+    buyer.context.clear_cookies()
+
     # A buyer (reuse role "buyer": orders need approval) finds it on a phone and orders it.
     login(buyer, live_server, "bare_kjoper")
     buyer.goto(live_server.url + "/reuse/market/")
@@ -53,6 +61,9 @@ def test_list_find_order_approve_and_receive(page, phone_page, live_server, logi
     expect(buyer.locator("select[name=to_unit]")).to_have_value(str(units.health.pk))
     buyer.get_by_role("button", name="Send bestillingen").click()
     expect(buyer.locator("[data-testid=order-status]")).to_have_text("Forespurt")
+    expect(buyer.locator("main h1")).to_contain_text("Bestilling B-")
+    expect(buyer.locator("[data-testid=order-next]")).to_contain_text("Selgeren godkjenner eller avviser")
+    expect(buyer.locator("[data-testid=order-pickup]")).to_contain_text("0.01")
     assert_accessible(buyer)
     assert buyer.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     order = Order.objects.get()
