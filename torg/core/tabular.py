@@ -177,27 +177,34 @@ def write_xlsx(columns: list[str], rows, *, title: str = "Torg") -> bytes:
     """An .xlsx file with a bold header row; `rows` is an iterable of sequences. Text that would
     start a formula is stored as text. Written in openpyxl's write-only mode: rows stream out in
     linear time and constant memory, however long the export."""
+    return write_xlsx_sheets([(title, columns, rows)])
+
+
+def write_xlsx_sheets(sheets) -> bytes:
+    """An .xlsx file of several sheets, each `(title, columns, rows)` as for `write_xlsx` (a report
+    in parts: one sheet per table)."""
     from openpyxl import Workbook  # heavy to import: loaded when a spreadsheet is written
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
     bold = Font(bold=True)
+    for title, columns, rows in sheets:
+        ws = wb.create_sheet(str(title)[:31])
 
-    def header_cell(value):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.font = bold
-        return cell
+        def header_cell(value, ws=ws):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.font = bold
+            return cell
 
-    def text_cell(value):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
+        def text_cell(value, ws=ws):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            return cell
 
-    ws.append([header_cell(c) for c in columns])
-    for row in rows:
-        ws.append([text_cell(v) if _looks_like_formula(v) else v for v in row])
+        ws.append([header_cell(str(c)) for c in columns])
+        for row in rows:
+            ws.append([text_cell(v) if _looks_like_formula(v) else v for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -14,10 +14,11 @@ from torg.core.api import ApiRouter, Id, InSchema, Omitted, Pagination, PatchSch
 from torg.core.views import require_api_perm
 from torg.places.models import Building, Property, Room
 
-from . import queries, services
+from . import analysis_api, queries, services
 from .states import PROCESS_MACHINE
 
 router = ApiRouter(tags=["participation"])
+router.add_router("", analysis_api.router)  # themes, coding, responses, decisions, representation, feedback
 IdList = list[Id]
 
 

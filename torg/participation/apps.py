@@ -18,4 +18,7 @@ class ParticipationConfig(AppConfig):
             "target_group_delete": _("Target group removed"),
             "input_reviewed": _("Reviewed by the moderator"), "input_report": _("Reported to the moderator"),
             "input_delete_by_author": _("Deleted by its author"), "invites_create": _("Invite codes created"),
+            "theme_code": _("Inputs coded into the theme"), "theme_uncode": _("Inputs taken out of the theme"),
+            "theme_delete": _("Theme removed"), "decision_delete": _("Decision removed"),
+            "response_delete": _("Response removed"),
         })

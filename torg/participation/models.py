@@ -59,6 +59,7 @@ class Process(TenantOwned):
     rooms = models.ManyToManyField("places.Room", blank=True, related_name="+", verbose_name=_("rooms"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
+    feedback_published_at = models.DateTimeField(_("feedback published"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -292,6 +293,92 @@ class AbuseReport(TenantOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["input", "participant"], name="participation_one_report")]
+
+
+class Theme(TenantOwned):
+    """A theme ("tema") staff code input into, e.g. "Outdoor areas and green space". A piece of
+    input may belong to several themes; the coding is the many-to-many `inputs`."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="themes",
+                                verbose_name=_("participation process"))
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("what we heard"), blank=True,
+                                   help_text=_("A short summary of what people said, shown on the public "
+                                               "feedback page."))
+    inputs = models.ManyToManyField(Input, blank=True, related_name="themes", verbose_name=_("inputs"))
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["process", "name"], name="participation_theme_unique",
+                                               violation_error_message=_("The process already has this theme."))]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class Decision(TenantOwned):
+    """A decision ("vedtak") the input fed into, e.g. "BP2: concept approved" by the municipal
+    council, with its case number ("saksnummer") and a link to the case document."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="decisions",
+                                verbose_name=_("participation process"))
+    title = models.CharField(_("title"), max_length=200)
+    decided_on = models.DateField(_("date of decision"))
+    body = models.CharField(_("decision-making body"), max_length=200,
+                            help_text=_("E.g. the municipal council, the executive committee, the chief executive."))
+    case_number = models.CharField(_("case number"), max_length=40, blank=True,
+                                   help_text=_("The political or administrative case number (saksnummer)."))
+    document_url = models.URLField(_("document link"), max_length=500, blank=True)
+    summary = models.TextField(_("what was decided"), blank=True)
+
+    class Meta:
+        ordering = ["decided_on", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return self.title
+
+
+class FeedbackResponse(TenantOwned):
+    """The municipality's answer ("tilbakemelding") to one theme or to one piece of input: was it
+    taken into the decision, and why (not). Exactly one of `theme` and `input` is set."""
+
+    class Outcome(models.TextChoices):
+        TAKEN = "taken", _("Taken into the decision")
+        PARTLY = "partly", _("Partly taken into the decision")
+        NOT_TAKEN = "not_taken", _("Not taken into the decision")
+        OUT_OF_SCOPE = "out_of_scope", _("Outside the scope of the process")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="feedback",
+                                verbose_name=_("participation process"))
+    theme = models.OneToOneField(Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="response",
+                                 verbose_name=_("theme"))
+    input = models.OneToOneField(Input, on_delete=models.CASCADE, null=True, blank=True, related_name="response",
+                                 verbose_name=_("input"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    text = models.TextField(_("what we did and why"), blank=True)
+    decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses",
+                                 verbose_name=_("decision"))
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=(models.Q(theme__isnull=False, input__isnull=True)
+                                              | models.Q(theme__isnull=True, input__isnull=False)),
+                                   name="participation_response_one_subject",
+                                   violation_error_message=_("A response answers either a theme or one input.")),
+            models.CheckConstraint(condition=~models.Q(outcome="not_taken", text=""),
+                                   name="participation_response_why_not",
+                                   violation_error_message=_("Say why it was not taken into the decision.")),
+        ]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+
+    def __str__(self):
+        return self.get_outcome_display()
 
 
 class Survey(TenantOwned):

@@ -9,6 +9,7 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from torg.core import audit
@@ -94,7 +95,18 @@ def process_set_status(*, actor, process, status, reason="") -> Process:
     """Publish, open, close, give feedback, archive… — only the changes `PROCESS_MACHINE` declares."""
     process = Process.objects.select_for_update().get(pk=process.pk)
     PROCESS_MACHINE.apply(process, status, actor=actor, reason=reason)
+    if status == Process.Status.FEEDBACK_GIVEN:
+        process.feedback_published_at = timezone.now()
+        process.save(update_fields=["feedback_published_at", "updated_at"])
+        notify_feedback_published(process)
     return process
+
+
+def notify_feedback_published(process) -> None:
+    """Tell the people who asked to hear back — subscribers and participants who left an e-mail
+    address — that the municipality's feedback ("you said — we did") is published. Sent by a
+    background task after the commit."""
+    enqueue_on_commit("torg.participation.tasks.send_feedback_published", process_id=process.pk)
 
 
 # --- Phases -----------------------------------------------------------------------------------

@@ -23,6 +23,18 @@ def moderator_roles(actor, obj):
     return {"moderator"} if actor.has_perm("participation.moderate", obj) else set()
 
 
+def every_theme_answered(change):
+    """Feedback is given when there is something to read: at least one response, and every theme
+    the input was coded into has its own."""
+    process = change.obj
+    if not process.feedback.exists():
+        raise ValidationError(_("Answer the themes (or single inputs) before giving feedback."))
+    missing = process.themes.filter(response__isnull=True).count()
+    if missing:
+        raise ValidationError(_("Every theme needs a response before feedback is given (%(n)d without).")
+                              % {"n": missing})
+
+
 PROCESS_MACHINE = states.Machine(
     entity="process",
     states=ProcessStatus,
@@ -33,7 +45,8 @@ PROCESS_MACHINE = states.Machine(
         states.Transition((ProcessStatus.DRAFT, ProcessStatus.PUBLISHED), ProcessStatus.OPEN, "open", _("Opened for input"), who={"staff"}),
         states.Transition(ProcessStatus.OPEN, ProcessStatus.CLOSED, "close", _("Closed for input"), who={"staff", states.SYSTEM}),
         states.Transition(ProcessStatus.CLOSED, ProcessStatus.OPEN, "reopen", _("Reopened for input"), who={"staff"}, reason=True),
-        states.Transition(ProcessStatus.CLOSED, ProcessStatus.FEEDBACK_GIVEN, "give_feedback", _("Feedback given"), who={"staff"}),
+        states.Transition(ProcessStatus.CLOSED, ProcessStatus.FEEDBACK_GIVEN, "give_feedback", _("Feedback given"), who={"staff"},
+                          guards=[every_theme_answered]),
         states.Transition((ProcessStatus.CLOSED, ProcessStatus.FEEDBACK_GIVEN), ProcessStatus.ARCHIVED, "archive", _("Archived"), who={"staff"}),
         states.Transition(ProcessStatus.ARCHIVED, ProcessStatus.CLOSED, "restore", _("Restored"), who={"staff"}),
     ],

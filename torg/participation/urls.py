@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import analysis_views, views
 
 app_name = "participation"
 urlpatterns = [
@@ -29,6 +29,23 @@ urlpatterns = [
     path("surveys/<int:pk>/preview/", views.survey_preview, name="survey_preview"),
     path("surveys/<int:pk>/results/", views.survey_results, name="survey_results"),
     path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
+    # Analysis and feedback: themes, coding, representation, responses, decisions, the report.
+    path("<int:pk>/analysis/", analysis_views.analysis, name="analysis"),
+    path("<int:pk>/themes/new/", analysis_views.theme_create, name="theme_create"),
+    path("<int:pk>/coding/", analysis_views.coding, name="coding"),
+    path("<int:pk>/representation/", analysis_views.representation, name="representation"),
+    path("<int:pk>/feedback/", analysis_views.feedback, name="feedback"),
+    path("<int:pk>/decisions/new/", analysis_views.decision_create, name="decision_create"),
+    path("<int:pk>/report.pdf", analysis_views.report_pdf, name="report_pdf"),
+    path("<int:pk>/report.xlsx", analysis_views.report_xlsx, name="report_xlsx"),
+    path("themes/<int:pk>/edit/", analysis_views.theme_edit, name="theme_edit"),
+    path("themes/<int:pk>/delete/", analysis_views.theme_delete, name="theme_delete"),
+    path("themes/<int:pk>/response/", analysis_views.theme_response, name="theme_response"),
+    path("inputs/<int:pk>/response/", analysis_views.input_response, name="input_response"),
+    path("responses/<int:pk>/delete/", analysis_views.response_delete, name="response_delete"),
+    path("decisions/<int:pk>/edit/", analysis_views.decision_edit, name="decision_edit"),
+    path("decisions/<int:pk>/delete/", analysis_views.decision_delete, name="decision_delete"),
+    path("p/<str:code>/feedback/", analysis_views.public_feedback, name="public_feedback"),
     # Public, without login: published processes only (a draft is 404 to anyone without permission).
     path("k/<slug:slug>/", views.public_list, name="public_list"),
     path("p/<str:code>/", views.public_detail, name="public_detail"),

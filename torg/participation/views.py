@@ -244,6 +244,7 @@ def public_detail(request, code):
             process.identity == Process.Identity.ANONYMOUS),
         "has_own": queries.my_inputs(process=process, participant=participant).exists(),
         "surveys": queries.open_surveys(process=process) if process.status == Process.Status.OPEN else [],
+        "feedback_visible": process.feedback_published_at is not None,
     })
 
 

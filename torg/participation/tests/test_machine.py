@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from torg.core.testing import exercise_transition
-from torg.participation import services
+from torg.participation import analysis_services, services
 from torg.participation.models import Activity, Input, Process, Survey
 from torg.participation.states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE, SURVEY_MACHINE
 
@@ -36,9 +36,17 @@ def _survey(process, actor):
     return survey
 
 
+def _answered(process, actor):
+    """A process whose feedback can be given (the guard of `give_feedback`): one theme, answered."""
+    if not process.themes.exists():
+        theme = analysis_services.theme_create(actor=actor, process=process, name="Grøntareal")
+        analysis_services.response_set(actor=actor, theme=theme, outcome="taken", text="Trær i skolegården.")
+    return process
+
+
 CASES = {
     # machine: (model, make the object from a draft process, the service that applies a change)
-    "process": (PROCESS_MACHINE, Process, lambda process, actor: process,
+    "process": (PROCESS_MACHINE, Process, _answered,
                 lambda actor, obj, to, reason: services.process_set_status(actor=actor, process=obj, status=to,
                                                                            reason=reason)),
     "activity": (ACTIVITY_MACHINE, Activity, _activity,
