@@ -86,6 +86,7 @@ def server_error(request, exc):
     return api.create_response(request, {"detail": "Internal server error."}, status=500)
 
 
+from torg.booking.allocation.api import router as allocation_router  # noqa: E402
 from torg.booking.api import router as booking_router  # noqa: E402
 from torg.participation.api import router as participation_router  # noqa: E402
 from torg.places.api import router as places_router  # noqa: E402
@@ -101,5 +102,6 @@ api.add_router("/reuse/market/", market_router)
 api.add_router("/reuse/", plans_router)
 api.add_router("/reuse/impact/", impact_router)
 api.add_router("/booking/", booking_router)
+api.add_router("/booking/allocation/", allocation_router)
 api.add_router("/participation/", participation_router)
 api.add_router("/projects/", projects_router)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "torg.reuse.relocation",
     "torg.reuse.impact",
     "torg.booking",
+    "torg.booking.allocation",
     "torg.participation",
     "torg.projects",
     "torg.web",

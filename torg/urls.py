@@ -18,6 +18,7 @@ urlpatterns = [
     path("reuse/plans/", include("torg.reuse.relocation.urls")),
     path("reuse/impact/", include("torg.reuse.impact.urls")),
     path("reuse/", include("torg.reuse.urls")),
+    path("booking/allocation/", include("torg.booking.allocation.urls")),
     path("booking/", include("torg.booking.urls")),
     path("participation/", include("torg.participation.urls")),
     path("projects/", include("torg.projects.urls")),

@@ -17,7 +17,13 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        self.style_fields()
+
+    def style_fields(self, names=None):
+        """Style the fields `names` (default: all); a form that adds fields in its own __init__ calls
+        it again for those."""
+        for name in names if names is not None else list(self.fields):
+            field = self.fields[name]
             widget = field.widget
             if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 continue

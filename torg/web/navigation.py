@@ -9,6 +9,7 @@ NAVIGATION = [
     ("places:building_list", _("Places"), "places.view_places", "places"),
     ("reuse:overview", _("Reuse"), "reuse.view_items", "reuse"),
     ("booking:home", _("Booking"), "booking.view_resources", "booking"),
+    ("booking_allocation:index", _("Seasonal allocation"), "booking_allocation.apply", "booking_allocation"),
     ("participation:process_list", _("Participation"), "participation.view_processes", "participation"),
     ("projects:portfolio", _("Projects"), "projects.view_projects", "projects"),
     ("accounts:settings", _("Administration"), "accounts.manage_external_organisations", "settings"),

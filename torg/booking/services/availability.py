@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from torg.accounts.models import Membership, Role
 from torg.accounts.rules import role_in
 
-from .. import queries
+from .. import closures, queries
 from ..models import Booking, BookingSlot, MeraapentAgreement
 from ..queries import OSLO
 from .common import is_staff, local_text
@@ -84,6 +84,8 @@ def check_booking(*, actor, tenant, resource, start, end, organisation=None, now
                                   % {"step": rules.step_minutes})
         if kinds is None:
             raise ValidationError(_("The building is closed for part of this time."))
+        if reason := closures.closed_reason(resource, start, end):
+            raise ValidationError(reason)
         agreement = MeraapentAgreement.objects.filter(user=actor, building=resource.building).first()
         if meraapent and organisation is None and agreement is None:
             raise ValidationError(_("Sign the meråpent agreement for this building to book outside staffed hours."))

@@ -35,8 +35,11 @@ def _submitted_before(actor, idempotency_key):
 
 @transaction.atomic
 def booking_create(*, actor, tenant, resource, start, end, organisation=None, title="", idempotency_key="",
-                   series=None, now=None, responsible=None, org_unit=None, announce=True) -> Booking:
+                   series=None, now=None, responsible=None, org_unit=None, announce=True, booker=None) -> Booking:
     """Book `resource` for [start, end). A repeated `idempotency_key` returns the first booking.
+
+    `booker` (default: the actor) is the person the booking is for when staff book on someone's
+    behalf (a published seasonal allocation books for the applicant); the rules are the actor's.
 
     The booker gets a receipt (confirmed) or a "waiting for approval" notice (requested), and for a
     request the booking staff are told. `announce=False` leaves that to the caller (a series sends
@@ -54,7 +57,7 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
         raise
     needs_approval = resource.rules.requires_approval and not is_staff(actor, tenant)
     status = Booking.Status.REQUESTED if needs_approval else Booking.Status.CONFIRMED
-    booking = Booking(tenant=tenant, resource=resource, booker=actor, organisation=organisation, series=series,
+    booking = Booking(tenant=tenant, resource=resource, booker=booker or actor, organisation=organisation, series=series,
                       title=title, start=start, end=end, status=status, meraapent=info["meraapent"],
                       idempotency_key=idempotency_key, uid=f"{uuid.uuid4()}@torg", org_unit=org_unit,
                       responsible=info["responsible"],

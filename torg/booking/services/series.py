@@ -89,13 +89,14 @@ def series_preview(*, actor, tenant, resource, rrule, dtstart, minutes, organisa
 
 @transaction.atomic
 def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisation=None, title="",
-                  skip_dates=(), now=None, responsible=None) -> BookingSeries:
-    """Create the series and one booking per date, leaving out `skip_dates` (ISO dates).
+                  skip_dates=(), now=None, responsible=None, booker=None) -> BookingSeries:
+    """Create the series and one booking per date, leaving out `skip_dates` (ISO dates). `booker`
+    as for booking_create (staff booking on someone's behalf; default: the actor).
 
     A conflict on a date that was not skipped fails the whole series: nothing is written.
     """
     skip = set(skip_dates)
-    series = BookingSeries(tenant=tenant, resource=resource, booker=actor, organisation=organisation, title=title,
+    series = BookingSeries(tenant=tenant, resource=resource, booker=booker or actor, organisation=organisation, title=title,
                            rrule=rrule, dtstart=dtstart, minutes=minutes, skipped=sorted(skip))
     series.full_clean()
     series.save()
@@ -107,7 +108,7 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
             created.append(booking_create(
                 actor=actor, tenant=tenant, resource=resource, start=start, end=start + dt.timedelta(minutes=minutes),
                 organisation=organisation, title=title, series=series, now=now, responsible=responsible,
-                announce=False))
+                announce=False, booker=booker))
         except ValidationError as exc:
             raise ValidationError(_("%(date)s: %(problem)s") % {
                 "date": date_format(start, "j. F Y"), "problem": " ".join(exc.messages)}) from exc
