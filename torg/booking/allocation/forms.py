@@ -3,6 +3,7 @@ secondary windows) so the page works without JavaScript and on a phone."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from torg.accounts.models import ExternalOrganisation, OrgUnit
 from torg.booking.forms import DateInput, TimeInput
@@ -66,8 +67,8 @@ class LadderForm(TorgForm):
 
 
 class ApplicationForm(TorgForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=ExternalOrganisation.objects.none(),
-                                          required=False)
+    organisation = forms.ModelChoiceField(label=pgettext_lazy("applicant", "Organisation"),
+                                          queryset=ExternalOrganisation.objects.none(), required=False)
     org_unit = forms.ModelChoiceField(label=_("Municipal unit"), queryset=OrgUnit.objects.none(), required=False,
                                       help_text=_("Staff only: apply for a municipal unit instead."))
     activity = forms.CharField(label=_("Activity"), max_length=200,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from torg.core.models import TenantOwned
 
@@ -200,7 +201,7 @@ class Decision(TenantOwned):
     class Meta:
         ordering = ["application", "session"]
         verbose_name = _("decision")
-        verbose_name_plural = _("decisions")
+        verbose_name_plural = pgettext_lazy("allocation", "decisions")
         constraints = [
             models.UniqueConstraint(fields=["application", "session"], name="allocation_decision_unique_session"),
             models.CheckConstraint(
