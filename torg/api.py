@@ -88,6 +88,7 @@ def server_error(request, exc):
 
 from torg.booking.allocation.api import router as allocation_router  # noqa: E402
 from torg.booking.api import router as booking_router  # noqa: E402
+from torg.estate.api import router as estate_router  # noqa: E402
 from torg.participation.api import router as participation_router  # noqa: E402
 from torg.places.api import router as places_router  # noqa: E402
 from torg.projects.api import router as projects_router  # noqa: E402
@@ -105,3 +106,4 @@ api.add_router("/booking/", booking_router)
 api.add_router("/booking/allocation/", allocation_router)
 api.add_router("/participation/", participation_router)
 api.add_router("/projects/", projects_router)
+api.add_router("/estate/", estate_router)

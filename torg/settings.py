@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "torg.booking.allocation",
     "torg.participation",
     "torg.projects",
+    "torg.estate",
     "torg.web",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("booking/", include("torg.booking.urls")),
     path("participation/", include("torg.participation.urls")),
     path("projects/", include("torg.projects.urls")),
+    path("estate/", include("torg.estate.urls")),
     path("q/<str:code>", reuse_views.resolve_code, name="qr_resolve"),
     # Uploaded files (photos), each after a tenant and permission check; there is no /media/ path.
     path("files/", include("torg.core.urls")),

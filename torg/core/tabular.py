@@ -8,7 +8,7 @@ or the user explicitly asks to import only the valid rows.
 import codecs
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,34 @@ class RowError:
     line: int  # 1-based line in the file, header is line 1
     column: str
     message: str
+
+
+@dataclass
+class ImportPlan:
+    """What an importer's `plan_import` found: the rows it would write (each with its `line`), every
+    `RowError`, the number of rows read and the importer's counts. Nothing is written while planning."""
+
+    rows: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    total_rows: int = 0
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def bad_lines(self) -> set[int]:
+        return {e.line for e in self.errors}
+
+    @property
+    def valid_rows(self) -> list:
+        bad = self.bad_lines
+        return [r for r in self.rows if r.line not in bad]
+
+
+class ImportRefused(Exception):
+    """An import with row errors was not written (nothing was); `plan` lists them."""
+
+    def __init__(self, plan):
+        super().__init__("the file has errors")
+        self.plan = plan
 
 
 def _normalise_header(value) -> str:

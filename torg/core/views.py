@@ -1,16 +1,18 @@
 """View helpers shared by every app: thin views call these to run a form through a service."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import photos
-from .tabular import TableError, write_csv
+from . import photos, stash
+from .tabular import ImportRefused, TableError, write_csv
 
 
 def require_perm(request, perm, obj):
@@ -120,6 +122,56 @@ def import_preview(*, token, file_name, counts, errors, confirm_url, back_url, e
                     (_("Rows with errors"), counts["error_rows"]), *summary],
         "confirm_url": confirm_url, "back_url": back_url,
     }
+
+
+def import_upload_step(request, *, form, key, tenant, plan_import, preview):
+    """The upload step of an import: on a valid POST, refuse a file above `TORG_MAX_IMPORT_BYTES`,
+    stash it under the session's import `key` (`torg.core.stash`) and plan it with
+    `plan_import(upload)`. Returns `preview(plan, token, file_name)` (the preview page), or None when
+    there is nothing to preview (a GET, or the form now carries the error)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.TORG_MAX_IMPORT_BYTES:
+        form.add_error("file", _("The file is too large (max %(mb)d MB).")
+                       % {"mb": settings.TORG_MAX_IMPORT_BYTES // (1024 * 1024)})
+        return None
+    token = stash.put(request, key=key, tenant=tenant, name=upload.name, data=upload.read())
+    try:
+        plan = plan_import(stash.get(request, key=key, tenant=tenant, token=token))
+    except TableError as exc:
+        stash.drop(request, key=key)
+        form.add_error("file", str(exc))
+        return None
+    return preview(plan, token, upload.name)
+
+
+def import_confirm_step(request, *, key, tenant, apply_import, refused, back_url, expired_message):
+    """The confirm step: claim the stashed file of the preview (so a double click writes once) and
+    write it with `apply_import(upload, valid_rows_only)` in one transaction. Returns `(plan, None)`
+    when written, else `(None, response)`: the preview again with `refused(plan, token, file_name)`
+    (status 422) when the importer refused, or a redirect to `back_url` with a message when the file
+    is gone or unreadable. A refused import rolls the claim back, so it can be confirmed again."""
+    token = request.POST.get("token", "")
+    valid_only = request.POST.get("valid_rows_only") == "1"
+    upload = None
+    try:
+        with transaction.atomic():
+            upload = stash.claim(request, key=key, tenant=tenant, token=token)
+            if upload is None:
+                messages.error(request, expired_message)
+                return None, redirect(back_url)
+            plan = apply_import(upload, valid_only)
+    except ImportRefused as exc:
+        response = refused(exc.plan, token, upload.name)
+        response.status_code = 422
+        return None, response
+    except TableError as exc:
+        messages.error(request, str(exc))
+        stash.drop(request, key=key)
+        return None, redirect(back_url)
+    stash.drop(request, key=key)
+    return plan, None
 
 
 def import_errors_response(upload, plan_import, *, file_name="torg-import-problems.csv"):

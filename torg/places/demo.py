@@ -139,6 +139,28 @@ def _school_specs(rng, level, count):
     return specs
 
 
+def _survey_round_buildings(b, rng):
+    """The rest of Storvik's schools, kindergartens and nursing homes (registered without floors and
+    rooms): with those above, the ≈ 74 properties and ≈ 330 000 m² of the first condition-survey
+    round in the source case (seed 001)."""
+    places = ["Bakkehaugen", "Eikeli", "Furuly", "Granli", "Haugen", "Jordet", "Kjelsrud", "Lindeberg", "Myra",
+              "Nesset", "Ørje", "Prestegården", "Ringstad", "Sandvika", "Tangen", "Ulvøya", "Valle", "Åsen",
+              "Berg", "Dalen", "Elvebakken", "Fossum", "Grini", "Hoff", "Innset", "Jar", "Kolås", "Lysaker",
+              "Moen", "Nordli", "Ormøya", "Pilestredet", "Rud"]
+    for i, place in enumerate(places[:16]):
+        year = rng.choice([1956, 1962, 1968, 1971, 1974, 1979, 1985, 1991, 1999, 2006, 2014])
+        b.building(f"{place} skole", f"{place}veien {i + 2}", year, rng.choice([6400, 7800, 8900, 9600, 11200]),
+                   U.SCHOOL, "A" if year >= 2000 else rng.choice("ABBC"))
+    for i, place in enumerate(places):
+        year = rng.choice([1972, 1978, 1984, 1990, 1996, 2003, 2010, 2018])
+        b.building(f"{place} barnehage", f"{place}stien {i + 1}", year, rng.choice([780, 950, 1100, 1250, 1400]),
+                   U.KINDERGARTEN, "A" if year >= 2000 else rng.choice("ABC"))
+    for i, place in enumerate(places[16:26]):
+        year = rng.choice([1969, 1977, 1983, 1994, 2004, 2012])
+        b.building(f"{place} bo- og omsorgssenter", f"{place}vegen {i + 10}", year,
+                   rng.choice([5200, 6800, 7600, 8400, 9800]), U.NURSING_HOME, "A" if year >= 2000 else rng.choice("AB"))
+
+
 def load(ctx):
     rng = random.Random(ctx.seed + 1)
     tenant = ctx.main
@@ -198,6 +220,8 @@ def load(ctx):
                         ("103", "Kontor ordfører", F.OFFICE, 16, 2)])
     ls = small.building("Lillevik skole", "Skolebakken 1", 1980, 2600, U.SCHOOL, "B")
     small.rooms(small.floor(ls, 0), _school_specs(rng, 1, 10))
+
+    _survey_round_buildings(b, random.Random(ctx.seed + 3))  # last, so the rows above stay as they were
 
     for builder in (b, small):
         audit.record_many(actor=None, tenant=builder.tenant, objs=builder.created, action="demo_create")

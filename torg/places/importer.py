@@ -10,7 +10,7 @@ every bad row as (line, column, reason). Nothing is written. `apply_import` re-v
 the plan in one transaction, refusing when there are errors unless `valid_rows_only` is set.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from torg.core import audit
-from torg.core.tabular import RowError, TableError, read_table, write_xlsx
+from torg.core.tabular import ImportPlan, ImportRefused, RowError, TableError, read_table, write_xlsx
 
 from .models import Building, Floor, Property, Room
 
@@ -96,23 +96,6 @@ class RoomRow:
     floor_level: int | None
     floor_name: str
     room: dict | None
-
-
-@dataclass
-class ImportPlan:
-    rows: list[RoomRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    total_rows: int = 0
-    counts: dict = field(default_factory=dict)
-
-    @property
-    def bad_lines(self) -> set[int]:
-        return {e.line for e in self.errors}
-
-    @property
-    def valid_rows(self) -> list[RoomRow]:
-        bad = self.bad_lines
-        return [r for r in self.rows if r.line not in bad]
 
 
 def _choice_lookup(choices_cls) -> dict:
@@ -326,12 +309,6 @@ def _count(tenant, plan, existing_buildings, existing_by_name, existing_properti
         "floors": len(new_floors),
         "rooms": len(rooms),
     }
-
-
-class ImportRefused(Exception):
-    def __init__(self, plan):
-        super().__init__("the file has errors")
-        self.plan = plan
 
 
 def apply_import(*, actor, tenant, upload, valid_rows_only=False) -> ImportPlan:

@@ -1,10 +1,8 @@
 """Places register pages. Thin: parse, check permission, call one query or service, render."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
 from torg.core import stash
-from torg.core.tabular import TableError
 from torg.core.views import (
     breadcrumbs,
     download,
     form_page,
+    import_confirm_step,
     import_errors_response,
     import_preview,
+    import_upload_step,
     paginate,
     tenant_lookup,
 )
@@ -361,22 +360,15 @@ def _unstash(request, token):
 def import_upload(request):
     tenant = _tenant(request, "places.manage_places")
     form = ImportForm(request.POST or None, request.FILES or None)
+    preview = import_upload_step(
+        request, form=form, key=IMPORT_SESSION_KEY, tenant=tenant,
+        plan_import=lambda upload: importer.plan_import(tenant=tenant, upload=upload),
+        preview=lambda plan, token, name: render(request, "places/import_preview.html",
+                                                 _preview_context(plan, token, name)))
+    if preview:
+        return preview
     columns = [(name, help_text, ", ".join(importer.ALIASES.get(name, []))) for name, help_text in importer.COLUMNS]
     context = {"form": form, "columns": columns, "crumbs": _crumbs((_("Import"), None))}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.TORG_MAX_IMPORT_BYTES:
-            form.add_error("file", _("The file is too large (max %(mb)d MB).")
-                           % {"mb": settings.TORG_MAX_IMPORT_BYTES // (1024 * 1024)})
-        else:
-            token = stash.put(request, key=IMPORT_SESSION_KEY, tenant=tenant, name=upload.name, data=upload.read())
-            try:
-                plan = importer.plan_import(tenant=tenant, upload=_unstash(request, token))
-            except TableError as exc:
-                stash.drop(request, key=IMPORT_SESSION_KEY)
-                form.add_error("file", str(exc))
-            else:
-                return render(request, "places/import_preview.html", _preview_context(plan, token, upload.name))
     return render(request, "places/import_upload.html", context, status=422 if form.errors else 200)
 
 
@@ -384,25 +376,17 @@ def import_upload(request):
 @require_POST
 def import_confirm(request):
     tenant = _tenant(request, "places.manage_places")
-    token = request.POST.get("token", "")
-    valid_only = request.POST.get("valid_rows_only") == "1"
-    try:
-        with transaction.atomic():  # a refused import rolls the claim back: the preview can be confirmed again
-            upload = stash.claim(request, key=IMPORT_SESSION_KEY, tenant=tenant, token=token)
-            if upload is None:
-                messages.error(request, _("This file has already been imported, or the upload has expired. "
-                                          "Check the register, or upload the file again."))
-                return redirect("places:import")
-            plan = importer.apply_import(actor=request.user, tenant=tenant, upload=upload,
-                                         valid_rows_only=valid_only)
-    except importer.ImportRefused as exc:
-        return render(request, "places/import_preview.html",
-                      _preview_context(exc.plan, token, upload.name, refused=True), status=422)
-    except TableError as exc:
-        messages.error(request, str(exc))
-        stash.drop(request, key=IMPORT_SESSION_KEY)
-        return redirect("places:import")
-    stash.drop(request, key=IMPORT_SESSION_KEY)
+    plan, response = import_confirm_step(
+        request, key=IMPORT_SESSION_KEY, tenant=tenant,
+        apply_import=lambda upload, valid_only: importer.apply_import(actor=request.user, tenant=tenant, upload=upload,
+                                                                      valid_rows_only=valid_only),
+        refused=lambda plan, token, name: render(request, "places/import_preview.html",
+                                                 _preview_context(plan, token, name, refused=True)),
+        back_url=reverse("places:import"),
+        expired_message=_("This file has already been imported, or the upload has expired. "
+                          "Check the register, or upload the file again."))
+    if response:
+        return response
     messages.success(request, _("Import finished: %(created)d created, %(updated)d updated, %(skipped)d rows skipped.")
                      % {"created": plan.counts["created"], "updated": plan.counts["updated"],
                         "skipped": plan.counts["error_rows"]})

@@ -8,6 +8,7 @@ class WebConfig(AppConfig):
     def ready(self):
         from torg.places.panels import register_building_panel
 
-        from .panels import participation_for_building
+        from .panels import estate_for_building, participation_for_building
 
+        register_building_panel(estate_for_building)
         register_building_panel(participation_for_building)

@@ -12,6 +12,7 @@ NAVIGATION = [
     ("booking_allocation:index", _("Seasonal allocation"), "booking_allocation.apply", "booking_allocation"),
     ("participation:process_list", _("Participation"), "participation.view_processes", "participation"),
     ("projects:portfolio", _("Projects"), "projects.view_projects", "projects"),
+    ("estate:portfolio", _("Building management"), "estate.view_estate", "estate"),
     ("accounts:settings", _("Administration"), "accounts.manage_external_organisations", "settings"),
 ]
 

@@ -1,5 +1,6 @@
 """Panels the web layer adds to pages of lower apps (see torg/places/panels.py)."""
 
+from torg.estate import queries as estate_queries
 from torg.participation import queries as participation_queries
 
 
@@ -12,3 +13,11 @@ def participation_for_building(request, building):
     if not processes:
         return None
     return {"template": "web/partials/building_participation.html", "processes": processes, "staff": staff}
+
+
+def estate_for_building(request, building):
+    """The building's condition (its latest approved survey), for those who may see estate figures."""
+    if not request.user.has_perm("estate.view_estate", building.tenant):
+        return None
+    return {"template": "web/partials/building_estate.html",
+            "condition": estate_queries.building_condition(tenant=building.tenant, building=building)}

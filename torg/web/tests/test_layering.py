@@ -59,7 +59,7 @@ def _fake_project(tmp_path, violations):
     """A package `fakeorg` shaped like torg, checked by torg's own contract (names rewritten)."""
     config, contract = _contract()
     pkg = tmp_path / "src" / "fakeorg"
-    for app in ("core", "accounts", "places", "reuse", "booking", "participation", "projects", "web"):
+    for app in ("core", "accounts", "places", "reuse", "booking", "participation", "projects", "estate", "web"):
         (pkg / app).mkdir(parents=True)
         (pkg / app / "__init__.py").write_text("")
     (pkg / "__init__.py").write_text("")

@@ -231,6 +231,20 @@ PARAMS = {
     **{f"api:{name}": lambda w: {"pk": w.process.pk} for name in (
         "get_process", "update_process", "process_transitions", "set_process_status", "list_activities",
         "create_activity")},
+    # estate
+    **{f"estate:{name}": lambda w: {"pk": w.building.pk} for name in ("building", "survey_create")},
+    **{f"estate:{name}": lambda w: {"pk": w.estate_survey.pk} for name in (
+        "survey", "survey_edit", "survey_status", "survey_correct", "part_create")},
+    "estate:part_edit": lambda w: {"pk": w.estate_part.pk},
+    "estate:part_delete": lambda w: {"pk": w.estate_part.pk},
+    "estate:photo_delete": lambda w: {"pk": w.estate_photo.pk},
+    **{f"api:{name}": lambda w: {"pk": w.estate_survey.pk} for name in (
+        "get_condition_survey", "update_condition_survey", "set_condition_survey_status", "correct_condition_survey",
+        "add_survey_part")},
+    "api:update_survey_part": lambda w: {"pk": w.estate_part.pk},
+    "api:delete_survey_part": lambda w: {"pk": w.estate_part.pk},
+    "api:delete_survey_part_photo": lambda w: {"pk": w.estate_photo.pk},
+    "api:building_condition": lambda w: {"pk": w.building.pk},
     # REST API
     "api:get_property": lambda w: {"pk": w.property.pk},
     "api:update_property": lambda w: {"pk": w.property.pk},
@@ -324,11 +338,21 @@ API_BODY = {
     "api:run_matching": lambda w: {},
     "api:delete_need": lambda w: {},
     "api:unlock_line": lambda w: {},
+    "api:create_condition_survey": lambda w: {"building_id": w.building.pk, "surveyed_on": "2026-01-05",
+                                              "surveyor": "Overtatt"},
+    "api:update_condition_survey": lambda w: {"surveyor": "Overtatt"},
+    "api:set_condition_survey_status": lambda w: {"status": "approved"},
+    "api:correct_condition_survey": lambda w: {},
+    "api:add_survey_part": lambda w: {"ns_code": "23", "condition_grade": 2},
+    "api:update_survey_part": lambda w: {"description": "Overtatt"},
+    "api:delete_survey_part": lambda w: {},
+    "api:delete_survey_part_photo": lambda w: {},
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
 BODY_CARRIES_IDS = {"api:create_building", "api:create_floor", "api:create_room", "api:create_product",
                     "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_process",
-                    "api:create_listing", "api:create_saved_search", "api:create_plan"}
+                    "api:create_listing", "api:create_saved_search", "api:create_plan",
+                    "api:create_condition_survey"}
 
 
 # --- Walking the resolver ---------------------------------------------------------------------
@@ -509,6 +533,13 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building, sett
     w.input = participation.input_submit(process=w.process, participant="b:x", title="Idé", body="Tekst")
     w.survey = participation.survey_create(actor=admin_user, process=w.process, title="Undersøkelse")
     w.question = participation.question_add(actor=admin_user, survey=w.survey, kind="text", text="Hva mener du?")
+    from torg.estate import services as estate
+    from torg.estate.models import SurveyPartPhoto
+
+    w.estate_survey = estate.survey_create(actor=admin_user, tenant=tenant, building=building,
+                                           surveyed_on=dt.date(2026, 1, 5), surveyor="Takst AS")
+    w.estate_part = estate.part_add(actor=admin_user, survey=w.estate_survey, ns_code="26", condition_grade=3)
+    w.estate_photo = SurveyPartPhoto.objects.create(tenant=tenant, part=w.estate_part, image="estate/x/parts/a.jpg")
     w.offer = relocation.offer_create(actor=admin_user, plan=w.plan, supplier=w.organisation, category=w.category,
                                       quantity=1, unit_price_nok=100)
     return w

@@ -10,6 +10,7 @@ from torg.accounts import demo as accounts_demo
 from torg.accounts.models import Tenant
 from torg.booking import demo as booking_demo
 from torg.booking.allocation import demo as allocation_demo
+from torg.estate import demo as estate_demo
 from torg.places import demo as places_demo
 from torg.projects import demo as projects_demo
 from torg.reuse import demo as reuse_demo
@@ -18,7 +19,7 @@ from torg.reuse.relocation import demo as relocation_demo
 
 # Each module's demo loader, lowest layer first.
 LOADERS = [accounts_demo.load, places_demo.load, reuse_demo.load, market_demo.load, relocation_demo.load,
-           booking_demo.load, allocation_demo.load, projects_demo.load]
+           booking_demo.load, allocation_demo.load, estate_demo.load, projects_demo.load]
 
 LOGINS = [
     ("admin", "Storvik kommune", "administrator"),

@@ -1,0 +1,304 @@
+"""Estate API: condition surveys, their building parts and photos, a building's condition, the
+portfolio figures and the TG3 list — the same services, rules and figures as the UI."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja import Status as Answer
+from ninja.pagination import paginate
+
+from torg.core.api import ApiRouter, Id, InSchema, Omitted, Pagination, PatchSchema
+from torg.core.photos import url_for
+from torg.core.views import require_api_perm
+from torg.places import queries as places_queries
+
+from . import queries, services
+from .models import ConditionSurvey
+from .states import CONDITION_SURVEY_MACHINE
+
+router = ApiRouter(tags=["estate"])
+
+Grade = Annotated[int, Field(ge=0, le=3)]
+Cost = Annotated[Decimal, Field(ge=0, lt=10**12, decimal_places=0)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str
+    width: int
+    height: int
+
+    @staticmethod
+    def resolve_url(obj):
+        return url_for(obj)
+
+
+class PartOut(Schema):
+    id: int
+    survey_id: int
+    ns_code: str
+    part_label: str
+    condition_grade: int
+    consequence_grade: int
+    risk_score: int
+    risk: str
+    description: str
+    measure: str
+    measure_cost: Decimal | None
+    measure_year: int | None
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_photos(obj):
+        return list(obj.photos.all())
+
+
+class TransitionOut(Schema):
+    to_status: str
+    verb: str
+    label: str
+    reason_required: bool
+
+
+class SurveyOut(Schema):
+    id: int
+    building_id: int
+    surveyed_on: dt.date
+    surveyor: str
+    level: str
+    note: str
+    status: str
+    version: int
+    replaces_id: int | None
+    is_current: bool
+    aggregate_grade: Decimal | None
+
+
+class SurveyDetailOut(SurveyOut):
+    parts: list[PartOut]
+    allowed_transitions: list[TransitionOut]
+
+    @staticmethod
+    def resolve_parts(obj):
+        return obj.part_list
+
+
+class SurveyIn(InSchema):
+    building_id: Id
+    surveyed_on: dt.date
+    surveyor: str
+    level: ConditionSurvey.Level = ConditionSurvey.Level.OVERVIEW
+    note: str = ""
+
+
+class SurveyPatch(PatchSchema):
+    surveyed_on: dt.date = Omitted
+    surveyor: str = Omitted
+    level: ConditionSurvey.Level = Omitted
+    note: str | None = None
+
+
+class PartIn(InSchema):
+    ns_code: str = Field(description="NS 3451 code, e.g. 23 (external walls)")
+    condition_grade: Grade
+    consequence_grade: Grade = 1
+    description: str = ""
+    measure: str = ""
+    measure_cost: Cost | None = None
+    measure_year: Year | None = None
+
+
+class PartPatch(PatchSchema):
+    ns_code: str = Omitted
+    condition_grade: Grade = Omitted
+    consequence_grade: Grade = Omitted
+    description: str | None = None
+    measure: str | None = None
+    measure_cost: Cost | None = None
+    measure_year: Year | None = None
+
+
+class StatusIn(InSchema):
+    status: ConditionSurvey.Status
+    reason: str = ""
+
+
+class HistoryOut(Schema):
+    id: int
+    surveyed_on: dt.date
+    version: int
+    status: str
+    is_current: bool
+    aggregate_grade: Decimal | None
+    part_count: int
+    tg3_count: int
+
+
+class BuildingConditionOut(Schema):
+    building_id: int
+    current_survey_id: int | None
+    aggregate_grade: Decimal | None
+    grade_band: int | None
+    grade_counts: list[int]
+    parts: list[PartOut]
+    surveys: list[HistoryOut]
+
+
+class CellOut(Schema):
+    count: int
+    area: Decimal
+
+
+class PortfolioRowOut(Schema):
+    category: str
+    cells: list[CellOut]
+    count: int
+    area: Decimal
+
+
+class PortfolioOut(Schema):
+    bands: list[str]
+    rows: list[PortfolioRowOut]
+    surveyed: int
+    total: int
+    tg3_parts: int
+
+
+class ListedPartOut(PartOut):
+    building_id: int
+    building_name: str
+
+    @staticmethod
+    def resolve_building_id(obj):
+        return obj.survey.building_id
+
+    @staticmethod
+    def resolve_building_name(obj):
+        return obj.survey.building.name
+
+
+def _transitions(survey, user):
+    return [{"to_status": t.target, "verb": t.verb, "label": str(t.label), "reason_required": t.reason}
+            for t in CONDITION_SURVEY_MACHINE.available(survey, user)]
+
+
+def _detail(request, pk):
+    survey = queries.survey_detail(tenant=request.tenant, pk=pk)
+    survey.allowed_transitions = _transitions(survey, request.user)
+    return survey
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+@router.get("/surveys", response=list[SurveyOut])
+@paginate(Pagination)
+def list_condition_surveys(request, building_id: Id | None = None, status: str = ""):
+    """Every condition survey of the municipality (newest first), by building and status."""
+    require_api_perm(request, "estate.view_estate")
+    building = places_queries.building_get(tenant=request.tenant, pk=building_id) if building_id else None
+    return queries.survey_list(tenant=request.tenant, building=building, status=status)
+
+
+@router.get("/surveys/{int:pk}", response=SurveyDetailOut)
+def get_condition_survey(request, pk: Id):
+    """A survey with its building parts and the status changes the caller may make now."""
+    require_api_perm(request, "estate.view_estate")
+    return _detail(request, pk)
+
+
+@router.post("/surveys", response={201: SurveyDetailOut})
+def create_condition_survey(request, payload: SurveyIn):
+    """A new survey of a building, as a draft."""
+    require_api_perm(request, "estate.manage_estate")
+    data = payload.dict()
+    building = places_queries.building_get(tenant=request.tenant, pk=data.pop("building_id"))
+    survey = services.survey_create(actor=request.user, tenant=request.tenant, building=building, **data)
+    return Answer(201, _detail(request, survey.pk))
+
+
+@router.patch("/surveys/{int:pk}", response=SurveyDetailOut)
+def update_condition_survey(request, pk: Id, payload: SurveyPatch):
+    """Change a draft's date, surveyor, level or note (an approved survey: 422, correct it instead)."""
+    require_api_perm(request, "estate.manage_estate")
+    services.survey_update(actor=request.user, survey=queries.survey_get(tenant=request.tenant, pk=pk),
+                           **payload.changes())
+    return _detail(request, pk)
+
+
+@router.post("/surveys/{int:pk}/status", response=SurveyDetailOut)
+def set_condition_survey_status(request, pk: Id, payload: StatusIn):
+    """Approve or discard a draft (`allowed_transitions` lists what the caller may do)."""
+    require_api_perm(request, "estate.manage_estate")
+    services.survey_set_status(actor=request.user, survey=queries.survey_get(tenant=request.tenant, pk=pk),
+                               status=payload.status, reason=payload.reason)
+    return _detail(request, pk)
+
+
+@router.post("/surveys/{int:pk}/correct", response={201: SurveyDetailOut})
+def correct_condition_survey(request, pk: Id):
+    """A correction of an approved survey: a new draft version with the same parts."""
+    require_api_perm(request, "estate.manage_estate")
+    draft = services.survey_correct(actor=request.user, survey=queries.survey_get(tenant=request.tenant, pk=pk))
+    return Answer(201, _detail(request, draft.pk))
+
+
+# --- Building parts ---------------------------------------------------------------------------
+@router.post("/surveys/{int:pk}/parts", response={201: PartOut})
+def add_survey_part(request, pk: Id, payload: PartIn):
+    require_api_perm(request, "estate.manage_estate")
+    survey = queries.survey_get(tenant=request.tenant, pk=pk)
+    part = services.part_add(actor=request.user, survey=survey, **payload.dict())
+    return Answer(201, queries.part_get(tenant=request.tenant, pk=part.pk))
+
+
+@router.patch("/parts/{int:pk}", response=PartOut)
+def update_survey_part(request, pk: Id, payload: PartPatch):
+    require_api_perm(request, "estate.manage_estate")
+    services.part_update(actor=request.user, part=queries.part_get(tenant=request.tenant, pk=pk),
+                         **payload.changes())
+    return queries.part_get(tenant=request.tenant, pk=pk)
+
+
+@router.delete("/parts/{int:pk}", response={204: None})
+def delete_survey_part(request, pk: Id):
+    require_api_perm(request, "estate.manage_estate")
+    services.part_remove(actor=request.user, part=queries.part_get(tenant=request.tenant, pk=pk))
+    return Answer(204, None)
+
+
+@router.delete("/photos/{int:pk}", response={204: None})
+def delete_survey_part_photo(request, pk: Id):
+    require_api_perm(request, "estate.manage_estate")
+    services.part_photo_remove(actor=request.user, photo=queries.photo_get(tenant=request.tenant, pk=pk))
+    return Answer(204, None)
+
+
+# --- Figures ----------------------------------------------------------------------------------
+@router.get("/buildings/{int:pk}/condition", response=BuildingConditionOut)
+def building_condition(request, pk: Id):
+    """A building's current condition (its latest approved survey) and every survey over time."""
+    require_api_perm(request, "estate.view_estate")
+    building = places_queries.building_get(tenant=request.tenant, pk=pk)
+    c = queries.building_condition(tenant=request.tenant, building=building)
+    current = c["current"]
+    return {"building_id": building.pk, "current_survey_id": current.pk if current else None,
+            "aggregate_grade": current.aggregate_grade if current else None, "grade_band": c["band"],
+            "grade_counts": c["grade_counts"], "parts": c["parts"], "surveys": c["history"]}
+
+
+@router.get("/portfolio", response=PortfolioOut)
+def estate_portfolio(request):
+    """Buildings by strategic category (A, B, C, "" = none) × condition band (TG0–TG3, then not
+    surveyed): number of buildings and gross area in each cell."""
+    require_api_perm(request, "estate.view_estate")
+    return {**queries.portfolio(tenant=request.tenant), "bands": ["0", "1", "2", "3", "none"]}
+
+
+@router.get("/tg3", response=list[ListedPartOut])
+@paginate(Pagination)
+def estate_tg3(request, category: str = ""):
+    """Building parts with TG3 in each building's latest approved survey."""
+    require_api_perm(request, "estate.view_estate")
+    return queries.tg3_list(tenant=request.tenant, category=category).prefetch_related("photos")

@@ -1,0 +1,114 @@
+"""Demo data for the estate module: Storvik's condition surveys (NS 3424).
+
+The first systematic round (2017) covers the schools, kindergartens and nursing homes — with the
+town hall and the library — after the overall mapping of 2014 (kept as older surveys of the oldest
+buildings). The renovated town hall has a new survey after its reopening in 2023. One school has a
+correction (version 2 superseding version 1) and two kindergartens have imported drafts waiting for
+approval. Grades follow the building's age, so the portfolio view has something to say.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from torg.core import audit
+from torg.places import queries as places_queries
+
+from . import grading
+from .models import ConditionSurvey, SurveyPart
+
+PARTS = ["21", "22", "23", "24", "25", "26", "27", "28", "31", "32", "36", "43", "44", "54", "56", "62", "76"]
+MEASURES = {
+    "21": ("Drenering og fuktsikring av grunnmur", 260), "22": ("Utbedring av bæresystem", 400),
+    "23": ("Skifte kledning og vinduer", 900), "24": ("Rehabilitering av innervegger", 300),
+    "25": ("Nye gulvbelegg", 350), "26": ("Nytt tak, tekking og sluk", 1100), "27": ("Nytt fast inventar", 150),
+    "28": ("Utbedre trapper og rekkverk", 120), "31": ("Nye sanitærrør og utstyr", 700),
+    "32": ("Nytt varmeanlegg og styring", 650), "36": ("Nytt ventilasjonsaggregat", 900),
+    "43": ("Nytt hovedfordelingsanlegg", 350), "44": ("LED-belysning med styring", 300),
+    "54": ("Nytt brannalarmanlegg", 220), "56": ("Nytt SD-anlegg", 180), "62": ("Oppgradering av heis", 90),
+    "76": ("Reasfaltering og nye kantsteiner", 120),
+}
+DESCRIPTIONS = {0: "Ingen avvik registrert.", 1: "Normal slitasje.", 2: "Tydelig slitasje og enkelte skader.",
+                3: "Betydelige skader, fare for følgeskader."}
+SURVEYORS = ["Takst og tilstand AS", "Norconsult", "Multiconsult"]
+
+
+def _grade(rng, age, shift=0):
+    base = 0 if age < 10 else 1 if age < 30 else 2
+    return max(0, min(3, base + shift + rng.choice([-1, 0, 0, 0, 1])))
+
+
+def _parts(rng, survey, building, year, shift=0, codes=PARTS):
+    age = year - (building.year_built or 1980)
+    area = float(building.gross_area or 1000)
+    parts = []
+    for code in codes:
+        tg = _grade(rng, age, shift)
+        kg = rng.choice([1, 1, 2, 2, 3]) if tg >= 2 else rng.choice([0, 1, 1])
+        measure, cost = "", None
+        if tg >= 2:
+            text, per_m2 = MEASURES[code]
+            measure = text
+            cost = Decimal(round(per_m2 * area * rng.uniform(0.05, 0.2) / 10000) * 10000)
+        parts.append(SurveyPart(tenant=survey.tenant, survey=survey, ns_code=code, condition_grade=tg,
+                                consequence_grade=kg, description=DESCRIPTIONS[tg], measure=measure,
+                                measure_cost=cost, measure_year=year + (1 if tg == 3 else rng.randint(2, 6))
+                                if measure else None))
+    return parts
+
+
+def load(ctx):
+    rng = random.Random(ctx.seed + 17)
+    tenant = ctx.main
+    uses = ("school", "kindergarten", "nursing_home")
+    buildings = [b for b in places_queries.building_list(tenant=tenant) if b.use in uses]
+    buildings += [ctx.townhall, ctx.library]
+    now = timezone.now()
+    surveys, parts = [], []
+
+    def survey(building, date, *, version=1, status="approved", shift=0, replaces=None, codes=PARTS):
+        s = ConditionSurvey(tenant=tenant, building=building, surveyed_on=date, version=version, status=status,
+                            surveyor=rng.choice(SURVEYORS), level="1", replaces=replaces,
+                            approved_at=now if status != "draft" else None)
+        s.save()
+        s.part_list = _parts(rng, s, building, date.year, shift, codes)
+        if status != "draft":
+            s.aggregate_grade = grading.aggregate_grade((p.ns_code, p.condition_grade) for p in s.part_list)
+        surveys.append(s)
+        parts.extend(s.part_list)
+        return s
+
+    drafts_left = 2
+    for building in buildings:
+        version = 1
+        if (building.year_built or 2000) < 1985:  # the overall mapping of 2014, kept as history
+            survey(building, dt.date(2014, rng.randint(3, 10), rng.randint(1, 28)), shift=-1, codes=PARTS[:9])
+            version += 1
+        if building == ctx.townhall:
+            survey(building, dt.date(2017, 9, 12), version=version, shift=1)
+            survey(building, dt.date(2024, 3, 5), version=version + 1, shift=-3)  # after the 2023 renovation
+            continue
+        date = dt.date(2017, rng.randint(1, 12), rng.randint(1, 28))
+        if building.use == "kindergarten" and drafts_left and (building.year_built or 2000) > 2000:
+            drafts_left -= 1
+            survey(building, dt.date(2026, 9, rng.randint(1, 28)), version=version, status="draft")
+            continue
+        first = survey(building, date, version=version)
+        if building.name == "Nordbyen skole":  # a correction after a second inspection of the roof
+            first.status = "superseded"
+            survey(building, date, version=version + 1, replaces=first, shift=1)
+    SurveyPart.objects.bulk_create(parts)
+    for s in surveys:
+        ConditionSurvey.objects.filter(pk=s.pk).update(status=s.status, aggregate_grade=s.aggregate_grade)
+    current = {}
+    for s in surveys:
+        if s.status == "approved" and (s.building_id not in current or
+                                       (s.surveyed_on, s.version) > (current[s.building_id].surveyed_on,
+                                                                      current[s.building_id].version)):
+            current[s.building_id] = s
+    ConditionSurvey.objects.filter(pk__in=[s.pk for s in current.values()]).update(is_current=True)
+    audit.record_many(actor=None, tenant=tenant, objs=surveys, action="demo_create",
+                      changes=lambda s: {"surveyed_on": [None, s.surveyed_on.isoformat()],
+                                         "parts": [None, len(s.part_list)]})

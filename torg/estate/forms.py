@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from torg.core.forms import TorgForm, TorgModelForm
+
+from . import ns3451
+from .models import ConditionSurvey, SurveyPart
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class SurveyForm(TorgModelForm):
+    class Meta:
+        model = ConditionSurvey
+        fields = ["surveyed_on", "surveyor", "level", "note"]
+        widgets = {"surveyed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """Opens the camera on a phone (`capture`), any image file elsewhere."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": "image/*", "capture": "environment", **(attrs or {})})
+
+
+class PartForm(TorgModelForm):
+    ns_code = forms.ChoiceField(label=_("Building part (NS 3451)"), choices=[("", "—")] + ns3451.choices())
+    photo = forms.ImageField(label=_("Photo"), required=False, widget=PhotoInput,
+                             help_text=_("Take a photo of what you see (optional; more can be added later)."))
+
+    class Meta:
+        model = SurveyPart
+        fields = ["ns_code", "condition_grade", "consequence_grade", "description", "measure", "measure_cost",
+                  "measure_year"]
+        widgets = {"condition_grade": forms.RadioSelect, "consequence_grade": forms.RadioSelect,
+                   "description": forms.Textarea(attrs={"rows": 3}),
+                   "measure_cost": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
+                   "measure_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2200})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition_grade"].choices = SurveyPart.Grade.choices
+        self.fields["consequence_grade"].choices = SurveyPart.Consequence.choices
+
+
+class StatusForm(TorgForm):
+    status = forms.CharField(max_length=20)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class ImportForm(TorgForm):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+
+class BuildingFilterForm(TorgForm):
+    category = forms.ChoiceField(label=_("Strategic category"), required=False,
+                                 choices=[("", _("All"))] + [(c, c) for c in "ABC"])

@@ -1,0 +1,136 @@
+"""Estate: condition surveys of buildings (NS 3424) per building part (NS 3451 codes).
+
+A survey is a draft while it is entered or corrected and becomes immutable when approved; a
+correction of an approved survey is a new version that supersedes it once approved, so every
+survey ever approved is kept (a building's condition over time). See docs/user-guide/estate.md.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from torg.core.models import TenantOwned
+from torg.core.photos import random_name
+
+from . import ns3451
+
+
+class ConditionSurvey(TenantOwned):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        SUPERSEDED = "superseded", _("Superseded by a correction")
+        DISCARDED = "discarded", _("Discarded")
+
+    class Level(models.TextChoices):
+        OVERVIEW = "1", _("Level 1 – overview")
+        DETAILED = "2", _("Level 2 – detailed")
+        SPECIAL = "3", _("Level 3 – special investigation")
+
+    building = models.ForeignKey("places.Building", on_delete=models.PROTECT, related_name="condition_surveys",
+                                 verbose_name=_("building"))
+    surveyed_on = models.DateField(_("survey date"))
+    surveyor = models.CharField(_("surveyor"), max_length=200)
+    level = models.CharField(_("NS 3424 level"), max_length=1, choices=Level.choices, default=Level.OVERVIEW)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+                                 verbose_name=_("corrects"))
+    # Set when approved (an approved survey never changes, so its figures are kept with it).
+    aggregate_grade = models.DecimalField(_("aggregate condition grade"), max_digits=3, decimal_places=2, null=True,
+                                          blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # The building's latest approved survey (by date): the one the portfolio and the building page show.
+    is_current = models.BooleanField(_("current"), default=False)
+
+    class Meta:
+        ordering = ["-surveyed_on", "-pk"]
+        verbose_name = _("condition survey")
+        verbose_name_plural = _("condition surveys")
+        indexes = [models.Index(fields=["tenant", "is_current"]), models.Index(fields=["building", "status"])]
+
+    def __str__(self):
+        return f"{self.building} {self.surveyed_on:%d.%m.%Y} v{self.version}"
+
+    @property
+    def is_editable(self):
+        return self.status == self.Status.DRAFT
+
+
+class SurveyPart(TenantOwned):
+    """One building part's condition in one survey: grades, what was seen, the measure it needs."""
+
+    class Grade(models.IntegerChoices):
+        TG0 = 0, _("TG0 – no symptoms")
+        TG1 = 1, _("TG1 – minor symptoms")
+        TG2 = 2, _("TG2 – moderate symptoms")
+        TG3 = 3, _("TG3 – serious symptoms")
+
+    class Consequence(models.IntegerChoices):
+        KG0 = 0, _("KG0 – no consequences")
+        KG1 = 1, _("KG1 – small consequences")
+        KG2 = 2, _("KG2 – moderate consequences")
+        KG3 = 3, _("KG3 – large consequences")
+
+    survey = models.ForeignKey(ConditionSurvey, on_delete=models.CASCADE, related_name="parts",
+                               verbose_name=_("condition survey"))
+    ns_code = models.CharField(_("building part (NS 3451)"), max_length=4)
+    condition_grade = models.PositiveSmallIntegerField(_("condition grade"), choices=Grade.choices)
+    consequence_grade = models.PositiveSmallIntegerField(_("consequence grade"), choices=Consequence.choices,
+                                                         default=Consequence.KG1)
+    description = models.TextField(_("description"), blank=True)
+    measure = models.CharField(_("recommended measure"), max_length=500, blank=True)
+    measure_cost = models.DecimalField(_("cost estimate (NOK)"), max_digits=12, decimal_places=0, null=True,
+                                       blank=True, validators=[MinValueValidator(0)])
+    measure_year = models.PositiveIntegerField(_("year needed"), null=True, blank=True,
+                                               validators=[MinValueValidator(1900), MaxValueValidator(2200)])
+
+    class Meta:
+        ordering = ["ns_code", "pk"]
+        verbose_name = _("building part")
+        verbose_name_plural = _("building parts")
+        indexes = [models.Index(fields=["survey", "condition_grade"])]
+
+    def __str__(self):
+        return ns3451.label(self.ns_code)
+
+    @property
+    def part_label(self):
+        return ns3451.label(self.ns_code)
+
+    @property
+    def risk_score(self):
+        return self.condition_grade * self.consequence_grade
+
+    @property
+    def risk(self):
+        return risk_class(self.risk_score)
+
+    @property
+    def risk_label(self):
+        return RISK_LABELS[self.risk]
+
+
+RISK_LABELS = {"low": _("Low"), "medium": _("Medium"), "high": _("High")}
+
+
+def risk_class(score) -> str:
+    """Risk = condition grade × consequence grade (0–9): low 0–2, medium 3–4, high 6–9."""
+    return "high" if score >= 6 else "medium" if score >= 3 else "low"
+
+
+def part_photo_path(instance, filename):
+    return random_name(f"estate/{instance.tenant_id}/parts")
+
+
+class SurveyPartPhoto(TenantOwned):
+    part = models.ForeignKey(SurveyPart, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=part_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")

@@ -1,0 +1,210 @@
+"""Every write to the estate module. Each service checks the actor's permission itself (the UI, the
+API and the importer call the same ones), validates, writes in one transaction and records the
+change in the audit log. A survey's status changes only through `CONDITION_SURVEY_MACHINE`."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from torg.core import audit, photos
+from torg.core.services import create_object, require_same_tenant, update_object
+
+from . import grading, ns3451
+from .models import ConditionSurvey, SurveyPart, SurveyPartPhoto
+from .states import CONDITION_SURVEY_MACHINE
+
+SURVEY_FIELDS = ["surveyed_on", "surveyor", "level", "note"]
+PART_FIELDS = ["ns_code", "condition_grade", "consequence_grade", "description", "measure", "measure_cost",
+               "measure_year"]
+
+
+def require_manage(actor, obj):
+    if not actor.has_perm("estate.manage_estate", obj):
+        raise PermissionDenied
+
+
+def _unknown(fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+def _check_survey(survey):
+    if survey.surveyed_on and survey.surveyed_on > timezone.localdate():
+        raise ValidationError({"surveyed_on": _("A survey cannot be dated in the future.")})
+    if survey.building_id and survey.building.archived:
+        raise ValidationError({"building": _("%(place)s is archived; restore it first.") % {"place": survey.building}})
+
+
+def _require_draft(survey):
+    if survey.status != ConditionSurvey.Status.DRAFT:
+        raise ValidationError(_("An approved survey cannot be changed. Start a correction: it becomes a new "
+                                "version, and the approved one is kept."))
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+@transaction.atomic
+def survey_create(*, actor, tenant, building, surveyed_on, surveyor, **fields) -> ConditionSurvey:
+    """A new survey of a building, as a draft: parts are graded on it, then it is approved."""
+    require_manage(actor, tenant)
+    _unknown(fields, SURVEY_FIELDS)
+    require_same_tenant(tenant, building, field="building")
+    survey = ConditionSurvey(tenant=tenant, building=building, surveyed_on=surveyed_on, surveyor=surveyor, **fields)
+    _check_survey(survey)
+    return create_object(survey, actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def survey_update(*, actor, survey, **fields) -> ConditionSurvey:
+    require_manage(actor, survey)
+    _unknown(fields, SURVEY_FIELDS)
+    survey = ConditionSurvey.objects.select_for_update().select_related("building").get(pk=survey.pk)
+    _require_draft(survey)
+    probe = ConditionSurvey(building=survey.building, **{**{k: getattr(survey, k) for k in SURVEY_FIELDS}, **fields})
+    _check_survey(probe)
+    return update_object(survey, actor=actor, tenant=survey.tenant, fields=fields)
+
+
+def _refresh_current(building_id):
+    """Mark the building's latest approved survey (by date, then version) as its current one."""
+    surveys = ConditionSurvey.objects.filter(building_id=building_id)
+    latest = (surveys.filter(status=ConditionSurvey.Status.APPROVED)
+              .order_by("-surveyed_on", "-version", "-pk").values_list("pk", flat=True).first())
+    surveys.exclude(pk=latest).filter(is_current=True).update(is_current=False)
+    if latest:
+        surveys.filter(pk=latest).update(is_current=True)
+
+
+@transaction.atomic
+def survey_set_status(*, actor, survey, status, reason="") -> ConditionSurvey:
+    """Approve or discard a draft — only what `CONDITION_SURVEY_MACHINE` declares. Approving keeps
+    the aggregate grade with the survey and supersedes the version it corrects."""
+    survey = ConditionSurvey.objects.select_for_update().get(pk=survey.pk)
+    approving = status == ConditionSurvey.Status.APPROVED
+    if approving:
+        survey.aggregate_grade = grading.aggregate_grade(survey.parts.values_list("ns_code", "condition_grade"))
+        survey.approved_at = timezone.now()
+    CONDITION_SURVEY_MACHINE.apply(survey, status, actor=actor, reason=reason)
+    if approving:
+        ConditionSurvey.objects.filter(pk=survey.pk).update(aggregate_grade=survey.aggregate_grade,
+                                                            approved_at=survey.approved_at)
+        if survey.replaces_id:
+            old = ConditionSurvey.objects.select_for_update().get(pk=survey.replaces_id)
+            if old.status == ConditionSurvey.Status.APPROVED:
+                CONDITION_SURVEY_MACHINE.apply(old, ConditionSurvey.Status.SUPERSEDED, actor=actor, system=True,
+                                               reason=_("Corrected by version %(v)d") % {"v": survey.version})
+        _refresh_current(survey.building_id)
+    return survey
+
+
+@transaction.atomic
+def survey_correct(*, actor, survey) -> ConditionSurvey:
+    """A correction of an approved survey: a new draft version with the same parts (and photos), which
+    supersedes the approved one when it is approved itself. The approved survey stays as it was.
+    Asking again while a correction is open returns that draft."""
+    require_manage(actor, survey)
+    survey = ConditionSurvey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != ConditionSurvey.Status.APPROVED:
+        raise ValidationError(_("Only an approved survey is corrected; a draft is edited directly."))
+    open_draft = survey.corrections.filter(status=ConditionSurvey.Status.DRAFT).first()
+    if open_draft:
+        return open_draft
+    top = ConditionSurvey.objects.filter(building_id=survey.building_id).order_by("-version").first()
+    draft = ConditionSurvey.objects.create(
+        tenant=survey.tenant, building_id=survey.building_id, surveyed_on=survey.surveyed_on, surveyor=survey.surveyor,
+        level=survey.level, note=survey.note, replaces=survey, version=max(survey.version, top.version) + 1)
+    for part in survey.parts.prefetch_related("photos"):
+        part_photos = list(part.photos.all())
+        part.pk = None
+        part.survey = draft
+        part.save()
+        SurveyPartPhoto.objects.bulk_create([SurveyPartPhoto(tenant=p.tenant, part=part, image=p.image.name,
+                                                             width=p.width, height=p.height) for p in part_photos])
+    audit.record(actor=actor, tenant=survey.tenant, obj=survey, action="condition_survey_correct",
+                 changes={"version": [survey.version, draft.version]})
+    audit.record(actor=actor, tenant=survey.tenant, obj=draft, action="create",
+                 changes={"replaces": [None, survey.pk], "version": [None, draft.version]})
+    return draft
+
+
+# --- Building parts ---------------------------------------------------------------------------
+def _check_part(part):
+    part.ns_code = ns3451.normalize(part.ns_code)
+    if not ns3451.is_known(part.ns_code):
+        raise ValidationError({"ns_code": _("Unknown NS 3451 code “%(code)s”.") % {"code": part.ns_code}})
+    if part.measure_cost is not None and part.measure_cost < 0:
+        raise ValidationError({"measure_cost": _("Must be zero or more.")})
+    if (part.measure_cost or part.measure_year) and not part.measure:
+        raise ValidationError({"measure": _("Describe the measure the cost and year belong to.")})
+
+
+def _locked_draft(survey):
+    survey = ConditionSurvey.objects.select_for_update().get(pk=survey.pk)
+    _require_draft(survey)
+    return survey
+
+
+@transaction.atomic
+def part_add(*, actor, survey, photo=None, **fields) -> SurveyPart:
+    """Grade one building part on a draft survey; `photo` (an upload) is added to it."""
+    require_manage(actor, survey)
+    _unknown(fields, PART_FIELDS)
+    survey = _locked_draft(survey)
+    part = SurveyPart(tenant=survey.tenant, survey=survey, **fields)
+    _check_part(part)
+    part.full_clean()
+    part.save()
+    audit.record(actor=actor, tenant=survey.tenant, obj=survey, action="survey_part_add",
+                 changes={k: [None, v] for k, v in audit.snapshot(part, PART_FIELDS).items() if v not in (None, "")})
+    if photo:
+        part_photo_add(actor=actor, part=part, upload=photo)
+    return part
+
+
+@transaction.atomic
+def part_update(*, actor, part, photo=None, **fields) -> SurveyPart:
+    require_manage(actor, part)
+    _unknown(fields, PART_FIELDS)
+    _locked_draft(part.survey)
+    probe = SurveyPart(**{**{k: getattr(part, k) for k in PART_FIELDS}, **fields})
+    _check_part(probe)
+    if "ns_code" in fields:
+        fields["ns_code"] = probe.ns_code
+    part = update_object(part, actor=actor, tenant=part.tenant, fields=fields, action="survey_part_update")
+    if photo:
+        part_photo_add(actor=actor, part=part, upload=photo)
+    return part
+
+
+@transaction.atomic
+def part_remove(*, actor, part) -> None:
+    require_manage(actor, part)
+    survey = _locked_draft(part.survey)
+    names = list(part.photos.values_list("image", flat=True))
+    audit.record(actor=actor, tenant=part.tenant, obj=survey, action="survey_part_remove",
+                 changes={"ns_code": [part.ns_code, None], "condition_grade": [part.condition_grade, None]})
+    part.delete()
+    photos.release(*names)
+
+
+@transaction.atomic
+def part_photo_add(*, actor, part, upload) -> SurveyPartPhoto:
+    require_manage(actor, part)
+    _locked_draft(part.survey)
+    photo = photos.save_photo(SurveyPartPhoto(tenant=part.tenant, part=part), upload)
+    audit.record(actor=actor, tenant=part.tenant, obj=part, action="survey_part_photo_add",
+                 changes={"photo": [None, photo.image.name]})
+    return photo
+
+
+@transaction.atomic
+def part_photo_remove(*, actor, photo) -> None:
+    require_manage(actor, photo)
+    _locked_draft(photo.part.survey)
+    name = photo.image.name
+    audit.record(actor=actor, tenant=photo.tenant, obj=photo.part, action="survey_part_photo_remove",
+                 changes={"photo": [name, None]})
+    photo.delete()
+    photos.release(name)
+

@@ -1,0 +1,69 @@
+"""A surveyor on a phone: starts a survey, grades three building parts with photos, approves it; the
+building page then shows the condition. axe-core on every page visited, no sideways scrolling."""
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def _no_sideways_scroll(page):
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), page.url
+
+
+def _photo(tmp_path, name):
+    from PIL import Image
+
+    path = tmp_path / name
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), (30, 90, 160)).save(buf, "JPEG")
+    path.write_bytes(buf.getvalue())
+    return str(path)
+
+
+def test_a_surveyor_grades_three_parts_on_a_phone(phone_page, page, live_server, login, assert_accessible, admin_user,
+                                                   building, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    phone = phone_page
+    login(phone, live_server, "admin")
+    phone.goto(live_server.url + f"/estate/buildings/{building.pk}/")
+    assert_accessible(phone)
+    _no_sideways_scroll(phone)
+    phone.get_by_role("link", name="Ny tilstandsanalyse").click()
+    phone.locator("#id_surveyed_on").fill("2026-05-14")
+    phone.locator("#id_surveyor").fill("Kari Takst")
+    assert_accessible(phone)
+    phone.locator("main form button[type=submit]").click()
+    expect(phone.locator("main h1")).to_contain_text("Utkast")
+    for code, grade, text in (("23", "2", "Råte i kledning mot sør"), ("26", "3", "Lekkasje ved taksluk"),
+                              ("43", "1", "Eldre sikringsskap")):
+        phone.get_by_role("link", name="Vurder en bygningsdel").first.click()
+        phone.locator("#id_ns_code").select_option(code)
+        phone.get_by_label(re.compile(f"^TG{grade} ")).check()
+        phone.locator("#id_description").fill(text)
+        if grade == "3":
+            phone.locator("#id_measure").fill("Nytt tekke og sluk")
+            phone.locator("#id_measure_cost").fill("1200000")
+            phone.locator("#id_measure_year").fill("2027")
+        phone.locator("#id_photo").set_input_files(_photo(tmp_path, f"{code}.jpg"))
+        _no_sideways_scroll(phone)
+        phone.locator("main form button[type=submit]").click()
+        expect(phone.get_by_test_id("parts")).to_contain_text(text)
+    assert_accessible(phone)
+    _no_sideways_scroll(phone)
+    expect(phone.get_by_test_id("parts").locator("img")).to_have_count(3)
+    assert phone.get_by_test_id("parts").locator("img").first.evaluate("img => img.naturalWidth") > 0
+    phone.get_by_role("button", name="Godkjenn").click()
+    expect(phone.locator("main h1")).to_contain_text("Godkjent")
+    assert_accessible(phone)
+
+    login(page, live_server, "admin")
+    page.goto(live_server.url + f"/places/buildings/{building.pk}/")
+    expect(page.get_by_test_id("estate-panel")).to_contain_text("TG0: 0, TG1: 1, TG2: 1, TG3: 1")
+    assert_accessible(page)
+    page.goto(live_server.url + "/estate/")
+    expect(page.get_by_test_id("worst-parts")).to_contain_text("Nytt tekke og sluk")
+    assert_accessible(page)
