@@ -209,7 +209,7 @@ class Client:
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
 
-    def post_form(self, path, data, *, base=None, page=None):
+    def post_form(self, path, data, *, base=None, page=None, files=None):
         """POST a form the way a browser does: CSRF token from the page with the form (`page`,
         default `path`), Origin of the site."""
         base = base or self.base
@@ -217,7 +217,7 @@ class Client:
         assert page.status_code == 200, (path, page.status_code)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         origin = "https://" + urlsplit(base).netloc
-        return self.request("POST", path, base=base, data={"csrfmiddlewaretoken": token, **data},
+        return self.request("POST", path, base=base, data={"csrfmiddlewaretoken": token, **data}, files=files,
                             headers={"Origin": origin, "Referer": origin + path})
 
     def login(self, username, password, *, base=None):
@@ -228,6 +228,7 @@ SETUP = """
 import json
 from django.contrib.auth import get_user_model
 from torg.accounts import services
+from torg.booking import services as booking
 from torg.places import services as places
 
 tenant = services.tenant_create(name="Prodvik kommune", slug="prodvik")
@@ -236,10 +237,11 @@ admin = services.user_create(actor=None, tenant=tenant, username="drift", role="
 services.user_create(actor=None, tenant=tenant, username="laas", role="employee", first_name="Laas",
                      last_name="Test", password=PASSWORD)
 prop = places.property_create(actor=admin, tenant=tenant, gnr=7, bnr=1, address="Driftsvegen 1")
-places.building_create(actor=admin, tenant=tenant, property=prop, name="Driftshuset", building_number="7001",
-                       gross_area=900, use="office", strategic_category="A")
+building = places.building_create(actor=admin, tenant=tenant, property=prop, name="Driftshuset",
+                                  building_number="7001", gross_area=900, use="office", strategic_category="A")
+resource = booking.resource_create(actor=admin, tenant=tenant, name="Driftsrommet", building=building)
 _token, secret = services.api_token_create(actor=admin, tenant=tenant, name="drift")
-print(json.dumps({"token": secret}))
+print(json.dumps({"token": secret, "resource": resource.pk}))
 """
 
 ENQUEUE = """
@@ -254,8 +256,8 @@ PASSWORD = "correct-horse-battery-42"
 
 
 def create_world(env):
-    """A municipality with an administrator (`drift`), an employee (`laas`), one building and an
-    API token of the administrator. Returns {"token": ...}."""
+    """A municipality with an administrator (`drift`), an employee (`laas`), one building with a
+    bookable resource and an API token of the administrator. Returns {"token", "resource"}."""
     return run_python(env, f"PASSWORD = {PASSWORD!r}\n" + SETUP)
 
 
@@ -271,6 +273,16 @@ def sent_subjects(env):
         return []
     return [line[len("Subject: "):].strip() for f in sorted(directory.iterdir())
             for line in f.read_text(errors="replace").splitlines() if line.startswith("Subject: ")]
+
+
+def small_jpeg(color=(200, 30, 30)):
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (64, 48), color).save(out, "JPEG")
+    return out.getvalue()
 
 
 def wait_for(predicate, timeout, message):

@@ -3,9 +3,11 @@ storage, migrate on a fresh database, gunicorn (2 processes × 4 threads) and a 
 `scripts/serve.py` exactly as `make serve` does — then checked over HTTP as a browser behind the
 TLS proxy and an API client would use it.
 
-The first test runs on both databases (on PostgreSQL with a database of its own next to the test
-database). The scale-out test adds a second server and a second task worker on the same
-PostgreSQL database: sessions, the login lockout and the task queue hold across them.
+The first test runs on both databases: on SQLite with photos on the file system, on PostgreSQL
+(a database of its own next to the test database) with photos in a local S3 server (moto, the
+real protocol). The scale-out test adds a second server and a second task worker on the same
+PostgreSQL database and bucket: a photo uploaded through one server is served by the other, and
+sessions, the login lockout and the task queue hold across them.
 """
 
 import json
@@ -16,6 +18,8 @@ from collections import Counter
 
 import pytest
 import requests
+
+from torg.core.testing import S3Double
 
 from . import production_site as ps
 
@@ -28,18 +32,24 @@ def deployment():
     database = ps.Database(os.environ.get("DATABASE_URL", ""), directory)
     env = ps.production_env(directory, database.url)
     sites = []
+    s3 = None
+    if database.postgres:
+        s3 = S3Double().start()
+        env.update(s3.env(s3.create_bucket("torg-production")))
     try:
         site = ps.Site(env, log_path=directory / "site-a.log", prepare=True)
         sites.append(site)
         site.wait_ready()
         world = ps.create_world(env)
         yield {"env": env, "database": database, "site": site, "token": world["token"], "sites": sites,
-               "directory": directory}
+               "directory": directory, "resource": world["resource"]}
     finally:
         for site in sites:
             site.terminate()
         for site in sites:
             site.stop()
+        if s3 is not None:
+            s3.stop()
         database.drop()
         ps.cleanup(directory)
 
@@ -125,6 +135,10 @@ def test_two_servers_and_two_workers_share_one_database(deployment):
     deployment["sites"].append(site_b)
     site_b.wait_ready()
     a, b = site_a.base, site_b.base
+    # Both servers report the shared database and bucket reachable.
+    for base in (a, b):
+        assert requests.get(base + "/readyz", timeout=10).json() == {
+            "status": "ok", "checks": {"database": "ok", "storage": "ok"}}
 
     # A session started on A is valid on B, and ending it on B ends it on A.
     browser = ps.Client(a)
@@ -133,6 +147,22 @@ def test_two_servers_and_two_workers_share_one_database(deployment):
     assert on_b.status_code == 200 and "Driftshuset" in on_b.text
     assert browser.post_form("/accounts/logout/", {}, base=b, page="/places/").status_code == 302
     assert browser.get("/places/", base=a).status_code == 302
+
+    # A photo uploaded through A (into the bucket) is served by B, to members only.
+    photos = f"/booking/resources/{deployment['resource']}/photos/"
+    assert browser.login("drift", ps.PASSWORD, base=a).status_code == 302
+    jpeg = ps.small_jpeg()
+    upload = browser.post_form(photos, {"alt": "Driftsrommet sett fra døra"}, base=a,
+                               files={"photo": ("rom.jpg", jpeg, "image/jpeg")})
+    assert upload.status_code == 302, upload.text[:3000]
+    file_url = re.search(r'src="(/files/[\w-]+/\d+/)"', browser.get(photos, base=b).text).group(1)
+    served = browser.get(file_url, base=b)
+    assert served.status_code == 302  # to a short-lived signed URL of the bucket
+    assert served.headers["Location"].startswith(env["TORG_S3_ENDPOINT_URL"])
+    photo = requests.get(served.headers["Location"], timeout=30)
+    assert photo.status_code == 200 and photo.content[:2] == b"\xff\xd8"  # the JPEG, re-encoded
+    assert ps.Client(b).get(file_url).status_code == 404  # anonymous: nothing to see
+    assert browser.post_form("/accounts/logout/", {}, base=a, page="/places/").status_code == 302
 
     # Failed logins count across servers: five wrong passwords spread over A and B lock the
     # account on both, even for the right password.
