@@ -75,6 +75,8 @@ class Resource(TenantOwned):
     )
     archived = models.BooleanField(_("archived"), default=False)
     ical_token = models.CharField(max_length=64, blank=True, db_index=True)
+    # The resource in public links (the room catalogue): a random code, never the database id.
+    public_code = models.CharField(max_length=16, blank=True, db_index=True)
     capacity = models.PositiveIntegerField(_("capacity (persons)"), null=True, blank=True)
     step_free = models.BooleanField(_("step-free access"), default=False)
     description = models.TextField(_("description"), blank=True)

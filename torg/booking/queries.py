@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.shortcuts import get_object_or_404
 
-from torg.accounts.models import Role, User
+from torg.accounts.models import Role, Tenant, User
 from torg.core.checkin import checkin_open
 from torg.places.models import Building
 
@@ -362,6 +362,22 @@ def week_days(days, rows):
                 booked.append((c["start"], c["end"]))
         out.append({"day": day, "free": [c for c in cells if c["state"] in ("free", "meraapent")], "booked": booked})
     return out
+
+
+def public_tenant(*, slug):
+    """The municipality of a public booking page (404 for an unknown one)."""
+    return get_object_or_404(Tenant, slug=slug)
+
+
+def public_resources(*, tenant):
+    """The rooms citizens may book, for the public catalogue: by building, with rules, photos and
+    the property's address (four queries)."""
+    return (resource_list(tenant=tenant).select_related("building__property").with_policy("allow_citizens")
+            .filter(policy_allow_citizens=True).exclude(public_code="").prefetch_related("photos"))
+
+
+def public_resource_get(*, tenant, code):
+    return get_object_or_404(public_resources(tenant=tenant), public_code=code)
 
 
 def unread_notifications(*, tenant, user, limit=20):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from torg.core import audit
 from torg.core.audit_display import describe
+from torg.core.photos import serve as serve_file
 from torg.core.tabular import write_xlsx
 from torg.core.views import apply_validation_error, breadcrumbs, download, form_page, paginate, tenant_lookup
 from torg.places.models import Building
@@ -813,6 +814,25 @@ def report(request):
         "rows": rows, "buildings": queries.utilisation_by_building(rows), "first": first, "last": last,
         "chart": queries.utilisation_chart(rows, width=240), "actor_types": Booking.ActorType.choices,
         "crumbs": _crumbs((_("Utilisation"), None))})
+
+
+# --- Public room catalogue (no login) --------------------------------------------------------
+def public_rooms(request, slug):
+    """Every room citizens may book in the municipality, readable without login: photos, address,
+    entrance, capacity, equipment, accessibility and the rules in words."""
+    tenant = queries.public_tenant(slug=slug)
+    return render(request, "booking/public_rooms.html", {
+        "public_tenant": tenant, "resources": queries.public_resources(tenant=tenant)})
+
+
+def public_room_photo(request, slug, code, n):
+    """Photo number `n` of a room in the public catalogue (no id, no storage path in the address)."""
+    tenant = queries.public_tenant(slug=slug)
+    resource = queries.public_resource_get(tenant=tenant, code=code)
+    found = list(resource.photos.all())
+    if not 1 <= n <= len(found):
+        raise Http404
+    return serve_file(request, found[n - 1].image.name, public=True)
 
 
 # --- iCalendar ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from torg.core import audit, photos
+from torg.core.ids import new_public_code
 from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .. import queries
@@ -34,7 +35,7 @@ def resource_create(*, actor, tenant, name, building, room=None, parent=None, ki
         details["capacity"] = room.capacity
     resource = create_object(
         Resource(tenant=tenant, name=name, building=building, room=room, parent=parent, kind=kind,
-                 ical_token=secrets.token_urlsafe(24), **details),
+                 ical_token=secrets.token_urlsafe(24), public_code=new_public_code(), **details),
         actor=actor, tenant=tenant)
     if policy:
         _own_rules_create(actor, resource, policy)

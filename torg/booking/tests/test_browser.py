@@ -1,6 +1,7 @@
 """Booking through a real browser (Chromium + Playwright), axe-core on every page."""
 
 import datetime as dt
+import os
 import re
 
 import pytest
@@ -31,20 +32,34 @@ def test_citizen_books_a_room_from_the_week_view(page, live_server, login, asser
     assert (booking.booker, booking.start, booking.end) == (citizen, at(1, 10), at(1, 11))
 
 
-def _fits(page):
-    """The page does not scroll sideways (no element wider than the screen)."""
+def _fits(page, screenshot=""):
+    """The page does not scroll sideways (no element wider than the screen). With TORG_SCREENSHOTS_DIR
+    set, `screenshot` names the picture of the page for the user guide (docs/user-guide/img/)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth"), page.url
+    if screenshot and os.environ.get("TORG_SCREENSHOTS_DIR"):
+        page.screenshot(path=os.path.join(os.environ["TORG_SCREENSHOTS_DIR"], f"{screenshot}.png"))
 
 
 def test_citizen_on_a_phone_finds_a_free_room_books_and_cancels(phone_page, live_server, login, assert_accessible,
                                                                  admin_user, citizen, resource):
     """Issue 14: the whole citizen path on a 390 × 844 phone, without sideways scrolling."""
-    services.rules_update(actor=admin_user, resource=resource, entrance="Hovedinngangen, til venstre")
-    page = login(phone_page, live_server, "innbygger")
+    services.rules_update(actor=admin_user, resource=resource, entrance="Hovedinngangen, til venstre",
+                          step_free=True)
+    page = phone_page
+    page.context.add_cookies([{"name": "django_language", "value": "nb", "url": live_server.url}])  # as users see it
+    page.goto(live_server.url + f"/booking/public/{resource.tenant.slug}/")  # no login: the room catalogue
+    expect(page.locator("[data-testid=public-room]")).to_contain_text("Hovedinngangen, til venstre")
+    _fits(page, "booking-phone-catalogue")
+    assert_accessible(page)
+    login(page, live_server, "innbygger")
+    page.goto(live_server.url + "/")
+    expect(page.locator("[data-testid=waiting]")).to_be_visible()  # the start page: what waits for me
+    _fits(page, "start-page-phone")
+    assert_accessible(page)
     page.goto(live_server.url + f"/booking/resources/{resource.pk}/")
     expect(page.locator(".torg-booking-days")).to_be_visible()  # day by day, from today
     expect(page.locator(".torg-booking-weekgrid")).to_be_hidden()
-    _fits(page)
+    _fits(page, "booking-phone-days")
     assert_accessible(page)
     page.goto(live_server.url + "/booking/")
     _fits(page)
@@ -55,7 +70,7 @@ def test_citizen_on_a_phone_finds_a_free_room_books_and_cancels(phone_page, live
     page.locator("main form[method=get] button[type=submit]").click()
     free = page.locator("[data-testid=free-option][data-free=yes]").first
     expect(free).to_contain_text("Møterom")
-    _fits(page)
+    _fits(page, "booking-phone-search")
     assert_accessible(page)
     free.locator("a.ds-button").click()
     expect(page.locator("#id_end_time")).to_have_value("11:30")
@@ -64,13 +79,13 @@ def test_citizen_on_a_phone_finds_a_free_room_books_and_cancels(phone_page, live
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("Testgata 1")  # the receipt says where to go
     expect(page.locator("main")).to_contain_text("Hovedinngangen, til venstre")
-    _fits(page)
+    _fits(page, "booking-phone-receipt")
     assert_accessible(page)
     booking = Booking.objects.get()
     assert (booking.booker, booking.start, booking.end) == (citizen, at(1, 10), at(1, 11, 30))
     page.locator(f'main a[href$="/bookings/{booking.pk}/cancel/"]').click()
     expect(page.locator("main h1")).to_have_text(re.compile(r"Avbestille bookingen\?|Cancel the booking\?"))
-    _fits(page)
+    _fits(page, "booking-phone-cancel")
     assert_accessible(page)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED  # asking cancels nothing

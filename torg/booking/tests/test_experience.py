@@ -143,3 +143,30 @@ def test_meraapent_terms_are_shown_before_signing_and_the_date_is_norwegian(clie
                                       accepted_at=dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.timezone.utc))
     html = c.get(url).content.decode()
     assert "6. desember 2026" in html and "2026-12-0" not in html  # Oslo's date, in words
+
+
+def test_public_room_catalogue_without_login(client, admin_user, tenant, other_tenant, building, resource, rooms,
+                                             settings, tmp_path):
+    from .test_find_and_manage import _png
+
+    settings.MEDIA_ROOT = tmp_path
+    services.rules_update(actor=admin_user, resource=resource, entrance="Hovedinngangen", step_free=True,
+                          equipment=["projektor"])
+    services.resource_photo_add(actor=admin_user, resource=resource, upload=_png(), alt="Rommet sett fra døra")
+    staff_only = services.resource_create(actor=admin_user, tenant=tenant, name="Kontor", building=building,
+                                          room=rooms["0.02"], allow_citizens=False)
+    url = reverse("booking:public_rooms", args=[tenant.slug])
+    html = client.get(url).content.decode()  # nobody is logged in
+    assert resource.name in html and "Testgata 1" in html and "Hovedinngangen" in html and "projektor" in html
+    assert staff_only.name not in html
+    photo_url = reverse("booking:public_room_photo", args=[tenant.slug, resource.public_code, 1])
+    assert photo_url in html and 'alt="Rommet sett fra døra"' in html
+    assert f"/booking/resources/{resource.pk}/" not in html  # no database ids in public links
+    photo = client.get(photo_url)
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    assert client.get(reverse("booking:public_room_photo", args=[tenant.slug, resource.public_code, 2])).status_code == 404
+    # Another municipality's address does not show this one's rooms or photos.
+    assert resource.name not in client.get(reverse("booking:public_rooms", args=[other_tenant.slug])).content.decode()
+    assert client.get(reverse("booking:public_room_photo",
+                              args=[other_tenant.slug, resource.public_code, 1])).status_code == 404
+    assert client.get(reverse("booking:public_room_photo", args=[tenant.slug, staff_only.public_code, 1])).status_code == 404
