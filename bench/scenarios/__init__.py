@@ -15,4 +15,5 @@ SCENARIOS = [
     "bench.scenarios.relocation",
     "bench.scenarios.impact",
     "bench.scenarios.booking",
+    "bench.scenarios.participation",
 ]

@@ -89,6 +89,15 @@ def processes_for_building(*, tenant, building, public_only=True):
     return qs.order_by("-created_at", "-id")
 
 
+def processes_for_property(*, tenant, prop, public_only=True):
+    """The processes that concerned a property: linked to it, to one of its buildings or their rooms."""
+    qs = Process.objects.filter(tenant=tenant).filter(
+        Q(properties=prop) | Q(buildings__property=prop) | Q(rooms__building__property=prop)).distinct()
+    if public_only:
+        qs = qs.filter(status__in=PUBLIC_STATES)
+    return qs.order_by("-created_at", "-id")
+
+
 # --- Input ------------------------------------------------------------------------------------
 def _published_comments():
     return Count("comments", filter=Q(comments__status=Input.Status.PUBLISHED), distinct=True)

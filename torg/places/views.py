@@ -26,7 +26,7 @@ from torg.core.views import (
 from . import importer, queries, services
 from .forms import BuildingForm, FloorForm, ImportForm, PropertyForm, RoomForm
 from .models import Building, Room
-from .panels import building_panels
+from .panels import building_panels, property_panels
 
 
 _tenant = tenant_lookup("places.view_places")
@@ -155,6 +155,7 @@ def property_detail(request, pk):
         "property": prop, "buildings": buildings,
         "gross_area": sum((b.gross_area or 0) for b in buildings if not b.archived),
         "can_manage": request.user.has_perm("places.manage_places", prop),
+        "panels": property_panels(request, prop),
         **history_context(request, tenant, prop),
         "crumbs": _crumbs((_("Properties"), reverse("places:property_list")), (str(prop), None)),
     })

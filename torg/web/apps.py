@@ -6,9 +6,10 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self):
-        from torg.places.panels import register_building_panel
+        from torg.places.panels import register_building_panel, register_property_panel
 
-        from .panels import estate_for_building, participation_for_building
+        from .panels import estate_for_building, participation_for_building, participation_for_property
 
         register_building_panel(estate_for_building)
         register_building_panel(participation_for_building)
+        register_property_panel(participation_for_property)

@@ -268,3 +268,56 @@ def test_report_pdf_and_xlsx_for_staff_only(coded, admin_user, client, client_fo
         for suffix in ("pdf", "xlsx"):
             assert c.get(f"/participation/{p.pk}/report.{suffix}").status_code == 404
 
+
+
+# --- A building's and a property's page -------------------------------------------------------------
+def test_building_and_property_pages_show_each_process_with_its_published_feedback(coded, admin_user, employee,
+                                                                                 client_for, building):
+    from django.urls import reverse
+
+    p = coded["process"]
+    _answer_all(coded, admin_user)
+    analysis_services.response_set(actor=admin_user, theme=coded["traffic"], outcome="not_taken", text="Utenfor.")
+    building_url = reverse("places:building_detail", args=[building.pk])
+    property_url = reverse("places:property_detail", args=[building.property_id])
+    before = client_for(employee).get(building_url).content.decode()
+    assert p.title in before and "Dere sa – vi gjorde" not in before  # not published yet
+    services.process_set_status(actor=admin_user, process=p, status="feedback_given")
+    for url in (building_url, property_url):
+        html = client_for(employee).get(url).content.decode()
+        assert p.title in html, url
+        assert "Tatt med i beslutningen: 1" in html and "Ikke tatt med i beslutningen: 1" in html
+        assert "BP2: konsept godkjent (Kommunestyret, 10. juni 2027)" in html and "sak 2027/123" in html
+        assert f"/participation/p/{p.code}/feedback/" in html
+    assert "Medvirkningsprosesser som har gjeldt denne eiendommen" in client_for(employee).get(property_url).content.decode()
+
+
+# --- Demo data ------------------------------------------------------------------------------------
+def test_demo_codes_answers_and_publishes_the_town_hall_and_puts_youth_on_the_map(tenant, admin_user):
+    from types import SimpleNamespace
+
+    from torg.participation import demo_feedback
+    from torg.participation.models import Decision, Process, Theme
+
+    townhall = services.process_create(actor=admin_user, tenant=tenant, title="Nye Storvik rådhus – tidligfase",
+                                       purpose="Rehabilitering")
+    services.process_set_status(actor=admin_user, process=townhall, status="open")
+    townhall.refresh_from_db()
+    for n, (title, body) in enumerate([("Flere små møterom", "Nesten umulig å finne et rom for to."),
+                                       ("Trygg sykkelparkering", "Innendørs sykkelparkering med lading."),
+                                       ("Gjenbruk møblene", "Det sparer penger og CO2.")]):
+        item = _submit(townhall, f"b:{n}", title, body)
+        services.input_set_status(actor=admin_user, item=item, status="published")
+    opening = services.process_create(actor=admin_user, tenant=tenant, title="Åpningstider og meråpent på torget",
+                                      purpose="Når skal torget være åpent?")
+    ctx = SimpleNamespace(main=tenant, users={"admin": admin_user})
+    demo_feedback.load(ctx)
+    townhall.refresh_from_db()
+    assert townhall.status == Process.Status.FEEDBACK_GIVEN and townhall.feedback_published_at
+    assert Theme.objects.filter(process=townhall).count() == len(demo_feedback.THEMES)
+    assert Theme.objects.get(process=townhall, name="Møterom").inputs.count() == 1
+    assert Decision.objects.get(process=townhall).case_number == "2026/1487"
+    assert not townhall.themes.filter(response__isnull=True).exists()
+    assert opening.target_groups.filter(kind="children_youth").exists()
+    demo_feedback.load(ctx)  # a second run changes nothing
+    assert Theme.objects.filter(process=townhall).count() == len(demo_feedback.THEMES)

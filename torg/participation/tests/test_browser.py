@@ -134,3 +134,69 @@ def test_citizen_answers_a_survey_with_the_keyboard_on_a_phone_and_staff_read_th
     assert_accessible(page)
     page.goto(live_server.url + f"/participation/surveys/{survey.pk}/")
     assert_accessible(page)
+
+
+def test_staff_code_themes_and_publish_feedback_and_a_citizen_reads_you_said_we_did_on_a_phone(
+        page, phone_page, live_server, login, assert_accessible, open_process, admin_user):
+    from torg.participation import services
+
+    for n, (title, body) in enumerate([("Flere trær", "Skolegården trenger trær og benker."),
+                                       ("Trygg skolevei", "Farlig trafikk ved skolen om morgenen.")]):
+        item = services.input_submit(process=open_process, participant=f"b:{n}", title=title, body=body)
+        services.input_set_status(actor=admin_user, item=item, status="published")
+
+    login(page, live_server, "admin")
+    page.goto(live_server.url + f"/participation/{open_process.pk}/")
+    page.get_by_role("link", name="Temaer og antall").click()
+    assert_accessible(page)
+    page.locator("#id_name").fill("Grøntareal")
+    page.locator("#id_description").fill("Mange vil ha mer grønt i skolegården.")
+    page.get_by_role("button", name="Legg til tema").click()
+    expect(page.get_by_test_id("theme-counts")).to_contain_text("Grøntareal")
+
+    # Coding with the keyboard only: tick with Space, choose the theme, send with Enter.
+    page.get_by_role("link", name="Kod innspill").first.click()
+    assert_accessible(page)
+    page.get_by_label("Flere trær").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Kod til temaet").select_option(label="Grøntareal")
+    page.get_by_role("button", name="Legg til i tema").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("1 innspill kodet til «Grøntareal»")
+    expect(page.get_by_test_id("coding-inputs")).to_contain_text("Grøntareal")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Tilbakemelding og beslutninger").first.click()
+    page.get_by_role("link", name="Registrer en beslutning").click()
+    assert_accessible(page)
+    page.locator("#id_title").fill("BP2: konseptet godkjent")
+    page.locator("#id_decided_on").fill("2027-06-10")
+    page.locator("#id_body").fill("Kommunestyret")
+    page.locator("#id_case_number").fill("2027/123")
+    page.locator("main form button[type=submit]").click()
+    page.get_by_role("link", name="Svar – Grøntareal").click()
+    assert_accessible(page)
+    page.get_by_label("Tatt med i beslutningen", exact=True).check()
+    page.locator("#id_text").fill("Skolegården får tolv nye trær og benker.")
+    page.locator("#id_decision").select_option(label="BP2: konseptet godkjent")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_test_id("theme-responses")).to_contain_text("Tatt med i beslutningen")
+
+    page.goto(live_server.url + f"/participation/{open_process.pk}/")
+    page.get_by_role("button", name="Stengt for innspill").click()
+    page.goto(live_server.url + f"/participation/{open_process.pk}/feedback/")
+    page.get_by_role("button", name="Publiser tilbakemeldingen").click()
+    expect(page.locator("main h1")).to_contain_text("Tilbakemelding gitt")
+    assert_accessible(page)
+
+    phone_page.goto(live_server.url + f"/participation/p/{open_process.code}/")
+    phone_page.get_by_role("link", name=re.compile("Dere sa – vi gjorde")).click()
+    story = phone_page.get_by_test_id("story")
+    expect(story).to_contain_text("Grøntareal")
+    expect(story).to_contain_text("Skolegården trenger trær og benker.")
+    expect(story).to_contain_text("Vi gjorde: Tatt med i beslutningen.")
+    expect(story).to_contain_text("Skolegården får tolv nye trær og benker.")
+    expect(story).to_contain_text("10. juni 2027: BP2: konseptet godkjent")
+    expect(story).to_contain_text("sak 2027/123")
+    assert_accessible(phone_page)
+    _no_sideways_scroll(phone_page)
