@@ -6,8 +6,8 @@ The items and their reuse records are written with one INSERT … SELECT each ov
 minutes a Python loop over a million objects would. ~300 products over the standard categories
 carry realistic gaps: some without a weight or new price, some with their own EPD value, some in
 categories without a CO2e factor (monitors, "other"). Reuses spread over three years, the four
-kinds, 2 000 buildings and 40 organisation units; 2 % more items are disposed of (ItemEvent rows),
-so the reuse rate has its denominator. The second tenant gets 1 000 reuses (tenant filtering real).
+kinds, 2 000 buildings and 40 organisation units; 2 % more items are disposed of (their `item_dispose`
+entries in the audit log, the one history), so the reuse rate has its denominator. The second tenant gets 1 000 reuses (tenant filtering real).
 
 Every case is one HTTP request through the real view; the ratio compares it with the raw SQL the
 view issued (the aggregate GROUP BY queries), as for every scenario.
@@ -26,7 +26,7 @@ from torg.reuse.models import Category, Product, ReuseRecord
 from ..core import Case, log
 
 NAME = "impact"
-VERSION = 1
+VERSION = 2  # 2: disposals are audit events (item_dispose), no longer ItemEvent rows
 SIZES = {("postgresql", False): 1_000_000, ("postgresql", True): 100_000,
          ("sqlite", False): 200_000, ("sqlite", True): 20_000}
 OTHER_RECORDS = 1_000
@@ -119,13 +119,13 @@ def _generate(tenant, count, rng, offset, units=True):
         """, [tenant.pk, now, now])
         log(f"    {count} reuse records")
         c.execute(f"""
-            INSERT INTO reuse_itemevent (tenant_id, created_at, updated_at, item_id, kind, actor_id, from_value,
-                                         to_value, comment)
-            SELECT %s, {when.replace('s.n', '(s.n * 31)')}, %s, i.id, 'status', NULL, 'for_recycling',
-                   'disposed', ''
+            INSERT INTO core_auditevent (tenant_id, created_at, actor_id, action, object_type, object_id,
+                                         object_repr, changes, comment)
+            SELECT %s, {when.replace('s.n', '(s.n * 31)')}, NULL, 'item_dispose', 'reuse.item', CAST(i.id AS text),
+                   i.number, '{{"status": ["for_recycling", "disposed"]}}', ''
             FROM ({_series(disposed)}) s
             JOIN reuse_item i ON i.code = {code.replace('s.n', f'(s.n + {count})')}
-        """, [tenant.pk, now])
+        """, [tenant.pk])
         for name in ("impact_p", "impact_b", "impact_u"):
             c.execute(f"DROP TABLE {name}")
 
@@ -141,7 +141,7 @@ def setup(ctx):
     count = _count(ctx)
     if ctx.once(f"impact:v{VERSION}:{count}", lambda: _build(ctx)) and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE reuse_item; ANALYZE reuse_reuserecord; ANALYZE reuse_itemevent; "
+            cursor.execute("ANALYZE reuse_item; ANALYZE reuse_reuserecord; ANALYZE core_auditevent; "
                            "ANALYZE reuse_product")
     tenant = ctx.tenant
     records = ReuseRecord.objects.filter(tenant=tenant)

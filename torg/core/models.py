@@ -40,6 +40,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["tenant", "object_type", "object_id"]),
             # The audit log: a tenant's events, newest first.
             models.Index(fields=["tenant", "-created_at", "-id"], name="core_audit_tenant_newest"),
+            # Events of one kind in a period, e.g. the impact report's disposals ("item_dispose").
+            models.Index(fields=["tenant", "action", "created_at"], name="core_audit_tenant_action_time"),
         ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")

@@ -13,7 +13,7 @@ class ReuseConfig(AppConfig):
         from torg.core import photos
         from torg.core.audit import register_action_labels
 
-        from . import services  # models are loaded only now
+        from . import services  # models are loaded only now (services imports states: the item machine)
         from .models import ItemPhoto, ProductPhoto
 
         # Every new tenant starts with the maintained category list.
@@ -22,6 +22,8 @@ class ReuseConfig(AppConfig):
         photos.register(ItemPhoto, key="reuse-item", can_view=photos.member_with("reuse.view_items"))
         photos.register(ProductPhoto, key="reuse-product", can_view=photos.member_with("reuse.view_items"))
         register_action_labels({
+            "item_create": _("Registered"), "item_edit": _("Edited"), "item_move": _("Moved"),
             "item_photo_add": _("Photo added"), "item_photo_remove": _("Photo removed"),
             "product_photo_add": _("Photo added"), "product_photo_remove": _("Photo removed"),
+            "reuse_record_create": _("Reuse recorded"), "import_job_confirm": _("Import confirmed"),
         })

@@ -12,7 +12,8 @@ from torg.core.photos import random_name
 from torg.core.sequences import next_number
 from torg.places.models import Room
 
-from .models import Category, Item, ItemEvent, ItemPhoto, Label, Product, ProductPhoto, ReuseRole, Status
+from .models import Category, Item, ItemPhoto, Label, Product, ProductPhoto, ReuseRole, Status
+from .states import ITEM_MACHINE
 
 TARGET_ITEMS = 6500
 
@@ -170,23 +171,23 @@ def load(ctx):
     for part in parts:
         part.parent = rng.choice(desks[part.building_id])
     Item.objects.bulk_update(parts, ["parent"], batch_size=1000)
-    ItemEvent.objects.bulk_create(
-        [ItemEvent(tenant=tenant, item=item, kind=ItemEvent.Kind.CREATE, actor=admin, to_value=Status.IN_USE,
-                   comment="Registrert i kartleggingen") for item in items], batch_size=2000)
-    # Status history that follows the item machine (states.py) (disposed items went via "for recycling").
-    events = []
+    audit.record_many(actor=admin, tenant=tenant, objs=items, action="item_create",
+                      comment="Registrert i kartleggingen", changes={"status": [None, Status.IN_USE]})
+    # Status history along the item machine (disposed items went via "for recycling"): one entry per step.
+    steps = {}
     for item in items:
         path = [Status.IN_USE]
         if item.status == Status.DISPOSED:
             path.append(Status.FOR_RECYCLING)
         if item.status != Status.IN_USE:
             path.append(item.status)
-        for before, after in zip(path, path[1:]):
-            events.append(ItemEvent(tenant=tenant, item=item, kind=ItemEvent.Kind.STATUS, actor=admin,
-                                    from_value=before, to_value=after,
-                                    comment="Planlegging av flytting til nye Storvik rådhus"))
-    ItemEvent.objects.bulk_create(events, batch_size=2000)
-    audit.record_many(actor=admin, tenant=tenant, objs=items, action="create", comment="Demo: kartlegging")
+        for step in zip(path, path[1:]):
+            steps.setdefault(step, []).append(item)
+    for (before, after), group in steps.items():
+        audit.record_many(actor=admin, tenant=tenant, objs=group,
+                          action=ITEM_MACHINE.action(ITEM_MACHINE.get(before, after).verb),
+                          comment="Planlegging av flytting til nye Storvik rådhus",
+                          changes={"status": [before, after]})
 
     # Photos generated locally: one picture per product, as its catalogue photo and on about a fifth
     # of its items.

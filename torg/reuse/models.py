@@ -195,45 +195,6 @@ class ItemPhoto(Photo):
         verbose_name_plural = _("photos")
 
 
-class ItemEvent(TenantOwned):
-    """One line of an item's history: a status change, a move or an edit (who, when, comment)."""
-
-    class Kind(models.TextChoices):
-        CREATE = "create", _("Registered")
-        STATUS = "status", _("Status changed")
-        MOVE = "move", _("Moved")
-        EDIT = "edit", _("Edited")
-        PHOTO = "photo", _("Photo added")
-        PHOTO_REMOVED = "photo_del", _("Photo removed")
-
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("who"))
-    from_value = models.CharField(_("from"), max_length=300, blank=True)
-    to_value = models.CharField(_("to"), max_length=300, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("item event")
-        verbose_name_plural = _("item events")
-        indexes = [models.Index(fields=["item", "created_at"])]
-
-    def display_value(self, value):
-        if self.kind == self.Kind.STATUS and value in Status.values:
-            return Status(value).label
-        return value
-
-    @property
-    def from_display(self):
-        return self.display_value(self.from_value)
-
-    @property
-    def to_display(self):
-        return self.display_value(self.to_value)
-
-
 class Label(TenantOwned):
     """A pre-printed code: printed in a batch, stuck on in the field, claimed at registration."""
 

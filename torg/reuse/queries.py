@@ -4,11 +4,13 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from torg.core import audit
+from torg.core.audit_display import describe
 from torg.core.ids import normalize_public_code
 
 from torg.places.models import Building
 
-from .models import GONE_STATUSES, Category, Condition, Item, ItemEvent, Label, Product, Status
+from .models import GONE_STATUSES, Category, Condition, Item, Label, Product, Status
 
 SORTS = {
     "number": ("number",),
@@ -153,8 +155,9 @@ def label_by_code(*, tenant, code):
     return Label.objects.filter(tenant=tenant, code=normalized).select_related("item").first()
 
 
-def item_events(*, item):
-    return ItemEvent.objects.filter(item=item).select_related("actor").order_by("-created_at", "-pk")
+def item_history(*, item, limit=100):
+    """The item's history, newest first: its audit events in words (one per fact; see services.py)."""
+    return describe(audit.history_for(item, item.tenant_id)[:limit])
 
 
 def colour_choices(*, tenant):

@@ -1,5 +1,8 @@
-"""Writes of the reuse inventory. Every function is keyword-only, atomic, validated and audited;
-item status changes, moves and edits also write `ItemEvent` history rows."""
+"""Writes of the reuse inventory. Every function is keyword-only, atomic, validated and audited.
+
+An item's history is its audit events (`audit.history_for(item, tenant)`), one per fact, with the
+codes `item_create`, `item_edit`, `item_move`, `item_photo_add`, `item_photo_remove` and the item
+machine's `item_<verb>` for status changes (states.py); bulk writes use `audit.record_many`."""
 
 from datetime import timedelta
 
@@ -14,7 +17,7 @@ from torg.core.sequences import next_number
 from torg.core.services import create_object, require_same_tenant, set_archived, update_object
 
 from .models import (
-    GONE_STATUSES, MARKET_STATUSES, Category, ImportJob, Item, ItemEvent, ItemPhoto, Label,
+    GONE_STATUSES, MARKET_STATUSES, Category, ImportJob, Item, ItemPhoto, Label,
     Product, ProductPhoto, ReuseRecord, ReuseRole, Status,
 )
 from .states import ITEM_MACHINE
@@ -169,9 +172,6 @@ def photo_remove(*, actor, photo) -> None:
     is_item = isinstance(photo, ItemPhoto)
     owner = photo.item if is_item else photo.product
     name = photo.image.name
-    if is_item:
-        ItemEvent.objects.create(tenant=owner.tenant, item=owner, kind=ItemEvent.Kind.PHOTO_REMOVED,
-                                 actor=_actor(actor))
     audit.record(actor=actor, tenant=owner.tenant, obj=owner,
                  action="item_photo_remove" if is_item else "product_photo_remove", changes={"photo": [name, None]})
     photo.delete()
@@ -188,17 +188,6 @@ def _location(tenant, building, room):
             raise ValidationError({"room": _("The room is not in the selected building.")})
         building = room.building
     return building, room
-
-
-def _location_text(building, room, placement_text):
-    parts = [p for p in (building.name if building else "", str(room) if room else "", placement_text) if p]
-    return ", ".join(parts)[:300]
-
-
-def _event(item, kind, actor, from_value="", to_value="", comment=""):
-    return ItemEvent(tenant_id=item.tenant_id, item=item, kind=kind,
-                     actor=actor if getattr(actor, "is_authenticated", False) else None,
-                     from_value=str(from_value)[:300], to_value=str(to_value)[:300], comment=comment)
 
 
 # --- Items ----------------------------------------------------------------------------------
@@ -259,16 +248,13 @@ def item_register(*, actor, tenant, product, count=1, building=None, room=None, 
         label.item = items[0]
         label.claimed_at = timezone.now()
         label.save(update_fields=["item", "claimed_at", "updated_at"])
-    ItemEvent.objects.bulk_create(
-        [_event(item, ItemEvent.Kind.CREATE, actor, "", Status(status).label, comment) for item in items]
-    )
     if jpeg is not None:  # one file, shared by the photo rows of all the items registered together
         content, width, height = jpeg
         first = ItemPhoto(tenant=tenant, item=items[0], width=width, height=height)
         first.image.save("photo.jpg", content, save=True)
         ItemPhoto.objects.bulk_create([ItemPhoto(tenant=tenant, item=item, image=first.image.name, width=width,
                                                  height=height) for item in items[1:]])
-    audit.record_many(actor=actor, tenant=tenant, objs=items, action="create", comment=comment,
+    audit.record_many(actor=actor, tenant=tenant, objs=items, action="item_create", comment=comment,
                       changes=lambda o: audit.diff({}, audit.snapshot(o)))
     return items
 
@@ -346,10 +332,7 @@ def item_register_rows(*, actor, tenant, rows, comment="") -> list[Item]:
         for label, item in claimed:
             label.item, label.claimed_at, label.updated_at = item, now, now
         Label.objects.bulk_update([lb for lb, _i in claimed], ["item", "claimed_at", "updated_at"])
-    ItemEvent.objects.bulk_create(
-        [_event(item, ItemEvent.Kind.CREATE, actor, "", Status(item.status).label, comment) for item in items],
-        batch_size=1000)
-    audit.record_many(actor=actor, tenant=tenant, objs=items, action="create", comment=comment,
+    audit.record_many(actor=actor, tenant=tenant, objs=items, action="item_create", comment=comment,
                       changes=lambda o: audit.diff({}, audit.snapshot(o)))
     return items
 
@@ -368,13 +351,9 @@ def item_update(*, actor, item, comment="", **fields) -> Item:
             require_same_tenant(item.tenant, fields[key], field=key)
     if fields.get("parent") is not None and fields["parent"].pk == item.pk:
         raise ValidationError({"parent": _("An item cannot be a part of itself.")})
-    before = audit.snapshot(item)
-    update_object(item, actor=actor, tenant=item.tenant, fields=fields, comment=comment)
-    changes = audit.diff(before, audit.snapshot(item))
-    if changes:
-        names = ", ".join(str(Item._meta.get_field(k).verbose_name) for k in changes)
-        _event(item, ItemEvent.Kind.EDIT, actor, "", names, comment).save()
-    return item
+    if all(getattr(item, key) == value for key, value in fields.items()):
+        return item  # the phone form sends every field: only a real change is a history entry
+    return update_object(item, actor=actor, tenant=item.tenant, fields=fields, action="item_edit", comment=comment)
 
 
 def _actor(actor):
@@ -419,12 +398,8 @@ def item_change_status(*, actor, items, to_status, comment="", system=False) -> 
             raise ValidationError({"to_status": _("Unknown status “%(status)s”.") % {"status": to_status}})
         raise ValidationError(_("The selected items already have the status “%(to)s”.")
                               % {"to": Status(to_status).label})
-    changed = ITEM_MACHINE.apply_many(items, to_status, actor=actor, reason=comment, system=system,
-                                      describe=_item_name)
-    # Transitional: the item page and the impact report still read ItemEvent (moved to the audit log next).
-    ItemEvent.objects.bulk_create([_event(i, ItemEvent.Kind.STATUS, actor, current[i.pk], to_status, comment)
-                                   for i in changed])
-    return changed
+    return ITEM_MACHINE.apply_many(items, to_status, actor=actor, reason=comment, system=system,
+                                   describe=_item_name)
 
 
 @transaction.atomic
@@ -448,32 +423,30 @@ def item_move(*, actor, items, room=None, building=None, placement_text="", comm
         raise ValidationError(_("Item %(number)s is %(status)s in the marketplace and cannot be moved. "
                                 "Withdraw the listing or finish the order first.")
                               % {"number": held[0].number, "status": Status(held[0].status).label.lower()})
-    to_text = _location_text(building, room, placement_text)
-    events, moved, before = [], [], {}
+    after = {"building": building.pk if building else None, "room": room.pk if room else None,
+             "placement_text": placement_text}
+    moved, changes = [], {}
     for item in items:
-        from_text = item.location_label
-        if item.building_id == (building.pk if building else None) and item.room_id == (room.pk if room else None) \
-                and item.placement_text == placement_text:
+        # From → to of what changed, by field: the history shows the building and room by name.
+        change = {k: [v, after[k]] for k, v in (("building", item.building_id), ("room", item.room_id),
+                                                  ("placement_text", item.placement_text)) if v != after[k]}
+        if not change:
             continue
-        before[item.pk] = [item.building_id, item.room_id, item.placement_text]
+        changes[item.pk] = change
         item.building, item.room, item.placement_text = building, room, placement_text
-        events.append(_event(item, ItemEvent.Kind.MOVE, actor, from_text, to_text, comment))
         moved.append(item)
     if not moved:
         raise ValidationError(_("The selected items are already there."))
     Item.objects.filter(pk__in=[i.pk for i in moved]).update(
         building=building, room=room, placement_text=placement_text, updated_at=timezone.now())
-    ItemEvent.objects.bulk_create(events)
-    after = [building.pk if building else None, room.pk if room else None, placement_text]
-    audit.record_many(actor=actor, tenant=tenant, objs=moved, action="move", comment=comment,
-                      changes=lambda o: {"location": [before[o.pk], after]})
+    audit.record_many(actor=actor, tenant=tenant, objs=moved, action="item_move", comment=comment,
+                      changes=lambda o: changes[o.pk])
     return moved
 
 
 @transaction.atomic
 def item_add_photo(*, actor, item, upload) -> ItemPhoto:
     photo = photos.save_photo(ItemPhoto(tenant=item.tenant, item=item), upload)
-    ItemEvent.objects.create(tenant=item.tenant, item=item, kind=ItemEvent.Kind.PHOTO, actor=_actor(actor))
     audit.record(actor=actor, tenant=item.tenant, obj=item, action="item_photo_add",
                  changes={"photo": [None, photo.image.name]})
     return photo
@@ -486,7 +459,6 @@ def item_reuse_photos(*, actor, item, photos) -> list[ItemPhoto]:
     rows = ItemPhoto.objects.bulk_create([ItemPhoto(tenant=item.tenant, item=item, image=p.image.name, width=p.width,
                                                     height=p.height) for p in photos])
     if rows:
-        ItemEvent.objects.create(tenant=item.tenant, item=item, kind=ItemEvent.Kind.PHOTO, actor=_actor(actor))
         audit.record(actor=actor, tenant=item.tenant, obj=item, action="item_photo_add",
                      changes={"photo": [None, [r.image.name for r in rows]]})
     return rows
@@ -659,7 +631,7 @@ def import_job_confirm(*, actor, job, valid_rows_only=False) -> ImportJob:
     job.status, job.valid_rows_only, job.refused, job.processed_rows = ImportJob.Status.QUEUED, valid_rows_only, \
         False, 0
     job.save(update_fields=["status", "valid_rows_only", "refused", "processed_rows", "updated_at"])
-    audit.record(actor=actor, tenant=job.tenant, obj=job, action="confirm",
+    audit.record(actor=actor, tenant=job.tenant, obj=job, action="import_job_confirm",
                  changes={"valid_rows_only": [None, valid_rows_only]})
     return job
 
@@ -710,7 +682,7 @@ def reuse_record(*, actor, item, kind, occurred_at=None, from_building=None, to_
                          to_unit=to_unit, recipient=recipient, reference=reference, actor=_actor(actor))
     record.full_clean()
     record.save()
-    audit.record(actor=actor, tenant=item.tenant, obj=record, action="reuse",
+    audit.record(actor=actor, tenant=item.tenant, obj=record, action="reuse_record_create",
                  changes={"item": [None, item.pk], "kind": [None, kind]})
     return record
 
@@ -740,6 +712,6 @@ def reuse_record_many(*, actor, kind, rows, occurred_at=None) -> list[ReuseRecor
         record.full_clean(exclude=["tenant", "item", "actor", *REUSE_RECORD_LINKS])  # loaded and checked above
         records.append(record)
     ReuseRecord.objects.bulk_create(records, batch_size=1000)
-    audit.record_many(actor=actor, tenant=tenant, objs=records, action="reuse",
+    audit.record_many(actor=actor, tenant=tenant, objs=records, action="reuse_record_create",
                       changes=lambda o: {"item": [None, o.item_id], "kind": [None, kind]})
     return records

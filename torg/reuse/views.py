@@ -152,7 +152,7 @@ def item_detail(request, pk):
     tenant = _tenant(request)
     item = queries.item_get(tenant=tenant, pk=pk)
     return render(request, "reuse/item_detail.html", {
-        "item": item, "events": queries.item_events(item=item)[:100], "photos": item.photos.all(),
+        "item": item, "history": queries.item_history(item=item), "photos": item.photos.all(),
         "product_photos": item.product.photos.all(),
         "qr_svg": labels.qr_svg(labels.qr_url(labels.public_base_url(request), item.code),
                                 label=_("QR code of %(number)s") % {"number": item.number}),

@@ -21,15 +21,20 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Case, Count, DateField, DecimalField, ExpressionWrapper, F, Q, Value, When
-from django.db.models.functions import Coalesce, Round, Trunc
+from django.db.models import (
+    BigIntegerField, Case, CharField, Count, DateField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery,
+    Value, When,
+)
+from django.db.models.functions import Cast, Coalesce, Round, Trunc
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _, gettext_lazy
 
 from torg.accounts.models import OrgUnit
 from torg.places.models import Building
-from torg.reuse.models import Category, ItemEvent, Product, ReuseRecord, Status
+from torg.core.models import AuditEvent
+from torg.reuse.models import Category, Item, Product, ReuseRecord
 from torg.reuse.rules import ALL_BUILDINGS, reuse_role_in
+from torg.reuse.states import ITEM_MACHINE
 
 from .models import Basis, ImpactSettings
 
@@ -55,8 +60,9 @@ PERIODS = ("month", "quarter", "year")
 # The reuse field each dimension groups by, and the disposed item's field for the reuse rate.
 _RECORD_FIELD = {"category": P + "category_id", "building": "to_building_id", "from_building": "from_building_id",
                  "unit": "to_unit_id", "from_unit": "from_unit_id", "kind": "kind"}
-_DISPOSAL_FIELD = {"category": "item__product__category_id", "from_building": "item__building_id",
-                   "from_unit": "item__owner_unit_id"}
+_DISPOSAL_FIELD = {"category": "product__category_id", "from_building": "building_id",
+                   "from_unit": "owner_unit_id"}
+DISPOSE = ITEM_MACHINE.action("dispose")  # the history entry of a disposal: "item_dispose"
 
 
 @dataclass
@@ -252,22 +258,36 @@ def annotated(*, tenant, f: ReportFilter, settings=None):
 
 
 def _disposals(*, tenant, f: ReportFilter):
-    """Items disposed of (thrown away) in the period: the other side of the reuse rate."""
-    qs = ItemEvent.objects.filter(tenant=tenant, kind=ItemEvent.Kind.STATUS, to_value=Status.DISPOSED)
+    """Items disposed of (thrown away) in the period: the other side of the reuse rate.
+
+    Read from the one record of status changes, the audit log: the `item_dispose` entries (an item is
+    disposed of once — the status is final) in the period, found by the (tenant, action, created_at)
+    index. The item filters select the items first and match their ids as text (`object_id`)."""
+    qs = AuditEvent.objects.filter(tenant=tenant, action=DISPOSE, object_type=Item._meta.label_lower)
     start, end = f.bounds()
     if start:
         qs = qs.filter(created_at__gte=start)
     if end:
         qs = qs.filter(created_at__lt=end)
+    items = {}
     if f.category_id:
-        qs = qs.filter(item__product__category_id=f.category_id)
+        items["product__category_id"] = f.category_id
     if f.building_id:
-        qs = qs.filter(item__building_id=f.building_id)
+        items["building_id"] = f.building_id
     if f.unit_id:
-        qs = qs.filter(item__owner_unit_id=f.unit_id)
+        items["owner_unit_id"] = f.unit_id
     if f.buildings is not None:
-        qs = qs.filter(item__building_id__in=f.buildings)
+        items["building_id__in"] = f.buildings
+    if items:
+        qs = qs.filter(object_id__in=Item.objects.filter(tenant=tenant, **items)
+                       .annotate(key=Cast("pk", CharField())).values("key"))
     return qs
+
+
+def _disposed_item(field_name):
+    """A field of the disposed item, for grouping the disposals (one lookup by primary key per entry)."""
+    return Subquery(Item.objects.filter(pk=Cast(OuterRef("object_id"), BigIntegerField()))
+                    .values(field_name)[:1])
 
 
 def rate_applies(f: ReportFilter, dimension=None):
@@ -342,7 +362,7 @@ def breakdown(*, tenant, f: ReportFilter, dimension, settings=None):
         if dimension in PERIODS:
             dq = dq.annotate(group=_period_expr(dimension, "created_at"))
         else:
-            dq = dq.annotate(group=F(_DISPOSAL_FIELD[dimension]))
+            dq = dq.annotate(group=_disposed_item(_DISPOSAL_FIELD[dimension]))
         disposed = {_group_value(dimension, g): n for g, n in
                     dq.values("group").annotate(n=Count("id")).order_by().values_list("group", "n")}
         known = {r["group"] for r in rows}

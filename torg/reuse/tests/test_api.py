@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from torg.reuse.models import Item, ItemEvent
+from torg.core.models import AuditEvent
+from torg.reuse.models import Item
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/reuse"
@@ -47,7 +48,7 @@ def test_product_and_items_crud_status_and_move(client_for, admin_user, category
     assert r.status_code == 422 and not Item.objects.filter(status="listed").exists()  # see test_machine.py
     r = send(c, "post", f"{API}/items/move", {"item_ids": ids[:2], "room_id": rooms["1.01"].pk, "comment": "flytt"})
     assert r.status_code == 200 and {i["room_id"] for i in r.json()["changed"]} == {rooms["1.01"].pk}
-    assert ItemEvent.objects.filter(kind="move", comment="flytt").count() == 2
+    assert AuditEvent.objects.filter(object_type="reuse.item", action="item_move", comment="flytt").count() == 2
     item = Item.objects.get(pk=ids[0])
     assert c.get(f"{API}/codes/{item.code.lower()}").json()["id"] == item.pk
 

@@ -16,7 +16,8 @@ from pyzbar.pyzbar import decode
 from torg.core.models import AuditEvent
 from torg.core.photos import url_for
 from torg.reuse import services
-from torg.reuse.models import Category, Item, ItemEvent, ItemPhoto, Label, Product, ProductPhoto, Status
+from torg.core.models import AuditEvent
+from torg.reuse.models import Category, Item, ItemPhoto, Label, Product, ProductPhoto, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_item_photo_removed_with_history_and_permissions(client_for, admin_user,
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(admin_user).post(url).status_code == 302
     assert not ItemPhoto.objects.exists() and not (media / photo.image.name).exists()
-    assert ItemEvent.objects.filter(item=item, kind=ItemEvent.Kind.PHOTO_REMOVED).count() == 1
+    assert AuditEvent.objects.filter(object_type="reuse.item", object_id=str(item.pk), action="item_photo_remove").count() == 1
 
 
 def test_shared_demo_file_is_kept_while_another_photo_uses_it(admin_user, make_items, media,
@@ -127,7 +128,7 @@ def test_bulk_change_of_every_item_matching_the_filter(client_for, admin_user, m
     r = c.post(reverse("reuse:bulk"), {**data, "confirm": "1", "to_status": "for_relocation", "comment": "Flytting"})
     assert r.status_code == 302
     assert Item.objects.filter(status=Status.FOR_RELOCATION).count() == 60
-    assert ItemEvent.objects.filter(kind="status", comment="Flytting").count() == 60
+    assert AuditEvent.objects.filter(object_type="reuse.item", action="item_mark_for_relocation", comment="Flytting").count() == 60
     assert set(Item.objects.filter(room__number="1.01").values_list("status", flat=True)) == {Status.IN_USE}
     del items
 

@@ -29,7 +29,7 @@ def _force_status(item, status):
 
 
 def _history(item):
-    return list(AuditEvent.objects.filter(object_type="reuse.item", object_id=str(item.pk)).exclude(action="create"))
+    return list(AuditEvent.objects.filter(object_type="reuse.item", object_id=str(item.pk)).exclude(action="item_create"))
 
 
 @pytest.fixture

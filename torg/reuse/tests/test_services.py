@@ -3,11 +3,12 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.text import capfirst
 from PIL import Image
 
 from torg.core.models import AuditEvent
 from torg.reuse import queries, services
-from torg.reuse.models import Category, Item, ItemEvent, Label, Status
+from torg.reuse.models import Category, Item, Label, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,7 @@ def test_register_n_items_gets_codes_numbers_history_and_audit(make_items, rooms
     assert [i.number for i in items] == ["M-000001", "M-000002", "M-000003", "M-000004"]
     assert len({i.code for i in items}) == 4 and all(len(i.code) == 12 for i in items)
     assert all(i.building_id == rooms["0.01"].building_id for i in items)
-    assert ItemEvent.objects.filter(kind="create").count() == 4
-    assert AuditEvent.objects.filter(object_type="reuse.item", action="create").count() == 4
+    assert AuditEvent.objects.filter(object_type="reuse.item", action="item_create").count() == 4  # one each
     assert make_items()[0].number == "M-000005"
 
 
@@ -96,12 +96,15 @@ def test_move_selection_records_history(make_items, admin_user, rooms):
     assert len(moved) == 3
     for item in Item.objects.all():
         assert item.room == rooms["1.01"] and item.placement_text == "bak døra"
-    events = ItemEvent.objects.filter(kind="move")
-    assert events.count() == 3
+    events = AuditEvent.objects.filter(object_type="reuse.item", action="item_move")
+    assert events.count() == 3 and AuditEvent.objects.filter(action="move").count() == 0  # one record
     event = events.first()
-    assert "0.01" in event.from_value and "1.01" in event.to_value and "bak døra" in event.to_value
+    assert event.changes == {"room": [rooms["0.01"].pk, rooms["1.01"].pk], "placement_text": ["", "bak døra"]}
     assert event.comment == "omrokkering" and event.actor == admin_user
-    assert AuditEvent.objects.filter(action="move").count() == 3
+    # shown from → to in words on the item page
+    rows = {str(r["field"]): (r["old"], r["new"]) for r in queries.item_history(item=items[0])[0].change_rows}
+    label = {name: str(capfirst(Item._meta.get_field(name).verbose_name)) for name in ("room", "placement_text")}
+    assert rows == {label["room"]: (str(rooms["0.01"]), str(rooms["1.01"])), label["placement_text"]: ("–", "bak døra")}
     # placement is searchable
     assert queries.item_list(tenant=items[0].tenant, search="bak DØRA").count() == 3
     with pytest.raises(ValidationError, match="already there"):
@@ -128,7 +131,7 @@ def test_photo_is_reencoded_and_recorded_in_the_history(make_items, admin_user, 
         assert max(img.size) == 1600
         assert 0x010F not in img.getexif()
     assert (photo.width, photo.height) == (1600, 1067)
-    assert ItemEvent.objects.filter(item=item, kind="photo").exists()
+    assert AuditEvent.objects.filter(object_type="reuse.item", object_id=str(item.pk), action="item_photo_add").exists()
 
 
 def test_non_image_upload_refused(make_items, admin_user, media):
@@ -140,8 +143,8 @@ def test_non_image_upload_refused(make_items, admin_user, media):
 def test_edit_records_event(make_items, admin_user):
     item = make_items()[0]
     services.item_update(actor=admin_user, item=item, condition=3, damage_description="Knekt armlene")
-    event = ItemEvent.objects.get(item=item, kind="edit")
-    assert "condition" in event.to_value.lower() or "tilstand" in event.to_value.lower()
+    event = AuditEvent.objects.get(object_type="reuse.item", object_id=str(item.pk), action="item_edit")
+    assert event.changes == {"condition": [1, 3], "damage_description": ["", "Knekt armlene"]}
 
 
 def test_component_parent(make_items, admin_user):

@@ -6,7 +6,8 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from torg.reuse import services
-from torg.reuse.models import Item, ItemEvent, ItemPhoto, Label, Status
+from torg.core.models import AuditEvent
+from torg.reuse.models import Item, ItemPhoto, Label, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +111,8 @@ def test_edit_from_phone_changes_condition_place_status_and_photo(client_for, ad
     item.refresh_from_db()
     assert (item.condition, item.status, item.room_id, item.placement_text) == (3, "for_repair", rooms["1.01"].pk,
                                                                                "hjørnet")
-    kinds = set(ItemEvent.objects.filter(item=item).values_list("kind", flat=True))
-    assert {"edit", "move", "status", "photo"} <= kinds
+    actions = set(AuditEvent.objects.filter(object_type="reuse.item", object_id=str(item.pk)).values_list("action", flat=True))
+    assert actions == {"item_create", "item_edit", "item_move", "item_mark_for_repair", "item_photo_add"}
 
 
 def test_bulk_status_and_move(client_for, admin_user, make_items, building, rooms):

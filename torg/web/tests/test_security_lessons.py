@@ -94,8 +94,9 @@ def test_concurrent_status_changes_of_one_item_leave_a_consistent_history(tenant
     """Parallel API status changes of the same item: every change is recorded exactly once and the
     history is one unbroken chain of allowed transitions ending in the item's current status."""
     from torg.accounts import services as accounts
+    from torg.core.models import AuditEvent
     from torg.reuse import services
-    from torg.reuse.models import Category, Item, ItemEvent
+    from torg.reuse.models import Category, Item
     from torg.reuse.states import ITEM_MACHINE
 
     category = Category.objects.get(tenant=tenant, key="desk")
@@ -115,8 +116,9 @@ def test_concurrent_status_changes_of_one_item_leave_a_consistent_history(tenant
         responses = race(change, n)
         final, events = in_thread(lambda: (
             Item.objects.get(pk=item.pk).status,
-            list(ItemEvent.objects.filter(item_id=item.pk, kind=ItemEvent.Kind.STATUS).order_by("pk")
-                 .values_list("from_value", "to_value", "comment"))))
+            [(e.changes["status"][0], e.changes["status"][1], e.comment) for e in AuditEvent.objects.filter(
+                object_type="reuse.item", object_id=str(item.pk), changes__has_key="status")
+                .exclude(action="item_create").order_by("pk")]))
 
     assert all(not isinstance(r, Exception) for r in responses), responses
     statuses = [r.status_code for r in responses]

@@ -4,10 +4,11 @@ reuse is recorded with the recipient."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from torg.core import audit
 from torg.reuse import queries as inventory_queries
 from torg.reuse.market import services
 from torg.reuse.market.models import GiveAway, Listing
-from torg.reuse.models import Item, ItemEvent, ReuseRecord, Status
+from torg.reuse.models import Item, ReuseRecord, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,8 @@ def test_give_away_from_a_listing(tenant, people, make_listing, club, units):
         record = ReuseRecord.objects.get(item=item)
         assert record.kind == "given_away" and record.recipient == club and record.reference == gift.number
         assert record.from_unit == units.north
-        assert ItemEvent.objects.filter(item=item, comment__contains="Testvik IL").exists()  # history kept
+        assert audit.history_for(item, tenant).filter(action="item_give_away",
+                                                      comment__contains="Testvik IL").exists()  # history kept
     # gone from the inventory lists, still found when asked for
     assert not inventory_queries.item_list(tenant=tenant).filter(pk=items[0].pk).exists()
     assert inventory_queries.item_list(tenant=tenant, include_disposed=True).filter(pk=items[0].pk).exists()

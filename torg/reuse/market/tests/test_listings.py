@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from torg.core import audit
 from torg.reuse import services as inventory
 from torg.reuse.market import services
 from torg.reuse.market.models import Listing, ListingItem
-from torg.reuse.models import Item, ItemEvent, Status
+from torg.reuse.models import Item, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +18,8 @@ def test_listing_a_quantity_sets_the_items_listed_with_history(make_listing, peo
     items = Item.objects.filter(pk__in=listing.lines.values("item_id"))
     assert items.count() == 12
     assert set(items.values_list("status", flat=True)) == {Status.LISTED}
-    event = ItemEvent.objects.filter(item=items[0], kind="status").first()
-    assert event.to_value == Status.LISTED and listing.number in event.comment
+    event = audit.history_for(items[0], items[0].tenant_id).filter(action="item_list").get()
+    assert event.changes == {"status": [Status.IN_USE, Status.LISTED]} and listing.number in event.comment
     assert listing.number.startswith("A-") and len(listing.code) == 12
     assert listing.owner_unit.name == "Nord skole"
 

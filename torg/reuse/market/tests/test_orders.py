@@ -8,7 +8,7 @@ from torg.core import audit
 from torg.reuse.market import services
 from torg.reuse.market.models import Listing, Notification, Order, OrderLine
 from torg.reuse.market.states import ORDER_MACHINE
-from torg.reuse.models import Item, ItemEvent, ReuseRecord, Status
+from torg.reuse.models import Item, ReuseRecord, Status
 
 pytestmark = pytest.mark.django_db
 S = Order.Status
@@ -72,9 +72,9 @@ def test_full_flow_to_received_moves_item_changes_owner_and_records_reuse(order_
     assert order.status == S.RECEIVED and order.received_at is not None
     assert item.status == Status.IN_USE
     assert item.room == rooms["1.01"] and item.owner_unit == units.health
-    kinds = list(ItemEvent.objects.filter(item=item).values_list("kind", flat=True))
-    assert {"status", "move", "edit"} <= set(kinds)
-    assert ItemEvent.objects.filter(item=item, kind="move", comment__contains=order.number).exists()
+    history = audit.history_for(item, item.tenant_id)
+    assert {"item_order", "item_put_in_use", "item_move", "item_edit"} <= set(history.values_list("action", flat=True))
+    assert history.filter(action="item_move", comment__contains=order.number).exists()
     record = ReuseRecord.objects.get(item=item)
     assert record.kind == "internal_order" and record.reference == order.number
     assert record.from_unit == units.north and record.to_unit == units.health

@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from torg.accounts import services as accounts
+from torg.core import audit
 from torg.reuse import services as inventory
 from torg.reuse.market import queries, services
 from torg.reuse.market.models import Listing, Notification, Order, OrderLine
-from torg.reuse.models import Item, ItemEvent, ItemPhoto, ReuseRecord, Status
+from torg.reuse.models import Item, ItemPhoto, ReuseRecord, Status
 
 from .conftest import member
 
@@ -118,7 +119,8 @@ def test_receiving_moves_the_items_across_with_history_photos_and_one_reuse_on_e
     # The seller: the items have left the inventory, their history kept.
     for item in Item.objects.filter(pk__in=[i.pk for i in items]):
         assert item.status == Status.GIVEN_AWAY and item.tenant == tenant
-        assert item.events.filter(kind=ItemEvent.Kind.STATUS, comment__contains="Andrevik kommune").exists()
+        assert audit.history_for(item, tenant).filter(action="item_give_away",
+                                                      comment__contains="Andrevik kommune").exists()
     assert Listing.objects.get(pk=listing.pk).status == Listing.Status.CLOSED
     # The buyer: new items in the delivery room, owned by the buyer's unit, same product data.
     new_items = [line.received_item for line in OrderLine.objects.filter(order=order).select_related(
@@ -132,7 +134,7 @@ def test_receiving_moves_the_items_across_with_history_photos_and_one_reuse_on_e
     assert (p.tenant, p.category.key, p.manufacturer, p.model_name, p.colour, str(p.new_price_nok)) == (
         partner.tenant, "task_chair", "HÅG", "Capisco", "Svart", "6500.00")
     assert new_items[1].product == p  # one product for the buyer, found again
-    created = first.events.get(kind=ItemEvent.Kind.CREATE)
+    created = audit.history_for(first, partner.tenant).get(action="item_create")
     assert "Testvik kommune" in created.comment and listing.number in created.comment and items[0].number \
         in created.comment
     # The photo is shown for the new item too (the file is shared, not copied).

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from torg.core.models import AuditEvent
 from torg.reuse import services as inventory
-from torg.reuse.models import Item, ItemEvent, ReuseRecord, Status
+from torg.reuse.models import Item, ReuseRecord, Status
 from torg.reuse.relocation import services
 from torg.reuse.relocation.models import Line, UsedOffer
 
@@ -49,7 +50,8 @@ def test_used_offer_of_a_catalogue_product_delivers_items_of_that_product(admin_
     assert records.count() == 5 and set(records.values_list("kind", flat=True)) == {"bought_used"}
     assert set(records.values_list("to_building", flat=True)) == {plan.building_id}
     assert all(r.reference.startswith(plan.number) and supplier.name in r.reference for r in records)
-    assert ItemEvent.objects.filter(item__in=items, kind="create", comment__contains=supplier.name).count() == 5
+    assert AuditEvent.objects.filter(object_type="reuse.item", object_id__in=[str(i.pk) for i in items],
+                                     action="item_create", comment__contains=supplier.name).count() == 5
     assert not Line.objects.filter(plan=plan, source="used", delivered_at__isnull=True).exists()
     # again: refused, nothing written twice
     with pytest.raises(ValidationError):
