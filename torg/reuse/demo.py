@@ -2,8 +2,13 @@
 inventory behind moving 43 services into the renovated town hall with ~80 % reused furniture),
 200 pre-printed unassigned labels, and reuse roles for the demo users."""
 
+import io
 import random
 from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageDraw
 
 from torg.accounts.models import Membership
 from torg.core import audit
@@ -83,12 +88,6 @@ COLOURS = {"Svart": (40, 40, 40), "Grå": (140, 140, 145), "Blå": (40, 80, 160)
 
 def _product_photo(product):
     """A small generated picture (no downloads): the product's outline in its colour, with its name."""
-    import io
-
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    from PIL import Image, ImageDraw
-
     img = Image.new("RGB", (480, 360), (236, 238, 240))
     draw = ImageDraw.Draw(img)
     fill = COLOURS.get(product.colour, (120, 120, 120))

@@ -1,14 +1,16 @@
 """Forms of the reuse inventory (built for a phone in a building)."""
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from torg.places.models import Building, Room
 from torg.core.forms import TorgForm, TorgModelForm
+from torg.places.models import Building, Room
 
 from .labels import LAYOUTS
-from .models import MARKET_STATUSES, Category, Condition, Product, Status
+from .models import MARKET_STATUSES, Category, Condition, Product, ReuseRole, Status
+from .queries import item_by_number
 from .services import MAX_LABEL_BATCH, MAX_REGISTER_COUNT
 from .states import ITEM_MACHINE, MANUAL_TARGETS
 
@@ -109,8 +111,6 @@ class RegisterForm(LocationMixin, TorgForm):
         if product is not None and category is not None and product.category_id != category.pk:
             self.add_error("product", _("The product is in another category."))
         if data.get("parent"):
-            from .queries import item_by_number
-
             parent = item_by_number(tenant=self.tenant, number=data["parent"])
             if parent is None:
                 self.add_error("parent", _("No item with this number."))
@@ -179,8 +179,6 @@ class ReuseRoleForm(TorgForm):
         widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, tenant, **kwargs):
-        from .models import ReuseRole
-
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", _("Default for the member's role"))] + list(ReuseRole.Role.choices)
         self.fields["buildings"].queryset = Building.objects.filter(tenant=tenant, archived=False).order_by("name")
@@ -196,8 +194,6 @@ class ProductForm(TorgModelForm):
                   "weight_kg", "new_price_nok", "co2e_kg", "co2e_source", "description"]
 
     def __init__(self, *args, tenant, **kwargs):
-        from django.db.models import Q
-
         super().__init__(*args, **kwargs)
         # An archived category stays selectable for the products that already have it.
         self.fields["category"].queryset = Category.objects.filter(

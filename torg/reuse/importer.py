@@ -2,25 +2,32 @@
 
 `plan_import` reads and validates the whole file and writes nothing. `apply_import` validates
 again and writes every row in one transaction, refusing when any row is bad unless
-`valid_rows_only` is set. Buildings are found by building number or name, rooms by number within
+`valid_rows_only` is set. The background tasks (tasks.py) run `import_job_validate` and
+`import_job_apply` on an uploaded job (`services.import_job_create` / `import_job_confirm`).
+The importer calls the inventory's services to write; the services never call the importer. Buildings are found by building number or name, rooms by number within
 the building, categories by key or name, pre-printed codes among the tenant's unused labels.
 """
 
+import functools
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.styles import Font
 
 from torg.core.ids import normalize_public_code
 from torg.core.tabular import RowError, TableError, read_table, write_xlsx
 from torg.places.models import Building, Room
 
 from . import services
-from .models import Category, Label, Product, Status
+from .models import Category, ImportJob, Label, Product, Status
 from .taxonomy import DEFAULT_CATEGORIES
 
 COLUMNS = [
@@ -303,13 +310,104 @@ def apply_plan(*, actor, tenant, plan) -> ImportPlan:
     return plan
 
 
+# --- Import jobs: the steps the background tasks run (tasks.py) -----------------------------
+MAX_STORED_ERRORS = 2000
+
+
+def _job_upload(job):
+    return SimpleUploadedFile(job.file_name, bytes(job.data))
+
+
+def _job_may_import(job):
+    user = job.created_by
+    return lambda building: user is not None and user.has_perm("reuse.import_items", building)
+
+
+def _job_progress(job):
+    def progress(processed, total):
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
+    return progress
+
+
+def _job_store_plan(job, plan, **fields):
+    counts = plan.counts
+    counts["errors"] = len(plan.errors)
+    ImportJob.objects.filter(pk=job.pk).update(
+        total_rows=plan.total_rows, processed_rows=plan.total_rows, counts=counts,
+        errors=[{"line": e.line, "column": e.column, "message": str(e.message)}
+                for e in plan.errors[:MAX_STORED_ERRORS]],
+        updated_at=timezone.now(), **fields)
+
+
+def _job_fail(job, message):
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=message,
+                                               finished_at=timezone.now(), updated_at=timezone.now())
+
+
+def _in_job_language(func):
+    """Run a job step in the uploader's language (a worker has none of its own)."""
+
+    @functools.wraps(func)
+    def wrapper(*, job_id):
+        language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+        with translation.override(language or None):
+            return func(job_id=job_id)
+    return wrapper
+
+
+@_in_job_language
+def import_job_validate(*, job_id) -> ImportJob:
+    """Read and check the job's file and store the preview (counts and per-row errors); writes no
+    items. Progress is saved as it goes (outside a transaction, so the preview page sees it)."""
+    job = ImportJob.objects.select_related("tenant", "created_by").get(pk=job_id)
+    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, processed_rows=0)
+    try:
+        plan = plan_import(tenant=job.tenant, upload=_job_upload(job), may_import=_job_may_import(job),
+                           progress=_job_progress(job))
+    except TableError as exc:
+        _job_fail(job, str(exc))
+    except Exception:  # noqa: BLE001 - the job must not stay "validating" for ever
+        _job_fail(job, _("The file could not be read."))
+        raise
+    else:
+        _job_store_plan(job, plan, status=ImportJob.Status.READY)
+    job.refresh_from_db()
+    return job
+
+
+@_in_job_language
+def import_job_apply(*, job_id) -> ImportJob:
+    """Check the file again (the register may have changed) and write every valid row in one
+    transaction. With new errors and not `valid_rows_only` the job goes back to the preview."""
+    job = ImportJob.objects.select_related("tenant", "created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED or not job.counts:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, processed_rows=0)
+    try:
+        # The second check reports its progress (outside the write transaction, so it is seen);
+        # the write itself is one transaction and shows as "saving".
+        plan = plan_import(tenant=job.tenant, upload=_job_upload(job), may_import=_job_may_import(job),
+                           progress=_job_progress(job))
+        if plan.errors and not job.valid_rows_only:
+            _job_store_plan(job, plan, status=ImportJob.Status.READY, refused=True)
+        else:
+            apply_plan(actor=job.created_by, tenant=job.tenant, plan=plan)
+            _job_store_plan(job, plan, status=ImportJob.Status.DONE, finished_at=timezone.now(), data=b"")
+    except ImportRefused as exc:
+        _job_store_plan(job, exc.plan, status=ImportJob.Status.READY, refused=True)
+    except TableError as exc:
+        _job_fail(job, str(exc))
+    except Exception:  # noqa: BLE001
+        _job_fail(job, _("The import failed; nothing was saved."))
+        raise
+    job.refresh_from_db()
+    return job
+
+
 def template_xlsx() -> bytes:
     """The example file: the columns with two sample rows, and a second sheet that explains them."""
-    import io
-
-    from openpyxl import load_workbook
-    from openpyxl.styles import Font
-
     wb = load_workbook(io.BytesIO(_template_sheet()))
     ws = wb.create_sheet(str(_("Columns"))[:31])
     ws.append([str(_("Column")), str(_("Meaning")), str(_("Required")), str(_("Also accepted"))])

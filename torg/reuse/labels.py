@@ -3,8 +3,11 @@
 import io
 from dataclasses import dataclass
 
+import segno
 from django.conf import settings
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from reportlab.pdfgen import canvas as pdfcanvas
 
 MM = 72 / 25.4  # points per millimetre
 A4 = (210 * MM, 297 * MM)
@@ -52,9 +55,6 @@ def qr_url(base_url: str, code: str) -> str:
 
 def qr_svg(text: str, *, label: str, scale: int = 3) -> str:
     """The QR for `text` as an inline SVG image (for the item page), with an accessible name."""
-    import segno
-    from django.utils.html import escape
-
     svg = segno.make(text, error="m", micro=False).svg_inline(scale=scale, svgclass="torg-reuse-qr", title=label)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
@@ -65,8 +65,6 @@ def format_code(code: str) -> str:
 
 def _draw_qr(canvas, text, x, y, size):
     """Draw the QR for `text` as black squares in the square (x, y, size) in points (incl. quiet zone)."""
-    import segno
-
     qr = segno.make(text, error="m", micro=False)
     matrix = [list(row) for row in qr.matrix]
     modules = len(matrix) + 8  # 4-module quiet zone on each side
@@ -87,8 +85,6 @@ def _draw_qr(canvas, text, x, y, size):
 
 def label_sheet_pdf(labels: list[LabelData], *, layout_key: str, tenant_name: str, base_url: str) -> bytes:
     """A PDF with one label per entry, filling A4 sheets of the chosen layout."""
-    from reportlab.pdfgen import canvas as pdfcanvas
-
     layout = LAYOUTS[layout_key]
     buf = io.BytesIO()
     c = pdfcanvas.Canvas(buf, pagesize=A4, pageCompression=1)

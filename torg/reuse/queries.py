@@ -1,16 +1,18 @@
 """Reads of the reuse inventory; every function is scoped by tenant."""
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from torg.accounts.models import STAFF_ROLES, Membership
 from torg.core import audit
 from torg.core.audit_display import describe
 from torg.core.ids import normalize_public_code
 
-from torg.places.models import Building
+from torg.places.models import Building, Room
 
-from .models import GONE_STATUSES, Category, Condition, Item, Label, Product, Status
+from .models import GONE_STATUSES, Category, Condition, ImportJob, Item, Label, Product, ReuseRole, Status
 
 SORTS = {
     "number": ("number",),
@@ -25,8 +27,6 @@ SORTS = {
 
 def text_contains(field, text):
     """Case-insensitive contains that also folds æøå on SQLite (whose LIKE folds ASCII only)."""
-    from django.db import connection
-
     if text.isascii() or connection.vendor != "sqlite":
         return Q(**{f"{field}__icontains": text})  # the database folds the case itself
     variants = {text, text.lower(), text.upper(), text.capitalize()}
@@ -111,8 +111,6 @@ def item_list(*, tenant, search="", category_id=None, colour="", condition=None,
 
 
 def room_in_building(*, tenant, room_id, building_id) -> bool:
-    from torg.places.models import Room
-
     return Room.objects.filter(tenant=tenant, pk=room_id, building_id=building_id).exists()
 
 
@@ -174,8 +172,6 @@ def unclaimed_labels(*, tenant, batch=None):
 
 def label_batches(*, tenant):
     """The printed batches of pre-printed labels, newest first: size, unused codes and when printed."""
-    from django.db.models import Min
-
     return list(Label.objects.filter(tenant=tenant).values("batch").annotate(
         total=Count("id"), unclaimed=Count("id", filter=Q(item__isnull=True)), printed=Min("created_at"))
         .order_by("-batch"))
@@ -333,10 +329,6 @@ def reuse_administrators(*, tenant):
 
 def reuse_members(*, tenant):
     """Active staff memberships with their reuse role row (or None), for the roles page."""
-    from torg.accounts.models import STAFF_ROLES, Membership
-
-    from .models import ReuseRole
-
     members = list(Membership.objects.filter(tenant=tenant, is_active=True, role__in=list(STAFF_ROLES))
                    .select_related("user").order_by("user__last_name", "user__first_name", "pk"))
     rows = {r.membership_id: r for r in ReuseRole.objects.filter(membership__in=members)
@@ -347,19 +339,13 @@ def reuse_members(*, tenant):
 
 
 def membership_get(*, tenant, pk):
-    from torg.accounts.models import Membership
-
     return get_object_or_404(Membership.objects.select_related("user"), tenant=tenant, pk=pk, is_active=True)
 
 
 def import_job_get(*, tenant, pk):
-    from .models import ImportJob
-
     return get_object_or_404(ImportJob.objects.defer("data").select_related("created_by"), tenant=tenant, pk=pk)
 
 
 def import_jobs(*, tenant, user):
     """The user's recent import jobs."""
-    from .models import ImportJob
-
     return ImportJob.objects.filter(tenant=tenant, created_by=user).defer("data", "errors").order_by("-pk")

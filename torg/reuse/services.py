@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from torg.core import audit, photos
@@ -35,8 +36,6 @@ def category_seed_defaults(*, tenant) -> int:
 
 
 def _category_key(tenant, name):
-    from django.utils.text import slugify
-
     base = (slugify(name.replace("æ", "ae").replace("ø", "o").replace("å", "aa")).replace("-", "_") or "category")[:44]
     taken = set(Category.objects.filter(tenant=tenant, key__startswith=base).values_list("key", flat=True))
     key, n = base, 2
@@ -525,48 +524,13 @@ def reuse_role_set(*, actor, membership, role, buildings=()) -> ReuseRole | None
     return row
 
 
-# --- Import jobs (run by the tasks in tasks.py) ---------------------------------------------
-MAX_STORED_ERRORS = 2000
+# --- Import jobs (the user's steps; the checking and writing steps are in importer.py) ------
 IMPORT_FILE_KEEP = timedelta(days=7)
-
-
-def _job_upload(job):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(job.file_name, bytes(job.data))
-
-
-def _job_may_import(job):
-    user = job.created_by
-    return lambda building: user is not None and user.has_perm("reuse.import_items", building)
-
-
-def _job_progress(job):
-    def progress(processed, total):
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
-    return progress
-
-
-def _job_store_plan(job, plan, **fields):
-    counts = plan.counts
-    counts["errors"] = len(plan.errors)
-    ImportJob.objects.filter(pk=job.pk).update(
-        total_rows=plan.total_rows, processed_rows=plan.total_rows, counts=counts,
-        errors=[{"line": e.line, "column": e.column, "message": str(e.message)}
-                for e in plan.errors[:MAX_STORED_ERRORS]],
-        updated_at=timezone.now(), **fields)
-
-
-def _job_fail(job, message):
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=message,
-                                               finished_at=timezone.now(), updated_at=timezone.now())
 
 
 @transaction.atomic
 def import_job_create(*, actor, tenant, file_name, data, language="") -> ImportJob:
-    """Store an uploaded file as a queued import job (checked by `import_job_validate`)."""
-    from django.utils import translation
-
+    """Store an uploaded file as a queued import job (checked by `importer.import_job_validate`)."""
     job = ImportJob(tenant=tenant, file_name=file_name[:255], data=data, created_by=_actor(actor),
                     language=language or translation.get_language() or "")
     job.full_clean(exclude=["data"])
@@ -578,49 +542,9 @@ def import_job_create(*, actor, tenant, file_name, data, language="") -> ImportJ
     return job
 
 
-def _in_job_language(func):
-    """Run a job step in the uploader's language (a worker has none of its own)."""
-    import functools
-
-    from django.utils import translation
-
-    @functools.wraps(func)
-    def wrapper(*, job_id):
-        language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
-        with translation.override(language or None):
-            return func(job_id=job_id)
-    return wrapper
-
-
-@_in_job_language
-def import_job_validate(*, job_id) -> ImportJob:
-    """Read and check the job's file and store the preview (counts and per-row errors); writes no
-    items. Progress is saved as it goes (outside a transaction, so the preview page sees it)."""
-    from torg.core.tabular import TableError
-
-    from . import importer
-
-    job = ImportJob.objects.select_related("tenant", "created_by").get(pk=job_id)
-    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING):
-        return job
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, processed_rows=0)
-    try:
-        plan = importer.plan_import(tenant=job.tenant, upload=_job_upload(job), may_import=_job_may_import(job),
-                                    progress=_job_progress(job))
-    except TableError as exc:
-        _job_fail(job, str(exc))
-    except Exception:  # noqa: BLE001 - the job must not stay "validating" for ever
-        _job_fail(job, _("The file could not be read."))
-        raise
-    else:
-        _job_store_plan(job, plan, status=ImportJob.Status.READY)
-    job.refresh_from_db()
-    return job
-
-
 @transaction.atomic
 def import_job_confirm(*, actor, job, valid_rows_only=False) -> ImportJob:
-    """The user confirmed the preview: queue the write (`import_job_apply`)."""
+    """The user confirmed the preview: queue the write (`importer.import_job_apply`)."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportJob.Status.READY:
         raise ValidationError(_("This import is not waiting for confirmation."))
@@ -633,39 +557,6 @@ def import_job_confirm(*, actor, job, valid_rows_only=False) -> ImportJob:
     job.save(update_fields=["status", "valid_rows_only", "refused", "processed_rows", "updated_at"])
     audit.record(actor=actor, tenant=job.tenant, obj=job, action="import_job_confirm",
                  changes={"valid_rows_only": [None, valid_rows_only]})
-    return job
-
-
-@_in_job_language
-def import_job_apply(*, job_id) -> ImportJob:
-    """Check the file again (the register may have changed) and write every valid row in one
-    transaction. With new errors and not `valid_rows_only` the job goes back to the preview."""
-    from torg.core.tabular import TableError
-
-    from . import importer
-
-    job = ImportJob.objects.select_related("tenant", "created_by").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED or not job.counts:
-        return job
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, processed_rows=0)
-    try:
-        # The second check reports its progress (outside the write transaction, so it is seen);
-        # the write itself is one transaction and shows as "saving".
-        plan = importer.plan_import(tenant=job.tenant, upload=_job_upload(job), may_import=_job_may_import(job),
-                                    progress=_job_progress(job))
-        if plan.errors and not job.valid_rows_only:
-            _job_store_plan(job, plan, status=ImportJob.Status.READY, refused=True)
-        else:
-            importer.apply_plan(actor=job.created_by, tenant=job.tenant, plan=plan)
-            _job_store_plan(job, plan, status=ImportJob.Status.DONE, finished_at=timezone.now(), data=b"")
-    except importer.ImportRefused as exc:
-        _job_store_plan(job, exc.plan, status=ImportJob.Status.READY, refused=True)
-    except TableError as exc:
-        _job_fail(job, str(exc))
-    except Exception:  # noqa: BLE001
-        _job_fail(job, _("The import failed; nothing was saved."))
-        raise
-    job.refresh_from_db()
     return job
 
 

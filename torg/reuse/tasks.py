@@ -1,31 +1,21 @@
-"""Background work of the reuse inventory (django-tasks). Thin wrappers over services.
+"""Background work of the reuse inventory (django-tasks): thin wrappers over the import job steps.
 
-`enqueue(task, ...)` runs the task at once in this process when `settings.TORG_TASKS_INLINE` is
-true (default: `settings.DEBUG`, so `make demo` works without a worker); otherwise it is queued on
-the configured backend and a worker runs it (`manage.py db_worker` for the database backend).
+The views start them with `torg.core.tasks.enqueue` (inline when `settings.TORG_TASKS_INLINE`,
+default `settings.DEBUG`, so `make demo` works without a worker; otherwise queued for a worker,
+`manage.py db_worker` for the database backend). Tasks call the importer and the services; neither
+imports this module.
 """
 
-from django.conf import settings
 from django_tasks import task
 
-from . import services
+from . import importer
 
 
 @task()
 def validate_import(job_id: int) -> str:
-    return services.import_job_validate(job_id=job_id).status
+    return importer.import_job_validate(job_id=job_id).status
 
 
 @task()
 def apply_import(job_id: int) -> str:
-    return services.import_job_apply(job_id=job_id).status
-
-
-def run_inline() -> bool:
-    return bool(getattr(settings, "TORG_TASKS_INLINE", settings.DEBUG))
-
-
-def enqueue(task_, *args, **kwargs):
-    if run_inline():
-        return task_.call(*args, **kwargs)
-    return task_.enqueue(*args, **kwargs)
+    return importer.import_job_apply(job_id=job_id).status

@@ -6,6 +6,7 @@ product.
 
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # key, English name (translated), default weight kg
@@ -42,8 +43,6 @@ def _dec(text):
 
 def seed_categories(tenant, Category):  # noqa: N803 - the model class (also the historical one in migrations)
     """Create the default categories the tenant does not have yet; returns how many were added."""
-    from django.utils import translation
-
     have = set(Category.objects.filter(tenant=tenant).values_list("key", flat=True))
     with translation.override("nb"):  # a Norwegian municipality's own data: names in bokmål
         names = {key: str(name) for key, name, *_rest in DEFAULT_CATEGORIES}

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +18,17 @@ from django.views.decorators.http import require_POST
 
 from torg.core.ids import normalize_public_code
 from torg.core.tabular import write_csv, write_xlsx
+from torg.core.tasks import enqueue
 from torg.core.views import (apply_validation_error, breadcrumbs, form_page, int_param, paginate, require_perm,
                              tenant_lookup)
 from torg.core.views import download as download_file  # label_sheet has a `download` flag
 from torg.places.models import Building
 
-from . import labels, queries, services
-from .forms import EditForm, LabelBatchForm, MoveForm, RegisterForm, ReuseRoleForm, StatusForm, room_choices
+from . import importer, labels, queries, services, tasks
+from .forms import (
+    CategoryForm, EditForm, ImportForm, LabelBatchForm, MoveForm, ProductForm, RegisterForm, ReuseRoleForm, StatusForm,
+    product_queryset, room_choices,
+)
 from .models import Condition, ReuseRole, Status
 from .rules import denied_items, reuse_role_in
 from .states import ITEM_MACHINE, marketplace_refusal
@@ -243,8 +248,6 @@ def item_register(request):
 @login_required
 def product_options(request):
     """<option>s of the known products of a category (HTMX, for the registration form)."""
-    from .forms import product_queryset
-
     tenant = _tenant(request)
     choices = [{"value": "", "label": "---------"}] + [
         {"value": p.pk, "label": str(p)} for p in product_queryset(tenant, int_param(request.GET.get("category")))[:500]
@@ -503,11 +506,6 @@ def _import_job(request, pk):
 
 @login_required
 def import_upload(request):
-    from django.conf import settings
-
-    from . import importer, tasks
-    from .forms import ImportForm
-
     tenant = _tenant(request, "reuse.import_items")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -518,7 +516,7 @@ def import_upload(request):
         else:
             job = services.import_job_create(actor=request.user, tenant=tenant, file_name=upload.name,
                                              data=upload.read())
-            tasks.enqueue(tasks.validate_import, job.pk)
+            enqueue(tasks.validate_import, job.pk)
             return redirect("reuse:import_job", pk=job.pk)
     return render(request, "reuse/import_upload.html", {
         "form": form, "columns": importer.COLUMNS, "crumbs": _crumbs((_("Import"), None)),
@@ -541,8 +539,6 @@ def import_job(request, pk):
 @login_required
 @require_POST
 def import_job_confirm(request, pk):
-    from . import tasks
-
     job = _import_job(request, pk)
     try:
         services.import_job_confirm(actor=request.user, job=job,
@@ -550,14 +546,12 @@ def import_job_confirm(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        tasks.enqueue(tasks.apply_import, job.pk)
+        enqueue(tasks.apply_import, job.pk)
     return redirect("reuse:import_job", pk=job.pk)
 
 
 @login_required
 def import_template(request):
-    from . import importer
-
     _tenant(request, "reuse.import_items")
     return download_file(importer.template_xlsx(), "torg-reuse-import.xlsx")
 
@@ -607,8 +601,6 @@ def product_list(request):
 
 @login_required
 def product_edit(request, pk):
-    from .forms import ProductForm
-
     tenant = _tenant(request, "reuse.edit_item")
     product = queries.product_get(tenant=tenant, pk=pk)
     form = ProductForm(request.POST or None, request.FILES or None,
@@ -643,8 +635,6 @@ def _category_context(title, *extra):
 
 @login_required
 def category_create(request):
-    from .forms import CategoryForm
-
     tenant = _tenant(request, "reuse.manage_reuse")
     form = CategoryForm(request.POST or None, initial={"sort_order": None})
     form.fields["sort_order"].required = False
@@ -658,8 +648,6 @@ def category_create(request):
 
 @login_required
 def category_edit(request, pk):
-    from .forms import CategoryForm
-
     tenant = _tenant(request, "reuse.manage_reuse")
     category = queries.category_get(tenant=tenant, pk=pk)
     form = CategoryForm(request.POST or None, instance=queries.category_get(tenant=tenant, pk=pk))

@@ -96,16 +96,16 @@ def test_queued_job_page_polls_with_progress_until_ready(client_for, admin_user,
     importer.PROGRESS_EVERY, old = 1, importer.PROGRESS_EVERY
     try:
         seen = []
-        original = services._job_progress
+        original = importer._job_progress
 
         def spy(job):
             inner = original(job)
             return lambda n, total: (seen.append((n, total)), inner(n, total))
-        services._job_progress = spy
+        importer._job_progress = spy
         tasks.validate_import.call(job.pk)
     finally:
         importer.PROGRESS_EVERY = old
-        services._job_progress = original
+        importer._job_progress = original
     assert seen[0] == (0, 1) and seen[-1] == (1, 1)
     partial = c.get(r["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "every 1s" not in partial and 'hx-swap-oob="innerHTML:#import-live"' in partial

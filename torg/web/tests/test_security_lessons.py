@@ -139,14 +139,14 @@ REUSE_CSV = "building;room_number;category;quantity\n1001;0.01;task_chair;3\n100
 
 @pytest.mark.django_db(transaction=True)
 def test_reuse_import_confirmed_concurrently_writes_once(tenant, admin_user, building, tmp_path, settings):
-    from torg.reuse import services
+    from torg.reuse import importer, services
     from torg.reuse.models import ImportJob, Item
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.TORG_TASKS_INLINE = False
     job = services.import_job_create(actor=admin_user, tenant=tenant, file_name="inventar.csv",
                                      data=REUSE_CSV.encode())
-    job = services.import_job_validate(job_id=job.pk)
+    job = importer.import_job_validate(job_id=job.pk)
     assert job.status == ImportJob.Status.READY and job.counts["items"] == 5, (job.status, job.errors)
     url = reverse("reuse:import_job_confirm", args=[job.pk])
     clients = [logged_in(admin_user) for _ in range(6)]
