@@ -72,11 +72,17 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def actor_or_none(actor):
+    """The user to store as who did something (`AuditEvent.actor`, `created_by`, …): the actor when
+    it is a logged-in user, None for the system (`actor=None`) and anonymous users."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def record(*, actor, tenant, obj, action: str, changes: dict | None = None, comment: str = "") -> AuditEvent:
     """Record who did what to which object. Call inside the service's transaction."""
     return AuditEvent.objects.create(
         tenant_id=getattr(tenant, "pk", tenant),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_or_none(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -92,7 +98,7 @@ def record_many(*, actor, tenant, objs, action: str, comment: str = "", changes=
         [
             AuditEvent(
                 tenant_id=getattr(tenant, "pk", tenant),
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor=actor_or_none(actor),
                 action=action,
                 object_type=o._meta.label_lower,
                 object_id=str(o.pk),

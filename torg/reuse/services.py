@@ -355,10 +355,6 @@ def item_update(*, actor, item, comment="", **fields) -> Item:
     return update_object(item, actor=actor, tenant=item.tenant, fields=fields, action="item_edit", comment=comment)
 
 
-def _actor(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _item_name(item):
     return _("Item %(number)s") % {"number": item.number}
 
@@ -531,7 +527,7 @@ IMPORT_FILE_KEEP = timedelta(days=7)
 @transaction.atomic
 def import_job_create(*, actor, tenant, file_name, data, language="") -> ImportJob:
     """Store an uploaded file as a queued import job (checked by `importer.import_job_validate`)."""
-    job = ImportJob(tenant=tenant, file_name=file_name[:255], data=data, created_by=_actor(actor),
+    job = ImportJob(tenant=tenant, file_name=file_name[:255], data=data, created_by=audit.actor_or_none(actor),
                     language=language or translation.get_language() or "")
     job.full_clean(exclude=["data"])
     job.save()
@@ -570,7 +566,7 @@ def reuse_record(*, actor, item, kind, occurred_at=None, from_building=None, to_
     require_same_tenant(item.tenant, *(o for o in (from_building, to_building, from_unit, to_unit, recipient) if o))
     record = ReuseRecord(tenant=item.tenant, item=item, kind=kind, occurred_at=occurred_at or timezone.now(),
                          from_building=from_building, to_building=to_building, from_unit=from_unit,
-                         to_unit=to_unit, recipient=recipient, reference=reference, actor=_actor(actor))
+                         to_unit=to_unit, recipient=recipient, reference=reference, actor=audit.actor_or_none(actor))
     record.full_clean()
     record.save()
     audit.record(actor=actor, tenant=item.tenant, obj=record, action="reuse_record_create",
@@ -599,7 +595,7 @@ def reuse_record_many(*, actor, kind, rows, occurred_at=None) -> list[ReuseRecor
         links = {k: row.get(k) for k in REUSE_RECORD_LINKS}
         require_same_tenant(tenant, item, *(o for o in links.values() if o))
         record = ReuseRecord(tenant=tenant, item=item, kind=kind, occurred_at=occurred_at,
-                             reference=row.get("reference", ""), actor=_actor(actor), **links)
+                             reference=row.get("reference", ""), actor=audit.actor_or_none(actor), **links)
         record.full_clean(exclude=["tenant", "item", "actor", *REUSE_RECORD_LINKS])  # loaded and checked above
         records.append(record)
     ReuseRecord.objects.bulk_create(records, batch_size=1000)

@@ -2,9 +2,12 @@
 
 import io
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from torg.core.tabular import write_xlsx
 
 
 def _num(value, places=0):
@@ -34,7 +37,7 @@ def figure_columns(with_rate, items=False):
 
 def report_xlsx(*, tenant, description, dimension_label, summary, rows, with_rate, method_lines,
                 factors) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy libraries, loaded on the first export
     from openpyxl.styles import Font
 
     bold = Font(bold=True)
@@ -83,18 +86,15 @@ def report_xlsx(*, tenant, description, dimension_label, summary, rows, with_rat
 
 
 def drilldown_xlsx(rows, columns) -> bytes:
-    from torg.core.tabular import write_xlsx
-
     return write_xlsx([label for label in columns], ([_cell(v) for v in r] for r in rows), title=_("Reuses"))
 
 
 def report_pdf(*, tenant, description, dimension_label, summary, rows, with_rate, method_lines) -> bytes:
-    from reportlab.lib import colors
+    from reportlab.lib import colors  # heavy library, loaded on the first PDF
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     styles = getSampleStyleSheet()
     buf = io.BytesIO()

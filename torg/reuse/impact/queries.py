@@ -21,17 +21,19 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     BigIntegerField, Case, CharField, Count, DateField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery,
     Value, When,
 )
 from django.db.models.functions import Cast, Coalesce, Round, Trunc
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _, gettext_lazy
 
 from torg.accounts.models import OrgUnit
-from torg.places.models import Building
 from torg.core.models import AuditEvent
+from torg.places.models import Building
 from torg.reuse.models import Category, Item, Product, ReuseRecord
 from torg.reuse.rules import ALL_BUILDINGS, reuse_role_in
 from torg.reuse.states import ITEM_MACHINE
@@ -171,8 +173,6 @@ def _staged(*, tenant, f, settings, group=None, flag=""):
 
     Every reuse of a product has the same rounded figures, so Σ count × figure is exactly the sum of
     the drill-down rows. Returns {group: row}."""
-    from django.db import connection
-
     counts = records(tenant=tenant, f=f).annotate(
         grp=group if group is not None else Value(0), pid=F("item__product_id"),
     ).values("grp", "pid").annotate(n=Count("id")).order_by()
@@ -387,8 +387,6 @@ def breakdown(*, tenant, f: ReportFilter, dimension, settings=None):
 
 
 def period_label(dimension, value: dt.date):
-    from django.utils.formats import date_format
-
     if dimension == "month":
         return date_format(value, "F Y")
     if dimension == "quarter":

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from torg.accounts.models import Membership
+from torg.accounts.models import Membership, OrgUnit, User
 from torg.places.models import Room
 from torg.reuse import services as inventory
 from torg.reuse.models import Category, Item, ReuseRole, Status
@@ -50,8 +50,6 @@ def load(ctx):
                              approve_buyer_orders=True, partners=[ctx.second])
     services.settings_update(actor=ctx.users["admin2"], tenant=ctx.second, unit_days=0, partner_days=5,
                              public_days=None, approve_buyer_orders=True, partners=[tenant])
-
-    from torg.accounts.models import User
 
     kari = User.objects.get(username="kari.nordmann")
     ola = User.objects.get(username="ola.hansen")
@@ -120,8 +118,6 @@ def load(ctx):
 def _partner_orders(ctx, listing, seller):
     """Lillevik, a mutual partner, orders from Storvik's listing in the partner stage: one order
     received (the desk now is in Lillevik's inventory and impact report), one waiting for approval."""
-    from torg.accounts.models import OrgUnit
-
     lillevik, lise = ctx.second, ctx.users["admin2"]
     unit = OrgUnit.objects.get(tenant=lillevik, name="Eiendom")
     rooms = list(Room.objects.filter(tenant=lillevik, archived=False).order_by("floor__building__name", "number")[:2])

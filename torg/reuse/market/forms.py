@@ -1,12 +1,15 @@
 """Forms of the marketplace."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from torg.accounts.models import OrgUnit, Tenant
 from torg.core.forms import TorgForm
+from torg.core.ids import normalize_public_code
 from torg.places.models import Building
 from torg.reuse.forms import LocationMixin
+from torg.reuse.models import Item
 
 from .models import DeliveryMethod
 from .services import MAX_LISTING_ITEMS, MAX_MESSAGE_LENGTH
@@ -14,8 +17,6 @@ from .services import MAX_LISTING_ITEMS, MAX_MESSAGE_LENGTH
 
 def limit(field, maximum, help_text):
     """Cap an integer field at `maximum` (validator, the input's max and a help text)."""
-    from django.core.validators import MaxValueValidator
-
     field.max_value = maximum
     field.validators.append(MaxValueValidator(maximum))
     field.widget.attrs["max"] = maximum
@@ -171,9 +172,6 @@ class GiveAwayItemsForm(TorgForm):
         self.fields["recipient"].queryset = recipients
 
     def clean_items(self):
-        from torg.core.ids import normalize_public_code
-        from torg.reuse.models import Item
-
         found, unknown = [], []
         for text in (t.strip() for t in self.cleaned_data["items"].replace(",", "\n").splitlines()):
             if not text:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from torg.core.models import TenantOwned
+from torg.reuse.models import Condition
 
 
 class MarketSettings(TenantOwned):
@@ -121,8 +122,6 @@ class Listing(TenantOwned):
 
     @property
     def condition_label(self):
-        from torg.reuse.models import Condition
-
         return Condition(self.condition).label if self.condition in Condition.values else self.condition
 
     @property

@@ -3,10 +3,12 @@ its stage (computed from dates, see `Listing.stage`) and, for another municipali
 partnership."""
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from torg.accounts.models import Membership, Tenant
+from torg.accounts.models import ExternalOrganisation, Membership, Tenant
+from torg.core.ids import normalize_public_code
 from torg.reuse.models import Item, ItemPhoto, Status
 from torg.reuse.queries import text_contains
 from torg.reuse.rules import ALL_BUILDINGS, LM, reuse_role_in
@@ -152,8 +154,6 @@ def cover_photos(listings):
 
 def _listable(tenant, user):
     """Items in use or available that the user may list (see `rules.can_list`)."""
-    from .rules import unit_ids_of
-
     role, scope = reuse_role_in(user, tenant)
     qs = Item.objects.filter(tenant=tenant, status__in=[Status.IN_USE, Status.AVAILABLE])
     if role == LM and scope != ALL_BUILDINGS:
@@ -231,8 +231,6 @@ def public_tenant(*, slug):
     """The municipality of a public market page: 404 unless it has a public stage."""
     tenant = get_object_or_404(Tenant, slug=slug)
     if settings_for(tenant=tenant).public_days is None:
-        from django.http import Http404
-
         raise Http404
     return tenant
 
@@ -279,8 +277,6 @@ def listing_orders(*, listing):
 
 def open_order_for_code(*, order, code):
     """The item of `order` with this public code, or None."""
-    from torg.core.ids import normalize_public_code
-
     normalized = normalize_public_code(code.rstrip("/").rsplit("/q/", 1)[-1]) if code else None
     if not normalized:
         return None
@@ -310,8 +306,6 @@ def give_aways(*, tenant):
 
 
 def recipients(*, tenant):
-    from torg.accounts.models import ExternalOrganisation
-
     return ExternalOrganisation.objects.filter(tenant=tenant, archived=False).order_by("name")
 
 

@@ -17,8 +17,10 @@ from torg.core import audit
 from torg.core.ids import new_public_code
 from torg.core.sequences import next_label
 from torg.core.services import create_object, require_same_tenant, update_object
+from torg.core.tasks import enqueue_on_commit
 from torg.reuse import services as inventory
 from torg.reuse.models import GONE_STATUSES, Category, Item, ItemPhoto, ReuseRecord, Status
+from torg.reuse.rules import BUYER, reuse_role_in
 
 from . import queries
 from .models import (
@@ -31,10 +33,9 @@ from .states import LISTING_MACHINE, ORDER_MACHINE, SELLER
 LISTABLE_STATUSES = (Status.IN_USE, Status.AVAILABLE)
 MAX_LISTING_ITEMS = 500
 MAX_MESSAGE_LENGTH = 2000
-
-
-def _actor(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+# The marketplace's tasks (tasks.py calls these services, so they are started by dotted path).
+SEND_EMAIL = "torg.reuse.market.tasks.send_market_email"
+NOTIFY_SAVED_SEARCHES = "torg.reuse.market.tasks.notify_saved_searches"
 
 
 # --- Notifications ---------------------------------------------------------------------------
@@ -44,10 +45,7 @@ def _notify(*, tenant, user, message, url="", email=True, subject=""):
         return
     Notification.objects.create(tenant=tenant, user=user, message=message[:500], url=url[:300])
     if email and user.email:
-        from .tasks import send_market_email
-
-        to, subject = user.email, subject or _("Marketplace")
-        transaction.on_commit(lambda: send_market_email.enqueue(to=to, subject=subject, body=message))
+        enqueue_on_commit(SEND_EMAIL, to=user.email, subject=str(subject or _("Marketplace")), body=message)
 
 
 @transaction.atomic
@@ -159,7 +157,7 @@ def listing_create(*, actor, tenant, items, title="", description="", available_
         title=(title or str(first.product)).strip()[:150], description=description.strip(), product=first.product,
         building=first.building, owner_unit=first.owner_unit, condition=first.condition,
         available_from=available_from, available_until=available_until, requires_approval=requires_approval,
-        pickup=pickup, delivery=delivery, created_by=_actor(actor),
+        pickup=pickup, delivery=delivery, created_by=audit.actor_or_none(actor),
     )
     _apply_stages(listing, to_partners=to_partners, to_public=to_public, now=now)
     listing.full_clean()
@@ -182,21 +180,11 @@ def listing_create(*, actor, tenant, items, title="", description="", available_
 
 def _after_publish(listing, now):
     """Notify saved searches that match and can see the listing now; queue the check again for when
-    the whole municipality sees it (the owning unit sees it first)."""
-    listing_id = listing.pk
-    transaction.on_commit(lambda: _notify_later(listing_id, now))
-
-
-def _notify_later(listing_id, now):
-    from .tasks import notify_saved_searches, schedule
-
-    listing = Listing.objects.filter(pk=listing_id).first()
-    if listing is None:
-        return
-    schedule(notify_saved_searches, listing_id, run_after=None)
+    the whole municipality sees it (the owning unit sees it first). The tasks start after commit."""
+    enqueue_on_commit(NOTIFY_SAVED_SEARCHES, listing.pk)
     for when in (listing.published_at, listing.municipality_at):
         if when > now:
-            schedule(notify_saved_searches, listing_id, run_after=when)
+            enqueue_on_commit(NOTIFY_SAVED_SEARCHES, listing.pk, run_after=when)
 
 
 EDITABLE_LISTING_FIELDS = {"title", "description", "available_from", "available_until", "requires_approval",
@@ -273,8 +261,6 @@ def listing_withdraw(*, actor, listing, comment="") -> Listing:
 def needs_approval(*, listing, buyer) -> bool:
     """An order waits for approval when the listing asks for it, or when the settings ask it for
     members with the reuse role "buyer"."""
-    from torg.reuse.rules import BUYER, reuse_role_in
-
     if listing.requires_approval:
         return True
     role, _scope = reuse_role_in(buyer, listing.tenant)
@@ -525,7 +511,7 @@ def order_message_add(*, actor, order, body) -> OrderMessage:
         raise ValidationError({"body": _("Write a message.")})
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ValidationError({"body": _("A message can have at most %(n)d characters.") % {"n": MAX_MESSAGE_LENGTH}})
-    message = OrderMessage(tenant=order.tenant, order=order, author=_actor(actor), body=body)
+    message = OrderMessage(tenant=order.tenant, order=order, author=audit.actor_or_none(actor), body=body)
     message.full_clean()
     message.save()
     audit.record(actor=actor, tenant=order.tenant, obj=order, action="order_message", comment=body[:200])
@@ -616,7 +602,7 @@ def give_away(*, actor, tenant, items, recipient, comment="", listing=None) -> G
                               % {"number": ordered.item.number, "order": ordered.order.number})
     before = {i.pk: (i.building, i.owner_unit) for i in items}
     gift = GiveAway(tenant=tenant, number=next_label(tenant, "G"), recipient=recipient, listing=listing,
-                    comment=comment.strip(), actor=_actor(actor))
+                    comment=comment.strip(), actor=audit.actor_or_none(actor))
     gift.full_clean()
     gift.save()
     gift.items.set(items)

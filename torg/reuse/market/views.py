@@ -1,5 +1,7 @@
 """Marketplace pages. Thin: parse, check permission, call a query or service, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -475,8 +477,6 @@ def saved_search_list(request):
     for s in searches:
         params = {"q": s.query, "category": s.category_id or "", "building": s.building_id or "",
                   "condition": "" if s.condition is None else s.condition, "colour": s.colour}
-        from urllib.parse import urlencode
-
         s.url = reverse("market:home") + "?" + urlencode({k: v for k, v in params.items() if v != ""})
     return render(request, "market/saved_searches.html", {
         "searches": searches,

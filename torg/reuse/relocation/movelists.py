@@ -51,7 +51,7 @@ def _draw_qr(canvas, text, x, y, size):
     Like the label sheets' QR, but built for long lists: a fixed mask (segno does not try all eight)
     and one path per code instead of a fill per run — about five times faster for a list of
     thousands of items, and the PDF is smaller."""
-    import segno
+    import segno  # loaded on the first QR code
 
     matrix = segno.make(text, error="m", micro=False, mask=0).matrix
     unit = size / (len(matrix) + 8)  # 4-module quiet zone on each side
@@ -107,7 +107,7 @@ def _fit(c, text, font, size, width):
 
 def move_list_pdf(lines, *, title, subtitle, tenant_name, base_url) -> bytes:
     """A4 pages, one line per piece: QR code (own items), number, product, from, to and a box to tick."""
-    from reportlab.pdfgen import canvas as pdfcanvas
+    from reportlab.pdfgen import canvas as pdfcanvas  # heavy library, loaded on the first PDF
 
     buf = io.BytesIO()
     c = pdfcanvas.Canvas(buf, pagesize=A4, pageCompression=1)

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from torg.core.ids import normalize_public_code
 from torg.places.models import Building, Room
 from torg.reuse.models import Category, Item, Product, Status
 
@@ -124,8 +126,6 @@ def _product_data(p):
 
 def item_fit_problems(*, need, item) -> list[str]:
     """What an item chosen by hand does not meet of its need (empty when it fits)."""
-    from django.utils.translation import gettext as _
-
     problems = []
     nd, p = _need_data(need), item.product
     if need.product_id and p.pk != need.product_id:
@@ -173,8 +173,6 @@ def candidate_items(*, line, limit=20):
 
 def item_for_override(*, plan, text):
     """The tenant's item with this number (M-000123) or code, or None."""
-    from torg.core.ids import normalize_public_code
-
     text = (text or "").strip()
     if not text:
         return None

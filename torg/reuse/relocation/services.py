@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -46,10 +46,6 @@ def _touch(plan):
     Plan.objects.filter(pk=plan.pk).update(changed_at=plan.changed_at)
 
 
-def _actor(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- Plans ----------------------------------------------------------------------------------
 def _check_sources(plan_tenant, building, source_buildings):
     require_same_tenant(plan_tenant, *source_buildings, field="source_buildings")
@@ -66,7 +62,7 @@ def plan_create(*, actor, tenant, name, building, target_reuse_percent=80, sourc
     _check_sources(tenant, building, source_buildings)
     plan = Plan(tenant=tenant, number=next_label(tenant, PLAN_PREFIX), name=name.strip(), building=building,
                 target_reuse_percent=target_reuse_percent, description=description, status=status,
-                created_by=_actor(actor))
+                created_by=audit.actor_or_none(actor))
     create_object(plan, actor=actor, tenant=tenant)
     plan.source_buildings.set(source_buildings)
     return plan
@@ -196,8 +192,6 @@ def _insert_lines(needs):
     """The open lines of new needs (`quantity` each) in one executemany: `bulk_create` spends most of
     its time compiling SQL per row, which for the thousands of lines of an import or a whole building
     is most of the time."""
-    from django.db import connection
-
     now = timezone.now()
     fields = [f for f in Line._meta.concrete_fields if not f.primary_key]
     qn = connection.ops.quote_name
@@ -402,8 +396,6 @@ class _Change:
 def _write_lines(changed):
     """Write matching results: lines without an item in one UPDATE per distinct value set, lines
     with an item (each its own) in one executemany — far faster than a CASE-per-row bulk_update."""
-    from django.db import connection
-
     now = timezone.now()
     # Free the items first (an item is unique per open line, and one may pass from line to line). A
     # line without an item cannot stay "own" (relocation_line_own_has_item), so it is open until the
@@ -625,10 +617,11 @@ def deliver_lines(*, actor, plan, lines) -> list[Line]:
         building, unit = from_building[ln.item.pk]
         rows.append({"item": ln.item, "from_building": building, "to_building": plan.building, "from_unit": unit,
                      "to_unit": unit, "reference": plan.number})
-        ln.delivered_at, ln.delivered_by = now, _actor(actor)
+        ln.delivered_at, ln.delivered_by = now, audit.actor_or_none(actor)
     inventory.reuse_record_many(actor=actor, kind=ReuseRecord.Kind.RELOCATION, rows=rows, occurred_at=now)
     for chunk in _chunks([ln.pk for ln in lines]):
-        Line.objects.filter(pk__in=chunk).update(delivered_at=now, delivered_by=_actor(actor), updated_at=now)
+        Line.objects.filter(pk__in=chunk).update(delivered_at=now, delivered_by=audit.actor_or_none(actor),
+                                                 updated_at=now)
     audit.record_many(actor=actor, tenant=plan.tenant, objs=lines, action="line_deliver",
                       changes=lambda o: {"item": [None, o.item_id]})
     return lines
@@ -686,7 +679,7 @@ def deliver_used_lines(*, actor, plan, lines, claim_code="") -> list[Line]:
     now = timezone.now()
     inventory.reuse_record_many(actor=actor, kind=ReuseRecord.Kind.BOUGHT_USED, rows=rows, occurred_at=now)
     for ln in lines:
-        ln.delivered_at, ln.delivered_by = now, _actor(actor)
+        ln.delivered_at, ln.delivered_by = now, audit.actor_or_none(actor)
     Line.objects.bulk_update(lines, ["item", "delivered_at", "delivered_by", "updated_at"], batch_size=500)
     audit.record_many(actor=actor, tenant=plan.tenant, objs=lines, action="line_deliver",
                       changes=lambda o: {"item": [None, o.item_id]})
@@ -721,6 +714,6 @@ def purchase_request_create(*, actor, tenant, unit, category, quantity, reason, 
         raise ValidationError({"decision": _("There is nothing in stock to use.")})
     request = PurchaseRequest(tenant=tenant, unit=unit, category=category, quantity=quantity, reason=reason.strip(),
                               available_count=available, decision=decision, decision_reason=decision_reason,
-                              requested_by=_actor(actor))
+                              requested_by=audit.actor_or_none(actor))
     return create_object(request, actor=actor, tenant=tenant)
 

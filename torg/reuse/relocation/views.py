@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from torg.accounts.models import OrgUnit
 from torg.core import stash
 from torg.core.tabular import TableError
 from torg.core.views import (
@@ -587,8 +588,6 @@ def purchase_list(request):
     g = request.GET
     f = {"unit_id": int_param(g.get("unit")), "category_id": int_param(g.get("category")), "decision": g.get("decision", "")}
     page = paginate(request, queries.purchase_requests(tenant=tenant, **f))
-    from torg.accounts.models import OrgUnit
-
     return render(request, "relocation/purchase_list.html", {
         "page_obj": page, "f": f, "decisions": PurchaseRequest.Decision.choices,
         "units": OrgUnit.objects.filter(tenant=tenant, archived=False).order_by("name"),
