@@ -49,11 +49,12 @@ class LoginView(auth_views.LoginView):
         return context
 
 
-def history_context(request, tenant, obj, events=None, limit=20) -> dict:
+def history_context(request, tenant, obj, events=None, limit=20, also_tenants=()) -> dict:
     """The object's latest audit events for `web/partials/history.html`, and for those who may see
-    the audit log, a link to all of the object's events there."""
+    the audit log, a link to all of the object's events there. `also_tenants`: see
+    `torg.core.audit_display.describe` (an object shared between municipalities)."""
     events = audit.history_for(obj, tenant) if events is None else events
-    context = {"history": describe(events[:limit])}
+    context = {"history": describe(events[:limit], also_tenants=also_tenants)}
     if request.user.has_perm("accounts.view_audit", tenant):
         query = urlencode({"type": obj._meta.label_lower, "id": obj.pk})
         context["history_url"] = f"{reverse('accounts:audit_log')}?{query}"

@@ -40,12 +40,15 @@ def _ids(value):
     return value if isinstance(value, list) else [value]
 
 
-def _scope(field, event):
-    """Where to look up a related object: its model, and the event's tenant for tenant-owned rows
-    (defence in depth: services never link across tenants, and a history never reads across them)."""
+def _scope(field, event, also_tenants):
+    """Where to look up a related object: its model, and for tenant-owned rows the tenants whose
+    rows may be named — the event's, and those the caller names for an object shared between
+    municipalities (a partner order's buyer unit and delivery room are the buyer's). Defence in
+    depth: services never link across tenants unless the object is shared, and a history never
+    reads a third municipality."""
     related = field.related_model
     owned = any(f.name == "tenant" for f in related._meta.concrete_fields)
-    return related, (event.tenant_id if owned else None)
+    return related, (tuple(sorted({event.tenant_id, *also_tenants})) if owned else None)
 
 
 def _text(field, value, names, scope=None):
@@ -63,8 +66,10 @@ def _text(field, value, names, scope=None):
     return str(value)
 
 
-def describe(events):
-    """Set `event.change_rows` = [{"field", "old", "new"}] on each event; returns the events."""
+def describe(events, also_tenants=()):
+    """Set `event.change_rows` = [{"field", "old", "new"}] on each event; returns the events.
+    `also_tenants`: ids of other municipalities whose rows the events may name (see `_scope`)."""
+    also_tenants = [t for t in also_tenants if t is not None]
     events = list(events)
     wanted = {}  # (related model, tenant id or None) -> ids mentioned
     for event in events:
@@ -74,20 +79,22 @@ def describe(events):
             if field is not None and field.is_relation and field.related_model is not None:
                 for value in (old, new):
                     if value not in (None, "", []):
-                        wanted.setdefault(_scope(field, event), set()).update(str(pk) for pk in _ids(value))
+                        wanted.setdefault(_scope(field, event, also_tenants), set()).update(
+                            str(pk) for pk in _ids(value))
     names = {}
-    for (related, tenant_id), ids in wanted.items():
+    for (related, tenant_ids), ids in wanted.items():
         rows = related._default_manager.filter(pk__in=list(ids))
-        if tenant_id is not None:
-            rows = rows.filter(tenant_id=tenant_id)
-        names[(related, tenant_id)] = {str(obj.pk): str(obj) for obj in rows}
+        if tenant_ids is not None:
+            rows = rows.filter(tenant_id__in=tenant_ids)
+        names[(related, tenant_ids)] = {str(obj.pk): str(obj) for obj in rows}
     for event in events:
         model = _model(event.object_type)
         rows = []
         for name, old, new in _pairs(event):
             field = _field(model, name)
             label = capfirst(field.verbose_name) if field is not None else name
-            scope = _scope(field, event) if field is not None and field.is_relation and field.related_model else None
+            related = field is not None and field.is_relation and field.related_model
+            scope = _scope(field, event, also_tenants) if related else None
             rows.append({"field": label, "old": _text(field, old, names, scope),
                          "new": _text(field, new, names, scope)})
         event.change_rows = rows

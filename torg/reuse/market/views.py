@@ -366,7 +366,9 @@ def order_detail(request, pk):
                         else None)
         if partner_buyer else reverse("market:listing_detail", args=[order.listing.pk]),
         # The order's history is kept in the seller's municipality; a partner buyer reads it there too.
-        **history_context(request, order.tenant, order, events=_order_history(order, partner_buyer), limit=100),
+        # Its buyer unit and delivery room are the buyer's: both sides see them by name.
+        **history_context(request, order.tenant, order, events=_order_history(order, partner_buyer), limit=100,
+                          also_tenants=[order.buyer_tenant_id]),
         "messages_list": queries.order_messages(order=order),
         "message_form": MessageForm(), "reason_form": ReasonForm(),
         "crumbs": _crumbs((_("Orders"), reverse("market:order_list") + (

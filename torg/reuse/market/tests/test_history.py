@@ -40,6 +40,22 @@ def test_a_partner_buyer_sees_the_order_history_in_words(listing_for_partner, pa
     assert "order_" not in history
 
 
+@pytest.mark.django_db
+def test_both_sides_see_a_partner_orders_buyer_unit_and_room_by_name(listing_for_partner, partner, partner_order,
+                                                                    people):
+    """The order's history is kept in the seller's municipality, but its buyer unit and delivery room
+    are the buyer's: both pages name them (they showed "#<id>" when looked up in the seller's only)."""
+    order = partner_order(listing_for_partner)
+    room, unit = partner.rooms["1.10"], partner.unit
+    for user in (partner.buyer, people.seller):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        history = client.get(f"/reuse/market/orders/{order.pk}/").content.decode() \
+            .split('data-testid="order-history"')[1]
+        assert str(room) in history and str(unit) in history, user
+        assert f"#{room.pk}" not in history and f"#{unit.pk}" not in history, user
+
+
 def test_every_action_code_the_marketplace_writes_is_entity_verb_and_labelled():
     source = "".join(p.read_text() for p in Path(services.__file__).parent.glob("*.py"))
     codes = set(re.findall(r'action="([a-z_]+)"', source))
