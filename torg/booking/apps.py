@@ -21,6 +21,7 @@ class BookingConfig(AppConfig):
             "booking_access_code_issue": _("Door code shown"),
             "booking_access_code_send": _("Door code sent by e-mail"),
             "booking_series_move": _("Rest of the series moved"),
+            "booking_hand_over": _("Handed over to another organisation"),
             "resource_rules_inherit": _("Follows the building's rules"),
             "resource_photo_add": _("Photo added"),
             "resource_photo_remove": _("Photo removed"),

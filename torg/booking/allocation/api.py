@@ -151,6 +151,7 @@ class ApplicationIn(InSchema):
     minutes: Annotated[int, Field(ge=30, le=480)]
     resource_ids: Annotated[list[Id], Field(min_length=1, max_length=services.MAX_CHOICES)]
     windows: Annotated[list[WindowIn], Field(min_length=1, max_length=services.MAX_WINDOWS)]
+    frame_time: bool = False  # an umbrella body's frame time (rammetid), passed on to its clubs
 
 
 class WindowOut(Schema):
@@ -195,6 +196,7 @@ class ApplicationOut(Schema):
     sessions_per_week: int
     minutes: int
     withdrawn: bool
+    frame_time: bool
     resource_ids: list[int]
     windows: list[WindowOut]
     decisions: list[DecisionOut]  # once the round is published (staff: always)
@@ -207,6 +209,7 @@ def _application_out(request, app):
         id=app.pk, round_id=app.round_id, organisation_id=app.organisation_id, org_unit_id=app.org_unit_id,
         activity=app.activity, group_size=app.group_size, age_group=app.age_group,
         sessions_per_week=app.sessions_per_week, minutes=app.minutes, withdrawn=app.withdrawn,
+        frame_time=app.frame_time,
         resource_ids=[c.resource_id for c in app.choices.all()],
         windows=[WindowOut(weekday=w.weekday, starts=w.starts, ends=w.ends, primary=w.primary)
                  for w in app.windows.all()],
@@ -233,7 +236,8 @@ def apply(request, pk: Id, payload: ApplicationIn):
         actor=request.user, tenant=request.tenant, rnd=rnd, organisation=organisation, org_unit=org_unit,
         activity=payload.activity, group_size=payload.group_size, age_group=payload.age_group,
         sessions_per_week=payload.sessions_per_week, minutes=payload.minutes,
-        choices=[resources[i] for i in payload.resource_ids], windows=[w.dict() for w in payload.windows])
+        choices=[resources[i] for i in payload.resource_ids], windows=[w.dict() for w in payload.windows],
+        frame_time=payload.frame_time)
     return Status(201, _application_out(request, queries.application_get(tenant=request.tenant, pk=app.pk)))
 
 
@@ -405,3 +409,50 @@ def complaint_transition(request, pk: Id, payload: TransitionIn):
     complaint = services.complaint_transition(actor=request.user, complaint=complaint, to=payload.to,
                                               reason=payload.reason)
     return _complaint_out(request, complaint)
+
+
+# --- Frame time (rammetid) ----------------------------------------------------------------------
+class PassOnIn(InSchema):
+    club_id: Id
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+
+class ReleaseIn(InSchema):
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+
+class CountOut(Schema):
+    count: int
+
+
+def _frame_decision(request, pk):
+    decision = queries.decision_get(tenant=request.tenant, pk=pk)
+    if not queries.may_see_application(request.user, decision.application):
+        raise Http404
+    return decision
+
+
+@router.post("/decisions/{int:pk}/pass-on", response=CountOut)
+def pass_on(request, pk: Id, payload: PassOnIn):
+    """An umbrella body passes the dates [first, last] of a frame-time block on to a club (the bookings
+    become the club's)."""
+    require_api_perm(request, "booking_allocation.apply")
+    decision = _frame_decision(request, pk)
+    club = ExternalOrganisation.objects.filter(tenant=request.tenant, pk=payload.club_id).first()
+    if club is None:
+        raise Http404
+    return CountOut(count=services.frame_time_pass_on(actor=request.user, decision=decision, club=club,
+                                                      first=payload.first, last=payload.last))
+
+
+@router.post("/decisions/{int:pk}/release", response=CountOut)
+def release(request, pk: Id, payload: ReleaseIn):
+    """Release the umbrella's unused dates in [first, last] as drop-in time (cancelled, bookable by anyone
+    allowed to book the resource)."""
+    require_api_perm(request, "booking_allocation.apply")
+    decision = _frame_decision(request, pk)
+    return CountOut(count=services.frame_time_release(actor=request.user, decision=decision, first=payload.first,
+                                                      last=payload.last))
+

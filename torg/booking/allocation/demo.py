@@ -62,7 +62,7 @@ def _windows(rng, sessions):
     return rows
 
 
-def _apply(rng, rnd, actor, org, halls, n, now=None):
+def _apply(rng, rnd, actor, org, halls, n, now=None, frame_time=False):
     activity, age = ACTIVITIES[n % len(ACTIVITIES)]
     sessions = rng.choice([1, 1, 2, 2, 3])
     size = rng.choice([12, 16, 20, 24, 28, 40])
@@ -74,7 +74,7 @@ def _apply(rng, rnd, actor, org, halls, n, now=None):
     return services.application_submit(
         actor=actor, tenant=rnd.tenant, rnd=rnd, organisation=org, activity=f"{activity} {rng.choice(TEAMS)}",
         group_size=size, age_group=age, sessions_per_week=sessions, minutes=rng.choice([60, 90, 90, 120]),
-        choices=pool, windows=_windows(rng, sessions), now=now)
+        choices=pool, windows=_windows(rng, sessions), now=now, frame_time=frame_time)
 
 
 def load(ctx, applications=200, halls=3):
@@ -107,7 +107,8 @@ def load(ctx, applications=200, halls=3):
     n = 0
     for org in [council] + clubs:
         for _team in range(1 if org is council else rng.randint(4, 8)):
-            _apply(rng, rnd, rep if rep in org.representatives.all() else admin, org, halls, n, now=spring)
+            _apply(rng, rnd, rep if rep in org.representatives.all() else admin, org, halls, n, now=spring,
+                   frame_time=org is council)
             n += 1
             if n >= applications:
                 break
@@ -128,6 +129,11 @@ def load(ctx, applications=200, halls=3):
                 continue
     rnd = services.round_transition(actor=admin, rnd=rnd, to=AllocationRound.Status.PUBLISHED)
     services.round_transition(actor=admin, rnd=rnd, to=AllocationRound.Status.CLOSED)
+    # The sports council passes the next eight weeks of its frame time on to a club and releases the
+    # last two weeks of the season as drop-in time.
+    for d in Decision.objects.filter(round=rnd, granted=True, application__frame_time=True, series__isnull=False):
+        services.frame_time_pass_on(actor=rep, decision=d, club=clubs[1], last=today + dt.timedelta(weeks=8))
+        services.frame_time_release(actor=rep, decision=d, first=end - dt.timedelta(days=13))
 
     # The next season: open for applications, a few already in.
     start2, end2 = season_of(end + dt.timedelta(days=60))

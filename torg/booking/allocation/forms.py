@@ -78,6 +78,9 @@ class ApplicationForm(TorgForm):
     sessions_per_week = forms.IntegerField(label=_("Sessions per week"), min_value=1, max_value=7, initial=1)
     minutes = forms.IntegerField(label=_("Duration of a session (minutes)"), min_value=30, max_value=480,
                                  initial=90)
+    frame_time = forms.BooleanField(
+        label=_("Frame time for member clubs"), required=False,
+        help_text=_("For umbrella bodies (e.g. the sports council): you pass the time on to your clubs."))
 
     def __init__(self, *args, tenant, user, rnd, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +132,7 @@ class ApplicationForm(TorgForm):
         return {"organisation": d.get("organisation"), "org_unit": d.get("org_unit"), "activity": d["activity"],
                 "group_size": d["group_size"], "age_group": d["age_group"],
                 "sessions_per_week": d["sessions_per_week"], "minutes": d["minutes"], "choices": self.choices(),
+                "frame_time": d.get("frame_time", False),
                 "windows": self.windows()}
 
 
@@ -154,3 +158,20 @@ class ComplaintForm(TorgForm):
 class AnswerForm(TorgForm):
     reason = forms.CharField(label=_("Answer to the applicant"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PassOnForm(TorgForm):
+    club = forms.ModelChoiceField(label=_("Club"), queryset=ExternalOrganisation.objects.none())
+    first = forms.DateField(label=_("First date"), widget=DateInput, required=False)
+    last = forms.DateField(label=_("Last date"), widget=DateInput, required=False)
+
+    def __init__(self, *args, tenant, umbrella, prefix=None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["club"].queryset = ExternalOrganisation.objects.filter(
+            tenant=tenant, archived=False, kind__in=["association", "volunteer"]).exclude(pk=umbrella.pk)
+
+
+class ReleaseForm(TorgForm):
+    first = forms.DateField(label=_("First date"), widget=DateInput, required=False)
+    last = forms.DateField(label=_("Last date"), widget=DateInput, required=False)
+

@@ -123,6 +123,9 @@ class Application(TenantOwned):
     rung_override = models.ForeignKey(PriorityRung, on_delete=models.SET_NULL, null=True, blank=True,
                                       related_name="+", verbose_name=_("priority group set by staff"))
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    frame_time = models.BooleanField(
+        _("frame time for member clubs"), default=False,
+        help_text=_("An umbrella body (e.g. the sports council) applies for blocks it passes on to its clubs."))
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from torg.booking.models import Resource
+from torg.booking.models import Booking, Resource
 from torg.booking.queries import OSLO
 
 from .models import AllocationRound, Application, ApplicationChoice, Complaint, Decision, PriorityRung
@@ -150,6 +150,16 @@ def decision_rows(rnd):
                      "granted": d.granted, "hours_asked": d.application.minutes / 60, "hours": d.hours,
                      "first_choice": d.granted and d.choice_rank == 1})
     return rows
+
+
+def frame_time_split(decision, now):
+    """The future active dates of a frame-time block by organisation: [(name, count)], the umbrella first."""
+    counts = {}
+    for name in (Booking.objects.filter(series_id=decision.series_id, status__in=Booking.ACTIVE, start__gt=now)
+                 .order_by("start").values_list("organisation__name", flat=True)):
+        counts[name] = counts.get(name, 0) + 1
+    umbrella = decision.application.organisation.name
+    return sorted(counts.items(), key=lambda kv: (kv[0] != umbrella, kv[0] or ""))
 
 
 def open_complaint_count(rnd) -> int:

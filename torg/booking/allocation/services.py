@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from torg.booking import queries as booking_queries
 from torg.booking import services as booking_services
+from torg.booking.models import Booking
 from torg.booking.queries import OSLO
 from torg.booking.services.notifications import notify
 from torg.core import audit
@@ -171,7 +172,7 @@ def _check_choices_and_windows(rnd, choices, windows, minutes):
 
 @transaction.atomic
 def application_submit(*, actor, tenant, rnd, activity, group_size, age_group, sessions_per_week, minutes,
-                       choices, windows, organisation=None, org_unit=None, now=None) -> Application:
+                       choices, windows, organisation=None, org_unit=None, frame_time=False, now=None) -> Application:
     """Apply in an open round. `choices`: resources by rank; `windows`: dicts with weekday (0 = Monday),
     starts, ends and primary. Staff may register an application after the deadline (e.g. by letter)."""
     now = now or timezone.now()
@@ -187,7 +188,9 @@ def application_submit(*, actor, tenant, rnd, activity, group_size, age_group, s
     _check_choices_and_windows(rnd, choices, windows, minutes)
     app = Application(tenant=tenant, round=rnd, applicant=actor, organisation=organisation, org_unit=org_unit,
                       activity=activity, group_size=group_size, age_group=age_group,
-                      sessions_per_week=sessions_per_week, minutes=minutes)
+                      sessions_per_week=sessions_per_week, minutes=minutes, frame_time=frame_time)
+    if frame_time and organisation is None:
+        raise ValidationError({"frame_time": _("Frame time is for organisations that pass it on to their clubs.")})
     if sessions_per_week > len({w["weekday"] for w in windows}):
         raise ValidationError({"sessions_per_week": _(
             "Sessions of one application are on different days: give windows on at least as many weekdays.")})
@@ -499,3 +502,64 @@ def complaint_transition(*, actor, complaint, to, reason="", now=None) -> Compla
            link=reverse("booking_allocation:application_detail", args=[app.pk]),
            subject=_("Your complaint: %(activity)s") % {"activity": app.activity})
     return complaint
+
+
+# --- Frame time (rammetid) ----------------------------------------------------------------------
+PUBLISHED = (AllocationRound.Status.PUBLISHED, AllocationRound.Status.COMPLAINTS, AllocationRound.Status.CLOSED)
+
+
+def may_manage_frame_time(actor, decision) -> bool:
+    app = decision.application
+    return bool(app.frame_time and decision.series_id and (
+        app.applicant_id == actor.pk or actor.has_perm("booking_allocation.manage_rounds", decision)
+        or app.organisation.representatives.filter(pk=actor.pk).exists()))
+
+
+def _frame_bookings(actor, decision, first, last, now):
+    if not may_manage_frame_time(actor, decision):
+        raise PermissionDenied
+    if AllocationRound.objects.get(pk=decision.round_id).status not in PUBLISHED:
+        raise ValidationError(_("Frame time can be passed on once the allocation is published."))
+    if first and last and last < first:
+        raise ValidationError({"last": _("The last date must not be before the first.")})
+    qs = Booking.objects.filter(series_id=decision.series_id, status__in=Booking.ACTIVE, start__gt=now)
+    if first:
+        qs = qs.filter(start__gte=dt.datetime.combine(first, dt.time(0), OSLO))
+    if last:
+        qs = qs.filter(start__lt=dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), OSLO))
+    return qs.select_related("resource", "organisation").order_by("start")
+
+
+@transaction.atomic
+def frame_time_pass_on(*, actor, decision, club, first=None, last=None, now=None) -> int:
+    """An umbrella body passes the dates [first, last] of a frame-time block on to a member club
+    (booking's `bookings_hand_over`: the bookings become the club's). Returns how many dates."""
+    now = now or timezone.now()
+    if club is None or club.tenant_id != decision.tenant_id or club.pk == decision.application.organisation_id:
+        raise ValidationError({"club": _("Choose another organisation of the municipality.")})
+    bookings = list(_frame_bookings(actor, decision, first, last, now))
+    count = booking_services.bookings_hand_over(actor=actor, bookings=bookings, organisation=club)
+    audit.record(actor=actor, tenant=decision.tenant, obj=decision, action="frame_time_pass_on",
+                 changes={"club": [None, club.name], "dates": [None, count]})
+    return count
+
+
+@transaction.atomic
+def frame_time_release(*, actor, decision, first=None, last=None, now=None) -> int:
+    """Release unused frame time as drop-in time: the umbrella's dates in [first, last] that were not
+    passed on are cancelled through the booking machine, so anyone allowed to book the resource may
+    book them directly. Dates past the cancellation deadline stay. Returns how many were released."""
+    now = now or timezone.now()
+    umbrella = decision.application.organisation_id
+    count = 0
+    for booking in _frame_bookings(actor, decision, first, last, now).filter(organisation_id=umbrella):
+        deadline = booking.start - dt.timedelta(hours=booking.resource.rules.cancel_deadline_hours)
+        if now > deadline and not actor.has_perm("booking.manage_bookings", booking):
+            continue
+        booking_services.booking_transition(actor=actor, booking=booking, to=Booking.Status.CANCELLED,
+                                            reason=_("Released as drop-in time"), now=now)
+        count += 1
+    audit.record(actor=actor, tenant=decision.tenant, obj=decision, action="frame_time_release",
+                 changes={"dates": [None, count]})
+    return count
+

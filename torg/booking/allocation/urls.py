@@ -16,5 +16,7 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("decisions/<int:pk>/adjust/", views.decision_adjust, name="decision_adjust"),
     path("decisions/<int:pk>/complain/", views.complaint_create, name="complaint_create"),
+    path("decisions/<int:pk>/pass-on/", views.frame_pass_on, name="frame_pass_on"),
+    path("decisions/<int:pk>/release/", views.frame_release, name="frame_release"),
     path("complaints/<int:pk>/answer/", views.complaint_answer, name="complaint_answer"),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,7 +15,8 @@ from torg.core import audit
 from torg.core.views import breadcrumbs, form_page, require_perm, tenant_lookup
 
 from . import explain, queries, services
-from .forms import AdjustForm, AnswerForm, ApplicationForm, ComplaintForm, LadderForm, RoundForm
+from .forms import (AdjustForm, AnswerForm, ApplicationForm, ComplaintForm, LadderForm, PassOnForm, ReleaseForm,
+                    RoundForm)
 from .models import AllocationRound, Complaint
 from .states import COMPLAINT_MACHINE, ROUND_MACHINE
 
@@ -191,8 +193,14 @@ def application_detail(request, pk):
     rows = []
     for d in decisions:
         first = d.series.bookings.order_by("start").first() if d.series_id else None
-        rows.append({"d": d, "lines": explain.describe(d.explanation), "first_booking": first,
-                     "complaints": list(d.complaints.all())})
+        row = {"d": d, "lines": explain.describe(d.explanation), "first_booking": first,
+               "complaints": list(d.complaints.all())}
+        d.application = app
+        if services.may_manage_frame_time(request.user, d):
+            row["frame"] = {"split": queries.frame_time_split(d, timezone.now()),
+                            "pass_on": PassOnForm(tenant=tenant, umbrella=app.organisation, prefix=f"p{d.pk}"),
+                            "release": ReleaseForm(prefix=f"r{d.pk}")}
+        rows.append(row)
     can_complain = rnd.status == AllocationRound.Status.COMPLAINTS and (app.applicant_id == request.user.pk or bool(
         app.organisation_id and app.organisation.representatives.filter(pk=request.user.pk).exists()))
     return render(request, "booking_allocation/application_detail.html", {
@@ -269,3 +277,45 @@ def complaint_answer(request, pk):
         messages.success(request, _("The complaint is answered: %(status)s.") % {
             "status": COMPLAINT_MACHINE.label(to) if to in Complaint.Status.values else to})
     return redirect(reverse("booking_allocation:round_detail", args=[complaint.decision.round_id]) + "#complaints")
+
+
+def _frame_decision(request, pk):
+    tenant = _tenant(request)
+    decision = queries.decision_get(tenant=tenant, pk=pk)
+    if not queries.may_see_application(request.user, decision.application):
+        raise Http404
+    return tenant, decision
+
+
+def _frame_action(request, pk, make_form, act, done):
+    """Validate the form of a frame-time action on one decision, run it, and say how it went."""
+    tenant, decision = _frame_decision(request, pk)
+    form = make_form(tenant, decision)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        n = act(decision, form.cleaned_data)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, done(n, form.cleaned_data))
+    return redirect("booking_allocation:application_detail", pk=decision.application_id)
+
+
+@login_required
+@require_POST
+def frame_pass_on(request, pk):
+    return _frame_action(
+        request, pk,
+        lambda tenant, d: PassOnForm(request.POST, tenant=tenant, umbrella=d.application.organisation, prefix=f"p{pk}"),
+        lambda d, data: services.frame_time_pass_on(actor=request.user, decision=d, **data),
+        lambda n, data: _("%(n)s dates passed on to %(club)s.") % {"n": n, "club": data["club"].name})
+
+
+@login_required
+@require_POST
+def frame_release(request, pk):
+    return _frame_action(
+        request, pk, lambda tenant, d: ReleaseForm(request.POST, prefix=f"r{pk}"),
+        lambda d, data: services.frame_time_release(actor=request.user, decision=d, **data),
+        lambda n, data: _("%(n)s dates released as drop-in time.") % {"n": n})

@@ -24,14 +24,14 @@ from .opening import (norwegian_public_holidays, opening_delete, opening_excepti
                       opening_hours_add)
 from .resources import (building_rules_update, resource_create, resource_photo_add, resource_photo_delete,
                         resource_set_archived, rules_update)
-from .series import (MAX_OCCURRENCES, MOVE_SCOPES, booking_move, booking_move_preview, build_rrule, move_scope,
-                     occurrences, series_cancel_from, series_create, series_preview)
+from .series import (MAX_OCCURRENCES, MOVE_SCOPES, booking_move, booking_move_preview, bookings_hand_over,
+                     build_rrule, move_scope, occurrences, series_cancel_from, series_create, series_preview)
 
 __all__ = [
     "ACCESS_MARGIN", "DOOR_FAILURE_LIMIT", "DOOR_FAILURE_WINDOW", "DOOR_REQUEST_LIMIT",
     "MAX_OCCURRENCES", "MOVE_SCOPES", "RateLimited", "access_code_deliver", "access_code_issue", "booking_check_in",
     "booking_create", "booking_move", "booking_move_preview", "booking_quick", "booking_reschedule",
-    "booking_transition", "build_rrule", "building_rules_update", "calendar_feed_rotate", "check_booking",
+    "booking_transition", "bookings_hand_over", "build_rrule", "building_rules_update", "calendar_feed_rotate", "check_booking",
     "door_add", "door_controller_authenticate", "door_controller_create", "door_controller_revoke", "door_delete",
     "door_event_record", "door_verify", "meraapent_agreement_sign", "move_scope", "norwegian_public_holidays",
     "notifications_mark_read", "occurrences", "opening_delete", "opening_exception_add", "opening_holidays_add",

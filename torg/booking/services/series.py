@@ -96,7 +96,8 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
     A conflict on a date that was not skipped fails the whole series: nothing is written.
     """
     skip = set(skip_dates)
-    series = BookingSeries(tenant=tenant, resource=resource, booker=booker or actor, organisation=organisation, title=title,
+    series = BookingSeries(tenant=tenant, resource=resource, booker=booker or actor, organisation=organisation,
+                           title=title,
                            rrule=rrule, dtstart=dtstart, minutes=minutes, skipped=sorted(skip))
     series.full_clean()
     series.save()
@@ -136,6 +137,31 @@ def series_cancel_from(*, actor, booking: Booking, reason: str = "", now=None) -
     count = 0
     for b in later:
         booking_transition(actor=actor, booking=b, to=Booking.Status.CANCELLED, reason=reason, now=now)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def bookings_hand_over(*, actor, bookings, organisation) -> int:
+    """Give active bookings to another organisation of the municipality — an umbrella body passing
+    its frame time (rammetid) on to a member club. Only the organisation the bookings are for changes
+    (the club then finds them in its calendar feed); times, slots and the booker stay. The booker or
+    staff only. Returns how many bookings were handed over."""
+    count = 0
+    for booking in bookings:
+        booking = (Booking.objects.select_for_update(of=("self",)).select_related("organisation")
+                   .get(pk=booking.pk))
+        if booking.booker_id != actor.pk and not is_staff(actor, booking.tenant):
+            raise PermissionDenied
+        if organisation.tenant_id != booking.tenant_id or organisation.archived:
+            raise ValidationError({"organisation": _("Choose an organisation of the municipality.")})
+        if not booking.is_active or booking.organisation_id == organisation.pk:
+            continue
+        before = booking.organisation
+        booking.organisation = organisation
+        booking.save(update_fields=["organisation", "updated_at"])
+        audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="booking_hand_over",
+                     changes={"organisation": [before.name if before else None, organisation.name]})
         count += 1
     return count
 
