@@ -165,6 +165,9 @@ class MoveForm(LocationMixin, TorgForm):
 class LabelBatchForm(TorgForm):
     count = forms.IntegerField(label=_("Number of new codes"), min_value=1, max_value=MAX_LABEL_BATCH, initial=24)
     layout = forms.ChoiceField(label=_("Label sheet"), choices=[(k, v.title) for k, v in LAYOUTS.items()])
+    start = forms.IntegerField(label=_("Start at label position"), min_value=1, max_value=24, required=False,
+                               help_text=_("For a sheet that is partly used: the first free label, counted row by "
+                                           "row from the top left (1)."))
 
 
 class ImportForm(TorgForm):

@@ -83,16 +83,19 @@ def _draw_qr(canvas, text, x, y, size):
                 c += 1
 
 
-def label_sheet_pdf(labels: list[LabelData], *, layout_key: str, tenant_name: str, base_url: str) -> bytes:
-    """A PDF with one label per entry, filling A4 sheets of the chosen layout."""
+def label_sheet_pdf(labels: list[LabelData], *, layout_key: str, tenant_name: str, base_url: str,
+                    start: int = 1) -> bytes:
+    """A PDF with one label per entry, filling A4 sheets of the chosen layout. `start` is the first
+    free position on the first sheet (1 = top left, row by row), for a sheet that is partly used."""
     layout = LAYOUTS[layout_key]
     buf = io.BytesIO()
     c = pdfcanvas.Canvas(buf, pagesize=A4, pageCompression=1)
     c.setTitle(str(_("QR labels")))
     c.setAuthor(tenant_name)
     page_h = A4[1]
+    offset = min(max(start, 1), layout.per_sheet) - 1
     for index, label in enumerate(labels):
-        slot = index % layout.per_sheet
+        slot = (index + offset) % layout.per_sheet
         if index and slot == 0:
             c.showPage()
         row, col = divmod(slot, layout.cols)

@@ -339,7 +339,7 @@ def bulk(request):
     if action == "labels":
         require_perm(request, "reuse.print_labels", tenant)
         return _labels_response(request, tenant, [labels.LabelData(i.code, i.number) for i in items],
-                                request.POST.get("layout", "3x8"))
+                                request.POST.get("layout", "3x8"), start=int_param(request.POST.get("start")))
     perm = {"status": "reuse.change_status", "move": "reuse.move_items"}.get(action)
     if perm is None:
         raise Http404
@@ -392,12 +392,13 @@ def _safe_next(request):
 
 
 # --- Labels ---------------------------------------------------------------------------------
-def _labels_response(request, tenant, label_data, layout_key, filename="labels.pdf", download=False):
-    """The label sheet PDF: shown in the browser to print (item labels), or downloaded (batches)."""
+def _labels_response(request, tenant, label_data, layout_key, filename="labels.pdf", download=False, start=1):
+    """The label sheet PDF: shown in the browser to print (item labels), or downloaded (batches).
+    `start`: the first free position on a partly used sheet."""
     if layout_key not in labels.LAYOUTS:
         layout_key = "3x8"
     pdf = labels.label_sheet_pdf(label_data, layout_key=layout_key, tenant_name=tenant.name,
-                                 base_url=labels.public_base_url(request))
+                                 base_url=labels.public_base_url(request), start=start or 1)
     return download_file(pdf, filename, inline=not download)
 
 
@@ -407,7 +408,7 @@ def item_label(request, pk):
     item = queries.item_get(tenant=tenant, pk=pk)
     require_perm(request, "reuse.print_labels", item)
     return _labels_response(request, tenant, [labels.LabelData(item.code, item.number)],
-                            request.GET.get("layout", "3x8"))
+                            request.GET.get("layout", "3x8"), start=int_param(request.GET.get("start")))
 
 
 @login_required
@@ -432,7 +433,7 @@ def label_batch(request):
         else:
             return _labels_response(request, tenant, [labels.LabelData(lb.code) for lb in batch],
                                     form.cleaned_data["layout"], filename=f"labels-batch-{batch[0].batch}.pdf",
-                                    download=True)
+                                    download=True, start=form.cleaned_data.get("start"))
     return render(request, "reuse/labels.html", {
         "form": form, "unclaimed": queries.unclaimed_labels(tenant=tenant).count(),
         "batches": queries.label_batches(tenant=tenant), "layouts": [(k, v.title) for k, v in labels.LAYOUTS.items()],

@@ -56,3 +56,16 @@ def test_import_in_norwegian_with_english_still_accepted(client_for, admin_user,
     assert header[:4] == ["bygg", "romnummer", "plassering", "kategori"]
     sample = [c.value for c in wb.worksheets[0][2]]
     assert "task_chair" not in sample and "in_use" not in sample and "I bruk" in sample
+
+
+def test_labels_start_at_the_first_free_position_of_a_used_sheet(client_for, admin_user, make_items):
+    from .test_labels import _decode_labels
+
+    items = make_items(count=3)
+    pdf = client_for(admin_user).post(reverse("reuse:bulk"), {"action": "labels", "item": [i.pk for i in items],
+                                                              "start": "23"})
+    texts, pages = _decode_labels(pdf.content, "3x8")
+    assert pages == 2
+    filled = [n for n, t in enumerate(texts) if t]
+    assert filled == [22, 23, 24]  # positions 23 and 24 of the first sheet, then the next sheet's first
+    assert [t.rsplit("/q/", 1)[1] for t in texts if t] == [i.code for i in items]
