@@ -16,4 +16,5 @@ SCENARIOS = [
     "bench.scenarios.impact",
     "bench.scenarios.booking",
     "bench.scenarios.participation",
+    "bench.scenarios.projects",
 ]

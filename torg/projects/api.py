@@ -2,6 +2,8 @@
 services and rules as the UI."""
 
 import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Schema
 from ninja.pagination import paginate
@@ -51,6 +53,11 @@ class ProjectOut(Schema):
     ends_on: dt.date | None
     property_ids: list[int]
     building_ids: list[int]
+    process_ids: list[int]
+
+    @staticmethod
+    def resolve_process_ids(obj):
+        return sorted(obj.processes.through.objects.filter(project_id=obj.pk).values_list("process_id", flat=True))
 
     @staticmethod
     def resolve_model_key(obj):
@@ -191,6 +198,7 @@ class ProjectIn(InSchema):
     ends_on: dt.date | None = None
     property_ids: list[Id] = []
     building_ids: list[Id] = []
+    process_ids: list[Id] = []
 
 
 class ProjectPatch(PatchSchema):
@@ -209,6 +217,7 @@ class ProjectPatch(PatchSchema):
     ends_on: dt.date | None = None
     property_ids: list[Id] | None = None
     building_ids: list[Id] | None = None
+    process_ids: list[Id] | None = None
 
 
 class DecisionIn(InSchema):
@@ -260,6 +269,8 @@ def _fields(request, data: dict) -> dict:
     for key, (name, model) in MANY.items():
         if key in data:
             data[name] = [_one(request, model, pk) for pk in (data.pop(key) or [])]
+    if "process_ids" in data:
+        data["processes"] = [queries.process_get(tenant=request.tenant, pk=pk) for pk in (data.pop("process_ids") or [])]
     return data
 
 
@@ -360,3 +371,228 @@ def list_models(request):
     require_api_perm(request, "projects.view_projects")
     return list(queries.model_list(tenant=request.tenant).prefetch_related("phases"))
 
+
+
+# --- Follow-up: status reports, risks, dependencies, benefits ----------------------------------
+Light = Literal["green", "yellow", "red"]
+Scale = Annotated[int, Field(ge=1, le=5)]
+
+
+class StatusReportOut(Schema):
+    id: int
+    project_id: int
+    period: dt.date
+    overall: str
+    schedule: str
+    cost: str
+    scope: str
+    risk: str
+    benefits: str
+    comment: str
+    milestones: str
+    spent: int | None
+    forecast: int | None
+    due_on: dt.date
+    submitted_on: dt.date
+    is_late: bool
+
+
+class StatusReportIn(InSchema):
+    period: dt.date
+    overall: Light
+    schedule: Light
+    cost: Light
+    scope: Light
+    risk: Light
+    benefits: Light
+    comment: str = ""
+    milestones: str = ""
+    spent: int | None = Money
+    forecast: int | None = Money
+
+
+class RiskOut(Schema):
+    id: int
+    project_id: int
+    title: str
+    description: str
+    probability: int
+    consequence: int
+    score: int
+    owner_id: int | None
+    measures: str
+    residual_probability: int | None
+    residual_consequence: int | None
+    review_on: dt.date | None
+    closed: bool
+
+
+class RiskIn(InSchema):
+    title: str
+    description: str = ""
+    probability: Scale
+    consequence: Scale
+    owner_id: Id | None = None
+    measures: str = ""
+    residual_probability: Scale | None = None
+    residual_consequence: Scale | None = None
+    review_on: dt.date | None = None
+    closed: bool = False
+
+
+class RiskPatch(PatchSchema):
+    title: str = Omitted
+    description: str | None = None
+    probability: Scale = Omitted
+    consequence: Scale = Omitted
+    owner_id: Id | None = None
+    measures: str | None = None
+    residual_probability: Scale | None = None
+    residual_consequence: Scale | None = None
+    review_on: dt.date | None = None
+    closed: bool = Omitted
+
+
+class DependencyOut(Schema):
+    id: int
+    project_id: int
+    depends_on_id: int
+    description: str
+
+
+class DependencyIn(InSchema):
+    depends_on_id: Id
+    description: str = ""
+
+
+class MeasurementOut(Schema):
+    id: int
+    measured_on: dt.date
+    value: float
+    comment: str
+
+
+class BenefitOut(Schema):
+    id: int
+    project_id: int
+    title: str
+    indicator: str
+    unit: str
+    baseline: float
+    target: float
+    owner_id: int
+    owner_unit_id: int | None
+    next_measurement_on: dt.date | None
+    target_on: dt.date | None
+    measurements: list[MeasurementOut]
+
+    @staticmethod
+    def resolve_measurements(obj):
+        return list(obj.measurements.all())
+
+
+Amount = Annotated[float, Field(ge=-1e12, le=1e12)]
+
+
+class BenefitIn(InSchema):
+    title: str
+    indicator: str
+    unit: str = ""
+    baseline: Amount
+    target: Amount
+    owner_id: Id
+    owner_unit_id: Id | None = None
+    next_measurement_on: dt.date | None = None
+    target_on: dt.date | None = None
+
+
+class MeasurementIn(InSchema):
+    measured_on: dt.date
+    value: Amount
+    comment: str = ""
+
+
+def _owner_fields(request, data):
+    if "owner_id" in data:
+        pk = data.pop("owner_id")
+        data["owner"] = _member(request, pk) if pk else None
+    if "owner_unit_id" in data:
+        data["owner_unit"] = _one(request, OrgUnit, data.pop("owner_unit_id"))
+    for key in ("baseline", "target", "value"):
+        if key in data:
+            data[key] = Decimal(str(round(data[key], 2)))
+    return data
+
+
+@router.get("/projects/{int:pk}/status-reports", response=list[StatusReportOut])
+def list_status_reports(request, pk: Id):
+    """The project's monthly status reports, newest first; `is_late` when submitted after `due_on`."""
+    require_api_perm(request, "projects.view_projects")
+    return list(queries.status_reports(project=queries.project_get(tenant=request.tenant, pk=pk)))
+
+
+@router.post("/projects/{int:pk}/status-reports", response={201: StatusReportOut})
+def submit_status_report(request, pk: Id, payload: StatusReportIn):
+    project = queries.project_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", project)
+    return 201, services.status_report_submit(actor=request.user, project=project, **payload.dict())
+
+
+@router.get("/projects/{int:pk}/risks", response=list[RiskOut])
+def list_risks(request, pk: Id):
+    require_api_perm(request, "projects.view_projects")
+    return list(queries.risks(project=queries.project_get(tenant=request.tenant, pk=pk)))
+
+
+@router.post("/projects/{int:pk}/risks", response={201: RiskOut})
+def create_risk(request, pk: Id, payload: RiskIn):
+    project = queries.project_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", project)
+    return 201, services.risk_create(actor=request.user, project=project, **_owner_fields(request, payload.dict()))
+
+
+@router.patch("/risks/{int:pk}", response=RiskOut)
+def update_risk(request, pk: Id, payload: RiskPatch):
+    risk = queries.risk_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", risk.project)
+    return services.risk_update(actor=request.user, risk=risk, **_owner_fields(request, payload.changes()))
+
+
+@router.get("/projects/{int:pk}/dependencies", response=list[DependencyOut])
+def list_dependencies(request, pk: Id):
+    """What the project depends on."""
+    require_api_perm(request, "projects.view_projects")
+    depends_on, _dependents = queries.dependencies(project=queries.project_get(tenant=request.tenant, pk=pk))
+    return list(depends_on)
+
+
+@router.post("/projects/{int:pk}/dependencies", response={201: DependencyOut})
+def add_dependency(request, pk: Id, payload: DependencyIn):
+    project = queries.project_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", project)
+    other = queries.project_get(tenant=request.tenant, pk=payload.depends_on_id)
+    return 201, services.dependency_add(actor=request.user, project=project, depends_on=other,
+                                        description=payload.description)
+
+
+@router.get("/projects/{int:pk}/benefits", response=list[BenefitOut])
+def list_benefits(request, pk: Id):
+    """The project's effect goals with every measurement, also after the project has closed."""
+    require_api_perm(request, "projects.view_projects")
+    return list(queries.benefits(project=queries.project_get(tenant=request.tenant, pk=pk)))
+
+
+@router.post("/projects/{int:pk}/benefits", response={201: BenefitOut})
+def create_benefit(request, pk: Id, payload: BenefitIn):
+    project = queries.project_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", project)
+    benefit = services.benefit_create(actor=request.user, project=project, **_owner_fields(request, payload.dict()))
+    return 201, queries.benefits(project=project).get(pk=benefit.pk)
+
+
+@router.post("/benefits/{int:pk}/measurements", response={201: MeasurementOut})
+def record_measurement(request, pk: Id, payload: MeasurementIn):
+    """A measurement, by the project or the benefit's owner in the line organisation."""
+    require_api_perm(request, "projects.view_projects")
+    benefit = queries.benefit_get(tenant=request.tenant, pk=pk)
+    return 201, services.measurement_record(actor=request.user, benefit=benefit, **_owner_fields(request, payload.dict()))

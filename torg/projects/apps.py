@@ -22,4 +22,5 @@ class ProjectsConfig(AppConfig):
             "decision_item_meet": _("Checklist item met"), "decision_item_reopen": _("Checklist item reopened"),
             "decision_item_waive": _("Checklist item waived"),
             "document_version": _("New version of the document"),
+            "dependency_remove": _("Dependency removed"),
         })

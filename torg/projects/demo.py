@@ -8,8 +8,10 @@ import random
 
 from torg.accounts.models import Membership
 
-from . import services
-from .models import Decision, DecisionItem, ProjectModel
+from torg.core import audit
+
+from . import queries, services
+from .models import Decision, DecisionItem, Project, ProjectModel, Risk, StatusReport
 
 NAMES = [
     "Ny barnehage på Vestbyen", "Utvidelse av Storvik ungdomsskole", "Rehabilitering av Sentrum sykehjem",
@@ -73,7 +75,7 @@ def load(ctx):
                       description="Rådhuset rehabiliteres til 37 700 m² med innbyggertorg; 43 tjenester flytter fra "
                                   "7 adresser til ett bygg, og ~80 % av møblene er ombrukt.",
                       cost_frame=1_450_000_000, steering_frame=1_300_000_000, finance_number="INV-1001",
-                      starts_on=years_ago, ends_on=today - dt.timedelta(days=60))
+                      starts_on=years_ago, ends_on=today - dt.timedelta(days=400))
     _through(townhall, 4, owner=admin, manager=manager, start=years_ago + dt.timedelta(days=90), step_days=320,
              money=(50_000_000, 400_000_000))
 
@@ -132,4 +134,68 @@ def load(ctx):
         elif taken < gates and i % 5 == 1:
             nxt = project.decisions.filter(status=Decision.Status.DRAFT).order_by("gate__phase__position").first()
             _decide(nxt, owner=admin, manager=project.manager, on=today, status="submitted")
+    subs = list(programme.sub_projects.order_by("number"))
+    for dependent, needed, what in [(subs[2], subs[0], "Rom og dører som kan bookes og låses opp"),
+                                    (subs[1], subs[0], "Møteplasser i lokalene"),
+                                    (subs[4], subs[2], "Bruksdata fra bookingen"),
+                                    (subs[4], subs[1], "Erfaringer fra samskapingen")]:
+        services.dependency_add(actor=admin, project=dependent, depends_on=needed, description=what)
+    _follow_up(tenant, rng, today, admin, employee, townhall, school, programme)
     ctx.projects = {"townhall": townhall, "school": school, "programme": programme, "energy": energy}
+
+
+RISKS = [("Byggekostnadene stiger mer enn antatt", "Fastpris og opsjoner i kontrakten"),
+         ("Forsinket byggetillatelse", "Tidlig dialog med plan og bygg"),
+         ("Brukerne involveres for sent", "Medvirkningsplan fra tidligfasen"),
+         ("Nøkkelpersoner slutter", "Dokumentasjon og stedfortredere"),
+         ("Leverandøren leverer ikke", "Kontraktsoppfølging og dagbøter"),
+         ("Gevinstene realiseres ikke", "Gevinsteiere i linjen med måleplan")]
+
+
+def _follow_up(tenant, rng, today, admin, employee, townhall, school, programme):
+    """Status reports (24 months for the long-running projects, some late, some missing), risks with
+    stale reviews, and benefits — the town hall's measured after it closed."""
+    reports, risks = [], []
+    for project in Project.objects.filter(tenant=tenant).order_by("number"):
+        first = max(project.starts_on or today, today - dt.timedelta(days=730)).replace(day=1)
+        last = (project.ends_on or today) if project.status == Project.Status.CLOSED else today
+        expected = queries.expected_period(today)
+        skip_last = project.pk % 6 == 0  # its latest report is missing: flagged in the portfolio
+        month = first
+        while month <= expected and month < last.replace(day=1) and not (skip_last and month == expected):
+            due = services.report_due_on(month)
+            light = rng.choices(["green", "yellow", "red"], weights=[6, 3, 1])[0]
+            submitted = min(today, due + dt.timedelta(days=rng.choice([-3, -2, -1, 0, 0, 2, 9])))
+            reports.append(StatusReport(
+                tenant=tenant, project=project, period=month, overall=light, schedule=light,
+                cost=rng.choice(["green", "yellow", light]), scope="green", risk=rng.choice(["green", "yellow"]),
+                benefits="green", comment="Framdrift etter plan." if light == "green" else "Avvik følges opp.",
+                due_on=due, submitted_on=submitted, submitted_by=project.manager, forecast=project.cost_frame))
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        for title, measures in rng.sample(RISKS, 3 if project not in (townhall, school) else 6):
+            p, c = rng.randrange(1, 6), rng.randrange(1, 6)
+            risks.append(Risk(tenant=tenant, project=project, title=title, probability=p, consequence=c,
+                              owner=project.manager, measures=measures, residual_probability=max(1, p - 1),
+                              residual_consequence=c, review_on=today + dt.timedelta(days=rng.randrange(-60, 120)),
+                              closed=project.status != Project.Status.ACTIVE))
+    StatusReport.objects.bulk_create(reports, batch_size=500)
+    Risk.objects.bulk_create(risks, batch_size=500)
+    audit.record_many(actor=None, tenant=tenant, objs=reports, action="demo_create")
+    audit.record_many(actor=None, tenant=tenant, objs=risks, action="demo_create")
+    closed_on = townhall.ends_on
+    for title, indicator, unit, baseline, target, values in [
+            ("Arealeffektive kontorer", "m² per ansatt", "m²", 32, 20, [24, 22, 21, 20]),
+            ("Ombrukte møbler", "andel av møblene som er ombrukt", "%", 0, 80, [78, 80, 81, 81]),
+            ("Lavere energibruk", "kWh per m² per år", "kWh/m²", 210, 120, [150, 138, 131, 126])]:
+        benefit = services.benefit_create(actor=admin, project=townhall, title=title, indicator=indicator, unit=unit,
+                                          baseline=baseline, target=target, owner=employee,
+                                          next_measurement_on=today + dt.timedelta(days=60))
+        for i, value in enumerate(values):
+            measured = closed_on + dt.timedelta(days=45 + 90 * i)
+            if measured <= today:
+                services.measurement_record(actor=employee, benefit=benefit, measured_on=measured, value=value)
+    services.benefit_create(actor=admin, project=school, title="Plass til alle elevene", indicator="elevplasser",
+                            baseline=420, target=600, owner=employee, target_on=today + dt.timedelta(days=5 * 365))
+    services.benefit_create(actor=admin, project=programme, title="Flere saker løst ved første kontakt",
+                            indicator="andel henvendelser løst i innbyggertorget", unit="%", baseline=55, target=80,
+                            owner=employee, next_measurement_on=today + dt.timedelta(days=90))

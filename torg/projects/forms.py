@@ -1,4 +1,8 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from torg.accounts.models import OrgUnit, User
@@ -6,7 +10,7 @@ from torg.core.forms import TorgForm, TorgModelForm
 from torg.places.models import Building, Property
 
 from . import queries
-from .models import MANDATE_SECTIONS, MONEY, Decision, GateItem, ItemKind, Project
+from .models import MANDATE_SECTIONS, MONEY, Benefit, Decision, GateItem, ItemKind, Project, Risk, StatusReport
 
 
 class DateInput(forms.DateInput):
@@ -30,7 +34,7 @@ class ProjectForm(TorgModelForm):
         model = Project
         fields = ["name", "model", "description", "is_programme", "programme", "owner", "manager", "steering_group",
                   "responsible_unit", "finance_number", "cost_frame", "steering_frame", "starts_on", "ends_on",
-                  "properties", "buildings"]
+                  "properties", "buildings", "processes"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "starts_on": DateInput(),
                    "ends_on": DateInput()}
 
@@ -49,7 +53,8 @@ class ProjectForm(TorgModelForm):
         self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(tenant=tenant, archived=False).order_by("name")
         self.fields["properties"].queryset = Property.objects.filter(tenant=tenant, archived=False).order_by("gnr", "bnr")
         self.fields["buildings"].queryset = Building.objects.filter(tenant=tenant, archived=False).order_by("name")
-        for name in ("steering_group", "properties", "buildings"):
+        self.fields["processes"].queryset = queries.process_choices(tenant=tenant)
+        for name in ("steering_group", "properties", "buildings", "processes"):
             self.fields[name].help_text = MULTI_HELP
 
     def save(self, commit=True):  # the services write; the view passes cleaned_data to them
@@ -125,3 +130,77 @@ class GateItemForm(TorgModelForm):
 
     def save(self, commit=True):
         raise NotImplementedError
+
+
+# --- Follow-up --------------------------------------------------------------------------------
+def _months(today, n=24):
+    month = today.replace(day=1)
+    choices = []
+    for _i in range(n):
+        choices.append((month.isoformat(), date_format(month, "F Y")))
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return choices
+
+
+class StatusReportForm(TorgModelForm):
+    period = forms.TypedChoiceField(label=_("Month"), coerce=dt.date.fromisoformat)
+
+    class Meta:
+        model = StatusReport
+        fields = ["period", "overall", "schedule", "cost", "scope", "risk", "benefits", "comment", "milestones",
+                  "spent", "forecast"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3}), "milestones": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = _months(timezone.localdate())
+
+    def save(self, commit=True):
+        raise NotImplementedError
+
+
+class RiskForm(TorgModelForm):
+    class Meta:
+        model = Risk
+        fields = ["title", "description", "probability", "consequence", "owner", "measures", "residual_probability",
+                  "residual_consequence", "review_on", "closed"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "measures": forms.Textarea(attrs={"rows": 2}),
+                   "review_on": DateInput()}
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _members(tenant)
+
+    def save(self, commit=True):
+        raise NotImplementedError
+
+
+class DependencyForm(TorgForm):
+    depends_on = forms.ModelChoiceField(label=_("Depends on"), queryset=Project.objects.none())
+    description = forms.CharField(label=_("What it needs"), max_length=300, required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["depends_on"].queryset = queries.other_projects(project=project)
+
+
+class BenefitForm(TorgModelForm):
+    class Meta:
+        model = Benefit
+        fields = ["title", "indicator", "unit", "baseline", "target", "owner", "owner_unit", "next_measurement_on",
+                  "target_on"]
+        widgets = {"next_measurement_on": DateInput(), "target_on": DateInput()}
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _members(tenant)
+        self.fields["owner_unit"].queryset = OrgUnit.objects.filter(tenant=tenant, archived=False).order_by("name")
+
+    def save(self, commit=True):
+        raise NotImplementedError
+
+
+class MeasurementForm(TorgForm):
+    measured_on = forms.DateField(label=_("Measured"), widget=DateInput())
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    comment = forms.CharField(label=_("Comment"), max_length=300, required=False)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Body, DocumentKind, ItemKind, ProjectModel
 
-D, A, E = ItemKind.DOCUMENT, ItemKind.APPROVAL, ItemKind.EVIDENCE
+D, A, E, P = ItemKind.DOCUMENT, ItemKind.APPROVAL, ItemKind.EVIDENCE, ItemKind.PARTICIPATION
 MANDATE, PLAN = DocumentKind.MANDATE, DocumentKind.PLAN
 OUTCOMES = _("Go, stop (null point), other measures, or back for more work.")
 
@@ -74,14 +74,14 @@ BUILDING_EARLY_PHASE = {
               (E, _("Frameworks reviewed (guidelines, HSE, zoning, sites, forecasts, climate, economy, politics)"), "", True),
               (E, _("Future needs and possibilities described across the services"), "", True),
               (D, _("Mandate for the building project"), MANDATE, True),
-              (E, _("Participation summary attached (employees, users, neighbours)"), "", False),
+              (P, _("Participation summary attached (employees, users, neighbours)"), "", False),
           ])),
         (_("Concept phase"),
          _("Explore how the need is met by a building within the frames: how it will be experienced, operated and "
            "built."), False, False,
          ("BP2", _("Concept explored and approved"), Body.MUNICIPAL_COUNCIL, _("Money for design and the investment frame"), [
              (E, _("Defined concept"), "", True),
-             (E, _("Participation summary attached (employees, users, neighbours)"), "", True),
+             (P, _("Participation summary attached (employees, users, neighbours)"), "", True),
              (E, _("Cost estimate with P50 and P85"), "", True),
              (D, _("Project plan"), PLAN, True),
          ])),

@@ -110,6 +110,7 @@ class ItemKind(models.TextChoices):
     DOCUMENT = "document", _("Document")
     APPROVAL = "approval", _("Approval")
     EVIDENCE = "evidence", _("Evidence")
+    PARTICIPATION = "participation", _("Participation")
 
 
 class DocumentKind(models.TextChoices):
@@ -126,6 +127,7 @@ class GateItem(TenantOwned):
     text = models.CharField(_("requirement"), max_length=300)
     document_kind = models.CharField(_("document"), max_length=16, choices=DocumentKind.choices, blank=True,
                                      help_text=_("Met when the project has this document."))
+    # kind "participation": met when a participation process linked to the project has given feedback.
     required = models.BooleanField(_("required"), default=True)
 
     class Meta:
@@ -173,6 +175,9 @@ class Project(TenantOwned):
     properties = models.ManyToManyField("places.Property", blank=True, related_name="+",
                                         verbose_name=_("properties"))
     buildings = models.ManyToManyField("places.Building", blank=True, related_name="+", verbose_name=_("buildings"))
+    processes = models.ManyToManyField("participation.Process", blank=True, related_name="+",
+                                       verbose_name=_("participation processes"),
+                                       help_text=_("Their input and feedback are evidence at the decision points."))
 
     class Meta:
         ordering = ["number"]
@@ -286,3 +291,174 @@ class Document(TenantOwned):
 
     def section_list(self):
         return [(key, label, self.sections.get(key, "")) for key, label in MANDATE_SECTIONS]
+
+
+# --- Follow-up: monthly status, risks, dependencies, benefits -----------------------------------
+class Light(models.TextChoices):
+    """A traffic light of a status report."""
+
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+REPORT_DUE_DAY = 5  # a month's report is due on this day of the following month
+
+
+class StatusReport(TenantOwned):
+    """A project's monthly status report ("statusrapport"): traffic lights, a comment, milestones."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_reports",
+                                verbose_name=_("project"))
+    period = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    overall = models.CharField(_("overall"), max_length=8, choices=Light.choices)
+    schedule = models.CharField(_("schedule"), max_length=8, choices=Light.choices)
+    cost = models.CharField(_("cost"), max_length=8, choices=Light.choices)
+    scope = models.CharField(_("scope and quality"), max_length=8, choices=Light.choices)
+    risk = models.CharField(_("risk"), max_length=8, choices=Light.choices)
+    benefits = models.CharField(_("benefits"), max_length=8, choices=Light.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    milestones = models.TextField(_("milestones"), blank=True, help_text=_("Reached this month and coming next."))
+    forecast = models.DecimalField(_("forecast of the total cost"), null=True, blank=True, **MONEY)
+    spent = models.DecimalField(_("spent so far"), null=True, blank=True, **MONEY)
+    due_on = models.DateField(_("due"))
+    submitted_on = models.DateField(_("submitted"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("submitted by"))
+
+    class Meta:
+        ordering = ["project", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="projects_status_report_month_unique",
+                                    violation_error_message=_("This month has a status report already.")),
+            models.CheckConstraint(condition=models.Q(period__day=1), name="projects_status_report_first_day"),
+        ]
+        indexes = [models.Index(fields=["tenant", "project", "period"], name="projects_report_period")]
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+
+    def __str__(self):
+        return _("Status report %(month)s") % {"month": self.period.strftime("%Y-%m")}
+
+    @property
+    def is_late(self):
+        return self.submitted_on > self.due_on
+
+
+class Risk(TenantOwned):
+    """A risk of the project's risk and vulnerability analysis (ROS): probability × consequence (5 × 5)."""
+
+    SCALE = [(i, str(i)) for i in range(1, 6)]
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks", verbose_name=_("project"))
+    title = models.CharField(_("risk"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    probability = models.PositiveSmallIntegerField(_("probability (1–5)"), choices=SCALE)
+    consequence = models.PositiveSmallIntegerField(_("consequence (1–5)"), choices=SCALE)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("risk owner"))
+    measures = models.TextField(_("measures"), blank=True)
+    residual_probability = models.PositiveSmallIntegerField(_("probability after measures"), choices=SCALE,
+                                                            null=True, blank=True)
+    residual_consequence = models.PositiveSmallIntegerField(_("consequence after measures"), choices=SCALE,
+                                                            null=True, blank=True)
+    review_on = models.DateField(_("next review"), null=True, blank=True)
+    closed = models.BooleanField(_("closed"), default=False)
+
+    class Meta:
+        ordering = ["project", "closed", "-probability", "-consequence", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(probability__gte=1, probability__lte=5, consequence__gte=1, consequence__lte=5),
+            name="projects_risk_scale")]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def score(self):
+        return self.probability * self.consequence
+
+    @property
+    def residual_score(self):
+        if self.residual_probability and self.residual_consequence:
+            return self.residual_probability * self.residual_consequence
+        return None
+
+
+class Dependency(TenantOwned):
+    """One project depends on another (e.g. sub-projects of a programme)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dependencies",
+                                verbose_name=_("project"))
+    depends_on = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dependents",
+                                   verbose_name=_("depends on"))
+    description = models.CharField(_("what it needs"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["project", "depends_on__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "depends_on"], name="projects_dependency_unique",
+                                    violation_error_message=_("This dependency is registered already.")),
+            models.CheckConstraint(condition=~models.Q(project=models.F("depends_on")),
+                                   name="projects_dependency_not_self",
+                                   violation_error_message=_("A project cannot depend on itself.")),
+        ]
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+
+    def __str__(self):
+        return f"{self.project.number} → {self.depends_on.number}"
+
+
+class Benefit(TenantOwned):
+    """An effect goal ("effektmål", a benefit — "gevinst"), owned by the line organisation and measured
+    for years, also after the project has closed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits", verbose_name=_("project"))
+    title = models.CharField(_("effect goal"), max_length=200)
+    indicator = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("benefit owner"), help_text=_("In the line organisation."))
+    owner_unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("unit of the benefit owner"))
+    next_measurement_on = models.DateField(_("next measurement"), null=True, blank=True)
+    target_on = models.DateField(_("target date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(target=models.F("baseline")),
+                                              name="projects_benefit_target_differs",
+                                              violation_error_message=_("The target must differ from the baseline."))]
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+
+    def __str__(self):
+        return self.title
+
+    def reached(self, value):
+        return value >= self.target if self.target > self.baseline else value <= self.target
+
+
+class Measurement(TenantOwned):
+    """One measurement of a benefit's indicator."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements",
+                                verbose_name=_("benefit"))
+    measured_on = models.DateField(_("measured"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        ordering = ["benefit", "-measured_on", "-id"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+
+    def __str__(self):
+        return f"{self.measured_on}: {self.value}"

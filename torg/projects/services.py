@@ -6,6 +6,8 @@ the state machines in `states.py`; a project changes phase only when a decision 
 (`decision_transition`).
 """
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,13 +18,19 @@ from torg.core import audit
 from torg.core.sequences import next_label
 from torg.core.services import create_object, require_same_tenant, update_object
 
-from . import methods
-from .models import Decision, DecisionItem, Document, DocumentKind, Gate, GateItem, Phase, Project, ProjectModel
+from . import methods, queries
+from .models import (REPORT_DUE_DAY, Benefit, Decision, DecisionItem, Dependency, Document, DocumentKind, Gate, GateItem,
+                     ItemKind, Measurement, Phase, Project, ProjectModel, Risk, StatusReport)
 from .states import DECISION_MACHINE, PROJECT_MACHINE, is_decider
 
 PROJECT_FIELDS = ["name", "description", "is_programme", "programme", "owner", "manager", "responsible_unit",
                   "finance_number", "cost_frame", "steering_frame", "starts_on", "ends_on"]
-RELATION_FIELDS = ["steering_group", "properties", "buildings"]
+RELATION_FIELDS = ["steering_group", "properties", "buildings", "processes"]
+REPORT_FIELDS = ["overall", "schedule", "cost", "scope", "risk", "benefits", "comment", "milestones", "forecast", "spent"]
+RISK_FIELDS = ["title", "description", "probability", "consequence", "owner", "measures", "residual_probability",
+               "residual_consequence", "review_on", "closed"]
+BENEFIT_FIELDS = ["title", "indicator", "unit", "baseline", "target", "owner", "owner_unit", "next_measurement_on",
+                  "target_on"]
 
 
 def _require(actor, perm, obj):
@@ -149,7 +157,7 @@ def _members(tenant, *users, field):
 def _check_project(tenant, fields, relations):
     require_same_tenant(tenant, fields.get("responsible_unit"), field="responsible_unit")
     require_same_tenant(tenant, fields.get("programme"), field="programme")
-    for name in ("properties", "buildings"):
+    for name in ("properties", "buildings", "processes"):
         require_same_tenant(tenant, *(relations.get(name) or []), field=name)
     for name in ("owner", "manager"):
         if name in fields:
@@ -337,6 +345,8 @@ def decision_transition(*, actor, decision, status, reason="", decided_on=None, 
     project = Project.objects.select_for_update().get(pk=decision.project_id)
     decision = Decision.objects.select_for_update().select_related("gate__phase", "project").get(pk=decision.pk)
     decision.project = project
+    if status in (Decision.Status.SUBMITTED, Decision.Status.APPROVED) and decision.status != status:
+        _meet_participation(actor, decision)
     if status in TAKEN:
         if released_amount is not None and released_amount < 0:
             raise ValidationError({"released_amount": _("The amount cannot be negative.")})
@@ -364,6 +374,19 @@ def decision_transition(*, actor, decision, status, reason="", decided_on=None, 
     return decision
 
 
+def _meet_participation(actor, decision):
+    """Participation items are met by a process linked to the project that has given feedback."""
+    items = list(decision.items.filter(state=DecisionItem.State.OPEN, gate_item__kind=ItemKind.PARTICIPATION)
+                 .select_related("gate_item"))
+    if not items:
+        return
+    done = [p.title for p in queries.linked_processes(project=decision.project, ideas=0) if p.feedback_given]
+    if done:
+        for item in items:
+            _item_change(actor, item, DecisionItem.State.MET, "decision_item_meet",
+                         evidence=_("Feedback given: %(processes)s") % {"processes": "; ".join(done)})
+
+
 def _enter_next_phase(actor, project, decision):
     kinds = set(decision.items.exclude(gate_item__document_kind="").values_list("gate_item__document_kind", flat=True))
     for kind in kinds:
@@ -381,3 +404,123 @@ def _enter_next_phase(actor, project, decision):
                  comment=decision.gate.code)
     if new is None or new.closes_project:
         PROJECT_MACHINE.apply(project, Project.Status.CLOSED, actor=actor, system=True, reason=decision.gate.code)
+
+
+# --- Monthly status, risks, dependencies, benefits --------------------------------------------
+def month_start(day):
+    return day.replace(day=1)
+
+
+def report_due_on(period):
+    """A month's report is due on REPORT_DUE_DAY of the following month."""
+    following = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following.replace(day=REPORT_DUE_DAY)
+
+
+@transaction.atomic
+def status_report_submit(*, actor, project, period, **fields) -> StatusReport:
+    """The project's status report for the month of `period` (one per month). Submitted after its due
+    date it is marked late."""
+    _require(actor, "projects.manage_project", project)
+    _unknown(fields, REPORT_FIELDS)
+    today = timezone.localdate()
+    period = month_start(period)
+    if period > month_start(today):
+        raise ValidationError({"period": _("Report on this month or an earlier one.")})
+    if project.status != Project.Status.ACTIVE:
+        raise ValidationError({"period": _("The project is not active.")})
+    if project.status_reports.filter(period=period).exists():
+        raise ValidationError({"period": _("This month has a status report already.")})
+    report = StatusReport(tenant=project.tenant, project=project, period=period, due_on=report_due_on(period),
+                          submitted_on=today, submitted_by=actor if actor.is_authenticated else None, **fields)
+    return create_object(report, actor=actor, tenant=project.tenant)
+
+
+def _check_risk(risk):
+    if (risk.residual_probability is None) != (risk.residual_consequence is None):
+        raise ValidationError({"residual_consequence": _("Give both probability and consequence after measures.")})
+    if risk.owner_id:
+        _members(risk.tenant, risk.owner, field="owner")
+
+
+@transaction.atomic
+def risk_create(*, actor, project, **fields) -> Risk:
+    _require(actor, "projects.manage_project", project)
+    _unknown(fields, RISK_FIELDS)
+    risk = Risk(tenant=project.tenant, project=project, **fields)
+    _check_risk(risk)
+    return create_object(risk, actor=actor, tenant=project.tenant)
+
+
+@transaction.atomic
+def risk_update(*, actor, risk, **fields) -> Risk:
+    _require(actor, "projects.manage_project", risk.project)
+    _unknown(fields, RISK_FIELDS)
+    probe = Risk(tenant=risk.tenant, project=risk.project, **({k: getattr(risk, k) for k in RISK_FIELDS} | fields))
+    _check_risk(probe)
+    return update_object(risk, actor=actor, tenant=risk.tenant, fields=fields)
+
+
+def _depends(start, target) -> bool:
+    """Whether `start` depends, directly or through others, on `target`."""
+    seen, todo = set(), [start.pk]
+    while todo:
+        pk = todo.pop()
+        if pk == target.pk:
+            return True
+        if pk in seen:
+            continue
+        seen.add(pk)
+        todo.extend(Dependency.objects.filter(project_id=pk).values_list("depends_on_id", flat=True))
+    return False
+
+
+@transaction.atomic
+def dependency_add(*, actor, project, depends_on, description="") -> Dependency:
+    """`project` needs something from `depends_on`. Circles are refused."""
+    _require(actor, "projects.manage_project", project)
+    require_same_tenant(project.tenant, depends_on, field="depends_on")
+    if depends_on.pk == project.pk:
+        raise ValidationError({"depends_on": _("A project cannot depend on itself.")})
+    if _depends(depends_on, project):
+        raise ValidationError({"depends_on": _("%(other)s already depends on this project.") % {"other": depends_on}})
+    if project.dependencies.filter(depends_on=depends_on).exists():
+        raise ValidationError({"depends_on": _("This dependency is registered already.")})
+    return create_object(Dependency(tenant=project.tenant, project=project, depends_on=depends_on,
+                                    description=(description or "").strip()), actor=actor, tenant=project.tenant)
+
+
+@transaction.atomic
+def dependency_remove(*, actor, dependency) -> None:
+    _require(actor, "projects.manage_project", dependency.project)
+    audit.record(actor=actor, tenant=dependency.tenant, obj=dependency.project, action="dependency_remove",
+                 changes={"depends_on": [dependency.depends_on.number, None]})
+    dependency.delete()
+
+
+@transaction.atomic
+def benefit_create(*, actor, project, **fields) -> Benefit:
+    """An effect goal with its indicator, baseline and target, owned by someone in the line organisation."""
+    _require(actor, "projects.manage_project", project)
+    _unknown(fields, BENEFIT_FIELDS)
+    benefit = Benefit(tenant=project.tenant, project=project, **fields)
+    require_same_tenant(project.tenant, fields.get("owner_unit"), field="owner_unit")
+    if benefit.owner_id:
+        _members(project.tenant, benefit.owner, field="owner")
+    return create_object(benefit, actor=actor, tenant=project.tenant)
+
+
+@transaction.atomic
+def measurement_record(*, actor, benefit, measured_on, value, comment="") -> Measurement:
+    """A measurement of a benefit — also years after the project closed — by the project or the
+    benefit's owner in the line organisation."""
+    if not (actor.has_perm("projects.manage_project", benefit.project)
+            or (actor.pk == benefit.owner_id and actor.has_perm("projects.view_projects", benefit))):
+        raise PermissionDenied
+    if measured_on > timezone.localdate():
+        raise ValidationError({"measured_on": _("The date cannot be in the future.")})
+    measurement = Measurement(tenant=benefit.tenant, benefit=benefit, measured_on=measured_on, value=value,
+                              comment=(comment or "").strip(),
+                              recorded_by=actor if actor.is_authenticated else None)
+    create_object(measurement, actor=actor, tenant=benefit.tenant)
+    return measurement

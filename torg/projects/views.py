@@ -18,8 +18,8 @@ from torg.core.tabular import write_xlsx
 from torg.core.views import breadcrumbs, download, form_page, paginate, require_perm, tenant_lookup
 
 from . import queries, services
-from .forms import (DecisionForm, DocumentForm, GateItemForm, ItemMeetForm, ModelCopyForm, PortfolioFilterForm,
-                    ProjectForm, StatusForm, WaiveForm)
+from .forms import (BenefitForm, DecisionForm, DependencyForm, DocumentForm, GateItemForm, ItemMeetForm, MeasurementForm,
+                    ModelCopyForm, PortfolioFilterForm, ProjectForm, RiskForm, StatusForm, StatusReportForm, WaiveForm)
 from .models import Decision, DocumentKind
 from .states import DECISION_MACHINE, PROJECT_MACHINE, is_decider
 
@@ -38,22 +38,30 @@ def _errors(request, exc):
 
 # --- Portfolio --------------------------------------------------------------------------------
 PORTFOLIO_COLUMNS = ["number", "name", "programme", "model", "phase", "status", "owner", "manager", "finance_number",
-                     "cost_frame", "steering_frame", "released"]
+                     "cost_frame", "steering_frame", "released", "spent", "forecast", "report_month", "overall",
+                     "report_late"]
 
 
 def _portfolio(request, tenant):
     form = PortfolioFilterForm(request.GET or None, tenant=tenant)
     filters = form.cleaned_data if form.is_valid() else {}
-    return form, queries.portfolio(tenant=tenant, status=filters.get("status", ""), model=filters.get("model", ""),
-                                   phase=filters.get("phase", ""), search=filters.get("search", ""))
+    return form, queries.with_latest_report(queries.portfolio(
+        tenant=tenant, status=filters.get("status", ""), model=filters.get("model", ""), phase=filters.get("phase", ""),
+        search=filters.get("search", "")))
 
 
 @login_required
 def portfolio(request):
     tenant = _tenant(request)
     form, projects = _portfolio(request, tenant)
+    page = paginate(request, projects)
+    today = timezone.localdate()
+    summary = queries.benefit_summary(projects=[p.pk for p in page])
+    for p in page:
+        p.report_missing = queries.report_missing(p, today)
+        p.benefits_planned, p.benefits_realised = summary.get(p.pk, (0, 0))
     return render(request, "projects/portfolio.html", {
-        "form": form, "page_obj": paginate(request, projects),
+        "form": form, "page_obj": page,
         "can_manage": request.user.has_perm("projects.manage_portfolio", tenant),
         "export_query": request.GET.urlencode(), "crumbs": [(_("Projects"), None)],
     })
@@ -65,7 +73,8 @@ def portfolio_export(request):
     _form, projects = _portfolio(request, tenant)
     rows = ([p.number, p.name, p.programme.name if p.programme else "", str(p.model), p.phase.name,
              p.get_status_display(), str(p.owner), str(p.manager), p.finance_number, p.cost_frame, p.steering_frame,
-             p.released] for p in projects.iterator(chunk_size=500))
+             p.released, p.spent, p.forecast, p.report_period.strftime("%Y-%m") if p.report_period else "",
+             p.report_overall or "", _("yes") if p.report_late else ""] for p in projects.iterator(chunk_size=500))
     return download(write_xlsx(PORTFOLIO_COLUMNS, rows, title=_("Projects")), "torg-projects.xlsx")
 
 
@@ -98,9 +107,21 @@ def project_detail(request, pk):
         "documents": [(kind, label, latest.get(kind)) for kind, label in DocumentKind.choices],
         "can_manage": request.user.has_perm("projects.manage_project", project),
         "transitions": PROJECT_MACHINE.available(project, request.user),
+        **_follow_up(project),
+        "processes": queries.linked_processes(project=project, ideas=0),
         **history_context(request, tenant, project),
         "crumbs": _crumbs((str(project), None)),
     })
+
+
+def _follow_up(project):
+    today = timezone.localdate()
+    risks = list(queries.risks(project=project))
+    depends_on, dependents = queries.dependencies(project=project)
+    return {"reports": list(queries.status_reports(project=project)[:6]), "risks": risks,
+            "risk_matrix": queries.risk_matrix(risks), "today": today,
+            "stale_risks": [r for r in risks if not r.closed and r.review_on and r.review_on < today],
+            "depends_on": depends_on, "dependents": dependents, "benefits": queries.benefits(project=project)}
 
 
 @login_required
@@ -189,6 +210,8 @@ def decision_detail(request, pk):
         "can_waive": decision.status == Decision.Status.SUBMITTED and is_decider(request.user, decision),
         "decision_form": DecisionForm(), "today": timezone.localdate(),
         "current": decision.gate.phase_id == project.phase_id,
+        "processes": queries.linked_processes(project=project),
+        "asks_participation": any(i.gate_item.kind == "participation" for i in items),
         **history_context(request, tenant, decision),
         "crumbs": _crumbs(_project_crumb(project), (decision.gate.code, None)),
     })
@@ -336,3 +359,94 @@ def gate_item_remove(request, pk):
     messages.success(request, _("The checklist item was removed."))
     return redirect("projects:model_detail", pk=model.pk)
 
+
+
+# --- Follow-up: status reports, risks, dependencies, benefits ----------------------------------
+def _project_form(request, pk, *, form_class, save, title, message, form_kwargs):
+    tenant = _tenant(request)
+    project = queries.project_get(tenant=tenant, pk=pk)
+    require_perm(request, "projects.manage_project", project)
+    form = form_class(request.POST or None, **form_kwargs(tenant, project))
+    back = reverse("projects:project_detail", args=[project.pk])
+    return form_page(request, form=form, save=lambda d: save(project, d), success_url=back, success_message=message,
+                     context={"title": f"{title} – {project.name}", "cancel_url": back,
+                              "crumbs": _crumbs(_project_crumb(project), (title, None))})
+
+
+@login_required
+def status_report_create(request, pk):
+    return _project_form(
+        request, pk, form_class=StatusReportForm, title=_("New status report"),
+        message=_("The status report was submitted."), form_kwargs=lambda tenant, project: {},
+        save=lambda project, d: services.status_report_submit(actor=request.user, project=project, **d))
+
+
+@login_required
+def status_report_list(request, pk):
+    tenant = _tenant(request)
+    project = queries.project_get(tenant=tenant, pk=pk)
+    return render(request, "projects/status_reports.html", {
+        "project": project, "reports": queries.status_reports(project=project),
+        "crumbs": _crumbs(_project_crumb(project), (_("Status reports"), None)),
+    })
+
+
+@login_required
+def risk_create(request, pk):
+    return _project_form(
+        request, pk, form_class=RiskForm, title=_("New risk"), message=_("The risk was added."),
+        form_kwargs=lambda tenant, project: {"tenant": tenant},
+        save=lambda project, d: services.risk_create(actor=request.user, project=project, **d))
+
+
+@login_required
+def risk_edit(request, pk):
+    tenant = _tenant(request)
+    risk = queries.risk_get(tenant=tenant, pk=pk)
+    require_perm(request, "projects.manage_project", risk.project)
+    back = reverse("projects:project_detail", args=[risk.project_id])
+    return form_page(
+        request, form=RiskForm(request.POST or None, instance=risk, tenant=tenant),
+        save=lambda d: services.risk_update(actor=request.user, risk=risk, **d), success_url=back,
+        success_message=_("The risk was saved."),
+        context={"title": risk.title, "cancel_url": back,
+                 "crumbs": _crumbs(_project_crumb(risk.project), (risk.title, None))})
+
+
+@login_required
+def dependency_add(request, pk):
+    return _project_form(
+        request, pk, form_class=DependencyForm, title=_("New dependency"), message=_("The dependency was added."),
+        form_kwargs=lambda tenant, project: {"project": project},
+        save=lambda project, d: services.dependency_add(actor=request.user, project=project, **d))
+
+
+@login_required
+@require_POST
+def dependency_remove(request, pk):
+    tenant = _tenant(request)
+    dependency = queries.dependency_get(tenant=tenant, pk=pk)
+    services.dependency_remove(actor=request.user, dependency=dependency)
+    messages.success(request, _("The dependency was removed."))
+    return redirect("projects:project_detail", pk=dependency.project_id)
+
+
+@login_required
+def benefit_create(request, pk):
+    return _project_form(
+        request, pk, form_class=BenefitForm, title=_("New effect goal"), message=_("The effect goal was added."),
+        form_kwargs=lambda tenant, project: {"tenant": tenant},
+        save=lambda project, d: services.benefit_create(actor=request.user, project=project, **d))
+
+
+@login_required
+def measurement_add(request, pk):
+    tenant = _tenant(request)
+    benefit = queries.benefit_get(tenant=tenant, pk=pk)
+    back = reverse("projects:project_detail", args=[benefit.project_id])
+    return form_page(
+        request, form=MeasurementForm(request.POST or None, initial={"measured_on": timezone.localdate()}),
+        save=lambda d: services.measurement_record(actor=request.user, benefit=benefit, **d), success_url=back,
+        success_message=_("The measurement was recorded."),
+        context={"title": _("Measurement: %(benefit)s") % {"benefit": benefit.title}, "cancel_url": back,
+                 "crumbs": _crumbs(_project_crumb(benefit.project), (benefit.title, None))})

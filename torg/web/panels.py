@@ -3,6 +3,7 @@
 from torg.estate import queries as estate_queries
 from torg.participation import analysis_queries
 from torg.participation import queries as participation_queries
+from torg.projects import queries as projects_queries
 
 
 def _participation_panel(request, tenant, processes, heading):
@@ -38,3 +39,13 @@ def estate_for_building(request, building):
         return None
     return {"template": "web/partials/building_estate.html",
             "condition": estate_queries.building_condition(tenant=building.tenant, building=building)}
+
+
+def projects_for_building(request, building):
+    """The projects that concern a building (linked to it or its property), for staff who may see projects."""
+    if not request.user.has_perm("projects.view_projects", building.tenant):
+        return None
+    projects = list(projects_queries.projects_for_building(tenant=building.tenant, building=building))
+    if not projects:
+        return None
+    return {"template": "web/partials/building_projects.html", "projects": projects}

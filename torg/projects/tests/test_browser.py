@@ -1,6 +1,7 @@
 """A decision point through a real browser (Chromium + Playwright), axe-core on every page: the
 project manager writes the mandate and submits BP1, the owner waives one item and approves,
-money is released and the portfolio shows the project in its next phase."""
+money is released and the portfolio shows the project in its next phase; the manager files a status
+report late and it shows red in the portfolio."""
 
 import pytest
 from playwright.sync_api import expect
@@ -54,4 +55,24 @@ def test_a_manager_prepares_bp1_and_the_owner_approves_with_one_waived_item(page
     row = page.locator("tbody tr", has_text="Nye Flytårnet skole")
     expect(row).to_contain_text("Konseptfase")
     expect(row).to_contain_text("2 500 000")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    login(page, live_server, "eiendom")
+    page.goto(live_server.url + f"/projects/{project.pk}/")
+    page.get_by_role("link", name="Ny statusrapport").click()
+    assert_accessible(page)
+    page.locator("#id_period").select_option(index=2)  # two months ago: past its due date, so late
+    for field in ("overall", "schedule", "cost"):
+        page.locator(f"#id_{field}").select_option("red")
+    for field in ("scope", "risk", "benefits"):
+        page.locator(f"#id_{field}").select_option("yellow")
+    page.locator("#id_comment").fill("Konseptfasen er forsinket; kostnadsestimatet er over styringsrammen.")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#reports-heading")).to_be_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + "/projects/")
+    row = page.locator("tbody tr", has_text="Nye Flytårnet skole")
+    expect(row.locator(".ds-tag[data-color=danger]", has_text="Rød")).to_be_visible()
+    expect(row.locator(".ds-tag[data-color=danger]", has_text="For sent")).to_be_visible()
     assert_accessible(page)
