@@ -57,7 +57,7 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_process_ids(obj):
-        return sorted(obj.processes.through.objects.filter(project_id=obj.pk).values_list("process_id", flat=True))
+        return sorted(p.pk for p in obj.processes.all())  # ids only (prefetched by the list)
 
     @staticmethod
     def resolve_model_key(obj):
@@ -285,7 +285,7 @@ def list_projects(request, status: str = "", model: str = "", phase: str = "", s
     """The portfolio: every project and programme of the municipality, with the money released."""
     require_api_perm(request, "projects.view_projects")
     return queries.portfolio(tenant=request.tenant, status=status, model=model, phase=phase,
-                             search=search).prefetch_related("steering_group", "properties", "buildings")
+                             search=search).prefetch_related("steering_group", "properties", "buildings", "processes")
 
 
 @router.get("/projects/{int:pk}", response=ProjectOut)
