@@ -45,10 +45,10 @@ def _unknown_path(request, *args, **kwargs):
 
 class TorgAPI(NinjaAPI):
     """The API, with a JSON 404 for any path under it that no operation matches (Django's own 404
-    page is HTML, and in DEBUG lists the URL patterns)."""
+    page is HTML, and in DEBUG lists the URL patterns) — a path with a newline in it included."""
 
     def _get_urls(self):
-        return [*super()._get_urls(), re_path(r"^.*$", _unknown_path, name="unknown-path")]
+        return [*super()._get_urls(), re_path(r"^[\s\S]*$", _unknown_path, name="unknown-path")]
 
 
 api = TorgAPI(

@@ -12,8 +12,11 @@
 - Bounded integers: `Id` (a primary key), `IdList`, `Int32`, `PositiveInt32`; `Pagination` (limit
   1–500, offset below 2³¹). Nothing unbounded reaches the database, so a huge number is a 422, not an
   overflow.
+- `PhotoOut` / `photo_out(photo)` — a photo in an answer: the URL of the checking file view
+  (`/files/<key>/<pk>/`, torg.core.photos) with its size.
 """
 
+import functools
 import typing
 from typing import Annotated, Any
 
@@ -23,6 +26,8 @@ from ninja import Field, Router, Schema
 from ninja.constants import NOT_SET
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict, model_validator
+
+from torg.core import photos
 
 MAX_BIGINT = 2**63 - 1  # BigAutoField primary keys
 MAX_INT32 = 2**31 - 1  # IntegerField / PositiveIntegerField on PostgreSQL
@@ -102,13 +107,12 @@ ERROR_RESPONSES = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 4
 
 
 def _refuse_nul_in_url(view):
+    @functools.wraps(view)  # its module and name make the operation id, its docstring the description
     def wrapper(request, *args, **kwargs):
         if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.GET.items()):
             raise ValidationError(_("The address must not contain NUL characters."))
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = getattr(view, "__name__", "view")
-    wrapper.__wrapped__ = view
     return wrapper
 
 
@@ -124,6 +128,20 @@ class ApiRouter(Router):
         for code, schema in ERROR_RESPONSES.items():
             responses.setdefault(code, schema)
         return super().add_api_operation(path, methods, view_func, response=responses, **kwargs)
+
+
+class PhotoOut(Schema):
+    """A photo as API answers give it: its address through the checking file view, never a storage path."""
+
+    url: str = Field(description="/files/<key>/<pk>/: answered only to whom the page shows the photo "
+                                 "(the same session, or the same API token as `Authorization: Bearer`); "
+                                 "404 for anyone else")
+    width: int
+    height: int
+
+
+def photo_out(photo) -> PhotoOut:
+    return PhotoOut(url=photos.url_for(photo), width=photo.width, height=photo.height)
 
 
 class Pagination(LimitOffsetPagination):

@@ -25,7 +25,7 @@ Cost = Annotated[Decimal, Field(ge=0, lt=10**12, decimal_places=0)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
 
 
-class PhotoOut(Schema):
+class SurveyPhotoOut(Schema):
     id: int
     url: str
     width: int
@@ -49,21 +49,21 @@ class PartOut(Schema):
     measure: str
     measure_cost: Decimal | None
     measure_year: int | None
-    photos: list[PhotoOut]
+    photos: list[SurveyPhotoOut]
 
     @staticmethod
     def resolve_photos(obj):
         return list(obj.photos.all())
 
 
-class TransitionOut(Schema):
+class SurveyTransitionOut(Schema):
     to_status: str
     verb: str
     label: str
     reason_required: bool
 
 
-class SurveyOut(Schema):
+class ConditionSurveyOut(Schema):
     id: int
     building_id: int
     surveyed_on: dt.date
@@ -77,9 +77,9 @@ class SurveyOut(Schema):
     aggregate_grade: Decimal | None
 
 
-class SurveyDetailOut(SurveyOut):
+class SurveyDetailOut(ConditionSurveyOut):
     parts: list[PartOut]
-    allowed_transitions: list[TransitionOut]
+    allowed_transitions: list[SurveyTransitionOut]
 
     @staticmethod
     def resolve_parts(obj):
@@ -121,7 +121,7 @@ class PartPatch(PatchSchema):
     measure_year: Year | None = None
 
 
-class StatusIn(InSchema):
+class SurveyStatusIn(InSchema):
     status: ConditionSurvey.Status
     reason: str = ""
 
@@ -192,7 +192,7 @@ def _detail(request, pk):
 
 
 # --- Surveys ----------------------------------------------------------------------------------
-@router.get("/surveys", response=list[SurveyOut])
+@router.get("/surveys", response=list[ConditionSurveyOut])
 @paginate(Pagination)
 def list_condition_surveys(request, building_id: Id | None = None, status: str = ""):
     """Every condition survey of the municipality (newest first), by building and status."""
@@ -228,7 +228,7 @@ def update_condition_survey(request, pk: Id, payload: SurveyPatch):
 
 
 @router.post("/surveys/{int:pk}/status", response=SurveyDetailOut)
-def set_condition_survey_status(request, pk: Id, payload: StatusIn):
+def set_condition_survey_status(request, pk: Id, payload: SurveyStatusIn):
     """Approve or discard a draft (`allowed_transitions` lists what the caller may do)."""
     require_api_perm(request, "estate.manage_estate")
     services.survey_set_status(actor=request.user, survey=queries.survey_get(tenant=request.tenant, pk=pk),

@@ -19,7 +19,7 @@ from .models import Decision, Input
 router = ApiRouter(tags=["participation: analysis and feedback"])
 
 
-class DecisionOut(Schema):
+class ParticipationDecisionOut(Schema):
     id: int
     title: str
     decided_on: dt.date
@@ -76,7 +76,7 @@ class ResponseIn(InSchema):
     decision_id: Id | None = None
 
 
-class DecisionIn(InSchema):
+class ParticipationDecisionIn(InSchema):
     title: str
     decided_on: dt.date
     body: str
@@ -173,7 +173,7 @@ class PublicFeedbackOut(Schema):
     last_input: dt.datetime | None
     themes: list[PublicThemeOut]
     single_inputs: list[PublicInputResponseOut]
-    decisions: list[DecisionOut]
+    decisions: list[ParticipationDecisionOut]
 
 
 def _process(request, pk, perm="participation.view_processes"):
@@ -309,18 +309,18 @@ def delete_response(request, pk: Id):
 
 
 # --- Decisions ------------------------------------------------------------------------------------
-@router.get("/processes/{int:pk}/decisions", response=list[DecisionOut])
+@router.get("/processes/{int:pk}/decisions", response=list[ParticipationDecisionOut])
 def list_decisions(request, pk: Id):
     return list(analysis_queries.decisions(process=_process(request, pk)))
 
 
-@router.post("/processes/{int:pk}/decisions", response={201: DecisionOut})
-def create_decision(request, pk: Id, payload: DecisionIn):
+@router.post("/processes/{int:pk}/decisions", response={201: ParticipationDecisionOut})
+def create_decision(request, pk: Id, payload: ParticipationDecisionIn):
     process = _process(request, pk, "participation.manage_processes")
     return 201, analysis_services.decision_create(actor=request.user, process=process, **payload.dict())
 
 
-@router.patch("/decisions/{int:pk}", response=DecisionOut)
+@router.patch("/decisions/{int:pk}", response=ParticipationDecisionOut)
 def update_decision(request, pk: Id, payload: DecisionPatch):
     require_api_perm(request, "participation.manage_processes")
     decision = analysis_queries.decision_get(tenant=request.tenant, pk=pk)

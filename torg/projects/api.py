@@ -21,7 +21,7 @@ router = ApiRouter(tags=["projects"])
 Money = Field(None, ge=0, le=99_999_999_999_999)  # whole kroner, as the columns hold
 
 
-class PhaseOut(Schema):
+class ProjectPhaseOut(Schema):
     id: int
     position: int
     name: str
@@ -39,7 +39,7 @@ class ProjectOut(Schema):
     model_id: int
     model_key: str
     model_version: int
-    phase: PhaseOut
+    phase: ProjectPhaseOut
     status: str
     owner_id: int
     manager_id: int
@@ -87,7 +87,7 @@ class TransitionOut(Schema):
     reason_required: bool
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     id: int
     kind: str
     text: str
@@ -128,7 +128,7 @@ class DecisionOut(Schema):
     minutes_url: str
     released_amount: int | None
     released_mandate: str
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
     allowed_transitions: list[TransitionOut]
 
     @staticmethod
@@ -174,7 +174,7 @@ class ModelOut(Schema):
     is_current: bool
     name: str
     kind: str
-    phases: list[PhaseOut]
+    phases: list[ProjectPhaseOut]
 
     @staticmethod
     def resolve_phases(obj):
@@ -220,7 +220,7 @@ class ProjectPatch(PatchSchema):
     process_ids: list[Id] | None = None
 
 
-class DecisionIn(InSchema):
+class ProjectDecisionIn(InSchema):
     status: str
     reason: str = ""
     decided_on: dt.date | None = None
@@ -342,7 +342,7 @@ def get_decision(request, pk: Id):
 
 
 @router.post("/decisions/{int:pk}/transitions", response=DecisionOut)
-def decide(request, pk: Id, payload: DecisionIn):
+def decide(request, pk: Id, payload: ProjectDecisionIn):
     """Submit, approve, stop (null point), other measures or send back — what `allowed_transitions` lists."""
     require_api_perm(request, "projects.view_projects")
     decision = queries.decision_get(tenant=request.tenant, pk=pk)
@@ -350,14 +350,14 @@ def decide(request, pk: Id, payload: DecisionIn):
     return queries.decision_get(tenant=request.tenant, pk=pk)
 
 
-@router.post("/checklist/{int:pk}/met", response=ItemOut)
+@router.post("/checklist/{int:pk}/met", response=ChecklistItemOut)
 def meet_item(request, pk: Id, payload: MeetIn):
     require_api_perm(request, "projects.view_projects")
     item = queries.decision_item_get(tenant=request.tenant, pk=pk)
     return services.decision_item_meet(actor=request.user, item=item, **payload.dict())
 
 
-@router.post("/checklist/{int:pk}/waive", response=ItemOut)
+@router.post("/checklist/{int:pk}/waive", response=ChecklistItemOut)
 def waive_item(request, pk: Id, payload: WaiveIn):
     """The deciding body waives a checklist item, with a reason."""
     require_api_perm(request, "projects.view_projects")

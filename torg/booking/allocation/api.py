@@ -118,13 +118,13 @@ def get_round(request, pk: Id):
     return _round_out(request, _visible_round(request, pk))
 
 
-class TransitionIn(InSchema):
+class AllocationTransitionIn(InSchema):
     to: str
     reason: str = ""
 
 
 @router.post("/rounds/{int:pk}/transitions", response=RoundOut)
-def round_transition(request, pk: Id, payload: TransitionIn):
+def round_transition(request, pk: Id, payload: AllocationTransitionIn):
     """Change the round's status (`allowed_transitions` lists what you may do now). Publishing creates
     the booking series of every granted decision and tells the applicants."""
     require_api_perm(request, MANAGE)
@@ -161,7 +161,7 @@ class WindowOut(Schema):
     primary: bool
 
 
-class DecisionOut(Schema):
+class AllocationDecisionOut(Schema):
     id: int
     application_id: int
     session: int
@@ -179,7 +179,7 @@ class DecisionOut(Schema):
 
 
 def _decision_out(d):
-    return DecisionOut(id=d.pk, application_id=d.application_id, session=d.session, granted=d.granted,
+    return AllocationDecisionOut(id=d.pk, application_id=d.application_id, session=d.session, granted=d.granted,
                        resource_id=d.resource_id, weekday=d.weekday, starts=d.starts, ends=d.ends,
                        choice_rank=d.choice_rank, primary=d.primary, manual=d.manual, series_id=d.series_id,
                        explanation=explain.describe(d.explanation), skipped_dates=[s[0] for s in d.skipped if s[0]])
@@ -199,7 +199,7 @@ class ApplicationOut(Schema):
     frame_time: bool
     resource_ids: list[int]
     windows: list[WindowOut]
-    decisions: list[DecisionOut]  # once the round is published (staff: always)
+    decisions: list[AllocationDecisionOut]  # once the round is published (staff: always)
 
 
 def _application_out(request, app):
@@ -332,7 +332,7 @@ def proposal(request, pk: Id, payload: ProposalIn):
                    explanation=explain.describe(o.notes)) for o in result["outcomes"]])
 
 
-@router.get("/rounds/{int:pk}/decisions", response=list[DecisionOut])
+@router.get("/rounds/{int:pk}/decisions", response=list[AllocationDecisionOut])
 @paginate(Pagination)
 def round_decisions(request, pk: Id):
     require_api_perm(request, MANAGE)
@@ -349,7 +349,7 @@ class AdjustIn(InSchema):
     reason: Annotated[str, Field(max_length=500)]
 
 
-@router.post("/decisions/{int:pk}/adjust", response=DecisionOut)
+@router.post("/decisions/{int:pk}/adjust", response=AllocationDecisionOut)
 def adjust_decision(request, pk: Id, payload: AdjustIn):
     """Staff set one session by hand (kept when the proposal is made again); the reason is shown to the
     applicant."""
@@ -400,7 +400,7 @@ def round_complaints(request, pk: Id):
 
 
 @router.post("/complaints/{int:pk}/transitions", response=ComplaintOut)
-def complaint_transition(request, pk: Id, payload: TransitionIn):
+def complaint_transition(request, pk: Id, payload: AllocationTransitionIn):
     """Staff uphold or dismiss a complaint; `reason` is the answer the applicant reads."""
     require_api_perm(request, MANAGE)
     complaint = queries.complaint_get(tenant=request.tenant, pk=pk)

@@ -104,7 +104,7 @@ class PlanPatch(PatchSchema):
     description: str | None = None
 
 
-class StatusIn(InSchema):
+class PlanStatusIn(InSchema):
     to_status: Plan.Status
     comment: str = ""
 
@@ -299,7 +299,7 @@ def update_plan(request, pk: Id, payload: PlanPatch):
 
 
 @router.post("/plans/{int:pk}/status", response=PlanDetailOut)
-def change_plan_status(request, pk: Id, payload: StatusIn):
+def change_plan_status(request, pk: Id, payload: PlanStatusIn):
     """Move the plan to one of `allowed_statuses`, through the plan's state machine as on the plan
     page (draft → active → completed, back one step; completing waits for every reused piece)."""
     plan = _plan(request, pk, "reuse_relocation.manage_plan")

@@ -92,7 +92,7 @@ def test_nul_characters_are_refused(admin_api, building):
 
 
 def test_an_unknown_path_under_the_api_is_a_json_404(admin_api):
-    for url in ("/api/v1/places/rooms/null,null", "/api/v1/nothing-here"):
+    for url in ("/api/v1/places/rooms/null,null", "/api/v1/nothing-here", "/api/v1/projects/projects/a%0Ab"):
         r = admin_api("get", url)
         assert r.status_code == 404 and r.json() == {"detail": "Not found."}
 
