@@ -12,7 +12,7 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator
 
 from torg.accounts.models import ExternalOrganisation
-from torg.core.api import MAX_INT32, ApiRouter, Id, InSchema, PositiveInt32
+from torg.core.api import MAX_INT32, ApiRouter, Id, InSchema, PhotoOut, PositiveInt32, photo_out
 from torg.core.views import require_api_perm
 
 from . import queries, services
@@ -35,6 +35,10 @@ Minutes = Annotated[int, Field(ge=1, le=31 * 24 * 60)]
 
 
 # --- Resources, availability, bookings ------------------------------------------------------
+class ResourcePhotoOut(PhotoOut):
+    alt: str = Field(description="What the photo shows, for screen readers")
+
+
 class ResourceOut(Schema):
     id: int
     name: str
@@ -51,6 +55,7 @@ class ResourceOut(Schema):
     checkin_minutes: int | None
     age_limit: int | None
     rules_source: str  # "resource" (own rules), "building" (inherited) or "default"
+    photos: list[ResourcePhotoOut]
 
 
 class BusyOut(Schema):
@@ -94,7 +99,8 @@ def _resource_out(r):
                        step_free=r.step_free, equipment=r.equipment or [],
                        min_minutes=rules.min_minutes, max_minutes=rules.max_minutes,
                        step_minutes=rules.step_minutes, checkin_minutes=rules.checkin_minutes,
-                       age_limit=rules.age_limit, rules_source=rules.source)
+                       age_limit=rules.age_limit, rules_source=rules.source,
+                       photos=[ResourcePhotoOut(**photo_out(p).dict(), alt=p.alt) for p in r.photos.all()])
 
 
 @router.get("/resources", response=list[ResourceOut])
@@ -105,7 +111,7 @@ def list_resources(request, min_capacity: PositiveInt32 | None = None, step_free
     return [_resource_out(r) for r in queries.resource_list(tenant=request.tenant, min_capacity=min_capacity,
                                                             step_free=step_free, building=building_id,
                                                             equipment=equipment.strip().lower() if equipment
-                                                            else None)]
+                                                            else None).prefetch_related("photos")]
 
 
 @router.get("/resources/{int:pk}/busy", response=list[BusyOut])

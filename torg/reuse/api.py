@@ -7,12 +7,14 @@ lists the statuses the caller may give it now (`allowed_statuses`)."""
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
-from ninja import ModelSchema, Schema
+from ninja import Field, ModelSchema, Schema
 from ninja import Status as Answer
 from ninja.pagination import paginate
 
-from torg.core.api import ApiRouter, Id, IdList, InSchema, Int32, Omitted, Pagination, PatchSchema, PositiveInt32
+from torg.core.api import (ApiRouter, Id, IdList, InSchema, Int32, Omitted, Pagination, PatchSchema, PhotoOut,
+                           PositiveInt32, photo_out)
 from torg.core.views import require_api_perm
 from torg.places import queries as places_queries
 
@@ -32,6 +34,11 @@ class CategoryOut(ModelSchema):
 
 class ProductOut(ModelSchema):
     category_id: int
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_photos(obj):
+        return [photo_out(p) for p in obj.photos.all()]
 
     class Meta:
         model = Product
@@ -78,6 +85,16 @@ class ItemOut(ModelSchema):
     room_id: int | None
     parent_id: int | None
     allowed_statuses: list[str]
+    photos: list[PhotoOut] = Field(description="The item's own photos")
+    product_photos: list[PhotoOut] = Field(description="The photos of its product (catalogue pictures)")
+
+    @staticmethod
+    def resolve_photos(obj):
+        return [photo_out(p) for p in obj.photos.all()]
+
+    @staticmethod
+    def resolve_product_photos(obj):
+        return [photo_out(p) for p in obj.product.photos.all()]
 
     @staticmethod
     def resolve_allowed_statuses(obj, context):
@@ -133,6 +150,16 @@ class ChangedOut(Schema):
     changed: list[ItemOut]
 
 
+ITEM_PHOTOS = ("photos", "product__photos")
+
+
+def _with_photos(items):
+    """Items of an answer with their photos and their products' in two queries, not two per item."""
+    items = list(items)
+    prefetch_related_objects(items, *ITEM_PHOTOS)
+    return items
+
+
 def _items(request, ids, perm):
     items = queries.items_by_ids(tenant=request.tenant, ids=ids)
     if len(items) != len(set(ids)):
@@ -160,7 +187,7 @@ def list_categories(request):
 def list_products(request, q: str = "", category_id: Id | None = None, include_archived: bool = False):
     require_api_perm(request, "reuse.view_items")
     return queries.product_list(tenant=request.tenant, search=q, category_id=category_id,
-                                include_archived=include_archived)
+                                include_archived=include_archived).prefetch_related("photos")
 
 
 @router.get("/products/{int:pk}", response=ProductOut)
@@ -203,6 +230,7 @@ def list_items(request, q: str = "", category_id: Id | None = None, colour: str 
     qs = queries.item_list(tenant=request.tenant, search=q, category_id=category_id, colour=colour,
                            condition=condition, status=status, building_id=building_id, floor_id=floor_id,
                            room_id=room_id, product_id=product_id, sort=sort, include_disposed=include_gone)
+    qs = qs.prefetch_related(*ITEM_PHOTOS)
     return qs.filter(parent_id=parent_id) if parent_id else qs
 
 
@@ -228,7 +256,7 @@ def create_items(request, payload: ItemIn):
     parent = queries.item_get(tenant=request.tenant, pk=parent_id) if parent_id else None
     items = services.item_register(actor=request.user, tenant=request.tenant, product=product, building=building,
                                    room=room, parent=parent, **data)
-    return Answer(201, items)
+    return Answer(201, _with_photos(items))
 
 
 @router.patch("/items/{int:pk}", response=ItemOut)
@@ -255,7 +283,7 @@ def change_status(request, payload: StatusChangeIn):
                                               comment=payload.comment)
     except PermissionDenied:  # every item passed reuse.change_status: the machine refused a marketplace change
         raise marketplace_refusal(items, payload.to_status) from None
-    return {"changed": changed}
+    return {"changed": _with_photos(changed)}
 
 
 @router.post("/items/move", response=ChangedOut)
@@ -265,4 +293,4 @@ def move(request, payload: MoveIn):
     require_api_perm(request, "reuse.move_items", room or building)
     moved = services.item_move(actor=request.user, items=items, building=building, room=room,
                                placement_text=payload.placement_text, comment=payload.comment)
-    return {"changed": moved}
+    return {"changed": _with_photos(moved)}

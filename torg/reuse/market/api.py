@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 
 from torg.accounts import queries as accounts_queries
 from torg.core import audit
-from torg.core.api import ApiRouter, Id, IdList, InSchema, Pagination, PositiveInt32
+from torg.core.api import ApiRouter, Id, IdList, InSchema, Pagination, PhotoOut, PositiveInt32, photo_out
 from torg.core.views import require_api_perm
 from torg.places import queries as places_queries
 from torg.reuse import queries as inventory
@@ -30,6 +30,8 @@ from .states import ORDER_MACHINE
 
 router = ApiRouter(tags=["marketplace"])
 
+LISTING_PHOTOS = 6
+PHOTOS = "lines__item__photos"  # prefetched for a page of listings: three queries, not three per listing
 ConditionCode = Annotated[int, Field(ge=0, le=3)]
 Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2200, 12, 31))]
 
@@ -55,6 +57,7 @@ class ListingOut(Schema):
     stage: str = Field(description="Who sees it now: seller, unit, municipality, partners or public")
     published_at: dt.datetime
     available_count: int = Field(description="Items that can still be ordered")
+    photos: list[PhotoOut] = Field(description="Photos of its items, the first six (as the listing page)")
 
     @staticmethod
     def resolve_category_id(obj):
@@ -63,6 +66,11 @@ class ListingOut(Schema):
     @staticmethod
     def resolve_stage(obj):
         return obj.stage()
+
+    @staticmethod
+    def resolve_photos(obj):
+        found = sorted((p for line in obj.lines.all() for p in line.item.photos.all()), key=lambda p: p.pk)
+        return [photo_out(p) for p in found[:LISTING_PHOTOS]]
 
     @staticmethod
     def resolve_available_count(obj):
@@ -230,7 +238,7 @@ def search_listings(request, q: Annotated[str, Field(max_length=100)] = "", cate
     require_api_perm(request, "reuse_market.view_market")
     return queries.listing_search(tenant=request.tenant, user=request.user, search=q.strip(),
                                   category_id=category_id, condition="" if condition is None else str(condition),
-                                  building_id=building_id, colour=colour)
+                                  building_id=building_id, colour=colour).prefetch_related(PHOTOS)
 
 
 @router.get("/listings/mine", response=list[ListingOut])
@@ -238,7 +246,8 @@ def search_listings(request, q: Annotated[str, Field(max_length=100)] = "", cate
 def my_listings(request, status: Listing.Status | None = None):
     """Listings you manage (yours; all of your buildings' as a location manager; all as reuse administrator)."""
     require_api_perm(request, "reuse_market.view_market")
-    return queries.seller_listings(tenant=request.tenant, user=request.user, status=status or "")
+    return queries.seller_listings(tenant=request.tenant, user=request.user, status=status or "").prefetch_related(
+        PHOTOS)
 
 
 @router.get("/listings/{int:pk}", response=ListingOut)
