@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -50,6 +51,18 @@ class ImportRefused(Exception):
     def __init__(self, plan):
         super().__init__("the file has errors")
         self.plan = plan
+
+
+def choice_lookup(choices_cls) -> dict:
+    """Map a choice's code, English label and Norwegian label (case-insensitive) to the code, for
+    importers that accept a choice in either language."""
+    lookup = {}
+    for value, label in choices_cls.choices:
+        lookup[value.lower()] = value
+        for lang in ("en", "nb"):
+            with translation.override(lang):
+                lookup[str(label).lower()] = value
+    return lookup
 
 
 def _normalise_header(value) -> str:

@@ -15,12 +15,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from torg.core import audit
-from torg.core.tabular import ImportPlan, ImportRefused, RowError, TableError, read_table, write_xlsx
+from torg.core.tabular import ImportPlan, ImportRefused, RowError, TableError, choice_lookup, read_table, write_xlsx
 
 from .models import Building, Floor, Property, Room
 
@@ -98,15 +97,6 @@ class RoomRow:
     room: dict | None
 
 
-def _choice_lookup(choices_cls) -> dict:
-    """Map code, English label and Norwegian label (case-insensitive) to the code."""
-    lookup = {}
-    for value, label in choices_cls.choices:
-        lookup[value.lower()] = value
-        for lang in ("en", "nb"):
-            with translation.override(lang):
-                lookup[str(label).lower()] = value
-    return lookup
 
 
 def _decimal(text, line, column, errors, *, places=1, maximum=None):
@@ -156,8 +146,8 @@ def plan_import(*, tenant, upload) -> ImportPlan:
     if unknown:
         raise TableError(_("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)})
 
-    uses = _choice_lookup(Building.Use)
-    functions = _choice_lookup(Room.Function)
+    uses = choice_lookup(Building.Use)
+    functions = choice_lookup(Room.Function)
     plan = ImportPlan(total_rows=len(rows))
     errors = plan.errors
 
