@@ -14,11 +14,12 @@ from torg.core.api import ApiRouter, Id, InSchema, Omitted, Pagination, PatchSch
 from torg.core.views import require_api_perm
 from torg.places.models import Building, Property, Room
 
-from . import analysis_api, queries, services
+from . import analysis_api, channel_api, queries, services
 from .states import PROCESS_MACHINE
 
 router = ApiRouter(tags=["participation"])
 router.add_router("", analysis_api.router)  # themes, coding, responses, decisions, representation, feedback
+router.add_router("", channel_api.router)  # meeting input, plans and pins, following a process
 IdList = list[Id]
 
 

@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from torg.accounts.models import OrgUnit
+from torg.core import photos
 from torg.core.forms import TorgForm, TorgModelForm
 from torg.places.models import Building, Property, Room
 
-from .models import Activity, Input, Phase, Process, Question, Survey, TargetGroup
+from . import plans
+from .models import Activity, FloorPlan, Input, Phase, Process, Question, Survey, TargetGroup
 
 
 class DateInput(forms.DateInput):
@@ -34,7 +36,8 @@ class ProcessForm(TorgModelForm):
     class Meta:
         model = Process
         fields = ["title", "purpose", "open_for_influence", "already_decided", "responsible_unit", "contact_name",
-                  "contact_email", "identity", "moderation", "ask_background", "properties", "buildings", "rooms"]
+                  "contact_email", "identity", "moderation", "ask_background", "properties", "buildings", "rooms",
+                  "retention", "retention_months"]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4}), "open_for_influence": forms.Textarea(attrs={"rows": 3}),
                    "already_decided": forms.Textarea(attrs={"rows": 3})}
 
@@ -45,6 +48,7 @@ class ProcessForm(TorgModelForm):
         self.fields["buildings"].queryset = Building.objects.filter(tenant=tenant, archived=False).order_by("name")
         self.fields["properties"].help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
         self.fields["buildings"].help_text = _("Hold Ctrl (or Cmd) to choose more than one.")
+        self.fields["retention"].required = False
         buildings = self.instance.buildings.all() if self.instance.pk else Building.objects.none()
         rooms = Room.objects.filter(tenant=tenant, archived=False, building__in=buildings).select_related("building")
         if rooms.exists():
@@ -53,6 +57,9 @@ class ProcessForm(TorgModelForm):
             self.fields["rooms"].help_text = _("Rooms of the buildings linked to the process.")
         else:
             del self.fields["rooms"]
+
+    def clean_retention(self):
+        return self.cleaned_data.get("retention") or Process.Retention.KEEP
 
     def save(self, commit=True):  # the services write; the view passes cleaned_data to them
         raise NotImplementedError
@@ -167,6 +174,16 @@ class QuestionForm(TorgForm):
     scale_min = forms.IntegerField(label=_("Scale from"), initial=1, min_value=0, max_value=10)
     scale_max = forms.IntegerField(label=_("Scale to"), initial=5, min_value=1, max_value=20)
     required = forms.BooleanField(label=_("Required"), required=False)
+    plan = forms.ModelChoiceField(label=_("Plan (for a place question)"), required=False,
+                                  queryset=FloorPlan.objects.none(),
+                                  help_text=_("The answer is a pin on this plan instead of a building or room."))
+
+    def __init__(self, *args, process=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if process is not None and process.plans.exists():
+            self.fields["plan"].queryset = process.plans.all()
+        else:
+            del self.fields["plan"]
 
     def clean_options(self):
         return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]
@@ -177,7 +194,7 @@ class AnswerForm(TorgForm):
 
     def __init__(self, *args, survey, places, **kwargs):
         super().__init__(*args, **kwargs)
-        self.questions = list(survey.questions.all())
+        self.questions = list(survey.questions.select_related("plan"))
         self.groups = []
         K = Question.Kind
         for q in self.questions:
@@ -194,6 +211,16 @@ class AnswerForm(TorgForm):
                                           widget=forms.RadioSelect(attrs={"class": "ds-input"}))
             elif q.kind == K.TEXT:
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+            elif q.kind == K.PLACE and q.plan_id:  # a pin: area from the list, or x/y from pointing
+                areas = [(str(a.pk), a.name) for a in q.plan.areas.all()]
+                self.fields[f"{name}_x"] = forms.FloatField(required=False, min_value=0, max_value=1,
+                                                            widget=forms.HiddenInput)
+                self.fields[f"{name}_y"] = forms.FloatField(required=False, min_value=0, max_value=1,
+                                                            widget=forms.HiddenInput)
+                field = forms.ChoiceField(choices=[("", _("Choose a place, or point on the plan"))] + areas)
+                q.picker = {"plan": q.plan, "areas": plans.area_dicts(q.plan.areas.all()), "uid": name,
+                            "areas_id": f"areas-{name}", "x": f"{name}_x", "y": f"{name}_y",
+                            "image_url": photos.url_for(q.plan)}
             elif q.kind == K.PLACE:
                 field = forms.ChoiceField(choices=[("", "–")] + list(places))
             else:  # ranking and points: one small number field per option, inside a fieldset
@@ -225,6 +252,106 @@ class AnswerForm(TorgForm):
             if q.kind in (K.RANKING, K.POINTS):
                 out[q.pk] = {i: data.get(f"q{q.pk}_{i}") for i in range(len(q.options))
                              if data.get(f"q{q.pk}_{i}") not in (None, "")}
+            elif q.kind == K.PLACE and q.plan_id:
+                out[q.pk] = {"area": data.get(f"q{q.pk}"), "x": data.get(f"q{q.pk}_x"), "y": data.get(f"q{q.pk}_y")}
             else:
                 out[q.pk] = data.get(f"q{q.pk}")
         return out
+
+
+# --- Input channels ------------------------------------------------------------------------------
+CHANNEL_CHOICES = [(Input.Channel.MEETING, Input.Channel.MEETING.label), (Input.Channel.PAPER, Input.Channel.PAPER.label)]
+
+
+class MeetingForm(TorgForm):
+    """What the recorded statements have in common: the activity where they were said, and how."""
+
+    activity = forms.ModelChoiceField(label=_("Activity"), queryset=Activity.objects.none(),
+                                      help_text=_("The meeting or workshop where it was said."))
+    channel = forms.ChoiceField(label=_("Channel"), choices=CHANNEL_CHOICES, initial=Input.Channel.MEETING)
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = process.activities.all()
+
+
+class MeetingRowForm(TorgForm):
+    """One statement in the bulk entry form (empty rows are left out)."""
+
+    text = forms.CharField(label=_("What was said"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    target_group = forms.ModelChoiceField(label=_("Target group"), required=False, queryset=TargetGroup.objects.none(),
+                                          empty_label=_("Not known"))
+    age_band = forms.ChoiceField(label=_("Age"), required=False,
+                                 choices=[("", _("Not known"))] + list(Input.AgeBand.choices))
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_group"].queryset = process.target_groups.all()
+
+
+class MeetingImportForm(MeetingForm):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+
+class PhotoForm(TorgForm):
+    photo = forms.ImageField(label=_("Photo"), help_text=_("JPEG or PNG. It is shrunk and location data removed."))
+    alt = forms.CharField(label=_("What the photo shows"), max_length=200,
+                          help_text=_("E.g. “Flipchart from group 2: wishes for the square”, for screen readers."))
+
+
+class PlanForm(TorgForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description of the plan"), max_length=500,
+                                  help_text=_("What the plan shows, for people who cannot see it."))
+    image = forms.ImageField(label=_("Plan image"), help_text=_("JPEG or PNG of the floor or site plan."))
+    activity = forms.ModelChoiceField(label=_("Activity (optional)"), required=False, queryset=Activity.objects.none())
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = process.activities.all()
+
+
+class AreaForm(TorgForm):
+    """A named area, in per cent of the plan's width and height from the top left corner."""
+
+    name = forms.CharField(label=_("Name of the area"), max_length=200, help_text=_("E.g. “Room 1.014” or “The square”."))
+    x = forms.DecimalField(label=_("From the left (%)"), min_value=0, max_value=100, decimal_places=1)
+    y = forms.DecimalField(label=_("From the top (%)"), min_value=0, max_value=100, decimal_places=1)
+    w = forms.DecimalField(label=_("Width (%)"), min_value=0.1, max_value=100, decimal_places=1)
+    h = forms.DecimalField(label=_("Height (%)"), min_value=0.1, max_value=100, decimal_places=1)
+
+    def box(self):
+        return {k: float(self.cleaned_data[k]) / 100 for k in ("x", "y", "w", "h")}
+
+
+class PinForm(InputForm):
+    """A comment pinned on a plan: where (a point from the plan, or an area from the list), and what."""
+
+    area = forms.TypedChoiceField(label=_("Place on the plan"), required=False, coerce=int, empty_value=None,
+                                  choices=[])
+    x = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
+    y = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
+
+    field_order = ["area", "x", "y", "body"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, process=plan.process, **kwargs)
+        del self.fields["title"]
+        self.fields["body"].label = _("Your comment")
+        self.areas = {a.pk: a for a in plan.areas.all()}
+        self.fields["area"].choices = [("", _("Choose a place, or point on the plan"))] + [
+            (a.pk, a.name) for a in self.areas.values()]
+        self.order_fields(self.field_order)
+
+
+class SubscribeForm(TorgForm):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    news = forms.BooleanField(label=_("News about the process"), required=False, initial=True)
+    feedback = forms.BooleanField(label=_("The feedback: what was done with the input"), required=False, initial=True)
+
+
+class NewsForm(TorgForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)

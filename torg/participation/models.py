@@ -11,8 +11,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+import secrets
+
 from torg.core.ids import new_public_code
 from torg.core.models import TenantOwned
+from torg.core.photos import random_name
 
 
 class Process(TenantOwned):
@@ -60,6 +63,19 @@ class Process(TenantOwned):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
     feedback_published_at = models.DateTimeField(_("feedback published"), null=True, blank=True, editable=False)
+
+    class Retention(models.TextChoices):
+        KEEP = "keep", _("Keep the input")
+        ANONYMISE = "anonymise", _("Anonymise the input")
+        DELETE = "delete", _("Delete the input")
+
+    retention = models.CharField(_("after the process is closed"), max_length=16, choices=Retention.choices,
+                                 default=Retention.KEEP)
+    retention_months = models.PositiveSmallIntegerField(
+        _("months after closing"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("The input is anonymised or deleted this many months after the process closed."))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    retention_done_at = models.DateTimeField(_("retention carried out"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -219,6 +235,8 @@ class Input(TenantOwned):
     class Kind(models.TextChoices):
         IDEA = "idea", _("Idea or proposal")
         COMMENT = "comment", _("Comment")
+        PIN = "pin", _("Comment on a plan")
+        NOTE = "note", _("Said at a meeting")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting moderation")
@@ -236,6 +254,7 @@ class Input(TenantOwned):
     class Channel(models.TextChoices):
         DIGITAL = "digital", _("Digital")
         MEETING = "meeting", _("Meeting or workshop")
+        PAPER = "paper", _("Paper or letter")
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="inputs",
                                 verbose_name=_("participation process"))
@@ -260,9 +279,23 @@ class Input(TenantOwned):
                                      related_name="+", verbose_name=_("target group"))
     age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    activity = models.ForeignKey("Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="inputs",
+                                 verbose_name=_("activity"))
+    plan = models.ForeignKey("FloorPlan", on_delete=models.CASCADE, null=True, blank=True, related_name="pins",
+                             verbose_name=_("plan"))
+    area = models.ForeignKey("PlanArea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("area"))
+    pin_x = models.FloatField(null=True, blank=True)  # 0..1 from the plan's left edge
+    pin_y = models.FloatField(null=True, blank=True)  # 0..1 from the plan's top edge
+    receipt = models.CharField(max_length=48, blank=True, default="", editable=False, db_index=True)
+    anonymised = models.BooleanField(_("anonymised"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(pin_x__isnull=True, pin_y__isnull=True)
+                       | models.Q(pin_x__gte=0, pin_x__lte=1, pin_y__gte=0, pin_y__lte=1, plan__isnull=False)),
+            name="participation_input_pin_on_plan")]
         indexes = [models.Index(fields=["process", "status", "kind"], name="participation_input_status"),
                    models.Index(fields=["process", "participant"], name="participation_input_who")]
         verbose_name = _("input")
@@ -419,6 +452,8 @@ class Question(TenantOwned):
     WITH_OPTIONS = {Kind.SINGLE, Kind.MULTIPLE, Kind.RANKING, Kind.POINTS}
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    plan = models.ForeignKey("FloorPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("plan"), help_text=_("For a place question: a pin on this plan."))
     position = models.PositiveIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     text = models.CharField(_("question"), max_length=500)
@@ -450,7 +485,8 @@ class Response(TenantOwned):
 
 class Answer(TenantOwned):
     """One answer: a choice index, a list of them, a number, a text (masked), a ranking (option
-    indices best first), points per option, or a place ("building:<id>" / "room:<id>")."""
+    indices best first), points per option, or a place ("building:<id>" / "room:<id>", or on a plan
+    {"x": 0..1, "y": 0..1, "area": id or null})."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
@@ -458,3 +494,116 @@ class Answer(TenantOwned):
 
     class Meta:
         indexes = [models.Index(fields=["question"], name="participation_answer_question")]
+
+
+# --- Input channels: plans, meeting photos, subscriptions ---------------------------------------
+def plan_image_path(instance, filename):
+    return random_name(f"participation/{instance.tenant_id}/plans")
+
+
+def activity_photo_path(instance, filename):
+    return random_name(f"participation/{instance.tenant_id}/activities")
+
+
+class FloorPlan(TenantOwned):
+    """A floor or site plan image of a process (or one activity of it) that people pin comments on.
+    Pins are stored relative to the image (0..1), so they stay put whatever size it is shown at."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="plans",
+                                verbose_name=_("participation process"))
+    activity = models.ForeignKey(Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans",
+                                 verbose_name=_("activity"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.CharField(_("description of the plan"), max_length=500,
+                                   help_text=_("For people who cannot see the image: what it shows."))
+    image = models.ImageField(_("plan image"), upload_to=plan_image_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    open_for_pins = models.BooleanField(_("open for comments"), default=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        return self.title
+
+
+class PlanArea(TenantOwned):
+    """A named area of a plan (a room, the square, the entrance) as a rectangle in relative
+    coordinates: the list alternative to pointing, and a pin's place in words."""
+
+    plan = models.ForeignKey(FloorPlan, on_delete=models.CASCADE, related_name="areas")
+    name = models.CharField(_("name"), max_length=200)
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+    w = models.FloatField(default=1)
+    h = models.FloatField(default=1)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(x__gte=0, y__gte=0, w__gt=0, h__gt=0, x__lte=1, y__lte=1),
+            name="participation_area_on_plan")]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self):
+        return self.name
+
+    def contains(self, x, y):
+        return self.x <= x <= self.x + self.w and self.y <= y <= self.y + self.h
+
+    @property
+    def centre(self):
+        return (round(min(1.0, self.x + self.w / 2), 4), round(min(1.0, self.y + self.h / 2), 4))
+
+
+class ActivityPhoto(TenantOwned):
+    """A photo from a meeting or workshop (a flipchart, post-it wall), re-encoded on upload and served
+    to the municipality's staff only."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=activity_photo_path)
+    alt = models.CharField(_("what the photo shows"), max_length=200)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class Subscription(TenantOwned):
+    """An e-mail address that follows a process's news and/or feedback. Double opt-in: nothing is
+    sent until the link in the first e-mail is opened. The token (256 bits) is the only key to
+    confirm and unsubscribe — no login needed, nothing to guess."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="subscriptions")
+    email = models.EmailField(_("e-mail"))
+    news = models.BooleanField(_("news about the process"), default=True)
+    feedback = models.BooleanField(_("the feedback (what was done with the input)"), default=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["process", "email"], name="participation_one_subscription")]
+
+
+class News(TenantOwned):
+    """A news item of a process, shown on its public page and sent to the news subscribers."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="news")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("news")
+        verbose_name_plural = _("news")

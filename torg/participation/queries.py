@@ -1,14 +1,20 @@
 """Reads of participation; every function is scoped by tenant (or, for public pages, by public code)."""
 
-from django.db.models import Count, Prefetch, Q
+from collections import Counter, defaultdict
+
+from django.db.models import Count, IntegerField, Prefetch, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from torg.accounts.models import Tenant
 from torg.core.ids import normalize_public_code
+from torg.places.models import Building, Room
 
-from .models import (PUBLIC_STATES, AbuseReport, Activity, Answer, Input, InviteCode, Phase, Process, Question, Survey,
-                     TargetGroup)
+from .models import (PUBLIC_STATES, AbuseReport, Activity, ActivityPhoto, Answer, FloorPlan, Input, InviteCode, News,
+                     Phase, PlanArea, Process, Question, Subscription, Survey, TargetGroup)
 
 
 def process_list(*, tenant, status="", search=""):
@@ -113,7 +119,7 @@ def public_ideas(*, process, order="new"):
 def input_by_code(*, process, code, participant="", user=None):
     """One idea or comment by its public code: published, or the participant's own, or for moderators."""
     code = normalize_public_code(code or "")
-    item = get_object_or_404(Input.objects.select_related("target_group", "parent").annotate(
+    item = get_object_or_404(Input.objects.select_related("target_group", "parent", "plan", "area").annotate(
         support_count=Count("supports", distinct=True)), process=process, code=code or "")
     if item.status == Input.Status.PUBLISHED or (participant and item.participant == participant):
         return item
@@ -194,52 +200,130 @@ def _bar(label, count, total, text=None):
     return {"label": label, "count": count, "percent": percent, "text": text}
 
 
+def place_choices(process):
+    """The places a place question offers: the process's buildings and their rooms ("building:<id>")."""
+    buildings = Building.objects.filter(tenant=process.tenant, pk__in=process.buildings.values("pk")).order_by("name")
+    rooms = (Room.objects.filter(tenant=process.tenant, archived=False, building__in=buildings)
+             .select_related("building").order_by("building__name", "number"))
+    return ([(f"building:{b.pk}", b.name) for b in buildings]
+            + [(f"room:{r.pk}", f"{r.building.name}, {r.number}{' ' + r.name if r.name else ''}") for r in rooms])
+
+
 def survey_results(*, survey):
     """Per question, what the answers add up to — counts with percentages for choices, scales and
-    places, the average rank, points in total, and the free texts — for the results page and API."""
-    from collections import Counter, defaultdict
-
-    from .services import place_choices
-
+    places, the average rank, points in total, and the latest free texts — for the results page
+    and API. The database does the counting: answers are grouped by value (a choice, a scale step,
+    a set of choices, an order of options) and counted, points are summed per option, so the work
+    here is proportional to the number of distinct answers, not to the number of responses."""
     responses = survey.responses.count()
-    by_question = defaultdict(list)
-    for question_id, value in Answer.objects.filter(response__survey=survey).values_list("question_id", "value"):
-        by_question[question_id].append(value)
+    answers = Answer.objects.filter(question__survey=survey)
+    groups = defaultdict(list)  # question id -> [(value, count)]
+    for question_id, value, n in (answers.exclude(question__kind__in=[Question.Kind.TEXT, Question.Kind.POINTS])
+                                  .exclude(question__kind=Question.Kind.PLACE, question__plan__isnull=False)
+                                  .values("question_id", "value").annotate(n=Count("id"))
+                                  .values_list("question_id", "value", "n")):
+        groups[question_id].append((value, n))
+    answered = dict(answers.values("question_id").annotate(n=Count("id")).values_list("question_id", "n"))
     places = None
     results = []
     K = Question.Kind
-    for q in survey.questions.all():
-        values = by_question.get(q.pk, [])
-        answered = len(values)
-        item = {"question": q, "answered": answered, "bars": [], "texts": [], "average": None}
+    for q in survey.questions.select_related("plan"):
+        count = answered.get(q.pk, 0)
+        values = groups.get(q.pk, [])
+        item = {"question": q, "answered": count, "bars": [], "texts": [], "average": None}
         if q.kind in (K.SINGLE, K.MULTIPLE):
-            counts = Counter(v for value in values for v in (value if isinstance(value, list) else [value]))
-            item["bars"] = [_bar(o, counts.get(i, 0), answered) for i, o in enumerate(q.options)]
+            counts = Counter()
+            for value, n in values:
+                for v in (value if isinstance(value, list) else [value]):
+                    counts[v] += n
+            item["bars"] = [_bar(o, counts.get(i, 0), count) for i, o in enumerate(q.options)]
         elif q.kind == K.SCALE:
-            counts = Counter(values)
-            item["bars"] = [_bar(str(v), counts.get(v, 0), answered) for v in range(q.scale_min, q.scale_max + 1)]
-            item["average"] = round(sum(values) / answered, 2) if answered else None
+            counts = dict(values)
+            item["bars"] = [_bar(str(v), counts.get(v, 0), count) for v in range(q.scale_min, q.scale_max + 1)]
+            item["average"] = round(sum(v * n for v, n in values) / count, 2) if count else None
         elif q.kind == K.RANKING:
-            n = len(q.options)
-            totals = [0] * n
-            for value in values:
+            n_opt = len(q.options)
+            totals = [0] * n_opt
+            for value, n in values:
                 for rank, option in enumerate(value, start=1):
-                    totals[option] += rank
-            ranked = sorted(range(n), key=lambda i: totals[i])
+                    totals[option] += rank * n
+            ranked = sorted(range(n_opt), key=lambda i: totals[i])
             # the bar shows how high an option was ranked: first place everywhere = 100 %
-            item["bars"] = [_bar(q.options[i], n - totals[i] / answered if answered else 0, n - 1 if n > 1 else 1,
-                                 text=round(totals[i] / answered, 2) if answered else None) for i in ranked]
+            item["bars"] = [_bar(q.options[i], n_opt - totals[i] / count if count else 0, n_opt - 1 if n_opt > 1 else 1,
+                                 text=round(totals[i] / count, 2) if count else None) for i in ranked]
         elif q.kind == K.POINTS:
-            totals = [sum(v[i] for v in values) for i in range(len(q.options))]
+            sums = answers.filter(question=q).aggregate(**{
+                f"o{i}": Sum(Cast(KT(f"value__{i}"), IntegerField())) for i in range(len(q.options))})
+            totals = [sums[f"o{i}"] or 0 for i in range(len(q.options))]
             grand = sum(totals)
-            item["bars"] = sorted((_bar(o, totals[i], grand, text=round(totals[i] / answered, 1) if answered else None)
+            item["bars"] = sorted((_bar(o, totals[i], grand, text=round(totals[i] / count, 1) if count else None)
                                    for i, o in enumerate(q.options)), key=lambda b: -b["count"])
+        elif q.kind == K.PLACE and q.plan_id:
+            areas = dict(q.plan.areas.values_list("pk", "name"))
+            by_area = (answers.filter(question=q).annotate(area=KT("value__area")).values("area")
+                       .annotate(n=Count("id")).values_list("area", "n"))
+            item["bars"] = sorted((_bar(areas.get(int(a), "?") if a not in (None, "", "null") else _("No named area"),
+                                        n, count) for a, n in by_area), key=lambda b: -b["count"])
+            item["pins"] = list(answers.filter(question=q).values_list("value", flat=True).order_by("-id")[:500])
         elif q.kind == K.PLACE:
             places = places if places is not None else dict(place_choices(survey.process))
-            counts = Counter(values)
-            item["bars"] = sorted((_bar(places.get(k, k), c, answered) for k, c in counts.items()),
-                                  key=lambda b: -b["count"])
+            item["bars"] = sorted((_bar(places.get(k, k), n, count) for k, n in values), key=lambda b: -b["count"])
         elif q.kind == K.TEXT:
-            item["texts"] = values[-200:]
+            item["texts"] = list(reversed(answers.filter(question=q).order_by("-id")
+                                          .values_list("value", flat=True)[:200]))
         results.append(item)
     return responses, results
+
+
+# --- Input channels: meeting photos, plans and pins, news ---------------------------------------
+def activity_photos(*, activity):
+    return ActivityPhoto.objects.filter(activity=activity).order_by("pk")
+
+
+def activity_photo_get(*, tenant, pk):
+    return get_object_or_404(ActivityPhoto.objects.select_related("activity__process"), tenant=tenant, pk=pk)
+
+
+def recorded_inputs(*, process, activity=None):
+    """What staff recorded from meetings and on paper, newest first."""
+    qs = Input.objects.filter(process=process, kind=Input.Kind.NOTE).select_related("activity", "target_group")
+    if activity is not None:
+        qs = qs.filter(activity=activity)
+    return qs.order_by("-created_at", "-id")
+
+
+def plan_list(*, process):
+    return FloorPlan.objects.filter(process=process).select_related("activity").annotate(
+        pin_count=Count("pins", filter=Q(pins__status=Input.Status.PUBLISHED), distinct=True)).order_by("id")
+
+
+def plan_get(*, tenant, pk):
+    return get_object_or_404(FloorPlan.objects.select_related("process", "activity"), tenant=tenant, pk=pk)
+
+
+def public_plan(*, process, pk):
+    return get_object_or_404(FloorPlan.objects.prefetch_related("areas"), process=process, pk=pk)
+
+
+def area_get(*, tenant, pk):
+    return get_object_or_404(PlanArea.objects.select_related("plan__process"), tenant=tenant, pk=pk)
+
+
+def plan_pins(*, plan, participant="", everything=False):
+    """The pins of a plan with their area, oldest first: the published ones and the participant's own
+    (or every pin, for staff)."""
+    qs = Input.objects.filter(plan=plan, kind=Input.Kind.PIN).select_related("area")
+    if not everything:
+        qs = qs.filter(Q(status=Input.Status.PUBLISHED) | Q(participant=participant) if participant
+                       else Q(status=Input.Status.PUBLISHED))
+    return qs.order_by("created_at", "id")
+
+
+def public_news(*, process):
+    return News.objects.filter(process=process).order_by("-created_at", "-id")
+
+
+def subscriber_counts(*, process):
+    """How many follow the process (confirmed), for its staff page."""
+    return Subscription.objects.filter(process=process, confirmed_at__isnull=False).aggregate(
+        news=Count("id", filter=Q(news=True)), feedback=Count("id", filter=Q(feedback=True)))

@@ -33,3 +33,8 @@ def is_open_process(user, obj=None):
 rules.add_perm("participation.give_input", is_open_process)
 # One process's public page and its public API: published, or the user is staff of its municipality.
 rules.add_perm("participation.view_process", is_public_process | is_staff_member)
+
+
+def can_see_plan(request, plan) -> bool:
+    """A plan image is served to anyone who may read its process: published, or staff of its municipality."""
+    return plan.process.is_public or request.user.has_perm("participation.view_processes", plan.tenant)

@@ -6,9 +6,11 @@ the state machines in `states.py`.
 """
 
 import hashlib
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,13 +19,14 @@ from torg.core.ids import normalize_public_code
 from torg.core.services import create_object, require_same_tenant, update_object
 from torg.core.tasks import enqueue_on_commit
 
-from . import privacy
+from . import plans, privacy, subscriptions
+from .queries import place_choices
 from .models import (AbuseReport, Activity, Answer, Input, InviteCode, Phase, Process, Question, Response, Support,
                      Survey, TargetGroup)
 from .states import ACTIVITY_MACHINE, INPUT_MACHINE, PROCESS_MACHINE, SURVEY_MACHINE
 
 PROCESS_FIELDS = ["title", "purpose", "open_for_influence", "already_decided", "responsible_unit", "contact_name",
-                  "contact_email", "identity", "moderation", "ask_background"]
+                  "contact_email", "identity", "moderation", "ask_background", "retention", "retention_months"]
 PLACE_FIELDS = ["properties", "buildings", "rooms"]
 PHASE_FIELDS = ["kind", "name", "starts_on", "ends_on", "description"]
 TARGET_GROUP_FIELDS = ["kind", "name", "how_reached", "expected_reach"]
@@ -49,6 +52,11 @@ def _set_places(process, places):
             getattr(process, name).set(values)
 
 
+def _check_retention(retention, months):
+    if retention not in (None, Process.Retention.KEEP) and not months:
+        raise ValidationError({"retention_months": _("Say how many months after closing.")})
+
+
 def _place_ids(process):
     return {name: sorted(getattr(process, name).values_list("pk", flat=True)) for name in PLACE_FIELDS}
 
@@ -61,6 +69,7 @@ def process_create(*, actor, tenant, title, purpose, **fields) -> Process:
     _unknown(fields, PROCESS_FIELDS + PLACE_FIELDS)
     places = {k: fields.pop(k) for k in PLACE_FIELDS if k in fields}
     require_same_tenant(tenant, fields.get("responsible_unit"), field="responsible_unit")
+    _check_retention(fields.get("retention"), fields.get("retention_months"))
     process = create_object(Process(tenant=tenant, title=title, purpose=purpose, created_by=actor
                                     if getattr(actor, "is_authenticated", False) else None, **fields),
                             actor=actor, tenant=tenant)
@@ -79,6 +88,7 @@ def process_update(*, actor, process, **fields) -> Process:
     if "responsible_unit" in fields:
         require_same_tenant(process.tenant, fields["responsible_unit"], field="responsible_unit")
     process = Process.objects.select_for_update().get(pk=process.pk)
+    _check_retention(fields.get("retention", process.retention), fields.get("retention_months", process.retention_months))
     before = _place_ids(process)
     update_object(process, actor=actor, tenant=process.tenant, fields=fields)
     if places:
@@ -94,7 +104,11 @@ def process_update(*, actor, process, **fields) -> Process:
 def process_set_status(*, actor, process, status, reason="") -> Process:
     """Publish, open, close, give feedback, archive… — only the changes `PROCESS_MACHINE` declares."""
     process = Process.objects.select_for_update().get(pk=process.pk)
+    was_open = process.status == Process.Status.OPEN
     PROCESS_MACHINE.apply(process, status, actor=actor, reason=reason)
+    if was_open or status == Process.Status.OPEN:  # retention counts from the last closing for input
+        process.closed_at = timezone.now() if status == Process.Status.CLOSED else None
+        Process.objects.filter(pk=process.pk).update(closed_at=process.closed_at)
     if status == Process.Status.FEEDBACK_GIVEN:
         process.feedback_published_at = timezone.now()
         process.save(update_fields=["feedback_published_at", "updated_at"])
@@ -107,6 +121,12 @@ def notify_feedback_published(process) -> None:
     address — that the municipality's feedback ("you said — we did") is published. Sent by a
     background task after the commit."""
     enqueue_on_commit("torg.participation.tasks.send_feedback_published", process_id=process.pk)
+    # Those who follow the process's feedback by e-mail (double opt-in, their own unsubscribe link).
+    subscriptions.notify_subscribers(
+        process, "feedback", subject=_("“%(process)s”: what we did with your input") % {"process": process.title},
+        body=_("The municipality has published its feedback on “%(process)s”: what it heard, what it did "
+               "with the input, and the decisions it fed into.") % {"process": process.title},
+        link_path=reverse("participation:public_feedback", args=[process.code]))
 
 
 # --- Phases -----------------------------------------------------------------------------------
@@ -260,10 +280,16 @@ def _check_background(process, target_group, postal_code):
 @transaction.atomic
 def input_submit(*, process, participant, body, title="", kind=Input.Kind.IDEA, parent=None, user=None,
                  invite=None, target_group=None, age_band="", postal_code="", notify_email="",
-                 channel=Input.Channel.DIGITAL) -> Input:
-    """An idea or a comment from a participant. Personal data in the text is masked before anything
-    is stored and flagged for the moderator; pre-moderated input waits, post-moderated is published."""
+                 channel=Input.Channel.DIGITAL, plan=None, pin=None, area=None) -> Input:
+    """An idea, a comment, or a comment pinned on a plan (`plan`, `pin` = (x, y), `area`; see
+    `pin_submit`) from a participant. Personal data in the text is masked before anything is stored
+    and flagged for the moderator; pre-moderated input waits, post-moderated is published. The input
+    gets a private receipt token: its link lets the author see and delete it without logging in."""
     _require_open(process)
+    if kind not in (Input.Kind.IDEA, Input.Kind.COMMENT, Input.Kind.PIN):
+        raise ValidationError(_("Choose what kind of input this is."))
+    if kind == Input.Kind.PIN and (plan is None or plan.process_id != process.pk or pin is None):
+        raise ValidationError(_("Place the pin on a plan of this process."))
     if kind == Input.Kind.COMMENT and (parent is None or parent.process_id != process.pk
                                        or parent.status != Input.Status.PUBLISHED):
         raise ValidationError(_("Comment on a published idea of this process."))
@@ -281,7 +307,10 @@ def input_submit(*, process, participant, body, title="", kind=Input.Kind.IDEA, 
                  status=Input.Status.PUBLISHED if post else Input.Status.PENDING,
                  author=user if getattr(user, "is_authenticated", False) else None, invite=invite,
                  target_group=target_group or (invite.target_group if invite else None), age_band=age_band,
-                 postal_code=postal_code, notify_email=notify_email, channel=channel)
+                 postal_code=postal_code, notify_email=notify_email, channel=channel,
+                 plan=plan if kind == Input.Kind.PIN else None, area=area if kind == Input.Kind.PIN else None,
+                 pin_x=pin[0] if kind == Input.Kind.PIN else None, pin_y=pin[1] if kind == Input.Kind.PIN else None,
+                 receipt=secrets.token_urlsafe(32))
     item.full_clean()
     item.save()
     # No personal data in the history: what kind of input, its state and what was masked.
@@ -311,6 +340,16 @@ def input_set_status(*, actor, item, status, reason="") -> Input:
                          "The input is kept and the municipality can still read it.")
                        % {"input": str(item), "reason": item.moderation_reason})
     return item
+
+
+def pin_submit(*, plan, participant, body, x=None, y=None, area=None, **fields) -> Input:
+    """A comment pinned on a plan: a point (relative x, y) or an area chosen from the list (the
+    keyboard alternative), checked by `plans.place_pin`; then as any input (masked, moderated)."""
+    if not plan.open_for_pins:
+        raise ValidationError(_("This plan does not take comments."))
+    x, y, area = plans.place_pin(plan=plan, x=x, y=y, area=area)
+    return input_submit(process=plan.process, participant=participant, body=body, kind=Input.Kind.PIN,
+                        plan=plan, pin=(x, y), area=area, **fields)
 
 
 @transaction.atomic
@@ -405,7 +444,7 @@ def _clean_options(kind, options):
 
 @transaction.atomic
 def question_add(*, actor, survey, kind, text, help_text="", required=False, options=(), scale_min=1,
-                 scale_max=5) -> Question:
+                 scale_max=5, plan=None) -> Question:
     """Add a question at the end. Allowed while the survey is a draft or open (add-only): what was
     asked before never changes."""
     _require_manage(actor, survey)
@@ -417,10 +456,13 @@ def question_add(*, actor, survey, kind, text, help_text="", required=False, opt
     if survey.status == Survey.Status.OPEN and required:
         raise ValidationError({"required": _("A question added to an open survey cannot be required: people "
                                             "who already answered could not have answered it.")})
+    if plan is not None and (kind != Question.Kind.PLACE or plan.process_id != survey.process_id):
+        raise ValidationError({"plan": _("A plan goes with a place question, and must be one of this process's.")})
     last = survey.questions.order_by("-position").values_list("position", flat=True).first() or 0
     return create_object(Question(tenant=survey.tenant, survey=survey, position=last + 1, kind=kind, text=text,
                                   help_text=help_text, required=required, options=_clean_options(kind, options),
-                                  scale_min=scale_min, scale_max=scale_max), actor=actor, tenant=survey.tenant)
+                                  scale_min=scale_min, scale_max=scale_max, plan=plan), actor=actor,
+                         tenant=survey.tenant)
 
 
 @transaction.atomic
@@ -430,17 +472,6 @@ def question_delete(*, actor, question) -> None:
     if Survey.objects.select_for_update().get(pk=question.survey_id).status != Survey.Status.DRAFT:
         raise ValidationError(_("Once a survey is open, questions can only be added, not changed or removed."))
     _delete(actor, question, "question_delete")
-
-
-def place_choices(process):
-    """The places a place question offers: the process's buildings and their rooms ("building:<id>")."""
-    from torg.places.models import Building, Room
-
-    buildings = Building.objects.filter(tenant=process.tenant, pk__in=process.buildings.values("pk")).order_by("name")
-    rooms = (Room.objects.filter(tenant=process.tenant, archived=False, building__in=buildings)
-             .select_related("building").order_by("building__name", "number"))
-    return ([(f"building:{b.pk}", b.name) for b in buildings]
-            + [(f"room:{r.pk}", f"{r.building.name}, {r.number}{' ' + r.name if r.name else ''}") for r in rooms])
 
 
 def _answer_value(question, raw, places):
@@ -477,6 +508,14 @@ def _answer_value(question, raw, places):
             if ok and sum(points.values()) != 100:
                 raise ValidationError(_("The points must add up to 100 (now %(sum)d).") % {"sum": sum(points.values())})
             value = [points.get(i, 0) for i in range(n)]
+        elif kind == K.PLACE and question.plan_id:  # a pin on the plan, or an area chosen from the list
+            areas = {str(a.pk): a for a in question.plan.areas.all()}
+            area = areas.get(str(raw.get("area") or ""))
+            if raw.get("area") and area is None:
+                raise ValidationError(_("Choose an area of this plan."))
+            x, y, area = plans.place_pin(plan=question.plan, x=raw.get("x"), y=raw.get("y"), area=area)
+            value = {"x": x, "y": y, "area": area.pk if area else None}
+            ok = True
         elif kind == K.PLACE:
             value = str(raw)
             ok = value in places
@@ -494,7 +533,7 @@ def survey_submit(*, survey, participant, answers: dict) -> Response:
     a second response from the same person is refused by the database's unique constraint."""
     if survey.status != Survey.Status.OPEN or survey.process.status != Process.Status.OPEN:
         raise ValidationError(_("This survey is not open."))
-    questions = list(survey.questions.all())
+    questions = list(survey.questions.select_related("plan"))
     places = dict(place_choices(survey.process)) if any(q.kind == Question.Kind.PLACE for q in questions) else {}
     values, errors = {}, {}
     for q in questions:

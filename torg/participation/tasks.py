@@ -3,7 +3,7 @@
 from django.core.mail import EmailMessage
 from django_tasks import task
 
-from . import analysis_services
+from . import analysis_services, retention, subscriptions
 
 
 @task()
@@ -19,3 +19,17 @@ def send_feedback_published(*, process_id: int) -> int:
         EmailMessage(subject, body, None, [to]).send()
         sent += 1
     return sent
+
+
+@task()
+def send_subscriber_notices(*, process_id: int, kind: str, subject: str, body: str, link: str = "",
+                            base_url: str = "") -> int:
+    """One notice to every confirmed subscriber of `kind` (see subscriptions.notify_subscribers)."""
+    return subscriptions.send_notices(process_id=process_id, kind=kind, subject=subject, body=body, link=link,
+                                      base_url=base_url)
+
+
+@task()
+def run_retention() -> int:
+    """Anonymise or delete input of every process whose retention time has come (daily)."""
+    return len(retention.retention_run())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analysis_views, views
+from . import analysis_views, channel_views, views
 
 app_name = "participation"
 urlpatterns = [
@@ -8,7 +8,7 @@ urlpatterns = [
     path("new/", views.process_create, name="process_create"),
     path("<int:pk>/", views.process_detail, name="process_detail"),
     path("<int:pk>/edit/", views.process_edit, name="process_edit"),
-    path("<int:pk>/status/", views.process_status, name="process_status"),
+    path("<int:pk>/status/", views.status_change, {"entity": "process"}, name="process_status"),
     path("<int:pk>/phases/new/", views.phase_create, name="phase_create"),
     path("<int:pk>/stakeholders/new/", views.target_group_create, name="target_group_create"),
     path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
@@ -17,15 +17,15 @@ urlpatterns = [
     path("stakeholders/<int:pk>/edit/", views.target_group_edit, name="target_group_edit"),
     path("stakeholders/<int:pk>/delete/", views.target_group_delete, name="target_group_delete"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
-    path("activities/<int:pk>/status/", views.activity_status, name="activity_status"),
+    path("activities/<int:pk>/status/", views.status_change, {"entity": "activity"}, name="activity_status"),
     path("<int:pk>/moderation/", views.moderation, name="moderation"),
     path("<int:pk>/invites/", views.invites, name="invites"),
     path("<int:pk>/invites.csv", views.invites_csv, name="invites_csv"),
-    path("inputs/<int:pk>/status/", views.input_status, name="input_status"),
+    path("inputs/<int:pk>/status/", views.status_change, {"entity": "input"}, name="input_status"),
     path("inputs/<int:pk>/reviewed/", views.input_reviewed, name="input_reviewed"),
     path("<int:pk>/surveys/new/", views.survey_create, name="survey_create"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),
-    path("surveys/<int:pk>/status/", views.survey_status, name="survey_status"),
+    path("surveys/<int:pk>/status/", views.status_change, {"entity": "survey"}, name="survey_status"),
     path("surveys/<int:pk>/preview/", views.survey_preview, name="survey_preview"),
     path("surveys/<int:pk>/results/", views.survey_results, name="survey_results"),
     path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
@@ -46,6 +46,18 @@ urlpatterns = [
     path("decisions/<int:pk>/edit/", analysis_views.decision_edit, name="decision_edit"),
     path("decisions/<int:pk>/delete/", analysis_views.decision_delete, name="decision_delete"),
     path("p/<str:code>/feedback/", analysis_views.public_feedback, name="public_feedback"),
+    # Input channels (staff): meetings, photos, plans, news.
+    path("<int:pk>/meeting-input/", channel_views.meeting_input, name="meeting_input"),
+    path("<int:pk>/meeting-input/import/", channel_views.meeting_import, name="meeting_import"),
+    path("<int:pk>/meeting-input/import/confirm/", channel_views.meeting_import_confirm, name="meeting_import_confirm"),
+    path("<int:pk>/meeting-input/import/problems.csv", channel_views.meeting_import_errors,
+         name="meeting_import_errors"),
+    path("<int:pk>/meeting-input/import/template.xlsx", channel_views.meeting_import_template,
+         name="meeting_import_template"),
+    path("activities/<int:pk>/photos/", channel_views.activity_photos, name="activity_photos"),
+    path("<int:pk>/plans/", channel_views.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", channel_views.plan_detail, name="plan_detail"),
+    path("<int:pk>/news/new/", channel_views.news_create, name="news_create"),
     # Public, without login: published processes only (a draft is 404 to anyone without permission).
     path("k/<slug:slug>/", views.public_list, name="public_list"),
     path("p/<str:code>/", views.public_detail, name="public_detail"),
@@ -59,4 +71,10 @@ urlpatterns = [
     path("p/<str:code>/i/<str:input_code>/comment/", views.input_comment, name="input_comment"),
     path("p/<str:code>/i/<str:input_code>/report/", views.input_report, name="input_report"),
     path("p/<str:code>/i/<str:input_code>/delete/", views.input_delete, name="input_delete"),
+    path("p/<str:code>/plans/<int:plan_pk>/", channel_views.public_plan, name="public_plan"),
+    path("p/<str:code>/follow/", channel_views.subscribe, name="subscribe"),
+    # Links from e-mails and receipts: the unguessable token is the only key.
+    path("follow/<str:token>/", channel_views.subscription_confirm, name="subscription_confirm"),
+    path("unfollow/<str:token>/", channel_views.unsubscribe, name="unsubscribe"),
+    path("r/<str:token>/", channel_views.receipt, name="receipt"),
 ]

@@ -83,6 +83,7 @@ def process_detail(request, pk):
         "waiting": queries.moderation_queue(process=process).count(),
         "input_count": process.inputs.count(),
         "surveys": queries.survey_list(process=process),
+        "followers": queries.subscriber_counts(process=process),
         **history_context(request, tenant, process),
         "crumbs": _crumbs((process.title, None)),
     })
@@ -104,30 +105,40 @@ def process_edit(request, pk):
     )
 
 
-def _status_change(request, obj, change, back):
+# One view changes the status of every kind of row, through its state machine: the machine decides
+# which changes exist and who may make them (the service applies it), the table says which row,
+# which permission to reach it, and where to go back to.
+STATUS_CHANGES = {
+    "process": ("participation.manage_processes", queries.process_get, services.process_set_status, "process",
+                lambda p: reverse("participation:process_detail", args=[p.pk])),
+    "activity": ("participation.manage_processes", queries.activity_get, services.activity_set_status, "activity",
+                 lambda a: reverse("participation:process_detail", args=[a.process_id])),
+    "input": ("participation.moderate", queries.input_get, services.input_set_status, "item",
+              lambda i: reverse("participation:moderation", args=[i.process_id])),
+    "survey": ("participation.manage_processes", queries.survey_get, services.survey_set_status, "survey",
+               lambda s: reverse("participation:survey_detail", args=[s.pk])),
+}
+
+
+@login_required
+@require_POST
+def status_change(request, entity, pk):
+    """Move a process, activity, input or survey to another status (with a reason where the machine
+    asks for one); a change the machine does not offer this user is refused with its message."""
+    perm, get, change, argument, back = STATUS_CHANGES[entity]
+    obj = get(tenant=_tenant(request, perm), pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         raise Http404
     try:
-        change(form.cleaned_data["status"], form.cleaned_data["reason"])
+        change(actor=request.user, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
+               **{argument: obj})
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("The status was changed."))
-    return redirect(back)
-
-
-@login_required
-@require_POST
-def process_status(request, pk):
-    tenant = _tenant(request, "participation.manage_processes")
-    process = queries.process_get(tenant=tenant, pk=pk)
-    return _status_change(
-        request, process,
-        lambda status, reason: services.process_set_status(actor=request.user, process=process, status=status,
-                                                           reason=reason),
-        reverse("participation:process_detail", args=[process.pk]))
+    return redirect(back(obj))
 
 
 # --- Staff: phases, stakeholder map, plan -----------------------------------------------------
@@ -213,17 +224,6 @@ def activity_edit(request, pk):
                      title=_("Edit activity"), message=_("The activity was saved."))
 
 
-@login_required
-@require_POST
-def activity_status(request, pk):
-    activity = _manage(request, queries.activity_get, pk)
-    return _status_change(
-        request, activity,
-        lambda status, reason: services.activity_set_status(actor=request.user, activity=activity, status=status,
-                                                            reason=reason),
-        reverse("participation:process_detail", args=[activity.process_id]))
-
-
 # --- Public pages (no login) ------------------------------------------------------------------
 def public_list(request, slug):
     tenant = queries.public_tenant(slug=slug)
@@ -245,6 +245,7 @@ def public_detail(request, code):
         "has_own": queries.my_inputs(process=process, participant=participant).exists(),
         "surveys": queries.open_surveys(process=process) if process.status == Process.Status.OPEN else [],
         "feedback_visible": process.feedback_published_at is not None,
+        "plans": queries.plan_list(process=process), "news": queries.public_news(process=process)[:5],
     })
 
 
@@ -439,17 +440,6 @@ def moderation(request, pk):
 
 @login_required
 @require_POST
-def input_status(request, pk):
-    tenant = _tenant(request, "participation.moderate")
-    item = queries.input_get(tenant=tenant, pk=pk)
-    return _status_change(
-        request, item,
-        lambda status, reason: services.input_set_status(actor=request.user, item=item, status=status, reason=reason),
-        reverse("participation:moderation", args=[item.process_id]))
-
-
-@login_required
-@require_POST
 def input_reviewed(request, pk):
     tenant = _tenant(request, "participation.moderate")
     item = queries.input_get(tenant=tenant, pk=pk)
@@ -512,7 +502,7 @@ def survey_detail(request, pk):
     tenant = _tenant(request)
     survey = queries.survey_get(tenant=tenant, pk=pk)
     can_manage = request.user.has_perm("participation.manage_processes", survey)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST or None, process=survey.process)
     if request.method == "POST":
         require_perm(request, "participation.manage_processes", survey)
         if form.is_valid():
@@ -546,22 +536,11 @@ def question_delete(request, pk):
 
 
 @login_required
-@require_POST
-def survey_status(request, pk):
-    survey = _manage(request, queries.survey_get, pk)
-    return _status_change(
-        request, survey,
-        lambda status, reason: services.survey_set_status(actor=request.user, survey=survey, status=status,
-                                                          reason=reason),
-        reverse("participation:survey_detail", args=[survey.pk]))
-
-
-@login_required
 def survey_preview(request, pk):
     survey = queries.survey_get(tenant=_tenant(request), pk=pk)
     return render(request, "participation/survey_answer.html", {
         "survey": survey, "process": survey.process, "public_tenant": survey.process.tenant, "preview": True,
-        "form": AnswerForm(survey=survey, places=services.place_choices(survey.process)),
+        "form": AnswerForm(survey=survey, places=queries.place_choices(survey.process)),
         "crumbs": _survey_crumbs(survey, (_("Preview"), None)),
     })
 
@@ -586,7 +565,7 @@ def survey_answer(request, code, survey_code):
     _process, participant, _invite, refusal = _open_process(request, code)
     if refusal:
         return refusal
-    form = AnswerForm(request.POST or None, survey=survey, places=services.place_choices(process))
+    form = AnswerForm(request.POST or None, survey=survey, places=queries.place_choices(process))
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_submit(survey=survey, participant=participant, answers=form.answers())

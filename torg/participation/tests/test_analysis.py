@@ -105,7 +105,7 @@ def test_representation_counts_people_against_the_expected_reach_and_names_the_g
     assert youth.pk and r["people"] == 3
     assert dict(r["ages"])["35–49 år"] == 1
     assert r["postal_codes"][0] == {"postal_code": "9000", "people": 2}
-    assert rows["Naboer og nærmiljø"]["channels"] == [1, 1]
+    assert rows["Naboer og nærmiljø"]["channels"] == [1, 1, 0]  # digital, meeting, paper
 
 
 def test_representation_page_says_the_gaps_in_words_while_open(coded, client_for, admin_user, employee):

@@ -198,5 +198,79 @@ def test_staff_code_themes_and_publish_feedback_and_a_citizen_reads_you_said_we_
     expect(story).to_contain_text("Skolegården får tolv nye trær og benker.")
     expect(story).to_contain_text("10. juni 2027: BP2: konseptet godkjent")
     expect(story).to_contain_text("sak 2027/123")
+
+
+def test_citizen_on_a_phone_answers_a_plan_question_and_pins_a_comment_with_the_keyboard_only(
+        phone_page, live_server, assert_accessible, open_process, admin_user, settings, tmp_path):
+    """The list alternative: every step by focus and keys — a place chosen from the list, a pin placed
+    and moved with the arrow keys — and every pin is then a list row with its place in words."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from torg.participation import plans, services
+    from torg.participation.models import Answer, Input
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.TORG_MEDIA_SERVE = "stream"
+    buf = io.BytesIO()
+    Image.new("RGB", (600, 400), (235, 235, 235)).save(buf, "PNG")
+    plan = plans.plan_create(actor=admin_user, process=open_process, title="1. etasje",
+                             description="Plantegning av 1. etasje med torget og kafeen",
+                             upload=SimpleUploadedFile("plan.png", buf.getvalue()))
+    plans.area_add(actor=admin_user, plan=plan, name="Torget", x=0, y=0, w=0.5, h=1)
+    plans.area_add(actor=admin_user, plan=plan, name="Kafeen", x=0.5, y=0, w=0.5, h=1)
+    survey = services.survey_create(actor=admin_user, process=open_process, title="Innbyggertorget")
+    services.question_add(actor=admin_user, survey=survey, kind="scale", text="Hvor fornøyd er du?", required=True)
+    question = services.question_add(actor=admin_user, survey=survey, kind="place", text="Hvor sitter du helst?",
+                                     plan=plan)
+    services.survey_set_status(actor=admin_user, survey=survey, status="open")
+
+    phone_page.goto(live_server.url + f"/participation/p/{open_process.code}/")
+    phone_page.get_by_role("link", name="Svar: Innbyggertorget").focus()
+    phone_page.keyboard.press("Enter")
+    phone_page.wait_for_url(f"**/s/{survey.code}/")
+    assert_accessible(phone_page)
+    _no_sideways_scroll(phone_page)
+    phone_page.get_by_label("4", exact=True).focus()
+    phone_page.keyboard.press("Space")
+    # Place the pin with the keyboard: it starts in the middle; two steps right puts it in "Kafeen".
+    phone_page.get_by_role("button", name="Sett en nål med tastaturet").focus()
+    phone_page.keyboard.press("Enter")
+    marker = phone_page.get_by_role("button", name="Nålen din – flytt den med piltastene")
+    expect(marker).to_be_focused()
+    phone_page.keyboard.press("ArrowRight")
+    phone_page.keyboard.press("ArrowRight")
+    phone_page.keyboard.press("ArrowUp")
+    expect(phone_page.locator("[data-pin-status]")).to_contain_text("Nålen er satt i: Kafeen.")
+    assert_accessible(phone_page)
+    phone_page.get_by_role("button", name="Send svar").focus()
+    phone_page.keyboard.press("Enter")
+    expect(phone_page.locator("main")).to_contain_text("Takk for at du svarte")
+    value = Answer.objects.get(question=question).value
+    assert value["area"] == plan.areas.get(name="Kafeen").pk and value["x"] == 0.54 and value["y"] == 0.48
+
+    # A comment on the plan, the place chosen from the list with the keyboard.
+    phone_page.get_by_role("link", name="1. etasje").focus()
+    phone_page.keyboard.press("Enter")
+    phone_page.wait_for_url(f"**/plans/{plan.pk}/")
+    assert_accessible(phone_page)
+    _no_sideways_scroll(phone_page)
+    phone_page.get_by_label("Sted på planen").focus()
+    phone_page.keyboard.press("ArrowDown")  # the first place of the list: Kafeen (the list is by name)
+    expect(phone_page.get_by_label("Sted på planen")).to_have_value(str(plan.areas.get(name="Kafeen").pk))
+    expect(phone_page.locator("[data-pin-status]")).to_contain_text("Kafeen")
+    phone_page.get_by_label("Din kommentar").focus()
+    phone_page.keyboard.type("Flere stikkontakter ved vinduene.")
+    phone_page.get_by_role("button", name="Send kommentar").focus()
+    phone_page.keyboard.press("Enter")
+    expect(phone_page.locator("main")).to_contain_text("publiseres når en moderator har lest det")
+    pin = Input.objects.get(kind="pin")
+    assert (pin.area.name, pin.pin_x, pin.pin_y) == ("Kafeen", 0.75, 0.5)
+    # The own pin is listed with its place in words (before moderation, to its author only).
+    expect(phone_page.get_by_test_id("pin-list")).to_contain_text("Kafeen (midt til høyre på planen)")
+    expect(phone_page.get_by_test_id("pin-list")).to_contain_text("Flere stikkontakter ved vinduene.")
     assert_accessible(phone_page)
     _no_sideways_scroll(phone_page)

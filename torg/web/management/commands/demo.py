@@ -11,6 +11,7 @@ from torg.accounts.models import Tenant
 from torg.booking import demo as booking_demo
 from torg.booking.allocation import demo as allocation_demo
 from torg.estate import demo as estate_demo
+from torg.participation import demo as participation_demo
 from torg.participation import demo_feedback as participation_feedback_demo
 from torg.places import demo as places_demo
 from torg.projects import demo as projects_demo
@@ -20,8 +21,8 @@ from torg.reuse.relocation import demo as relocation_demo
 
 # Each module's demo loader, lowest layer first.
 LOADERS = [accounts_demo.load, places_demo.load, reuse_demo.load, market_demo.load, relocation_demo.load,
-           booking_demo.load, allocation_demo.load, estate_demo.load, participation_feedback_demo.load,
-           projects_demo.load]
+           booking_demo.load, allocation_demo.load, estate_demo.load, participation_demo.load,
+           participation_feedback_demo.load, projects_demo.load]
 
 LOGINS = [
     ("admin", "Storvik kommune", "administrator"),
