@@ -15,8 +15,8 @@ from torg.core.views import require_api_perm
 from torg.places import queries as places_queries
 
 from . import queries, services
-from .models import ConditionSurvey
-from .states import CONDITION_SURVEY_MACHINE
+from .models import ConditionSurvey, Measure
+from .states import CONDITION_SURVEY_MACHINE, MEASURE_MACHINE
 
 router = ApiRouter(tags=["estate"])
 
@@ -180,14 +180,15 @@ class ListedPartOut(PartOut):
         return obj.survey.building.name
 
 
-def _transitions(survey, user):
+def _transitions(machine, obj, user):
+    """What the caller may do next: `machine.available` as the API lists it."""
     return [{"to_status": t.target, "verb": t.verb, "label": str(t.label), "reason_required": t.reason}
-            for t in CONDITION_SURVEY_MACHINE.available(survey, user)]
+            for t in machine.available(obj, user)]
 
 
 def _detail(request, pk):
     survey = queries.survey_detail(tenant=request.tenant, pk=pk)
-    survey.allowed_transitions = _transitions(survey, request.user)
+    survey.allowed_transitions = _transitions(CONDITION_SURVEY_MACHINE, survey, request.user)
     return survey
 
 
@@ -302,3 +303,187 @@ def estate_tg3(request, category: str = ""):
     """Building parts with TG3 in each building's latest approved survey."""
     require_api_perm(request, "estate.view_estate")
     return queries.tg3_list(tenant=request.tenant, category=category).prefetch_related("photos")
+
+
+# --- Maintenance ------------------------------------------------------------------------------
+class MeasureTransitionOut(SurveyTransitionOut):
+    pass
+
+
+class EstateMeasureOut(Schema):
+    id: int
+    building_id: int
+    survey_part_id: int | None
+    ns_code: str
+    condition_grade: int | None
+    description: str
+    cost: Decimal
+    due_year: int | None
+    planned_year: int | None
+    priority: int
+    category: str
+    status: str
+    identified_on: dt.date
+    completed_on: dt.date | None
+
+
+class EstateMeasureDetailOut(EstateMeasureOut):
+    allowed_transitions: list[MeasureTransitionOut]
+
+
+class EstateMeasureIn(InSchema):
+    building_id: Id
+    description: str
+    cost: Cost
+    ns_code: str = ""
+    condition_grade: Grade | None = None
+    due_year: Year | None = None
+    planned_year: Year | None = None
+    priority: Annotated[int, Field(ge=1, le=3)] = 2
+    category: Measure.Category = Measure.Category.MAINTENANCE
+
+
+class EstateMeasurePatch(PatchSchema):
+    description: str = Omitted
+    cost: Cost = Omitted
+    ns_code: str | None = None
+    condition_grade: Grade | None = None
+    due_year: Year | None = None
+    planned_year: Year | None = None
+    priority: Annotated[int, Field(ge=1, le=3)] = Omitted
+    category: Measure.Category = Omitted
+
+
+class EstateMeasureStatusIn(InSchema):
+    status: Measure.Status
+    reason: str = ""
+    planned_year: Year | None = None
+
+
+class MaintenanceBudgetIn(InSchema):
+    year: Year
+    amount: Annotated[Decimal, Field(ge=0, lt=10**14, decimal_places=0)]
+
+
+class MaintenanceBudgetOut(Schema):
+    year: int
+    amount: Decimal
+
+
+class MaintenancePlanCellOut(Schema):
+    total: Decimal
+    count: int
+
+
+class MaintenancePlanRowOut(Schema):
+    category: str
+    cells: list[MaintenancePlanCellOut]
+    total: Decimal
+
+
+class MaintenancePlanOut(Schema):
+    years: list[int]
+    rows: list[MaintenancePlanRowOut]
+    totals: list[Decimal]
+    total: Decimal
+    budgets: list[Decimal | None]
+    balance: list[Decimal | None]
+    proposed: MaintenancePlanCellOut
+
+
+class BacklogYearOut(Schema):
+    year: int
+    total: Decimal
+
+
+class BacklogBuildingOut(Schema):
+    building_id: int
+    name: str
+    gross_area: Decimal | None
+    backlog: Decimal
+    per_m2: Decimal | None
+
+
+class MaintenanceBacklogOut(Schema):
+    year: int
+    total: Decimal
+    area: Decimal
+    per_m2: Decimal | None
+    over_time: list[BacklogYearOut]
+    buildings: list[BacklogBuildingOut]
+
+
+def _measure(request, pk):
+    measure = queries.measure_get(tenant=request.tenant, pk=pk)
+    measure.allowed_transitions = _transitions(MEASURE_MACHINE, measure, request.user)
+    return measure
+
+
+@router.get("/measures", response=list[EstateMeasureOut])
+@paginate(Pagination)
+def list_measures(request, building_id: Id | None = None, status: str = "", year: Year | None = None,
+                  category: str = ""):
+    """Measures by building, status (or `open`), planned year and category."""
+    require_api_perm(request, "estate.view_estate")
+    building = places_queries.building_get(tenant=request.tenant, pk=building_id) if building_id else None
+    return queries.measure_list(tenant=request.tenant, building=building, status=status, year=year,
+                                category=category)
+
+
+@router.get("/measures/{int:pk}", response=EstateMeasureDetailOut)
+def get_measure(request, pk: Id):
+    require_api_perm(request, "estate.view_estate")
+    return _measure(request, pk)
+
+
+@router.post("/measures", response={201: EstateMeasureDetailOut})
+def create_measure(request, payload: EstateMeasureIn):
+    """A measure added by hand, proposed."""
+    require_api_perm(request, "estate.manage_estate")
+    data = payload.dict()
+    building = places_queries.building_get(tenant=request.tenant, pk=data.pop("building_id"))
+    measure = services.measure_create(actor=request.user, tenant=request.tenant, building=building, **data)
+    return Answer(201, _measure(request, measure.pk))
+
+
+@router.patch("/measures/{int:pk}", response=EstateMeasureDetailOut)
+def update_measure(request, pk: Id, payload: EstateMeasurePatch):
+    require_api_perm(request, "estate.manage_estate")
+    services.measure_update(actor=request.user, measure=queries.measure_get(tenant=request.tenant, pk=pk),
+                            **payload.changes())
+    return _measure(request, pk)
+
+
+@router.post("/measures/{int:pk}/status", response=EstateMeasureDetailOut)
+def set_measure_status(request, pk: Id, payload: EstateMeasureStatusIn):
+    """Plan (with `planned_year`), start, complete, reject (with a reason) or reopen."""
+    require_api_perm(request, "estate.manage_estate")
+    services.measure_set_status(actor=request.user, measure=queries.measure_get(tenant=request.tenant, pk=pk),
+                                status=payload.status, reason=payload.reason, planned_year=payload.planned_year)
+    return _measure(request, pk)
+
+
+@router.put("/budgets", response=MaintenanceBudgetOut)
+def set_budget(request, payload: MaintenanceBudgetIn):
+    """The maintenance budget of one year (NOK); setting it again changes it."""
+    require_api_perm(request, "estate.manage_estate")
+    return services.budget_set(actor=request.user, tenant=request.tenant, year=payload.year, amount=payload.amount)
+
+
+@router.get("/plan", response=MaintenancePlanOut)
+def maintenance_plan(request, start: Year | None = None, building_id: Id | None = None):
+    """The five-year plan from `start` (default this year): planned cost by category and year, the
+    budget and what is left of it (portfolio), and the proposals not planned yet."""
+    require_api_perm(request, "estate.view_estate")
+    building = places_queries.building_get(tenant=request.tenant, pk=building_id) if building_id else None
+    return queries.five_year_plan(tenant=request.tenant, building=building, start=start)
+
+
+@router.get("/backlog", response=MaintenanceBacklogOut)
+def maintenance_backlog(request):
+    """The maintenance backlog now, per m² of the surveyed buildings, over time and per building."""
+    require_api_perm(request, "estate.view_estate")
+    summary = queries.backlog_summary(tenant=request.tenant)
+    buildings = [{"building_id": b.pk, "name": b.name, "gross_area": b.gross_area, "backlog": b.backlog,
+                  "per_m2": b.backlog_per_m2} for b in queries.backlog_by_building(tenant=request.tenant)]
+    return {**summary, "over_time": queries.backlog_over_time(tenant=request.tenant), "buildings": buildings}

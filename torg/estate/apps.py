@@ -18,4 +18,5 @@ class EstateConfig(AppConfig):
             "survey_part_add": _("Building part added"), "survey_part_update": _("Building part changed"),
             "survey_part_remove": _("Building part removed"), "survey_part_photo_add": _("Photo added"),
             "survey_part_photo_remove": _("Photo removed"), "condition_survey_correct": _("Correction started"),
+            "measure_propose": _("Proposed by a condition survey"),
         })

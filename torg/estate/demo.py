@@ -17,7 +17,8 @@ from torg.core import audit
 from torg.places import queries as places_queries
 
 from . import grading
-from .models import ConditionSurvey, SurveyPart
+from .models import ConditionSurvey, MaintenanceBudget, Measure, SurveyPart
+from .services import measures_from_parts
 
 PARTS = ["21", "22", "23", "24", "25", "26", "27", "28", "31", "32", "36", "43", "44", "54", "56", "62", "76"]
 MEASURES = {
@@ -112,3 +113,40 @@ def load(ctx):
     audit.record_many(actor=None, tenant=tenant, objs=surveys, action="demo_create",
                       changes=lambda s: {"surveyed_on": [None, s.surveyed_on.isoformat()],
                                          "parts": [None, len(s.part_list)]})
+    _maintenance(rng, tenant, surveys, current, ctx.townhall)
+
+
+ENERGY, SAFETY = {"32", "36", "44", "56"}, {"33", "54"}
+
+
+def _maintenance(rng, tenant, surveys, current, townhall):
+    """Measures from the surveys, a five-year plan from this year within yearly budgets, measures done
+    in earlier years (the town hall's before its reopening in 2023), a few rejected."""
+    this = timezone.localdate().year
+    measures = []
+    sources = list(current.values()) + [s for s in surveys if s.building_id == townhall.pk
+                                        and s.surveyed_on.year == 2017]
+    for s in sources:
+        new, _updated, _changes = measures_from_parts(tenant=tenant, building_id=s.building_id, parts=s.part_list,
+                                                      identified_on=s.surveyed_on)
+        category = s.building.strategic_category
+        for m in new:
+            m.category = ("energy" if m.ns_code in ENERGY else "safety" if m.ns_code in SAFETY else "maintenance")
+            if s.building_id == townhall.pk and s.surveyed_on.year == 2017:
+                m.status, m.planned_year, m.completed_on = "done", 2021, dt.date(2023, 6, 30)
+            elif m.due_year and m.due_year <= 2022 and rng.random() < 0.3:
+                m.status, m.planned_year = "done", m.due_year
+                m.completed_on = dt.date(m.due_year, rng.randint(3, 11), rng.randint(1, 28))
+            elif category == "C" and rng.random() < 0.3:
+                m.status = "rejected"
+            elif category == "A" or m.condition_grade == 3:
+                m.status = rng.choice(["planned", "planned", "planned", "in_progress"])
+                m.planned_year = this + (rng.randint(0, 2) if m.condition_grade == 3 else rng.randint(1, 4))
+                if m.status == "in_progress":
+                    m.planned_year = this
+        measures += new
+    Measure.objects.bulk_create(measures)
+    budgets = [MaintenanceBudget(tenant=tenant, year=this + i, amount=Decimal(rng.choice([38, 42, 45, 48]) * 10**6))
+               for i in range(5)]
+    MaintenanceBudget.objects.bulk_create(budgets)
+    audit.record_many(actor=None, tenant=tenant, objs=measures + budgets, action="demo_create")

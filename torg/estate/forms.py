@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from torg.core.forms import TorgForm, TorgModelForm
 
 from . import ns3451
-from .models import ConditionSurvey, SurveyPart
+from .models import ConditionSurvey, Measure, SurveyPart
 
 
 class DateInput(forms.DateInput):
@@ -60,3 +60,44 @@ class ImportForm(TorgForm):
 class BuildingFilterForm(TorgForm):
     category = forms.ChoiceField(label=_("Strategic category"), required=False,
                                  choices=[("", _("All"))] + [(c, c) for c in "ABC"])
+
+
+class MeasureForm(TorgModelForm):
+    ns_code = forms.ChoiceField(label=_("Building part (NS 3451)"), required=False,
+                                choices=[("", "—")] + ns3451.choices())
+
+    class Meta:
+        model = Measure
+        fields = ["description", "ns_code", "condition_grade", "cost", "due_year", "planned_year", "priority",
+                  "category"]
+        widgets = {"cost": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
+                   "due_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+                   "planned_year": forms.NumberInput(attrs={"inputmode": "numeric"})}
+        help_texts = {"condition_grade": _("The condition grade of the building part; TG2 and TG3 count in the "
+                                           "maintenance backlog when the measure is due."),
+                      "due_year": _("The year the measure is needed (from the survey)."),
+                      "planned_year": _("The year it is planned in the maintenance plan.")}
+
+
+class MeasureStatusForm(TorgForm):
+    status = forms.CharField(max_length=20)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    planned_year = forms.IntegerField(label=_("Planned year"), required=False, min_value=1900, max_value=2200)
+
+
+class MeasureFilterForm(TorgForm):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All")), ("open", _("Open (not done or rejected)"))]
+                               + list(Measure.Status.choices))
+    year = forms.IntegerField(label=_("Planned year"), required=False, min_value=1900, max_value=2200)
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("All"))] + list(Measure.Category.choices))
+
+
+class BudgetForm(TorgForm):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    amount = forms.DecimalField(label=_("Budget (NOK)"), min_value=0, max_digits=14, decimal_places=0)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]

@@ -8,6 +8,7 @@ survey ever approved is kept (a building's condition over time). See docs/user-g
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from torg.core.models import TenantOwned
 from torg.core.photos import random_name
@@ -134,3 +135,79 @@ class SurveyPartPhoto(TenantOwned):
         ordering = ["pk"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+
+
+class Measure(TenantOwned):
+    """A maintenance measure on a building: proposed by a survey (from a part's recommended measure)
+    or added by hand, planned into a year, carried out — or rejected. Its status changes only through
+    `MEASURE_MACHINE`; a projects module may later group measures into a project (it points to them;
+    nothing here knows of projects)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", pgettext_lazy("measure", "Done")
+        REJECTED = "rejected", _("Rejected")
+
+    class Category(models.TextChoices):
+        MAINTENANCE = "maintenance", _("Value-preserving maintenance")
+        SAFETY = "safety", _("Safety and regulations")
+        ENERGY = "energy", _("Energy saving")
+        UPGRADE = "upgrade", _("Upgrade and adaptation")
+
+    class Priority(models.IntegerChoices):
+        HIGH = 1, _("1 – high")
+        MEDIUM = 2, _("2 – medium")
+        LOW = 3, _("3 – low")
+
+    OPEN = (Status.PROPOSED, Status.PLANNED, Status.IN_PROGRESS)
+
+    building = models.ForeignKey("places.Building", on_delete=models.PROTECT, related_name="measures",
+                                 verbose_name=_("building"))
+    survey_part = models.ForeignKey(SurveyPart, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="measures", verbose_name=_("from the survey's building part"))
+    ns_code = models.CharField(_("building part (NS 3451)"), max_length=4, blank=True)
+    condition_grade = models.PositiveSmallIntegerField(_("condition grade"), choices=SurveyPart.Grade.choices,
+                                                       null=True, blank=True)
+    description = models.CharField(_("measure"), max_length=500)
+    cost = models.DecimalField(_("cost (NOK)"), max_digits=12, decimal_places=0, validators=[MinValueValidator(0)])
+    due_year = models.PositiveIntegerField(_("year needed"), null=True, blank=True,
+                                           validators=[MinValueValidator(1900), MaxValueValidator(2200)])
+    planned_year = models.PositiveIntegerField(_("planned year"), null=True, blank=True,
+                                               validators=[MinValueValidator(1900), MaxValueValidator(2200)])
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.MEDIUM)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.MAINTENANCE)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    identified_on = models.DateField(_("identified"))
+    completed_on = models.DateField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["planned_year", "priority", "pk"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        indexes = [models.Index(fields=["tenant", "status", "planned_year"]),
+                   models.Index(fields=["building", "status"])]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def part_label(self):
+        return ns3451.label(self.ns_code) if self.ns_code else ""
+
+
+class MaintenanceBudget(TenantOwned):
+    """The money the municipality sets aside for maintenance measures in one year (NOK)."""
+
+    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(1900), MaxValueValidator(2200)])
+    amount = models.DecimalField(_("budget (NOK)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("maintenance budget")
+        verbose_name_plural = _("maintenance budgets")
+        constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="estate_budget_unique_year")]
+
+    def __str__(self):
+        return str(self.year)

@@ -11,8 +11,8 @@ from torg.core import audit, photos
 from torg.core.services import create_object, require_same_tenant, update_object
 
 from . import grading, ns3451
-from .models import ConditionSurvey, SurveyPart, SurveyPartPhoto
-from .states import CONDITION_SURVEY_MACHINE
+from .models import ConditionSurvey, MaintenanceBudget, Measure, SurveyPart, SurveyPartPhoto, risk_class
+from .states import CONDITION_SURVEY_MACHINE, MEASURE_MACHINE
 
 SURVEY_FIELDS = ["surveyed_on", "surveyor", "level", "note"]
 PART_FIELDS = ["ns_code", "condition_grade", "consequence_grade", "description", "measure", "measure_cost",
@@ -95,6 +95,7 @@ def survey_set_status(*, actor, survey, status, reason="") -> ConditionSurvey:
                 CONDITION_SURVEY_MACHINE.apply(old, ConditionSurvey.Status.SUPERSEDED, actor=actor, system=True,
                                                reason=_("Corrected by version %(v)d") % {"v": survey.version})
         _refresh_current(survey.building_id)
+        _measures_from_survey(survey, actor)
     return survey
 
 
@@ -208,3 +209,118 @@ def part_photo_remove(*, actor, photo) -> None:
     photo.delete()
     photos.release(name)
 
+
+
+# --- Measures ---------------------------------------------------------------------------------
+def _priority(part):
+    risk = risk_class(part.condition_grade * part.consequence_grade)
+    return {"high": Measure.Priority.HIGH, "medium": Measure.Priority.MEDIUM}.get(risk, Measure.Priority.LOW)
+
+
+def measures_from_parts(*, tenant, building_id, parts, identified_on):
+    """The measures a survey proposes: one per part with a recommended measure. An open proposal for
+    the same building part and measure (from an earlier version of the survey) is brought up to date
+    instead of doubled. Returns (new measures, updated measures, {id: changes}); writes nothing."""
+    existing = {(m.ns_code, m.description.lower()): m for m in Measure.objects.filter(
+        building_id=building_id, status__in=Measure.OPEN)}
+    new, updated, changes = [], [], {}
+    for part in parts:
+        if not part.measure:
+            continue
+        values = {"survey_part": part, "condition_grade": part.condition_grade, "cost": part.measure_cost or 0,
+                  "due_year": part.measure_year}
+        found = existing.get((part.ns_code, part.measure.lower()))
+        if found is None:
+            new.append(Measure(tenant=tenant, building_id=building_id, ns_code=part.ns_code,
+                               description=part.measure, priority=_priority(part), identified_on=identified_on,
+                               **values))
+        elif found.status == Measure.Status.PROPOSED:
+            diff = {k: [getattr(found, k + "_id" if k == "survey_part" else k), getattr(v, "pk", v)]
+                    for k, v in values.items() if getattr(found, k) != v}
+            if diff:
+                for k, v in values.items():
+                    setattr(found, k, v)
+                updated.append(found)
+                changes[found.pk] = {k: [str(a) if a is not None else None, str(b) if b is not None else None]
+                                     for k, (a, b) in diff.items()}
+    return new, updated, changes
+
+
+def _measures_from_survey(survey, actor):
+    new, updated, changes = measures_from_parts(tenant=survey.tenant, building_id=survey.building_id,
+                                                parts=list(survey.parts.all()), identified_on=survey.surveyed_on)
+    Measure.objects.bulk_create(new)
+    Measure.objects.bulk_update(updated, ["survey_part", "condition_grade", "cost", "due_year", "updated_at"])
+    audit.record_many(actor=actor, tenant=survey.tenant, objs=new, action="measure_propose",
+                      changes=lambda m: {"survey": [None, survey.pk], "cost": [None, str(m.cost)]})
+    audit.record_many(actor=actor, tenant=survey.tenant, objs=updated, action="update",
+                      changes=lambda m: changes[m.pk])
+
+
+MEASURE_FIELDS = ["ns_code", "condition_grade", "description", "cost", "due_year", "planned_year", "priority",
+                  "category"]
+
+
+def _check_measure(measure):
+    if measure.ns_code:
+        measure.ns_code = ns3451.normalize(measure.ns_code)
+        if not ns3451.is_known(measure.ns_code):
+            raise ValidationError({"ns_code": _("Unknown NS 3451 code “%(code)s”.") % {"code": measure.ns_code}})
+    if measure.building_id and measure.building.archived:
+        raise ValidationError({"building": _("%(place)s is archived; restore it first.") % {"place": measure.building}})
+
+
+@transaction.atomic
+def measure_create(*, actor, tenant, building, description, cost, **fields) -> Measure:
+    """A measure added by hand (not from a survey), proposed."""
+    require_manage(actor, tenant)
+    _unknown(fields, MEASURE_FIELDS)
+    require_same_tenant(tenant, building, field="building")
+    measure = Measure(tenant=tenant, building=building, description=description, cost=cost,
+                      identified_on=timezone.localdate(), **fields)
+    _check_measure(measure)
+    return create_object(measure, actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def measure_update(*, actor, measure, **fields) -> Measure:
+    require_manage(actor, measure)
+    _unknown(fields, MEASURE_FIELDS)
+    measure = Measure.objects.select_for_update().select_related("building").get(pk=measure.pk)
+    if measure.status in (Measure.Status.DONE, Measure.Status.REJECTED):
+        raise ValidationError(_("A completed or rejected measure is kept as it was; reopen a rejected one first."))
+    probe = Measure(building=measure.building, **{**{k: getattr(measure, k) for k in MEASURE_FIELDS}, **fields})
+    _check_measure(probe)
+    if "ns_code" in fields:
+        fields["ns_code"] = probe.ns_code
+    if measure.status != Measure.Status.PROPOSED and fields.get("planned_year", 1) is None:
+        raise ValidationError({"planned_year": _("A planned measure needs its year; take it out of the plan first.")})
+    return update_object(measure, actor=actor, tenant=measure.tenant, fields=fields)
+
+
+@transaction.atomic
+def measure_set_status(*, actor, measure, status, reason="", planned_year=None) -> Measure:
+    """Plan, start, complete, reject or reopen — what `MEASURE_MACHINE` declares. Planning may set the
+    year in the same step; completing records the date (the backlog counts it until then)."""
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    if status == Measure.Status.PLANNED and not (planned_year or measure.planned_year):
+        raise ValidationError({"planned_year": _("Set the planned year first.")})
+    if planned_year and status == Measure.Status.PLANNED and measure.planned_year != planned_year:
+        require_manage(actor, measure)
+        measure = update_object(measure, actor=actor, tenant=measure.tenant, fields={"planned_year": planned_year})
+    MEASURE_MACHINE.apply(measure, status, actor=actor, reason=reason)
+    completed = timezone.localdate() if status == Measure.Status.DONE else None
+    if measure.completed_on != completed:
+        Measure.objects.filter(pk=measure.pk).update(completed_on=completed)
+        measure.completed_on = completed
+    return measure
+
+
+@transaction.atomic
+def budget_set(*, actor, tenant, year, amount) -> MaintenanceBudget:
+    """The maintenance budget of one year (set again to change it)."""
+    require_manage(actor, tenant)
+    budget = MaintenanceBudget.objects.select_for_update().filter(tenant=tenant, year=year).first()
+    if budget is None:
+        return create_object(MaintenanceBudget(tenant=tenant, year=year, amount=amount), actor=actor, tenant=tenant)
+    return update_object(budget, actor=actor, tenant=tenant, fields={"amount": amount})

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from torg.core import states
 
-from .models import ConditionSurvey
+from .models import ConditionSurvey, Measure
 
 SurveyStatus = ConditionSurvey.Status
 
@@ -33,5 +33,28 @@ CONDITION_SURVEY_MACHINE = states.Machine(
                           who={"manager"}, reason=True),
         states.Transition(SurveyStatus.APPROVED, SurveyStatus.SUPERSEDED, "supersede", _("Superseded by a correction"),
                           who={states.SYSTEM}),
+    ],
+)
+
+
+MeasureStatus = Measure.Status
+
+
+# proposed → planned (the service asks for the planned year) → in progress → done; proposed or planned → rejected (with a reason) → proposed.
+MEASURE_MACHINE = states.Machine(
+    entity="measure",
+    states=MeasureStatus,
+    roles=manager_roles,
+    transitions=[
+        states.Transition(MeasureStatus.PROPOSED, MeasureStatus.PLANNED, "plan", _("Planned"), who={"manager"}),
+        states.Transition(MeasureStatus.PLANNED, MeasureStatus.PROPOSED, "unplan", _("Taken out of the plan"),
+                          who={"manager"}),
+        states.Transition(MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS, "start", _("Started"), who={"manager"}),
+        states.Transition(MeasureStatus.IN_PROGRESS, MeasureStatus.DONE, "complete", _("Completed"),
+                          who={"manager"}),
+        states.Transition((MeasureStatus.PROPOSED, MeasureStatus.PLANNED), MeasureStatus.REJECTED, "reject",
+                          _("Rejected"), who={"manager"}, reason=True),
+        states.Transition(MeasureStatus.REJECTED, MeasureStatus.PROPOSED, "reopen", _("Proposed again"),
+                          who={"manager"}),
     ],
 )

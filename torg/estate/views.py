@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 from torg.accounts.views import history_context
 from torg.core import stash
 from torg.core.views import (breadcrumbs, download, form_page, import_confirm_step, import_errors_response,
-                             import_preview, import_upload_step, paginate, tenant_lookup)
+                             import_preview, import_upload_step, int_param, paginate, require_perm, tenant_lookup)
 from torg.places import queries as places_queries
 
 from . import importer, ns3451, queries, services
-from .forms import BuildingFilterForm, ImportForm, PartForm, StatusForm, SurveyForm
+from .forms import (BudgetForm, BuildingFilterForm, ImportForm, MeasureFilterForm, MeasureForm, MeasureStatusForm, PartForm,
+                    StatusForm, SurveyForm)
 from .models import ConditionSurvey
-from .states import CONDITION_SURVEY_MACHINE
+from .states import CONDITION_SURVEY_MACHINE, MEASURE_MACHINE
 
 _tenant = tenant_lookup("estate.view_estate")
 _crumbs = breadcrumbs((gettext_lazy("Building management"), "estate:portfolio"))
@@ -82,6 +83,9 @@ def building(request, pk):
     return render(request, "estate/building.html", {
         "building": building, "condition": queries.building_condition(tenant=tenant, building=building),
         "can_manage": request.user.has_perm("estate.manage_estate", tenant),
+        "plan": queries.five_year_plan(tenant=tenant, building=building),
+        "measures": queries.measure_list(tenant=tenant, building=building, status="open"),
+        **queries.building_backlog(tenant=tenant, building=building),
         "crumbs": _crumbs((building.name, None)),
     })
 
@@ -309,3 +313,114 @@ def survey_list(request):
         "statuses": ConditionSurvey.Status.choices,
         "crumbs": _crumbs((_("Condition surveys"), None)),
     })
+
+
+# --- Maintenance ------------------------------------------------------------------------------
+def _year(value):
+    year = int_param(value)
+    return year if year and 1900 <= year <= 2200 else None
+
+
+@login_required
+def maintenance(request):
+    """The portfolio's five-year maintenance plan by year and category, against the yearly budget."""
+    tenant = _tenant(request)
+    can_manage = request.user.has_perm("estate.manage_estate", tenant)
+    start = _year(request.GET.get("from"))
+    plan = queries.five_year_plan(tenant=tenant, start=start)
+    form = BudgetForm(request.POST or None, years=plan["years"]) if can_manage else None
+    if request.method == "POST":
+        require_perm(request, "estate.manage_estate", tenant)
+        if form.is_valid():
+            services.budget_set(actor=request.user, tenant=tenant, **form.cleaned_data)
+            messages.success(request, _("The budget was saved."))
+            return redirect(request.get_full_path())
+    return render(request, "estate/maintenance.html", {
+        "plan": plan, "form": form, "can_manage": can_manage,
+        "backlog": queries.backlog_summary(tenant=tenant),
+        "previous": plan["years"][0] - queries.PLAN_YEARS, "next": plan["years"][0] + queries.PLAN_YEARS,
+        "crumbs": _crumbs((_("Maintenance plan"), None)),
+    }, status=422 if form is not None and form.errors else 200)
+
+
+@login_required
+def backlog(request):
+    tenant = _tenant(request)
+    return render(request, "estate/backlog.html", {
+        "summary": queries.backlog_summary(tenant=tenant), "over_time": queries.backlog_over_time(tenant=tenant),
+        "page_obj": paginate(request, queries.backlog_by_building(tenant=tenant)),
+        "crumbs": _crumbs((_("Maintenance backlog"), None)),
+    })
+
+
+@login_required
+def measure_list(request):
+    tenant = _tenant(request)
+    form = MeasureFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return render(request, "estate/measure_list.html", {
+        "form": form, "page_obj": paginate(request, queries.measure_list(
+            tenant=tenant, status=filters.get("status", ""), year=filters.get("year"),
+            category=filters.get("category", ""))),
+        "can_manage": request.user.has_perm("estate.manage_estate", tenant),
+        "crumbs": _crumbs((_("Measures"), None)),
+    })
+
+
+@login_required
+def measure_create(request, pk):
+    tenant = _tenant(request, "estate.manage_estate")
+    building = places_queries.building_get(tenant=tenant, pk=pk)
+    form = MeasureForm(request.POST or None)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.measure_create(actor=request.user, tenant=tenant, building=building, **d),
+        success_url=lambda m: reverse("estate:measure", args=[m.pk]),
+        success_message=_("The measure was added as a proposal."),
+        context={"title": _("New measure for %(building)s") % {"building": building.name},
+                 "cancel_url": reverse("estate:building", args=[building.pk]),
+                 "crumbs": _crumbs(_building_crumb(building), (_("New measure"), None))},
+    )
+
+
+@login_required
+def measure_detail(request, pk):
+    tenant = _tenant(request)
+    measure = queries.measure_get(tenant=tenant, pk=pk)
+    return render(request, "estate/measure_detail.html", {
+        "measure": measure, "building": measure.building,
+        "can_manage": request.user.has_perm("estate.manage_estate", measure),
+        "transitions": MEASURE_MACHINE.available(measure, request.user),
+        **history_context(request, tenant, measure),
+        "crumbs": _crumbs(_building_crumb(measure.building), (measure.description, None)),
+    })
+
+
+@login_required
+def measure_edit(request, pk):
+    tenant = _tenant(request, "estate.manage_estate")
+    measure = queries.measure_get(tenant=tenant, pk=pk)
+    form = MeasureForm(request.POST or None, instance=measure)
+    return form_page(
+        request, form=form,
+        save=lambda d: services.measure_update(actor=request.user, measure=measure, **d),
+        success_url=reverse("estate:measure", args=[measure.pk]), success_message=_("The measure was saved."),
+        context={"title": _("Edit the measure"), "cancel_url": reverse("estate:measure", args=[measure.pk]),
+                 "crumbs": _crumbs(_building_crumb(measure.building),
+                                   (measure.description, reverse("estate:measure", args=[measure.pk])),
+                                   (_("Edit"), None))},
+    )
+
+
+@login_required
+@require_POST
+def measure_status(request, pk):
+    tenant = _tenant(request, "estate.manage_estate")
+    measure = queries.measure_get(tenant=tenant, pk=pk)
+    form = MeasureStatusForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    return _post_action(request, lambda: services.measure_set_status(
+        actor=request.user, measure=measure, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
+        planned_year=form.cleaned_data.get("planned_year")),
+        reverse("estate:measure", args=[measure.pk]), _("The status was changed."))

@@ -38,7 +38,8 @@ def estate_for_building(request, building):
     if not request.user.has_perm("estate.view_estate", building.tenant):
         return None
     return {"template": "web/partials/building_estate.html",
-            "condition": estate_queries.building_condition(tenant=building.tenant, building=building)}
+            "condition": estate_queries.building_condition(tenant=building.tenant, building=building),
+            **estate_queries.building_backlog(tenant=building.tenant, building=building)}
 
 
 def projects_for_building(request, building):

@@ -1,4 +1,4 @@
-"""Every transition of the condition survey machine, through the module's service: it works for each
+"""Every transition of the condition survey machine and the measure machine, through the module's service: it works for each
 part allowed to make it (the manager, the system), with exactly one new history entry, and is refused
 to everyone else. Parametrized over `MACHINE.transitions()`, so a new transition is covered at once."""
 
@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from torg.core import states
 from torg.core.testing import exercise_transition
 from torg.estate import services
-from torg.estate.models import ConditionSurvey
+from torg.estate.models import ConditionSurvey, Measure
 from torg.estate.states import CONDITION_SURVEY_MACHINE as MACHINE
+from torg.estate.states import MEASURE_MACHINE
 
 TRANSITIONS = MACHINE.transitions()
 
@@ -56,3 +57,23 @@ def test_the_guard_holds_through_the_view_and_the_api(admin_user, tenant, buildi
     assert response.status_code == 422
     empty.refresh_from_db()
     assert empty.status == "draft"
+
+
+MEASURE_TRANSITIONS = MEASURE_MACHINE.transitions()
+
+
+@pytest.mark.parametrize("transition", MEASURE_TRANSITIONS, ids=[f"{t.source}->{t.target}" for t in MEASURE_TRANSITIONS])
+def test_measure_transition_for_the_manager_and_refused_to_others(transition, admin_user, employee, citizen, tenant,
+                                                                  building):
+    measure = services.measure_create(actor=admin_user, tenant=tenant, building=building, description="Nytt tak",
+                                      cost=100000, condition_grade=3, due_year=2027, planned_year=2027)
+
+    def make(state):
+        Measure.objects.filter(pk=measure.pk).update(status=state)
+        return Measure.objects.get(pk=measure.pk)
+
+    def apply(actor, obj, to, reason):
+        return services.measure_set_status(actor=actor, measure=obj, status=to, reason=reason)
+
+    exercise_transition(MEASURE_MACHINE, transition, make=make, apply=apply, people={"manager": admin_user},
+                        outsiders=(employee, citizen))

@@ -245,6 +245,11 @@ PARAMS = {
     "api:delete_survey_part": lambda w: {"pk": w.estate_part.pk},
     "api:delete_survey_part_photo": lambda w: {"pk": w.estate_photo.pk},
     "api:building_condition": lambda w: {"pk": w.building.pk},
+    "estate:measure_create": lambda w: {"pk": w.building.pk},
+    **{f"estate:{name}": lambda w: {"pk": w.estate_measure.pk} for name in (
+        "measure", "measure_edit", "measure_status")},
+    **{f"api:{name}": lambda w: {"pk": w.estate_measure.pk} for name in (
+        "get_measure", "update_measure", "set_measure_status")},
     # REST API
     "api:get_property": lambda w: {"pk": w.property.pk},
     "api:update_property": lambda w: {"pk": w.property.pk},
@@ -347,12 +352,16 @@ API_BODY = {
     "api:update_survey_part": lambda w: {"description": "Overtatt"},
     "api:delete_survey_part": lambda w: {},
     "api:delete_survey_part_photo": lambda w: {},
+    "api:create_measure": lambda w: {"building_id": w.building.pk, "description": "Overtatt", "cost": 1},
+    "api:update_measure": lambda w: {"description": "Overtatt"},
+    "api:set_measure_status": lambda w: {"status": "rejected", "reason": "Overtatt"},
+    "api:set_budget": lambda w: {"year": 2027, "amount": 1},
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
 BODY_CARRIES_IDS = {"api:create_building", "api:create_floor", "api:create_room", "api:create_product",
                     "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_process",
                     "api:create_listing", "api:create_saved_search", "api:create_plan",
-                    "api:create_condition_survey"}
+                    "api:create_condition_survey", "api:create_measure"}
 
 
 # --- Walking the resolver ---------------------------------------------------------------------
@@ -539,6 +548,8 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building, sett
     w.estate_survey = estate.survey_create(actor=admin_user, tenant=tenant, building=building,
                                            surveyed_on=dt.date(2026, 1, 5), surveyor="Takst AS")
     w.estate_part = estate.part_add(actor=admin_user, survey=w.estate_survey, ns_code="26", condition_grade=3)
+    w.estate_measure = estate.measure_create(actor=admin_user, tenant=tenant, building=building, description="Tak",
+                                             cost=1000)
     w.estate_photo = SurveyPartPhoto.objects.create(tenant=tenant, part=w.estate_part, image="estate/x/parts/a.jpg")
     w.offer = relocation.offer_create(actor=admin_user, plan=w.plan, supplier=w.organisation, category=w.category,
                                       quantity=1, unit_price_nok=100)
