@@ -33,6 +33,19 @@ def pytest_terminal_summary(terminalreporter, config):
                                     "(DATABASE_URL=postgres://…)")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (bokmål). A request through the test client
+    activates the language of its cookie or header in the thread and leaves it active, so without
+    this a test's labels would depend on which test ran before it in the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def tenant(db):
     from torg.accounts import services
