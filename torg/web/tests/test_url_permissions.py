@@ -38,6 +38,17 @@ pytestmark = pytest.mark.django_db
 
 # --- The allow-list: public by design ---------------------------------------------------------
 PUBLIC = {
+    "participation:public_feedback": "The public 'you said — we did' page of a published process, by its 60-bit code (a draft is 404).",
+    "participation:public_plan": "A published process's floor/site plan with its public pins, by code (a draft is 404).",
+    "participation:subscribe": "Anyone may ask to follow a published process by e-mail (double opt-in).",
+    "participation:subscription_confirm": "Confirms a subscription by its unguessable token.",
+    "participation:unsubscribe": "Ends a subscription by its unguessable token.",
+    "participation:receipt": "An input's private receipt, by its unguessable token (the author sees and deletes it).",
+    "api:public_feedback": "API twin of participation:public_feedback (no login; a draft is 404).",
+    "api:public_plans": "API twin of participation:public_plan (no login; a draft is 404).",
+    "api:subscribe": "API twin of participation:subscribe (no login, double opt-in).",
+    "booking:public_rooms": "The municipality's public room catalogue (no login, bookable rooms only).",
+    "booking:public_room_photo": "A catalogue room's photo by the room's random public code (no database id).",
     "set_language": "Language switcher (i18n/setlang): must work before login; changes only a cookie.",
     "accounts:login": "The login page.",
     "accounts:logout": "Logging out needs no login.",
@@ -88,6 +99,8 @@ OPTIONAL = set()
 # Web URLs that answer an anonymous visitor 404 instead of sending them to the login page: a file
 # must not even reveal that it exists (torg.core.photos). Check (a) accepts 404 for these.
 ANONYMOUS_404 = {
+    "participation:report_pdf": "The process report: 404 to anyone without permission (tested in participation).",
+    "participation:report_xlsx": "The process report: 404 to anyone without permission (tested in participation).",
     "core:file": "Uploaded files: 404 unless the app's rule allows the request (test_files covers it).",
 }
 
