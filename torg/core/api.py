@@ -12,10 +12,12 @@
 - Bounded integers: `Id` (a primary key), `IdList`, `Int32`, `PositiveInt32`; `Pagination` (limit
   1–500, offset below 2³¹). Nothing unbounded reaches the database, so a huge number is a 422, not an
   overflow.
+- `ClockTime` — a time of day without a zone (pydantic's `format: time` demands an offset).
 - `PhotoOut` / `photo_out(photo)` — a photo in an answer: the URL of the checking file view
   (`/files/<key>/<pk>/`, torg.core.photos) with its size.
 """
 
+import datetime as dt
 import functools
 import typing
 from typing import Annotated, Any
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.constants import NOT_SET
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, WithJsonSchema, model_validator
 
 from torg.core import photos
 
@@ -37,6 +39,14 @@ Id = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
 IdList = Annotated[list[Id], Field(min_length=1, max_length=MAX_IDS)]
 Int32 = Annotated[int, Field(ge=-MAX_INT32 - 1, le=MAX_INT32)]
 PositiveInt32 = Annotated[int, Field(ge=0, le=MAX_INT32)]
+
+
+# A time of day without a zone ("16:00", "16:00:00"). Pydantic declares dt.time as `format: time`,
+# which JSON Schema and RFC 3339 define with a zone offset ("16:00:00Z"), so a plain clock time in an
+# answer broke the API's own schema; declared here as what it is.
+ClockTime = Annotated[dt.time, WithJsonSchema({
+    "type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "description": "A time of day, HH:MM or HH:MM:SS, local time (Europe/Oslo)", "examples": ["16:00"]})]
 
 
 def _no_default(schema: dict) -> None:

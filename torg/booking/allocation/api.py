@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from torg.accounts.models import ExternalOrganisation, OrgUnit
 from torg.booking.models import Resource
-from torg.core.api import ApiRouter, Id, InSchema, Pagination
+from torg.core.api import ApiRouter, ClockTime, Id, InSchema, Pagination
 from torg.core.views import require_api_perm
 
 from . import explain, queries, services
@@ -39,8 +39,8 @@ class RoundIn(InSchema):
     complaint_deadline: dt.date | None = None
     resource_ids: Annotated[list[Id], Field(max_length=1000)] = []
     rules_text: str = ""
-    day_start: dt.time = dt.time(8)
-    day_end: dt.time = dt.time(23)
+    day_start: ClockTime = dt.time(8)
+    day_end: ClockTime = dt.time(23)
     step_minutes: Annotated[int, Field(ge=5, le=120)] = 30
     ladder: Annotated[list[RungIn], Field(max_length=20)] | None = None
 
@@ -61,8 +61,8 @@ class RoundOut(Schema):
     application_deadline: dt.date
     complaint_deadline: dt.date | None
     rules_text: str
-    day_start: dt.time
-    day_end: dt.time
+    day_start: ClockTime
+    day_end: ClockTime
     resource_ids: list[int]
     ladder: list[RungOut]
     allowed_transitions: list[str] = []
@@ -136,8 +136,8 @@ def round_transition(request, pk: Id, payload: AllocationTransitionIn):
 # --- Applications ---------------------------------------------------------------------------
 class WindowIn(InSchema):
     weekday: Weekday
-    starts: dt.time
-    ends: dt.time
+    starts: ClockTime
+    ends: ClockTime
     primary: bool = True
 
 
@@ -156,8 +156,8 @@ class ApplicationIn(InSchema):
 
 class WindowOut(Schema):
     weekday: int
-    starts: dt.time
-    ends: dt.time
+    starts: ClockTime
+    ends: ClockTime
     primary: bool
 
 
@@ -168,8 +168,8 @@ class AllocationDecisionOut(Schema):
     granted: bool
     resource_id: int | None
     weekday: int | None
-    starts: dt.time | None
-    ends: dt.time | None
+    starts: ClockTime | None
+    ends: ClockTime | None
     choice_rank: int | None
     primary: bool
     manual: bool
@@ -344,8 +344,8 @@ class AdjustIn(InSchema):
     granted: bool
     resource_id: Id | None = None
     weekday: Weekday | None = None
-    starts: dt.time | None = None
-    ends: dt.time | None = None
+    starts: ClockTime | None = None
+    ends: ClockTime | None = None
     reason: Annotated[str, Field(max_length=500)]
 
 
