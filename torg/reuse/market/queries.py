@@ -12,6 +12,7 @@ from torg.core.ids import normalize_public_code
 from torg.reuse.models import Item, ItemPhoto, Status
 from torg.reuse.queries import text_contains
 from torg.reuse.rules import ALL_BUILDINGS, LM, reuse_role_in
+from .rules import unit_ids_of
 
 from .models import (
     OPEN_ORDER_STATUSES, GiveAway, Listing, ListingItem, MarketSettings, Notification, Order, OrderLine,
