@@ -61,7 +61,7 @@ class PinOut(Schema):
         return obj.created_at.isoformat()
 
 
-class PlanOut(Schema):
+class FloorPlanOut(Schema):
     id: int
     title: str
     description: str
@@ -81,7 +81,7 @@ class PlanOut(Schema):
         return list(obj.areas.all())
 
 
-class PlanWithPinsOut(PlanOut):
+class PlanWithPinsOut(FloorPlanOut):
     pins: list[PinOut]
 
     @staticmethod
@@ -110,7 +110,7 @@ def record_meeting_inputs(request, pk: Id, payload: MeetingInputIn):
     return 201, {"ids": [i.pk for i in created]}
 
 
-@router.get("/processes/{int:pk}/plans", response=list[PlanOut])
+@router.get("/processes/{int:pk}/plans", response=list[FloorPlanOut])
 def list_plans(request, pk: Id):
     require_api_perm(request, "participation.view_processes")
     process = queries.process_get(tenant=request.tenant, pk=pk)

@@ -28,4 +28,8 @@ def test_registering_again_replaces(registry):
 
 
 def test_the_installed_apps_register_their_setup():
-    assert [label for label, _setup in tenancy.tenant_setup_steps()] == ["reuse", "reuse_impact"]
+    assert [label for label, _setup in tenancy.tenant_setup_steps()] == [
+        "projects",
+        "reuse",
+        "reuse_impact",
+    ]
