@@ -1,10 +1,17 @@
 """Helpers for tests that race real concurrent requests against the database (SQLite and PostgreSQL)."""
 
+import logging
 import sqlite3
 import threading
+import urllib.request
 from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
+from django.test import Client
+
+from torg.core.models import AuditEvent
+from torg.core.states import SYSTEM
 
 
 @contextmanager
@@ -82,8 +89,6 @@ class S3Double:
         self.endpoint = ""
 
     def start(self):
-        import logging
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request in the test output
         self._server.start()
         host, port = self._server.get_host_and_port()
@@ -94,7 +99,7 @@ class S3Double:
         self._server.stop()
 
     def client(self):
-        import boto3
+        import boto3  # slow to import (botocore's data); only the S3 tests need it
 
         return boto3.client("s3", endpoint_url=self.endpoint, region_name=self.REGION,
                             aws_access_key_id=self.ACCESS_KEY, aws_secret_access_key=self.SECRET_KEY)
@@ -121,8 +126,6 @@ class S3Double:
 def file_body(response) -> bytes:
     """The bytes a browser ends up with for a file response: streamed by Django (200), or fetched over
     real HTTP from the signed URL the view redirected to (302, the S3 double)."""
-    import urllib.request
-
     if response.status_code == 302:
         with urllib.request.urlopen(response["Location"], timeout=30) as fetched:  # noqa: S310 - local S3 double
             return fetched.read()
@@ -132,8 +135,6 @@ def file_body(response) -> bytes:
 
 def client_as(user=None):
     """A test client of its own, logged in as `user` (anonymous without one)."""
-    from django.test import Client
-
     client = Client()
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
@@ -142,8 +143,6 @@ def client_as(user=None):
 
 def history_count(obj, action) -> int:
     """How many audit events `obj` has with `action`."""
-    from torg.core.models import AuditEvent
-
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk), action=action).count()
 
 
@@ -152,10 +151,6 @@ def exercise_transition(machine, transition, *, make, apply, people, outsiders, 
     part in `who`, `apply(people[part], make(source), target, reason)` makes the change with exactly
     one new history entry; the system part through `machine.apply(system=True)`; each outsider is
     refused (PermissionDenied) and nothing changes. `make(state)` gives a fresh object in `state`."""
-    from django.core.exceptions import PermissionDenied
-
-    from torg.core.states import SYSTEM
-
     action = machine.action(transition.verb)
     for part in sorted(transition.who - {SYSTEM}):
         obj = make(transition.source)

@@ -5,7 +5,7 @@ from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from torg.accounts.models import STAFF_ROLES, Membership
+from torg.accounts.models import STAFF_ROLES, Membership, Role
 from torg.core import audit
 from torg.core.audit_display import describe
 from torg.core.ids import normalize_public_code
@@ -317,10 +317,6 @@ def overview(*, tenant, building_id=None, category_id=None, status="", condition
 
 def reuse_administrators(*, tenant):
     """The people who give reuse roles (tenant administrators and reuse administrators), for "ask …"."""
-    from torg.accounts.models import Membership, Role
-
-    from .models import ReuseRole
-
     members = (Membership.objects.filter(tenant=tenant, is_active=True, user__is_active=True)
                .filter(Q(role=Role.ADMIN) | Q(reuse_role__role=ReuseRole.Role.ADMINISTRATOR))
                .select_related("user").order_by("user__last_name", "user__first_name", "pk"))
