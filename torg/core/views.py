@@ -151,7 +151,8 @@ def import_confirm_step(request, *, key, tenant, apply_import, refused, back_url
     write it with `apply_import(upload, valid_rows_only)` in one transaction. Returns `(plan, None)`
     when written, else `(None, response)`: the preview again with `refused(plan, token, file_name)`
     (status 422) when the importer refused, or a redirect to `back_url` with a message when the file
-    is gone or unreadable. A refused import rolls the claim back, so it can be confirmed again."""
+    is gone or unreadable or the service refuses the write (a ValidationError, e.g. a closed plan). A
+    refused import rolls the claim back, so it can be confirmed again."""
     token = request.POST.get("token", "")
     valid_only = request.POST.get("valid_rows_only") == "1"
     upload = None
@@ -166,8 +167,8 @@ def import_confirm_step(request, *, key, tenant, apply_import, refused, back_url
         response = refused(exc.plan, token, upload.name)
         response.status_code = 422
         return None, response
-    except TableError as exc:
-        messages.error(request, str(exc))
+    except (TableError, ValidationError) as exc:  # unreadable now, or the target refuses (e.g. a closed plan)
+        messages.error(request, str(exc) if isinstance(exc, TableError) else " ".join(exc.messages))
         stash.drop(request, key=key)
         return None, redirect(back_url)
     stash.drop(request, key=key)

@@ -14,7 +14,6 @@ building, date and surveyor), so importing a file twice does not make two survey
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from torg.core import audit
-from torg.core.tabular import ImportPlan, ImportRefused, RowError, TableError, read_table, write_xlsx
+from torg.core.tabular import ImportPlan, ImportRefused, RowError, TableError, parse_number, read_table, write_xlsx
 from torg.places import queries as places_queries
 
 from . import ns3451
@@ -79,20 +78,6 @@ def _grade(text, prefix):
         text = text[len(prefix):]
     return int(text) if text in ("0", "1", "2", "3") else None
 
-
-def _whole(text, line, column, errors, low, high):
-    """A whole number between low and high (spaces and a trailing ,00/.00 allowed), else a row error."""
-    raw = text.replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        errors.append(RowError(line, column, _("“%(value)s” is not a number.") % {"value": text}))
-        return None
-    if value != value.to_integral_value() or not low <= value <= high:
-        errors.append(RowError(line, column, _("Must be a whole number between %(min)s and %(max)s.")
-                               % {"min": low, "max": high}))
-        return None
-    return int(value)
 
 
 def plan_import(*, tenant, upload) -> ImportPlan:
@@ -158,9 +143,11 @@ def plan_import(*, tenant, upload) -> ImportPlan:
         measure = cells.get("measure", "")[:500]
         cost = year = None
         if cells.get("measure_cost"):
-            cost = _whole(cells["measure_cost"], line, heading.get("measure_cost"), errors, 0, 10**12 - 1)
+            cost = parse_number(cells["measure_cost"], line, heading.get("measure_cost"), errors, whole=True,
+                                    maximum=10**12 - 1)
         if cells.get("measure_year"):
-            year = _whole(cells["measure_year"], line, heading.get("measure_year"), errors, 1900, 2200)
+            year = parse_number(cells["measure_year"], line, heading.get("measure_year"), errors, whole=True,
+                                    minimum=1900, maximum=2200)
         if (cells.get("measure_cost") or cells.get("measure_year")) and not measure:
             error("measure", _("Describe the measure the cost and year belong to."))
         if len(errors) == before:

@@ -11,7 +11,7 @@ the plan in one transaction, refusing when there are errors unless `valid_rows_o
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,9 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from torg.core import audit
-from torg.core.tabular import ImportPlan, ImportRefused, RowError, TableError, choice_lookup, read_table, write_xlsx
+from torg.core.tabular import (ImportPlan, ImportRefused, RowError, TableError, choice_lookup, parse_number, read_table,
+                               write_xlsx)
 
 from .models import Building, Floor, Property, Room
+
+# The largest areas the columns hold (max_digits 10 and 8, one decimal), checked in the preview.
+MAX_GROSS_AREA = Decimal("999999999.9")
+MAX_NET_AREA = Decimal("9999999.9")
 
 COLUMNS = [
     ("gnr", gettext_lazy("Farm number (gnr) of the property. Needed when the building is new.")),
@@ -99,38 +104,6 @@ class RoomRow:
 
 
 
-def _decimal(text, line, column, errors, *, places=1, maximum=None):
-    if text == "":
-        return None
-    try:
-        value = Decimal(text.replace(" ", "").replace("\u00a0", "").replace(",", "."))
-    except InvalidOperation:
-        errors.append(RowError(line, column, _("“%(value)s” is not a number.") % {"value": text}))
-        return None
-    if value < 0:
-        errors.append(RowError(line, column, _("Must be zero or more.")))
-        return None
-    if maximum is not None and value >= maximum:
-        # Checked here so that the preview shows it, not only the database write.
-        errors.append(RowError(line, column, _("Must be less than %(max)s.") % {"max": maximum}))
-        return None
-    return round(value, places)
-
-
-def _int(text, line, column, errors, *, minimum=None, maximum=None):
-    if text == "":
-        return None
-    try:
-        value = int(text.replace(" ", ""))
-    except ValueError:
-        errors.append(RowError(line, column, _("“%(value)s” is not a whole number.") % {"value": text}))
-        return None
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        errors.append(
-            RowError(line, column, _("Must be between %(min)s and %(max)s.") % {"min": minimum, "max": maximum})
-        )
-        return None
-    return value
 
 
 def plan_import(*, tenant, upload) -> ImportPlan:
@@ -172,8 +145,8 @@ def plan_import(*, tenant, upload) -> ImportPlan:
         building_key = ("number", number.lower()) if number else ("name", name.lower())
         existing = existing_buildings.get(number.lower()) if number else existing_by_name.get(name.lower())
 
-        gnr = _int(cells.get("gnr", ""), line, "gnr", errors, minimum=1, maximum=99999)
-        bnr = _int(cells.get("bnr", ""), line, "bnr", errors, minimum=1, maximum=99999)
+        gnr = parse_number(cells.get("gnr", ""), line, "gnr", errors, whole=True, minimum=1, maximum=99999)
+        bnr = parse_number(cells.get("bnr", ""), line, "bnr", errors, whole=True, minimum=1, maximum=99999)
         property_key = (gnr, bnr) if gnr and bnr else None
         if existing is None and property_key is None and building_key not in building_property:
             if not cells.get("gnr") or not cells.get("bnr"):
@@ -188,10 +161,11 @@ def plan_import(*, tenant, upload) -> ImportPlan:
             errors.append(RowError(line, "building_name", _("A new building needs a name.")))
         if cells.get("building_address"):
             building["address"] = cells["building_address"][:200]
-        year = _int(cells.get("year_built", ""), line, "year_built", errors, minimum=1000, maximum=2100)
+        year = parse_number(cells.get("year_built", ""), line, "year_built", errors, whole=True, minimum=1000,
+                            maximum=2100)
         if year is not None:
             building["year_built"] = year
-        gross = _decimal(cells.get("gross_area", ""), line, "gross_area", errors, maximum=10**9)  # max_digits 10
+        gross = parse_number(cells.get("gross_area", ""), line, "gross_area", errors, places=1, maximum=MAX_GROSS_AREA)
         if gross is not None:
             building["gross_area"] = gross
         if cells.get("use"):
@@ -213,7 +187,8 @@ def plan_import(*, tenant, upload) -> ImportPlan:
         if number:
             building["building_number"] = number[:20]
 
-        level = _int(cells.get("floor_level", ""), line, "floor_level", errors, minimum=-10, maximum=200)
+        level = parse_number(cells.get("floor_level", ""), line, "floor_level", errors, whole=True, minimum=-10,
+                             maximum=200)
         # Rows written under an archived building or floor would not show in the register.
         if existing is not None and existing.archived:
             errors.append(RowError(line, "building_number" if number else "building_name",
@@ -240,10 +215,10 @@ def plan_import(*, tenant, upload) -> ImportPlan:
             room = {"number": room_number[:20]}
             if cells.get("room_name"):
                 room["name"] = cells["room_name"][:200]
-            area = _decimal(cells.get("net_area", ""), line, "net_area", errors, maximum=10**7)  # max_digits 8
+            area = parse_number(cells.get("net_area", ""), line, "net_area", errors, places=1, maximum=MAX_NET_AREA)
             if area is not None:
                 room["net_area"] = area
-            cap = _int(cells.get("capacity", ""), line, "capacity", errors, minimum=0, maximum=100000)
+            cap = parse_number(cells.get("capacity", ""), line, "capacity", errors, whole=True, maximum=100000)
             if cap is not None:
                 room["capacity"] = cap
             if cells.get("function"):

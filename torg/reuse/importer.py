@@ -11,7 +11,6 @@ the building, categories by key or name, pre-printed codes among the tenant's un
 import functools
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +22,8 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from torg.core.ids import normalize_public_code
-from torg.core.tabular import RowError, TableError, read_table, write_xlsx
+from torg.core.tabular import (ImportRefused, RowError, TableError, choice_lookup, parse_number, read_table,
+                               write_xlsx)
 from torg.places.models import Building, Room
 
 from . import services
@@ -101,33 +101,6 @@ class ImportPlan:
                 "items": sum(r.quantity for r in self.rows)}
 
 
-def _number(text, line, column, errors, *, integer=False, maximum=None):
-    if text == "":
-        return None
-    try:
-        value = Decimal(text.replace(" ", "").replace("\u00a0", "").replace(",", "."))
-    except InvalidOperation:
-        errors.append(RowError(line, column, _("“%(value)s” is not a number.") % {"value": text}))
-        return None
-    if value < 0 or (maximum is not None and value > maximum):
-        errors.append(RowError(line, column, _("Must be between 0 and %(max)s.") % {"max": maximum or "∞"}))
-        return None
-    if integer:
-        if value != value.to_integral_value():
-            errors.append(RowError(line, column, _("“%(value)s” is not a whole number.") % {"value": text}))
-            return None
-        return int(value)
-    return value
-
-
-def _status_lookup():
-    lookup = {}
-    for value, label in Status.choices:
-        lookup[value] = value
-        for lang in ("en", "nb"):
-            with translation.override(lang):
-                lookup[str(label).lower()] = value
-    return lookup
 
 
 PROGRESS_EVERY = 500
@@ -175,7 +148,7 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
                 categories.setdefault(str(label).lower(), categories.get(key))
     codes = {normalize_public_code(cells["code"]) for _line, cells in rows if cells.get("code")} - {None}
     labels = {lb.code: lb for lb in Label.objects.filter(tenant=tenant, item__isnull=True, code__in=list(codes))}
-    statuses = _status_lookup()
+    statuses = choice_lookup(Status)
     allowed = {}  # building pk -> may_import(building), asked once per building
 
     def _may(building):
@@ -212,22 +185,22 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
         product = {"manufacturer": cells.get("manufacturer", "")[:100], "model_name": cells.get("model", "")[:150],
                    "colour": cells.get("colour", "")[:60], "material": cells.get("material", "")[:100]}
         for col in ("width_cm", "depth_cm", "height_cm"):
-            product[col] = _number(cells.get(col, ""), line, col, errors, integer=True, maximum=10000)
-        product["weight_kg"] = _number(cells.get("weight_kg", ""), line, "weight_kg", errors, maximum=99999)
-        product["new_price_nok"] = _number(cells.get("new_price_nok", ""), line, "new_price_nok", errors,
+            product[col] = parse_number(cells.get(col, ""), line, col, errors, whole=True, maximum=10000)
+        product["weight_kg"] = parse_number(cells.get("weight_kg", ""), line, "weight_kg", errors, maximum=99999)
+        product["new_price_nok"] = parse_number(cells.get("new_price_nok", ""), line, "new_price_nok", errors,
                                            maximum=10**9)
-        product["co2e_kg"] = _number(cells.get("co2e_kg", ""), line, "co2e_kg", errors, maximum=9999999)
+        product["co2e_kg"] = parse_number(cells.get("co2e_kg", ""), line, "co2e_kg", errors, maximum=9999999)
         product["co2e_source"] = cells.get("co2e_source", "")[:300]
         if product["co2e_source"] and product["co2e_kg"] is None and not cells.get("co2e_kg"):
             errors.append(RowError(line, "co2e_kg", _("Give the CO2e value that the source belongs to.")))
-        condition = _number(cells.get("condition", ""), line, "condition", errors, integer=True, maximum=3)
+        condition = parse_number(cells.get("condition", ""), line, "condition", errors, whole=True, maximum=3)
         status = Status.IN_USE
         if cells.get("status"):
             status = statuses.get(cells["status"].lower())
             if status is None or status in (Status.DISPOSED, Status.ORDERED, Status.GIVEN_AWAY):
                 errors.append(RowError(line, "status", _("Status “%(value)s” is not allowed for a new item.")
                                        % {"value": cells["status"]}))
-        quantity = _number(cells.get("quantity", ""), line, "quantity", errors, integer=True, maximum=MAX_QUANTITY)
+        quantity = parse_number(cells.get("quantity", ""), line, "quantity", errors, whole=True, maximum=MAX_QUANTITY)
         if quantity == 0:
             errors.append(RowError(line, "quantity", _("Quantity must be at least 1.")))
         code = ""
@@ -255,11 +228,6 @@ def plan_import(*, tenant, upload, may_import=None, progress=None) -> ImportPlan
                       for e in plan.errors]
     return plan
 
-
-class ImportRefused(Exception):
-    def __init__(self, plan):
-        super().__init__("the file has errors")
-        self.plan = plan
 
 
 def apply_import(*, actor, tenant, upload, valid_rows_only=False, may_import=None) -> ImportPlan:

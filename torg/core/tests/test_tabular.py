@@ -8,7 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from torg.core.tabular import TableError, read_table, write_csv, write_xlsx
+from decimal import Decimal
+
+from torg.core.tabular import TableError, parse_number, read_table, write_csv, write_xlsx
 
 
 def upload(name, data):
@@ -124,3 +126,39 @@ def test_a_broken_utf16_file_is_refused_naming_utf16():
 def test_binary_data_is_refused_as_not_text():
     with pytest.raises(TableError, match="not a text file"):
         read_table(upload("photo.csv", bytes(range(256)) * 8))
+
+
+@pytest.mark.parametrize("text, options, value", [
+    ("", {}, None),
+    ("12 000", {"whole": True, "maximum": 100000}, 12000),
+    ("12\u00a0000,00", {"whole": True, "maximum": 100000}, 12000),
+    ("1,5", {}, Decimal("1.5")),
+    ("12.36", {"places": 1}, Decimal("12.4")),
+    ("-3", {"whole": True, "minimum": -10, "maximum": 200}, -3),
+])
+def test_a_number_in_a_cell_reads_the_way_people_write_it(text, options, value):
+    errors = []
+    assert parse_number(text, 2, "n", errors, **options) == value
+    assert errors == []
+
+
+@pytest.mark.parametrize("text, options, message", [
+    ("ti", {}, "“ti” is not a number."),
+    ("NaN", {}, "“NaN” is not a number."),
+    ("Infinity", {}, "“Infinity” is not a number."),
+    ("1,5", {"whole": True}, "“1,5” is not a whole number."),
+    ("0", {"whole": True, "minimum": 1, "maximum": 99}, "Must be between 1 and 99."),
+    ("100", {"whole": True, "minimum": 1, "maximum": 99}, "Must be between 1 and 99."),
+    ("-1", {}, "Must be 0 or more."),
+])
+def test_a_cell_that_is_not_an_allowed_number_is_a_row_error_in_words(text, options, message):
+    errors = []
+    assert parse_number(text, 7, "quantity", errors, **options) is None
+    assert [(e.line, e.column, e.message) for e in errors] == [(7, "quantity", message)]
+
+
+def test_the_row_error_is_translated():
+    errors = []
+    with translation.override("nb"):
+        parse_number("ti", 3, "antall", errors)
+    assert errors[0].message == "«ti» er ikke et tall."

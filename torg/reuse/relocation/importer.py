@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from torg.core.tabular import RowError, TableError, read_table, write_xlsx
-from torg.reuse.importer import _number
+from torg.core.tabular import ImportRefused, RowError, TableError, parse_number, read_table, write_xlsx
 from torg.reuse.models import Category, Product
 
 from . import queries, services
 from .models import MAX_NEED_QUANTITY
+
+MAX_DIMENSION_CM = 10000
 
 COLUMNS = [
     ("room", gettext_lazy("Room number in the target building, e.g. 3.012. Required.")),
@@ -50,20 +51,6 @@ class NeedPlan:
                 "rooms": len({r["room"].pk for r in self.rows})}
 
 
-class ImportRefused(Exception):
-    def __init__(self, plan):
-        super().__init__("the file has errors")
-        self.plan = plan
-
-
-def _whole(text, line, column, errors, *, minimum=0, maximum=10000):
-    """A whole number in 0..maximum (the inventory import's parser), and at least `minimum`."""
-    value = _number(text, line, column, errors, integer=True, maximum=maximum)
-    if value is not None and value < minimum:
-        errors.append(RowError(line, column, _("Must be between %(min)s and %(max)s.")
-                               % {"min": minimum, "max": maximum}))
-        return None
-    return value
 
 
 def plan_import(*, plan, upload) -> NeedPlan:
@@ -98,15 +85,17 @@ def plan_import(*, plan, upload) -> NeedPlan:
         if category is None:
             errors.append(RowError(line, "category", _("Unknown category “%(value)s”.")
                                    % {"value": cells.get("category", "")}))
-        quantity = _whole(cells.get("quantity", ""), line, "quantity", errors, minimum=1, maximum=MAX_NEED_QUANTITY)
+        quantity = parse_number(cells.get("quantity", ""), line, "quantity", errors, whole=True, minimum=1,
+                                maximum=MAX_NEED_QUANTITY)
         if quantity is None and not cells.get("quantity"):
             errors.append(RowError(line, "quantity", _("Give the number of pieces.")))
-        dims = {c: _whole(cells.get(c, ""), line, c, errors)
+        dims = {c: parse_number(cells.get(c, ""), line, c, errors, whole=True, maximum=MAX_DIMENSION_CM)
                 for c in ("min_width_cm", "max_width_cm", "min_depth_cm", "max_depth_cm")}
         for lo, hi in (("min_width_cm", "max_width_cm"), ("min_depth_cm", "max_depth_cm")):
             if dims[lo] is not None and dims[hi] is not None and dims[lo] > dims[hi]:
                 errors.append(RowError(line, hi, _("The maximum is less than the minimum.")))
-        max_condition = _whole(cells.get("max_condition", ""), line, "max_condition", errors, maximum=3)
+        max_condition = parse_number(cells.get("max_condition", ""), line, "max_condition", errors, whole=True,
+                                     maximum=3)
         product = None
         if cells.get("manufacturer") or cells.get("model"):
             if category is not None:

@@ -1,12 +1,9 @@
 """Furnishing-plan pages. Thin: find the tenant and plan (404 for another tenant's), check the
 permission, call one query or service, render (a partial when HTMX asks)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,14 +15,15 @@ from django.views.decorators.http import require_POST
 
 from torg.accounts.models import OrgUnit
 from torg.core import stash
-from torg.core.tabular import TableError
 from torg.core.views import (
     apply_validation_error,
     breadcrumbs,
     download,
     form_page,
+    import_confirm_step,
     import_errors_response,
     import_preview,
+    import_upload_step,
     int_param,
     paginate,
     require_perm,
@@ -424,23 +422,15 @@ def _preview_context(plan, checked, token, file_name, refused=False):
 def need_import(request, pk):
     plan = _plan(request, pk, "reuse_relocation.manage_plan")
     form = ImportForm(request.POST or None, request.FILES or None)
+    preview = import_upload_step(
+        request, form=form, key=_stash_key(plan), tenant=plan.tenant,
+        plan_import=lambda upload: importer.plan_import(plan=plan, upload=upload),
+        preview=lambda checked, token, name: render(request, "relocation/import_preview.html",
+                                                    _preview_context(plan, checked, token, name)))
+    if preview:
+        return preview
     context = {"plan": plan, "form": form, "columns": importer.COLUMNS,
                "crumbs": _plan_crumbs(plan, (_("Import needs"), None))}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.TORG_MAX_IMPORT_BYTES:
-            form.add_error("file", _("The file is too large (max %(mb)d MB).")
-                           % {"mb": settings.TORG_MAX_IMPORT_BYTES // (1024 * 1024)})
-        else:
-            data = upload.read()
-            try:
-                checked = importer.plan_import(plan=plan, upload=SimpleUploadedFile(upload.name, data))
-            except TableError as exc:
-                form.add_error("file", str(exc))
-            else:
-                token = stash.put(request, key=_stash_key(plan), tenant=plan.tenant, name=upload.name, data=data)
-                return render(request, "relocation/import_preview.html",
-                              _preview_context(plan, checked, token, upload.name))
     return render(request, "relocation/import_upload.html", context, status=422 if form.errors else 200)
 
 
@@ -448,24 +438,17 @@ def need_import(request, pk):
 @require_POST
 def need_import_confirm(request, pk):
     plan = _plan(request, pk, "reuse_relocation.manage_plan")
-    token = request.POST.get("token", "")
-    try:
-        with transaction.atomic():  # a refused import rolls the claim back: the preview can be confirmed again
-            upload = stash.claim(request, key=_stash_key(plan), tenant=plan.tenant, token=token)
-            if upload is None:
-                messages.error(request, _("This file has already been imported, or the upload has expired. "
-                                          "Check the plan, or upload the file again."))
-                return redirect("relocation:need_import", pk=plan.pk)
-            checked = importer.apply_import(actor=request.user, plan=plan, upload=upload,
-                                            valid_rows_only=request.POST.get("valid_rows_only") == "1")
-    except importer.ImportRefused as exc:
-        return render(request, "relocation/import_preview.html",
-                      _preview_context(plan, exc.plan, token, upload.name, refused=True), status=422)
-    except (TableError, ValidationError) as exc:
-        stash.drop(request, key=_stash_key(plan))
-        messages.error(request, str(exc) if isinstance(exc, TableError) else " ".join(exc.messages))
-        return redirect("relocation:need_import", pk=plan.pk)
-    stash.drop(request, key=_stash_key(plan))
+    checked, response = import_confirm_step(
+        request, key=_stash_key(plan), tenant=plan.tenant,
+        apply_import=lambda upload, valid_only: importer.apply_import(actor=request.user, plan=plan, upload=upload,
+                                                                      valid_rows_only=valid_only),
+        refused=lambda checked, token, name: render(request, "relocation/import_preview.html",
+                                                    _preview_context(plan, checked, token, name, refused=True)),
+        back_url=reverse("relocation:need_import", args=[plan.pk]),
+        expired_message=_("This file has already been imported, or the upload has expired. "
+                          "Check the plan, or upload the file again."))
+    if response:
+        return response
     messages.success(request, _("Imported %(needs)d needs (%(pieces)d pieces); %(skipped)d rows skipped. Run the "
                                 "matching to cover them.") % {"needs": checked.counts["valid_rows"],
                                                               "pieces": checked.counts["pieces"],
