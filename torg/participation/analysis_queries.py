@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from . import terms
-from .models import Decision, FeedbackResponse, Input, Process, TargetGroup, Theme
+from .models import Decision, FeedbackResponse, Input, Process, Subscription, TargetGroup, Theme
 
 # Below this share of the expected reach, a target group is under-represented.
 UNDER_REPRESENTED = 0.5
@@ -253,10 +253,14 @@ def feedback_for_processes(processes):
 
 
 def feedback_recipients(*, process):
-    """Who is told that the feedback is published: participants who left an e-mail address (or gave
-    input logged in with one) — each address once."""
+    """Who is told by this path that the feedback is published: participants who left an e-mail
+    address (or gave input logged in with one) — each address once, and none that follows the
+    process's feedback: a confirmed subscriber is told by `subscriptions.notify_subscribers` (with
+    an unsubscribe link), so a person who both gave input and subscribed gets one e-mail."""
     emails = set(Input.objects.filter(process=process).exclude(notify_email="")
                  .values_list("notify_email", flat=True))
     emails |= set(Input.objects.filter(process=process, author__isnull=False).exclude(author__email="")
                   .values_list("author__email", flat=True))
-    return sorted({e.strip().lower() for e in emails if e and e.strip()})
+    following = {e.strip().lower() for e in Subscription.objects.filter(
+        process=process, confirmed_at__isnull=False, feedback=True).values_list("email", flat=True)}
+    return sorted({e.strip().lower() for e in emails if e and e.strip()} - following)

@@ -243,6 +243,10 @@ class AnswerForm(TorgForm):
             field.help_text = q.help_text
             self.fields[name] = field
             self.groups.append((q, [self[name]]))
+        for q in self.questions:  # a form shown again (e.g. another question's error) keeps the pin
+            if getattr(q, "picker", None):
+                q.picker["x_value"] = self[q.picker["x"]].value()
+                q.picker["y_value"] = self[q.picker["y"]].value()
 
     def answers(self):
         """{question id: raw value} for the service."""

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.db import connection
 
 from torg.core.models import AuditEvent
-from torg.participation import analysis_queries, analysis_services, services, terms
+from torg.participation import analysis_queries, analysis_services, services, subscriptions, terms
 from torg.participation.models import FeedbackResponse
 
 from .conftest import submit as _submit
@@ -179,6 +179,29 @@ def test_feedback_needs_every_theme_answered_then_tells_who_asked(coded, admin_u
     assert process.status == "feedback_given" and process.feedback_published_at is not None
     assert [m.to for m in mail.outbox] == [["ola@example.no"]]  # two inputs, one address, told once
     assert f"https://torg.example.no/participation/p/{process.code}/feedback/" in mail.outbox[0].body
+
+
+def test_who_gave_input_and_follows_the_feedback_gets_one_email(coded, admin_user, settings,
+                                                                 django_capture_on_commit_callbacks):
+    """Input authors and subscribers are told by two paths; an address on both gets one e-mail (the
+    subscriber's, with its unsubscribe link), an address on one of them gets that one."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    process = coded["process"]
+    for email in ("OLA@example.no ", "kari@example.no", "news-only@example.no"):  # Ola also gave input
+        sub = subscriptions.subscribe(process=process, email=email, feedback="news" not in email)
+        subscriptions.confirm(token=sub.token)
+    subscriptions.subscribe(process=process, email="unconfirmed@example.no")
+    _submit(process, "b:unconfirmed", "Lys", "Mer lys", email="unconfirmed@example.no")
+    _submit(process, "b:news", "Benker", "Flere benker", email="news-only@example.no")
+    _answer_all(coded, admin_user)
+    analysis_services.response_set(actor=admin_user, theme=coded["traffic"], outcome="out_of_scope")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.process_set_status(actor=admin_user, process=process, status="feedback_given")
+    sent = sorted(to for m in mail.outbox for to in m.to)
+    assert sent == ["kari@example.no", "news-only@example.no", "ola@example.no", "unconfirmed@example.no"]
+    [ola] = [m for m in mail.outbox if m.to == ["ola@example.no"]]
+    assert "List-Unsubscribe" in ola.extra_headers  # told as a subscriber, not twice
 
 
 def test_public_you_said_we_did_page_only_once_published_and_drafts_are_404(coded, admin_user, client, client_for,

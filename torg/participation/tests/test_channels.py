@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
@@ -246,6 +247,27 @@ def test_place_question_on_a_plan_and_its_results_counted_per_area(plan, admin_u
     assert satisfaction["average"] == 3.0 and satisfaction["answered"] == 2
 
 
+def test_a_pin_is_kept_when_the_survey_is_shown_again_with_errors(plan, admin_user):
+    survey = services.survey_create(actor=admin_user, process=plan.process, title="Hvor?")
+    q = services.question_add(actor=admin_user, survey=survey, kind=Question.Kind.PLACE, text="Hvor sitter du?",
+                              plan=plan)
+    scale = services.question_add(actor=admin_user, survey=survey, kind=Question.Kind.SCALE, text="Hvor fornøyd?",
+                                  required=True)
+    survey = services.survey_set_status(actor=admin_user, survey=survey, status="open")
+    url = reverse("participation:survey_answer", args=[plan.process.code, survey.code])
+    browser = Client()
+    cafe = plan.areas.get(name="Kafeen")
+    bad = browser.post(url, {f"q{q.pk}": str(cafe.pk), f"q{q.pk}_x": "0.8125", f"q{q.pk}_y": "0.6"})
+    html = bad.content.decode()
+    assert bad.status_code == 422
+    assert f'name="q{q.pk}_x" value="0.8125"' in html and f'name="q{q.pk}_y" value="0.6"' in html
+    assert f'<option value="{cafe.pk}" selected>' in html
+    assert browser.post(url, {f"q{q.pk}": str(cafe.pk), f"q{q.pk}_x": "0.8125", f"q{q.pk}_y": "0.6",
+                              f"q{scale.pk}": "4"}).status_code == 302
+    answer = survey.responses.get().answers.get(question=q)
+    assert (answer.value["x"], answer.value["y"]) == (0.8125, 0.6)
+
+
 # --- API --------------------------------------------------------------------------------------------
 def _bearer(user, tenant):
     from torg.accounts import services as accounts
@@ -255,7 +277,6 @@ def _bearer(user, tenant):
 
 
 def test_api_records_meeting_input_all_or_nothing_and_reads_plans(admin_user, employee, tenant, workshop, plan):
-    from django.test import Client
 
     c, base = Client(), "/api/v1/participation"
     url = f"{base}/processes/{workshop.process_id}/meeting-inputs"
