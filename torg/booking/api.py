@@ -172,20 +172,21 @@ class BookingPageOut(Schema):
     count: int
 
 
-def _search(request, booker=None, **filters):
+def _search(request, booker=None, mine=None, **filters):
     if filters.get("status") and filters["status"] not in Booking.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     if filters.get("sort") and filters["sort"] not in queries.BOOKING_SORTS:
         raise ValidationError({"sort": _("Unknown sort order.")})
-    return queries.booking_search(tenant=request.tenant, booker=booker, **filters)
+    return queries.booking_search(tenant=request.tenant, booker=booker, mine=mine, **filters)
 
 
 @router.get("/bookings", response=list[BookingOut])
 def my_bookings(request, from_date: Day | None = None, to_date: Day | None = None, status: str = "",
                 sort: str = "-start"):
-    """Your own bookings (at most 500), newest first; the same date and status filters as /bookings/search."""
+    """Your bookings (at most 500), newest first: booked by you or for an organisation you represent
+    (a club sees the frame time handed over to it); the same date and status filters as /bookings/search."""
     require_api_perm(request, "booking.view_resources")
-    return list(_search(request, booker=request.user, first=from_date, last=to_date, status=status, sort=sort)[:500])
+    return list(_search(request, mine=request.user, first=from_date, last=to_date, status=status, sort=sort)[:500])
 
 
 @router.get("/bookings/search", response=BookingPageOut)
@@ -211,11 +212,11 @@ def search_bookings(request, from_date: Day | None = None, to_date: Day | None =
 
 @router.get("/bookings/{int:pk}", response=BookingDetailOut)
 def get_booking(request, pk: Id):
-    """One booking: the booker's own (or the responsible person's); staff see every booking."""
+    """One booking: the booker's own (or the responsible person's, or for an organisation you
+    represent); staff see every booking."""
     require_api_perm(request, "booking.view_resources")
     booking = queries.booking_get(tenant=request.tenant, pk=pk)
-    if request.user.pk not in (booking.booker_id, booking.responsible_id) and not request.user.has_perm(
-            "booking.manage_bookings", booking):
+    if not queries.can_see_booking(booking, request.user):
         raise Http404  # other people's bookings do not exist for you
     return booking
 

@@ -193,9 +193,23 @@ def booking_get(*, tenant, pk) -> Booking:
         tenant=tenant, pk=pk)
 
 
+def _mine(user) -> Q:
+    """The bookings that are the user's: booked by them, or for an organisation they represent (a club
+    sees the bookings handed over to it from an umbrella body's frame time, or booked by another of its
+    representatives). A subquery, so a booking is never counted twice."""
+    return Q(booker=user) | Q(organisation_id__in=user.represents.values("pk"))
+
+
 def my_bookings(*, tenant, user):
-    return (Booking.objects.filter(tenant=tenant, booker=user).select_related("resource", "organisation")
+    return (Booking.objects.filter(_mine(user), tenant=tenant).select_related("resource", "organisation", "booker")
             .order_by("-start"))
+
+
+def can_see_booking(booking, user) -> bool:
+    """The booker, the responsible person, a representative of the booking's organisation or staff."""
+    if user.pk in (booking.booker_id, booking.responsible_id) or user.has_perm("booking.manage_bookings", booking):
+        return True
+    return booking.organisation_id is not None and user.represents.filter(pk=booking.organisation_id).exists()
 
 
 def booking_managers(*, tenant):
@@ -212,11 +226,11 @@ BOOKING_SORTS = {
 
 
 def booking_search(*, tenant, first=None, last=None, status="", text="", resource=None, building=None,
-                   booker=None, sort="start"):
+                   booker=None, mine=None, sort="start"):
     """Bookings of the tenant, filtered: touching the local dates [first, last], in a status, whose
     booker (name, username, e-mail), organisation (name, organisation number) or purpose contains
-    `text`, of one resource (or its parts) or building, of one booker. Sorted by a BOOKING_SORTS key.
-    Used by the staff list, its export and the API."""
+    `text`, of one resource (or its parts) or building, of one booker, the user `mine`'s (see
+    my_bookings). Sorted by a BOOKING_SORTS key. Used by the staff list, its export and the API."""
     qs = Booking.objects.filter(tenant=tenant)
     if first:
         qs = qs.filter(end__gt=dt.datetime.combine(first, dt.time(0), OSLO))
@@ -230,6 +244,8 @@ def booking_search(*, tenant, first=None, last=None, status="", text="", resourc
         qs = qs.filter(resource__building=building)
     if booker is not None:
         qs = qs.filter(booker=booker)
+    if mine is not None:
+        qs = qs.filter(_mine(mine))
     for word in (text or "").split()[:5]:
         qs = qs.filter(Q(booker__first_name__icontains=word) | Q(booker__last_name__icontains=word)
                        | Q(booker__username__icontains=word) | Q(booker__email__icontains=word)

@@ -40,8 +40,7 @@ _crumbs = breadcrumbs((gettext_lazy("Booking"), "booking:home"))
 
 
 def _own_or_staff(request, booking):
-    if request.user.pk not in (booking.booker_id, booking.responsible_id) and not request.user.has_perm(
-            "booking.manage_bookings", booking):
+    if not queries.can_see_booking(booking, request.user):
         raise Http404  # do not reveal other people's bookings
 
 

@@ -40,6 +40,12 @@ def _ids(value):
     return value if isinstance(value, list) else [value]
 
 
+def _keys(value):
+    """The ids a related field's change names, as text; anything that is not an id (a name an old event
+    stored instead) is shown as it is, never looked up."""
+    return [str(pk) for pk in _ids(value) if str(pk).isdigit()]
+
+
 def _scope(field, event, also_tenants):
     """Where to look up a related object: its model, and for tenant-owned rows the tenants whose
     rows may be named — the event's, and those the caller names for an object shared between
@@ -60,7 +66,7 @@ def _text(field, value, names, scope=None):
         return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     if field.is_relation and field.related_model is not None:
         known = names.get(scope, {})
-        return ", ".join(known.get(str(pk), f"#{pk}") for pk in _ids(value))
+        return ", ".join(known.get(str(pk), f"#{pk}") if str(pk).isdigit() else str(pk) for pk in _ids(value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
@@ -79,8 +85,7 @@ def describe(events, also_tenants=()):
             if field is not None and field.is_relation and field.related_model is not None:
                 for value in (old, new):
                     if value not in (None, "", []):
-                        wanted.setdefault(_scope(field, event, also_tenants), set()).update(
-                            str(pk) for pk in _ids(value))
+                        wanted.setdefault(_scope(field, event, also_tenants), set()).update(_keys(value))
     names = {}
     for (related, tenant_ids), ids in wanted.items():
         rows = related._default_manager.filter(pk__in=list(ids))

@@ -161,7 +161,7 @@ def bookings_hand_over(*, actor, bookings, organisation) -> int:
         booking.organisation = organisation
         booking.save(update_fields=["organisation", "updated_at"])
         audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="booking_hand_over",
-                     changes={"organisation": [before.name if before else None, organisation.name]})
+                     changes={"organisation": [before.pk if before else None, organisation.pk]})
         count += 1
     return count
 

@@ -72,3 +72,33 @@ def test_pass_on_from_the_page_and_the_api(block, client_for, association_rep, c
                          data={"club_id": clubs["red_cross"].pk, "first": dt.date.today().isoformat()},
                          content_type="application/json")
     assert answer.json() == {"count": 8}
+
+
+def test_the_club_sees_the_time_handed_over_to_it(block, client_for, make_member, tenant, association_rep, clubs):
+    """A club's representative who did not book finds the passed-on dates in My bookings (page and API)
+    and may open them; someone else's club does not see them."""
+    decision, _ordinary = block
+    chess_rep = make_member(tenant, "sjakk", "association")
+    clubs["chess"].representatives.add(chess_rep)
+    stranger = make_member(tenant, "fremmed", "association")
+    services.frame_time_pass_on(actor=association_rep, decision=decision, club=clubs["chess"])
+    handed = Booking.objects.filter(series=decision.series).order_by("start").first()
+    assert handed.booker == association_rep and handed.organisation == clubs["chess"]
+    client = client_for(chess_rep)
+    page = client.get(reverse("booking:my_bookings")).content.decode()
+    assert reverse("booking:booking_detail", args=[handed.pk]) in page
+    detail = client.get(reverse("booking:booking_detail", args=[handed.pk]))
+    assert detail.status_code == 200  # the hand-over's history names both organisations
+    assert "Handed over to another organisation" in detail.content.decode() and "Testvik IL (974760673)" in \
+        detail.content.decode()
+    rows = client.get("/api/v1/booking/bookings").json()
+    # The chess club's own season (8 dates) and the 8 passed on, each once though it has two representatives.
+    assert sorted(row["id"] for row in rows) == sorted(
+        Booking.objects.filter(organisation=clubs["chess"]).values_list("pk", flat=True)) and len(rows) == 16
+    assert handed.pk in {row["id"] for row in rows}
+    assert client.get(f"/api/v1/booking/bookings/{handed.pk}").status_code == 200
+    other = client_for(stranger)
+    assert reverse("booking:booking_detail", args=[handed.pk]) not in other.get(
+        reverse("booking:my_bookings")).content.decode()
+    assert other.get(reverse("booking:booking_detail", args=[handed.pk])).status_code == 404
+    assert other.get(f"/api/v1/booking/bookings/{handed.pk}").status_code == 404
