@@ -74,7 +74,7 @@ class Process(TenantOwned):
     retention_months = models.PositiveSmallIntegerField(
         _("months after closing"), null=True, blank=True, validators=[MinValueValidator(1)],
         help_text=_("The input is anonymised or deleted this many months after the process closed."))
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(pgettext_lazy("process", "closed"), null=True, blank=True, editable=False)
     retention_done_at = models.DateTimeField(_("retention carried out"), null=True, blank=True, editable=False)
 
     class Meta:

@@ -363,7 +363,7 @@ class Risk(TenantOwned):
     residual_consequence = models.PositiveSmallIntegerField(_("consequence after measures"), choices=SCALE,
                                                             null=True, blank=True)
     review_on = models.DateField(_("next review"), null=True, blank=True)
-    closed = models.BooleanField(_("closed"), default=False)
+    closed = models.BooleanField(pgettext_lazy("risk", "closed"), default=False)
 
     class Meta:
         ordering = ["project", "closed", "-probability", "-consequence", "id"]

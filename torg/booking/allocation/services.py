@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from torg.booking import queries as booking_queries
 from torg.booking import services as booking_services
@@ -438,7 +439,7 @@ def _dates_to_skip(resource, starts, minutes, calendar, *, actor=None, rnd=None,
     for start in starts:
         end = start + length
         if not _covered(calendar.get(start.date(), []), start, end):
-            skipped.append([start.date().isoformat(), _("closed")])
+            skipped.append([start.date().isoformat(), pgettext("day", "closed")])
         elif actor is not None:
             try:
                 booking_services.check_booking(actor=actor, tenant=rnd.tenant, resource=resource, start=start,

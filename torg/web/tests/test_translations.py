@@ -50,6 +50,18 @@ def test_every_string_is_translated(catalogue):
     assert untranslated == []
 
 
+def test_a_string_reads_the_same_in_every_catalogue():
+    """Django merges the apps' catalogues and the first translation of a msgid wins everywhere, so
+    two apps translating one string differently show one app's wording in the other. A string that
+    means different things takes a context (pgettext / `translate … context …`)."""
+    seen = {}
+    for path in PO_FILES:
+        for entry in polib.pofile(str(path)):
+            if not entry.obsolete and entry.msgstr:
+                seen.setdefault((entry.msgctxt, entry.msgid), {})[_app(path)] = entry.msgstr
+    assert {key: apps for key, apps in seen.items() if len(set(apps.values())) > 1} == {}
+
+
 def test_no_fuzzy_entries(catalogue):
     assert [e.msgid for e in catalogue.fuzzy_entries()] == []
     assert not catalogue.metadata_is_fuzzy
