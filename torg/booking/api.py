@@ -17,7 +17,7 @@ from torg.core.views import require_api_perm
 
 from . import queries, services
 from .models import Booking
-from .states import MACHINE
+from .states import MACHINE, UNDO_MINUTES, restore_target
 
 router = ApiRouter(tags=["booking"])
 
@@ -146,9 +146,8 @@ def resource_free(request, pk: Id, start: Moment, end: Moment, minutes: Minutes 
             for s, e, k in queries.free_slots(resource=resource, start=start, end=end, minutes=minutes)]
 
 
-@router.post("/bookings", response={201: BookingOut})
-def create_booking(request, payload: BookingIn):
-    require_api_perm(request, "booking.book")
+def _booking_args(request, payload: BookingIn) -> dict:
+    """The service arguments of a booking in the API (creating it or its summary)."""
     resource = queries.resource_get(tenant=request.tenant, pk=payload.resource_id)
     organisation = None
     if payload.organisation_id:
@@ -160,10 +159,53 @@ def create_booking(request, payload: BookingIn):
         responsible = organisation.representatives.filter(pk=payload.responsible_id).first() if organisation else None
         if responsible is None:
             raise ValidationError({"responsible": _("The responsible person must represent the organisation.")})
-    booking = services.booking_create(actor=request.user, tenant=request.tenant, resource=resource,
-                                      start=payload.start, end=payload.end, organisation=organisation,
-                                      title=payload.title, idempotency_key=payload.idempotency_key,
-                                      responsible=responsible)
+    return {"actor": request.user, "tenant": request.tenant, "resource": resource, "start": payload.start,
+            "end": payload.end, "organisation": organisation, "responsible": responsible}
+
+
+class BookingSummaryOut(Schema):
+    """What a booking would be, before it is made: the same checks as creating it, nothing written."""
+
+    resource_id: int
+    resource_name: str
+    building: str
+    address: str
+    entrance: str
+    start: dt.datetime
+    end: dt.datetime
+    status: str = Field(description="confirmed (at once) or requested (staff approve it)")
+    meraapent: bool = Field(description="Partly outside staffed hours: a door code is sent")
+    responsible_id: int | None
+    organisation_id: int | None
+    price_nok: int = Field(description="What the booking costs; Torg has no price rules yet, so 0 (free)")
+    cancel_deadline_hours: int
+    checkin_minutes: int | None
+    undo_minutes: int = Field(description="After cancelling, the booker may undo it this long (if still free)")
+
+
+@router.post("/bookings/summary", response=BookingSummaryOut)
+def booking_summary(request, payload: BookingIn):
+    """The summary before confirming: what, where, when, price and terms, who — or the same 422 as
+    POST /bookings would give. Nothing is booked."""
+    require_api_perm(request, "booking.book")
+    args = _booking_args(request, payload)
+    preview = services.booking_preview(**args)
+    resource, rules = args["resource"], args["resource"].rules
+    return BookingSummaryOut(
+        resource_id=resource.pk, resource_name=resource.name, building=resource.building.name,
+        address=resource.address, entrance=resource.entrance, start=payload.start, end=payload.end,
+        status=preview["status"], meraapent=preview["meraapent"],
+        responsible_id=preview["responsible"].pk if preview["responsible"] else None,
+        organisation_id=args["organisation"].pk if args["organisation"] else None, price_nok=0,
+        cancel_deadline_hours=rules.cancel_deadline_hours, checkin_minutes=rules.checkin_minutes,
+        undo_minutes=UNDO_MINUTES)
+
+
+@router.post("/bookings", response={201: BookingOut})
+def create_booking(request, payload: BookingIn):
+    require_api_perm(request, "booking.book")
+    booking = services.booking_create(**_booking_args(request, payload), title=payload.title,
+                                      idempotency_key=payload.idempotency_key)
     return Status(201, booking)
 
 
@@ -250,6 +292,18 @@ def cancel_booking(request, pk: Id, reason: str = ""):
         raise PermissionDenied
     return services.booking_transition(actor=request.user, booking=booking, to=Booking.Status.CANCELLED,
                                        reason=reason)
+
+
+@router.post("/bookings/{int:pk}/restore", response=BookingDetailOut)
+def restore_booking(request, pk: Id):
+    """Undo a cancellation: the booker, within `undo_minutes` of cancelling it themselves and before
+    the start, gets the booking back with the status it had — if the time is still free (else 422)."""
+    require_api_perm(request, "booking.view_resources")
+    booking = queries.booking_get(tenant=request.tenant, pk=pk)
+    if booking.booker_id != request.user.pk and not request.user.has_perm("booking.manage_bookings", booking):
+        raise Http404  # other people's bookings do not exist for you; staff are refused by the machine (403)
+    return services.booking_transition(actor=request.user, booking=booking,
+                                       to=restore_target(booking) or Booking.Status.CONFIRMED)
 
 
 # --- Door controllers -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from torg.core import states
+from torg.core import audit, states
 
 from .models import Booking
 
@@ -50,6 +50,39 @@ def cancel_deadline(change):
         raise ValidationError(_("The deadline for cancelling this booking has passed. Contact the staff."))
 
 
+UNDO_MINUTES = 10  # how long the booker may undo their own cancellation
+
+
+def last_cancellation(booking):
+    """The audit event of the booking's latest cancellation, or None."""
+    return (audit.history_for(booking, booking.tenant_id)
+            .filter(action="booking_cancel").order_by("-created_at", "-pk").first())
+
+
+def restore_target(booking):
+    """The status a cancelled booking had before its latest cancellation (what undo restores), or None."""
+    if booking.status != Booking.Status.CANCELLED:
+        return None
+    event = last_cancellation(booking)
+    old = (event.changes or {}).get("status", [None])[0] if event else None
+    return old if old in Booking.ACTIVE else None
+
+
+def undo_window(change):
+    """Only the booker undoes, only their own cancellation, within UNDO_MINUTES and before the start; the
+    booking returns to the status it had. (That the time is still free is checked by the service.)"""
+    booking = change.obj
+    event = last_cancellation(booking)
+    if (event is None or event.actor_id != booking.booker_id
+            or change.now - event.created_at > dt.timedelta(minutes=UNDO_MINUTES)):
+        raise ValidationError(_("A cancellation can only be undone by the booker, within %(n)s minutes.")
+                              % {"n": UNDO_MINUTES})
+    if restore_target(booking) != change.target:
+        raise ValidationError(_("Undoing the cancellation gives the booking back the status it had."))
+    if booking.start <= change.now:
+        raise ValidationError(_("The booking has started. Book again instead."))
+
+
 Status = Booking.Status
 
 MACHINE = states.Machine(
@@ -62,5 +95,10 @@ MACHINE = states.Machine(
                           guards=[rejection_reason]),
         states.Transition((Status.REQUESTED, Status.CONFIRMED), Status.CANCELLED, "cancel", gettext_lazy("Booking cancelled"),
                           who={STAFF, BOOKER, states.SYSTEM}, guards=[staff_cancellation_reason, cancel_deadline]),
+        # undo: the booker takes back their own cancellation within UNDO_MINUTES, if the time is still free
+        states.Transition(Status.CANCELLED, Status.CONFIRMED, "restore", gettext_lazy("Cancellation undone"),
+                          who={BOOKER}, guards=[undo_window]),
+        states.Transition(Status.CANCELLED, Status.REQUESTED, "restore", gettext_lazy("Cancellation undone"),
+                          who={BOOKER}, guards=[undo_window]),
     ],
 )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/move/", views.booking_move, name="booking_move"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:pk>/restore/", views.booking_restore, name="booking_restore"),
     path("bookings/<int:pk>/check-in/", views.booking_check_in, name="booking_check_in"),
     path("bookings/<int:pk>/approve/", views.booking_approve, name="booking_approve"),
     path("bookings/<int:pk>/cancel-series/", views.series_cancel_from, name="series_cancel_from"),

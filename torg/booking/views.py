@@ -28,7 +28,7 @@ from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, Filter
                     OpeningHoursForm, PhotoForm, PolicyForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm,
                     RulesEditForm, SeriesForm, StaffBookingFilterForm)
 from .models import DETAIL_FIELDS, POLICY_FIELDS, default_policy
-from .states import MACHINE
+from .states import MACHINE, UNDO_MINUTES, restore_target
 from .models import (Booking, Door, DoorController, MeraapentAgreement, OpeningException, OpeningHours,
                      ResourcePhoto)
 
@@ -181,23 +181,40 @@ def _unit(request, resource):
 
 @login_required
 def booking_create(request, pk):
+    """Two steps: the form, then a summary (what, where, when, price and terms, who) with *Confirm*.
+    Only the confirmed summary (`confirm` in the POST) books; *Change* (`edit`) goes back to the form
+    with what was entered. The summary runs the same checks as booking, so a taken time is said at once."""
     tenant = _tenant(request, "booking.book")
     resource = queries.resource_get(tenant=tenant, pk=pk)
     form = BookingForm(request.POST or None, user=request.user, tenant=tenant, resource=resource,
                        unit=_unit(request, resource), initial=_initial_from_query(request))
-    return form_page(
-        request, form=form,
-        save=lambda d: services.booking_create(
-            actor=request.user, tenant=tenant, resource=resource, start=d["start"], end=d["end"],
-            organisation=d.get("organisation"), title=d.get("title", ""), idempotency_key=d["idempotency_key"],
-            responsible=d.get("responsible") if d.get("organisation") else None, org_unit=d.get("org_unit")),
-        success_url=lambda b: reverse("booking:booking_detail", args=[b.pk]),
-        success_message=_("Your booking is registered."),
-        context={"title": _("Book %(name)s") % {"name": resource.name}, "submit_label": _("Book"),
-                 "cancel_url": reverse("booking:resource_week", args=[resource.pk]),
-                 "crumbs": _crumbs((resource.name, reverse("booking:resource_week", args=[resource.pk])),
-                                   (_("Book"), None))},
-    )
+    week_url = reverse("booking:resource_week", args=[resource.pk])
+    context = {"title": _("Book %(name)s") % {"name": resource.name}, "submit_label": _("Continue"),
+               "cancel_url": week_url, "crumbs": _crumbs((resource.name, week_url), (_("Book"), None))}
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
+        d = form.cleaned_data
+        args = {"actor": request.user, "tenant": tenant, "resource": resource, "start": d["start"], "end": d["end"],
+                "organisation": d.get("organisation"), "org_unit": d.get("org_unit"),
+                "responsible": d.get("responsible") if d.get("organisation") else None}
+        try:
+            if "confirm" in request.POST:
+                booking = services.booking_create(**args, title=d.get("title", ""),
+                                                  idempotency_key=d["idempotency_key"])
+                messages.success(request, _("Your booking is registered."))
+                return redirect("booking:booking_detail", pk=booking.pk)
+            preview = services.booking_preview(**args)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return render(request, "booking/booking_summary.html", {
+                **context, "resource": resource, "d": d, "preview": preview,
+                "hidden": [(k, v) for k, v in request.POST.items() if k in form.fields]})
+    status = 422 if request.method == "POST" and form.errors else 200
+    if "edit" in request.POST:
+        form = BookingForm(initial={k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
+                           user=request.user, tenant=tenant, resource=resource, unit=_unit(request, resource))
+        status = 200
+    return render(request, "web/form_page.html", {"form": form, **context}, status=status)
 
 
 @login_required
@@ -263,12 +280,14 @@ def booking_detail(request, pk):
     _own_or_staff(request, booking)
     is_booker = booking.booker_id == request.user.pk
     can_manage = request.user.has_perm("booking.manage_bookings", booking)
-    offered = {t.target for t in MACHINE.available(booking, request.user)}
+    available = MACHINE.available(booking, request.user)
+    verbs = {t.verb for t in available}
     return render(request, "booking/booking_detail.html", {
         "booking": booking, "is_booker": is_booker,
         "can_manage": can_manage,
-        "can_approve": Booking.Status.CONFIRMED in offered, "can_reject": Booking.Status.REJECTED in offered,
-        "can_cancel": Booking.Status.CANCELLED in offered,
+        "can_approve": "confirm" in verbs, "can_reject": "reject" in verbs, "can_cancel": "cancel" in verbs,
+        "can_restore": "restore" in verbs,
+        "undo_minutes": UNDO_MINUTES,
         "can_move": booking.is_active and booking.end > timezone.now() and (is_booker or can_manage),
         "can_check_in": is_booker and booking.status == Booking.Status.CONFIRMED
         and booking.resource.rules.checkin_minutes and not booking.checked_in_at and booking.end > timezone.now(),
@@ -305,9 +324,12 @@ def feed_rotate(request):
 
 
 def _transition(request, pk, to, success):
+    """POST: give the booking the status `to` (or `to(booking)`) through the machine, with the reason."""
     tenant = _tenant(request)
     booking = queries.booking_get(tenant=tenant, pk=pk)
     _own_or_staff(request, booking)
+    if callable(to):
+        to = to(booking)
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
@@ -333,9 +355,11 @@ def _next_or(request, default):
 
 @login_required
 def booking_cancel(request, pk):
-    """GET: what will be cancelled, with a confirm button (and a reason for staff); POST: cancel."""
+    """GET: what will be cancelled, with a confirm button (and a reason for staff); POST: cancel. The
+    booker may undo their own cancellation for a few minutes (`booking_restore`)."""
     if request.method == "POST":
-        return _transition(request, pk, Booking.Status.CANCELLED, _("The booking is cancelled."))
+        return _transition(request, pk, Booking.Status.CANCELLED,
+                           _("The booking is cancelled. You can undo it for %(n)s minutes.") % {"n": UNDO_MINUTES})
     tenant = _tenant(request)
     booking = queries.booking_get(tenant=tenant, pk=pk)
     _own_or_staff(request, booking)
@@ -344,10 +368,20 @@ def booking_cancel(request, pk):
         return redirect("booking:booking_detail", pk=booking.pk)
     return render(request, "booking/cancel_confirm.html", {
         "booking": booking, "is_booker": booking.booker_id == request.user.pk, "reason_form": ReasonForm(),
+        "undo_minutes": UNDO_MINUTES,
         "crumbs": _crumbs((_("My bookings"), reverse("booking:my_bookings")),
                           (booking.resource.name, reverse("booking:booking_detail", args=[booking.pk])),
                           (_("Cancel"), None)),
     })
+
+
+@login_required
+@require_POST
+def booking_restore(request, pk):
+    """Undo: the booker takes back their own cancellation (within UNDO_MINUTES, if the time is still free);
+    the booking gets back the status it had."""
+    return _transition(request, pk, lambda b: restore_target(b) or Booking.Status.CONFIRMED,
+                       _("The cancellation is undone. The booking is yours again."))
 
 
 @login_required

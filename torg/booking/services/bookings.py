@@ -83,6 +83,18 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
     return booking
 
 
+def booking_preview(*, actor, tenant, resource, start, end, organisation=None, responsible=None, org_unit=None,
+                    now=None) -> dict:
+    """What `booking_create` would make of these inputs, without writing (the summary before confirming):
+    the same checks (raises the same ValidationError/PermissionDenied), the status the booking would get
+    (confirmed at once or waiting for approval), whether it is meråpent and who is responsible."""
+    info = check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
+                         organisation=organisation, now=now, responsible=responsible, org_unit=org_unit)
+    needs_approval = resource.rules.requires_approval and not is_staff(actor, tenant)
+    return {"status": Booking.Status.REQUESTED if needs_approval else Booking.Status.CONFIRMED,
+            "meraapent": info["meraapent"], "responsible": info["responsible"]}
+
+
 @transaction.atomic
 def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Booking:
     """Move an active booking. The old slots are released and the new ones checked in one transaction."""
@@ -121,7 +133,17 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
     booking = lock_booking(booking)
     tenant = booking.tenant
     reason = reason.strip()
+    restoring = booking.status == Booking.Status.CANCELLED and to in Booking.ACTIVE
     MACHINE.apply(booking, to, actor=actor, reason=reason, system=system, now=now)
+    if restoring:
+        # Undo of a cancellation: the time must still be free (and bookable by today's rules); the
+        # old slots are replaced by fresh ones, so the database's overlap guarantee applies again.
+        info = check_booking(actor=actor, tenant=tenant, resource=booking.resource, start=booking.start,
+                             end=booking.end, organisation=booking.organisation, now=now, exclude=booking,
+                             responsible=booking.responsible if booking.organisation_id else None,
+                             org_unit=booking.org_unit)
+        BookingSlot.objects.filter(booking=booking).delete()
+        occupy(booking, info["units"])
     if to not in Booking.ACTIVE:
         BookingSlot.objects.filter(booking=booking).update(active=False)
         AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -136,6 +158,8 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
             "resource": booking.resource.name, "time": local_text(booking.start), "reason": reason})
     if to == Booking.Status.CONFIRMED and booking.meraapent:
         deliver_code_later(booking)
+    if restoring and to == Booking.Status.REQUESTED:
+        announce_bookings([booking])  # the approvers are told again
     if to == Booking.Status.CONFIRMED:
         _schedule_release(booking)
     return booking

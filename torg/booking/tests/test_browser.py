@@ -26,6 +26,9 @@ def test_citizen_books_a_room_from_the_week_view(page, live_server, login, asser
     page.locator(f'.torg-booking-week a[href*="start={at(1, 10):%Y-%m-%dT%H:%M}"]').first.click()
     assert_accessible(page)
     page.locator("main form button[type=submit]").click()
+    expect(page.locator("[data-testid=booking-summary]")).to_contain_text("Møterom")  # nothing booked yet
+    assert not Booking.objects.exists()
+    page.locator("main button[name=confirm]").click()
     expect(page.locator("main h1")).to_contain_text("Møterom")
     assert_accessible(page)
     booking = Booking.objects.get()
@@ -77,6 +80,14 @@ def test_citizen_on_a_phone_finds_a_free_room_books_and_cancels(phone_page, live
     _fits(page)
     assert_accessible(page)
     page.locator("main form button[type=submit]").click()
+    summary = page.locator("[data-testid=booking-summary]")  # what, where, when, who, price and terms
+    expect(summary).to_contain_text("Testgata 1")
+    expect(summary).to_contain_text("Gratis")
+    expect(summary).to_contain_text("Kan avbestilles inntil 24 timer før.")
+    _fits(page, "booking-phone-summary")
+    assert_accessible(page)
+    assert not Booking.objects.exists()
+    page.locator("main button[name=confirm]").click()
     expect(page.locator("main")).to_contain_text("Testgata 1")  # the receipt says where to go
     expect(page.locator("main")).to_contain_text("Hovedinngangen, til venstre")
     _fits(page, "booking-phone-receipt")
@@ -93,8 +104,14 @@ def test_citizen_on_a_phone_finds_a_free_room_books_and_cancels(phone_page, live
     expect(page.locator(".torg-messages")).to_be_visible()
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
+    undo = page.locator("[data-testid=undo-cancel]")  # cancelled by mistake: undo while the time is free
+    expect(undo).to_be_visible()
     _fits(page)
     assert_accessible(page)
+    undo.locator("button").click()
+    expect(page.locator(".torg-messages")).to_contain_text("angret")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
 
 
 def test_association_series_with_a_conflict_and_staff_approval(page, live_server, login, assert_accessible,

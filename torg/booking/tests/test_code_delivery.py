@@ -172,7 +172,7 @@ def test_responsible_person_through_the_form(client_for, tenant, building, resou
     assert 'name="responsible"' in page and "Trener Test" in page
     day = at(1, 18).date().isoformat()
     data = {"date": day, "start_time": "18:00", "end_time": "20:00", "organisation": association.pk,
-            "idempotency_key": "form-1"}
+            "idempotency_key": "form-1", "confirm": "1"}
     assert c.post(url, data).status_code == 422
     response = c.post(url, {**data, "responsible": club_member.pk})
     assert response.status_code == 302

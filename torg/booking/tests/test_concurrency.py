@@ -126,7 +126,7 @@ def test_fifty_simultaneous_form_posts_for_one_slot_give_one_booking_and_clear_m
     form = {"date": at(1, 0).date().isoformat(), "start_time": "10:00", "end_time": "11:00"}
 
     with file_database(tmp_path):
-        responses = race(lambda i: clients[i].post(url, {**form, "idempotency_key": f"key-{i}"}), THREADS)
+        responses = race(lambda i: clients[i].post(url, {**form, "idempotency_key": f"key-{i}", "confirm": "1"}), THREADS)
         count = in_thread(lambda: Booking.objects.filter(resource=resource).count())
 
     assert [r for r in responses if not hasattr(r, "status_code")] == []  # no request raised

@@ -149,7 +149,7 @@ def test_employee_books_for_their_unit(client_for, tenant, employee, resource):
     url = reverse("booking:booking_create", args=[resource.pk])
     assert "Book for my unit (Helse)" in c.get(url).content.decode()
     day = at(1, 10).date().isoformat()
-    assert c.post(url, {"date": day, "start_time": "10:00", "end_time": "11:00", "for_unit": "on",
+    assert c.post(url, {"date": day, "start_time": "10:00", "end_time": "11:00", "for_unit": "on", "confirm": "1",
                         "idempotency_key": "u-1"}).status_code == 302
     booking = resource.bookings.get()
     assert booking.org_unit == unit and booking.actor_type == "unit"

@@ -20,12 +20,18 @@ from .conftest import at
 PARTS = [STAFF, BOOKER, states.SYSTEM, "stranger"]
 
 
-def _booking(source, *, citizen, admin_user, resource, start=None):
-    """A citizen's booking in `source` state (requested when the resource needs approval)."""
-    services.rules_update(actor=admin_user, resource=resource, requires_approval=source == Booking.Status.REQUESTED)
+def _booking(source, *, citizen, admin_user, resource, start=None, target=None):
+    """A citizen's booking in `source` state (requested when the resource needs approval). A cancelled
+    one was `target` (what undoing the cancellation restores) and the citizen cancelled it just now."""
+    was = target if source == Booking.Status.CANCELLED else source
+    services.rules_update(actor=admin_user, resource=resource, requires_approval=was == Booking.Status.REQUESTED)
     start = start or at(7, 10)
-    return services.booking_create(actor=citizen, tenant=resource.tenant, resource=resource, start=start,
-                                   end=start.replace(hour=start.hour + 1))
+    booking = services.booking_create(actor=citizen, tenant=resource.tenant, resource=resource, start=start,
+                                      end=start.replace(hour=start.hour + 1))
+    if source == Booking.Status.CANCELLED:
+        services.booking_transition(actor=citizen, booking=booking, to=Booking.Status.CANCELLED)
+        booking.refresh_from_db()
+    return booking
 
 
 def _history(booking):
@@ -35,7 +41,8 @@ def _history(booking):
 @pytest.mark.parametrize("part", PARTS)
 @pytest.mark.parametrize("transition", MACHINE.transitions(), ids=lambda t: f"{t.source}-{t.target}")
 def test_each_transition_for_each_part(transition, part, citizen, employee, admin_user, resource):
-    booking = _booking(transition.source, citizen=citizen, admin_user=admin_user, resource=resource)
+    booking = _booking(transition.source, citizen=citizen, admin_user=admin_user, resource=resource,
+                       target=transition.target)
     actor = {STAFF: admin_user, BOOKER: citizen, states.SYSTEM: None, "stranger": employee}[part]
     before = len(_history(booking))
     if part not in transition.who:

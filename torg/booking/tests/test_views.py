@@ -43,7 +43,7 @@ def test_book_through_the_form_twice_creates_one_booking(client_for, citizen, re
     assert f'type="date" name="date" value="{at(1, 10).date().isoformat()}"' in form_html
     assert 'value="10:00"' in form_html and 'value="11:00"' in form_html
     data = {"date": at(1, 10).date().isoformat(), "start_time": "10:00", "end_time": "11:30",
-            "title": "Styremøte", "idempotency_key": "form-key-1"}
+            "title": "Styremøte", "idempotency_key": "form-key-1", "confirm": "1"}
     first = c.post(url, data)
     second = c.post(url, data)
     assert first.status_code == 302 and second.status_code == 302
@@ -67,7 +67,7 @@ def test_on_behalf_of_organisation_through_form(client_for, association_rep, res
     url = reverse("booking:booking_create", args=[resource.pk])
     assert "Testvik IL" in c.get(url).content.decode()
     c.post(url, {"date": at(1, 10).date().isoformat(), "start_time": "18:00", "end_time": "19:00",
-                 "organisation": association.pk, "idempotency_key": "org-1"})
+                 "organisation": association.pk, "idempotency_key": "org-1", "confirm": "1"})
     assert Booking.objects.get().organisation == association
 
 

@@ -71,7 +71,7 @@ def test_same_booking_form_submitted_concurrently_creates_one_booking(tenant, ad
     resource = services.resource_create(actor=admin_user, tenant=tenant, name="Møterom", building=building)
     start = at(1, 10)
     form = {"date": start.date().isoformat(), "start_time": "10:00", "end_time": "11:00",
-            "idempotency_key": secrets.token_urlsafe(24)}
+            "idempotency_key": secrets.token_urlsafe(24), "confirm": "1"}
     url = reverse("booking:booking_create", args=[resource.pk])
     clients = [logged_in(citizen) for _ in range(8)]
 
