@@ -68,8 +68,10 @@ def building_room_totals(building_ids) -> dict:
     return {r["building_id"]: r for r in rows}
 
 
-def building_floors_with_rooms(*, building, include_archived=False):
-    """The building's floors (lowest first), each with `.room_list` and per-floor totals."""
+def building_floors_with_rooms(*, building, include_archived=False, q=""):
+    """The building's floors (lowest first), each with `.room_list` and per-floor totals. With `q`, only
+    the rooms whose number, name or function (in the UI's language) contains it, and only the floors
+    that have such rooms."""
     floors = list(Floor.objects.filter(building=building).order_by("level"))
     rooms = Room.objects.filter(building=building).order_by("number")
     if not include_archived:
@@ -77,6 +79,10 @@ def building_floors_with_rooms(*, building, include_archived=False):
         floors = [f for f in floors if not f.archived]
     # Translate each choice label once, not once per row (get_FOO_display re-translates every call).
     labels = {value: str(label) for value, label in Room.Function.choices}
+    q = q.strip()
+    if q:
+        functions = [value for value, label in labels.items() if q.casefold() in label.casefold()]
+        rooms = rooms.filter(Q(number__icontains=q) | Q(name__icontains=q) | Q(function__in=functions))
     by_floor = {}
     for room in rooms:
         room.function_label = labels.get(room.function, room.function)
@@ -85,6 +91,8 @@ def building_floors_with_rooms(*, building, include_archived=False):
         floor.room_list = by_floor.get(floor.pk, [])
         floor.net_area_total = sum((r.net_area or 0) for r in floor.room_list)
         floor.capacity_total = sum((r.capacity or 0) for r in floor.room_list)
+    if q:
+        floors = [f for f in floors if f.room_list]
     return floors
 
 

@@ -67,15 +67,22 @@ def building_list(request):
                   context)
 
 
+ROOMS_SHOWN_UNFOLDED = 40  # a building with more rooms shows its floors folded
+
+
 @login_required
 def building_detail(request, pk):
     tenant = _tenant(request)
     building = queries.building_get(tenant=tenant, pk=pk)
     show_archived = request.GET.get("archived") == "1"
-    floors = queries.building_floors_with_rooms(building=building, include_archived=show_archived)
+    q = request.GET.get("q", "")[:100]
+    floors = queries.building_floors_with_rooms(building=building, include_archived=show_archived, q=q)
     totals = queries.building_room_totals([building.pk]).get(building.pk, {})
     return render(request, "places/building_detail.html", {
         "building": building, "floors": floors, "totals": totals, "show_archived": show_archived,
+        "q": q.strip(), "matches": sum(len(f.room_list) for f in floors) if q.strip() else None,
+        # a small building shows its rooms at once; a large one folds each floor (a search opens them)
+        "fold_floors": not q.strip() and (totals.get("rooms") or 0) > ROOMS_SHOWN_UNFOLDED,
         "can_manage": request.user.has_perm("places.manage_places", building),
         "panels": building_panels(request, building),
         **history_context(request, tenant, building),

@@ -84,3 +84,25 @@ def test_search_says_when_there_are_more_and_links_to_all(tenant, admin_user, bu
     assert full.context["page_obj"].paginator.count == 25
     small = en_client(admin_user).get(reverse("places:search"), {"q": "Møterom"}).content.decode()
     assert "Rooms (1)" in small and "Show all" not in small
+
+
+def test_a_large_building_folds_its_floors_and_finds_a_room(building, admin_user, employee, en_client):
+    """Issue 14: a building with hundreds of rooms summarises each floor (rooms, area) folded; the search
+    by number, name or function opens only the floors with matches."""
+    floor = building.floors.get(level=1)
+    for i in range(45):
+        services.room_create(actor=admin_user, tenant=building.tenant, floor=floor, number=f"1.{i + 10:02d}",
+                             name=f"Kontor {i}", net_area=10, function="office")
+    services.room_create(actor=admin_user, tenant=building.tenant, floor=floor, number="1.99", name="Garderobe",
+                         function="toilet")
+    client = en_client(employee)
+    url = reverse("places:building_detail", args=[building.pk])
+    html = client.get(url).content.decode()
+    assert html.count('data-testid="floor"') == 2 and 'data-testid="floor" open' not in html  # folded
+    assert "47 rooms, 510 m²" in html  # floor 1: 45 offices, 1.01 and the toilet
+    found = client.get(url, {"q": "toilet"}).content.decode()  # a function, in the UI's language
+    assert found.count('data-testid="floor" open') == 1 and "1.99" in found and "1.10" not in found
+    assert "1 room matches" in found
+    by_number = client.get(url, {"q": "0.02"}).content.decode()
+    assert "Kontor" in by_number and "1.99" not in by_number and by_number.count('data-testid="floor"') == 1
+    assert "No room matches the search." in client.get(url, {"q": "zzz"}).content.decode()

@@ -165,8 +165,22 @@ def test_building_page_on_a_phone(phone_page, live_server, login, assert_accessi
     # The page itself never scrolls sideways (wide tables scroll inside their own wrapper).
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the 390px phone viewport"
-    # The main menu and the rooms are reachable.
+    # The header is one line on a phone: the main menu is folded behind *Meny*, usable by keyboard.
+    assert page.locator("header").bounding_box()["height"] < 100
+    menu = page.locator("header button.torg-menu-toggle")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("header nav a[href='/places/']")).to_be_hidden()
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
     expect(page.locator("header nav a[href='/places/']")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    assert_accessible(page)
+    page.keyboard.press("Tab")  # into the menu; Escape folds it and returns to the button
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+    # The rooms are reachable (a small building shows its floors unfolded).
     room_link = page.get_by_role("link", name="1.01")
     room_link.scroll_into_view_if_needed()
     expect(room_link).to_be_visible()

@@ -36,12 +36,35 @@
       }
     }
   }
+  // The site menu on a phone: folded behind the *Menu* button (aria-expanded says its state; Escape
+  // closes it and returns to the button). Without this script the menu is simply shown.
+  function siteMenu() {
+    var button = document.querySelector(".torg-menu-toggle");
+    var menu = document.getElementById("torg-menu");
+    if (!button || !menu) { return; }
+    function set(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { menu.removeAttribute("data-collapsed"); } else { menu.setAttribute("data-collapsed", ""); }
+    }
+    button.hidden = false;
+    set(false);
+    button.addEventListener("click", function () { set(button.getAttribute("aria-expanded") !== "true"); });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true"
+          && window.getComputedStyle(button).display !== "none") {
+        set(false);
+        button.focus();
+      }
+    });
+  }
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () { scrollableTables(document); }, 150);
   });
-  document.addEventListener("DOMContentLoaded", function () { focusErrors(document); scrollableTables(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    siteMenu(); focusErrors(document); scrollableTables(document);
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrors(event.target);
     scrollableTables(document);
