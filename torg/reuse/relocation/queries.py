@@ -239,7 +239,9 @@ def category_breakdown(*, plan):
 
 
 def room_summary(*, plan):
-    """Every room of the target building with its pieces needed, covered by reuse and delivered."""
+    """Every room of the target building, by floor, with its pieces needed, covered by reuse (own and
+    bought used) and delivered, and the reuse share — counted as `figures` counts them (reused pieces of
+    all pieces needed, uncovered ones included), so rooms and floors add up to the plan's total."""
     counts = {r["need__room_id"]: r for r in Line.objects.filter(plan=plan).values("need__room_id").annotate(
         n=Count("id"), reuse=Count("id", filter=Q(source__in=[Line.Source.OWN, Line.Source.USED])),
         delivered=Count("id", filter=Q(delivered_at__isnull=False))).order_by()}
@@ -247,10 +249,18 @@ def room_summary(*, plan):
     for room in plan_rooms(plan=plan):
         c = counts.get(room.pk, {})
         room.need_total, room.reuse, room.delivered = c.get("n", 0), c.get("reuse", 0), c.get("delivered", 0)
+        room.reuse_share = _share(room.reuse, room.need_total)
         if not floors or floors[-1]["floor"].pk != room.floor_id:
-            floors.append({"floor": room.floor, "rooms": [], "total": 0})
-        floors[-1]["rooms"].append(room)
-        floors[-1]["total"] += room.need_total
+            floors.append({"floor": room.floor, "rooms": [], "total": 0, "reuse": 0, "delivered": 0,
+                           "with_needs": 0})
+        group = floors[-1]
+        group["rooms"].append(room)
+        group["total"] += room.need_total
+        group["reuse"] += room.reuse
+        group["delivered"] += room.delivered
+        group["with_needs"] += bool(room.need_total)
+    for group in floors:
+        group["reuse_share"] = _share(group["reuse"], group["total"])
     return floors
 
 

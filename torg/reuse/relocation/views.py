@@ -119,6 +119,10 @@ def plan_edit(request, pk):
     )
 
 
+def _int_or_none(value):
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
 def _figures_context(plan):
     return {"plan": plan, "fig": queries.figures(plan=plan), "categories": queries.category_breakdown(plan=plan)}
 
@@ -129,6 +133,7 @@ def plan_detail(request, pk):
     return render(request, "relocation/plan_detail.html", {
         **_figures_context(plan), "can": _can(request, plan),
         "floors": queries.room_summary(plan=plan),
+        "open_floor": _int_or_none(request.GET.get("floor")),  # ?floor=<id>: that floor unfolded
         "sources": plan.source_buildings.order_by("name"),
         "transitions": [(t.target, PLAN_MACHINE.label(t.target)) for t in PLAN_MACHINE.available(plan, request.user)],
         "progress": queries.delivery_progress(plan=plan),

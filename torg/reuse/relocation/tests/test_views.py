@@ -309,3 +309,21 @@ def test_plan_state_machine(client_for, admin_user, plan, matched):
     assert r.status_code == 302
     r = c.post(url("delivery", plan.pk), {"code": Line.objects.filter(source="own").first().item.code})
     assert r.status_code == 422  # a draft takes no deliveries
+
+
+def test_plan_page_summarises_per_floor_and_the_shares_add_up(client_for, admin_user, plan, matched, troom):
+    """Issue 14: one summary line per floor, the rooms folded per floor (?floor= opens one), and the
+    reuse share per room and floor counted as the plan's total (reused of all pieces needed)."""
+    c = client_for(admin_user)
+    page = c.get(url("plan_detail", plan.pk)).content.decode()
+    assert 'data-testid="rooms-total">5<' in page and 'data-testid="fig-total">5<' in page
+    share = "80,0 %" if "80,0 %" in page else "80.0 %"
+    assert f'data-testid="rooms-reuse">{share}<' in page and f'data-testid="fig-reuse">{share}<' in page
+    assert page.count('data-testid="plan-floor"') == 2 and 'data-testid="plan-floor" open' not in page
+    floor = troom["1.01"].floor
+    opened = c.get(url("plan_detail", plan.pk), {"floor": floor.pk}).content.decode()
+    assert opened.count('data-testid="plan-floor" open') == 1
+    rows = {number: opened.split(f">{number}</a>")[1].split("</tr>")[0] for number in ("1.01", "1.02")}
+    assert share.replace("80", "100") in rows["1.01"]  # 3 own chairs of 3
+    assert share.replace("80", "50") in rows["1.02"]  # 1 own desk, 1 new
+    assert c.get(url("plan_detail", plan.pk), {"floor": "x"}).status_code == 200
