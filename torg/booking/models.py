@@ -9,12 +9,14 @@ service checks and inserts inside one IMMEDIATE transaction (the write lock is t
 
 import hashlib
 import hmac
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -302,6 +304,15 @@ class ResourcePhoto(TenantOwned):
 
     class Meta:
         ordering = ["pk"]
+        verbose_name = _("photo of a room")
+        verbose_name_plural = _("photos of rooms")
+
+
+OSLO_ZONE = ZoneInfo("Europe/Oslo")
+
+
+def booking_title(resource_name, start) -> str:
+    return f"{resource_name} {timezone.localtime(start, OSLO_ZONE):%d.%m.%Y %H:%M}"
 
 
 class Booking(TenantOwned):
@@ -358,7 +369,9 @@ class Booking(TenantOwned):
         indexes = [models.Index(fields=["tenant", "resource", "start"])]
 
     def __str__(self):
-        return f"{self.resource_id} {self.start:%Y-%m-%d %H:%M}"
+        """The room and the start in Norwegian numbers and Oslo time ("Møterom 05.12.2026 10:00"): the
+        title the audit log keeps."""
+        return booking_title(self.resource.name, self.start)
 
     @property
     def is_active(self):
@@ -401,6 +414,8 @@ class CalendarFeed(TenantOwned):
     token = models.CharField(max_length=64, unique=True)
 
     class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user"], condition=models.Q(organisation__isnull=True),
                                     name="booking_feed_one_personal"),
@@ -439,6 +454,10 @@ class AccessCode(TenantOwned):
     valid_to = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("door code")
+        verbose_name_plural = _("door codes")
+
 
 class Door(TenantOwned):
     building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
@@ -446,6 +465,8 @@ class Door(TenantOwned):
     identifier = models.SlugField(_("identifier"))
 
     class Meta:
+        verbose_name = _("door")
+        verbose_name_plural = _("doors")
         constraints = [models.UniqueConstraint(fields=["tenant", "identifier"], name="booking_door_unique_identifier")]
 
     def __str__(self):
@@ -459,6 +480,10 @@ class DoorController(TenantOwned):
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lock controller")
+        verbose_name_plural = _("lock controllers")
 
     def __str__(self):
         return self.name

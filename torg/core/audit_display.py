@@ -7,10 +7,33 @@ queries however many events it shows. Models are found by their label through th
 never imported, so `core` stays below every app.
 """
 
+import re
+
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+# An ISO 8601 time with its offset, as changes and old titles store it ("2026-12-05T09:00:00+00:00").
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})")
+
+
+def local_moment(value: str) -> str:
+    """An ISO time with an offset in the reader's format and the site's time zone (Oslo):
+    "2026-12-05T09:00:00+00:00" → "05.12.2026 10:00"; anything else unchanged."""
+    moment = parse_datetime(value.replace(" ", "T", 1)) if isinstance(value, str) else None
+    if moment is None or timezone.is_naive(moment):
+        return value
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def local_title(text: str) -> str:
+    """An object's stored title with every ISO time in it shown as `local_moment` does."""
+    return ISO_MOMENT.sub(lambda m: local_moment(m.group(0)), text or "")
 
 
 def _model(object_type):
@@ -63,13 +86,17 @@ def _text(field, value, names, scope=None):
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if field is None:
-        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        return ", ".join(map(str, value)) if isinstance(value, list) else local_title(str(value))
     if field.is_relation and field.related_model is not None:
         known = names.get(scope, {})
         return ", ".join(known.get(str(pk), f"#{pk}") if str(pk).isdigit() else str(pk) for pk in _ids(value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    return str(value)
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        return local_moment(value)
+    if isinstance(field, models.DateField) and isinstance(value, str) and (day := parse_date(value)):
+        return date_format(day, "SHORT_DATE_FORMAT")
+    return local_title(str(value))
 
 
 def describe(events, also_tenants=()):

@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 
 from torg.core import photos
 from torg.core.audit import action_label
-from torg.core.audit_display import describe, object_type_label
+from torg.core.audit_display import describe, local_title, object_type_label
 
 register = template.Library()
 
@@ -51,6 +51,12 @@ def audit_action(event):
 def audit_object_type(event):
     """The kind of object in the user's language ("places.room" → "Rom")."""
     return object_type_label(event.object_type)
+
+
+@register.filter
+def audit_title(event):
+    """The object's stored title with times in Norwegian format and Oslo time (old titles kept ISO)."""
+    return local_title(event.object_repr)
 
 
 @register.filter
