@@ -3,6 +3,7 @@ every figure, the data-quality list, the factor library and the deductions. Thin
 permission, call a query or service, render."""
 
 import datetime as dt
+import math
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -103,16 +104,32 @@ def _method_lines(settings):
     return lines
 
 
-def chart(rows, *, width=240, key="co2e"):
-    """Horizontal bars (SVG coordinates) of `key` per group, with the low–high range as a line."""
+def _nice_step(top: float, ticks: int = 4) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10^n) that covers `top` in about `ticks` steps."""
+    raw = top / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def chart(rows, *, width=260, key="co2e"):
+    """Horizontal bars (SVG coordinates) of `key` per group, with the low–high range as a line, each
+    bar's value written after it, and an x axis with round ticks (0 … a round maximum) under them."""
     shown = rows[:CHART_BARS] if rows and not isinstance(rows[0]["group"], dt.date) else rows[-CHART_BARS:]
-    top = max([r["co2e_high"] for r in shown] + [r[key] for r in shown] + [Decimal(0)])
-    bars = []
-    for i, r in enumerate(shown):
-        scale = (lambda v: round(float(v) / float(top) * width, 1)) if top else (lambda v: 0)
-        bars.append({"row": r, "y": i * 28, "width": scale(r[key]), "low": scale(r["co2e_low"]),
-                     "high": scale(r["co2e_high"])})
-    return {"bars": bars, "height": max(len(bars) * 28, 28), "more": len(rows) > len(shown)}
+    top = float(max([r["co2e_high"] for r in shown] + [r[key] for r in shown] + [Decimal(0)]))
+    step = _nice_step(top) if top > 0 else 1
+    axis_max = step * math.ceil(top / step) if top > 0 else step * 4
+
+    def scale(v):
+        return round(float(v) / axis_max * width, 1)
+
+    bars = [{"row": r, "y": i * 28, "width": scale(r[key]), "low": scale(r["co2e_low"]),
+             "high": scale(r["co2e_high"]), "value_x": round(160 + scale(max(r[key], r["co2e_high"])) + 6, 1)}
+            for i, r in enumerate(shown)]
+    axis_y = len(bars) * 28 + 4
+    ticks = [{"x": round(160 + scale(step * i), 1), "value": Decimal(str(step * i))}
+             for i in range(int(round(axis_max / step)) + 1)]
+    return {"bars": bars, "height": axis_y + 40, "axis_y": axis_y, "ticks": ticks, "axis_end": 160 + width,
+            "more": len(rows) > len(shown)}
 
 
 # --- The report -----------------------------------------------------------------------------

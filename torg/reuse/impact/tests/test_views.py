@@ -176,3 +176,25 @@ def test_scoped_location_manager_sees_their_buildings_only(tenant, make_member, 
     text = client_for(user).get(reverse("impact:report")).content.decode()
     assert "Ombruk som gjelder byggene du forvalter" in text
     assert 'data-testid="figure-reuses">0<' in text
+
+
+def test_the_chart_has_an_axis_and_its_values_match_the_table(client_for, admin_user, data):
+    """Issue 14: each bar says its value, the x axis has round ticks and a title, and the table below
+    has the same numbers."""
+    import re
+
+    from torg.reuse.impact.views import _nice_step, chart
+
+    text = client_for(admin_user).get(reverse("impact:report")).content.decode().replace("\xa0", " ")
+    svg = text[text.index('data-testid="impact-chart"'):text.index("</svg>")]
+    values = re.findall(r'data-testid="bar-value">([^<]+)<', svg)
+    assert "140" in values  # the chairs: 4 × 35 kg, as in the table
+    table = text[text.index('data-testid="impact-breakdown"'):]
+    assert all(f'<td class="torg-num">{v}</td>' in table for v in values)
+    axis = svg[svg.index('data-testid="impact-axis"'):]
+    ticks = re.findall(r'text-anchor="middle" class="torg-impact-chart-label">([^<]+)<', axis)
+    assert ticks[0] == "0" and len(ticks) >= 3 and "CO2e spart kg" in axis  # round ticks, the axis title
+    assert [_nice_step(t) for t in (140, 1000, 12345)] == [50, 250, 5000]
+    rows = [{"group": 1, "co2e": D("140"), "co2e_low": D("100"), "co2e_high": D("180"), "label": "x"}]
+    c = chart(rows)
+    assert [t["value"] for t in c["ticks"]] == [0, 50, 100, 150, 200] and c["bars"][0]["width"] == 182.0
