@@ -5,7 +5,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Schema
+from ninja import Status as Answer
 from ninja.pagination import paginate
 
 from torg.accounts.models import OrgUnit, User
@@ -538,6 +540,22 @@ def submit_status_report(request, pk: Id, payload: StatusReportIn):
     return 201, services.status_report_submit(actor=request.user, project=project, **payload.dict())
 
 
+class ReportReminderOut(Schema):
+    id: int
+    project_id: int
+    period: dt.date
+    due_on: dt.date
+    sent_to: str
+    created_at: dt.datetime
+
+
+@router.get("/projects/{int:pk}/report-reminders", response=list[ReportReminderOut])
+def list_report_reminders(request, pk: Id):
+    """The reminders of a status report sent to the project's manager (one per month at most)."""
+    require_api_perm(request, "projects.view_projects")
+    return list(queries.project_get(tenant=request.tenant, pk=pk).report_reminders.order_by("-period"))
+
+
 @router.get("/projects/{int:pk}/risks", response=list[RiskOut])
 def list_risks(request, pk: Id):
     require_api_perm(request, "projects.view_projects")
@@ -596,3 +614,70 @@ def record_measurement(request, pk: Id, payload: MeasurementIn):
     require_api_perm(request, "projects.view_projects")
     benefit = queries.benefit_get(tenant=request.tenant, pk=pk)
     return 201, services.measurement_record(actor=request.user, benefit=benefit, **_owner_fields(request, payload.dict()))
+
+
+# --- Milestones -------------------------------------------------------------------------------
+class MilestoneOut(Schema):
+    id: int
+    project_id: int
+    title: str
+    due_on: dt.date
+    reached_on: dt.date | None
+    comment: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_overdue(timezone.localdate())
+
+
+class MilestoneIn(InSchema):
+    title: str
+    due_on: dt.date
+    reached_on: dt.date | None = None
+    comment: str = ""
+
+
+class MilestonePatch(PatchSchema):
+    title: str = Omitted
+    due_on: dt.date = Omitted
+    reached_on: dt.date | None = None
+    comment: str | None = None
+
+
+@router.get("/milestones", response=list[MilestoneOut])
+@paginate(Pagination)
+def list_milestones(request, overdue: bool | None = None, due_from: dt.date | None = None,
+                    due_to: dt.date | None = None):
+    """Milestones across the portfolio by date; `overdue=true`: planned before today and not reached."""
+    require_api_perm(request, "projects.view_projects")
+    return queries.milestone_list(tenant=request.tenant, overdue=overdue, due_from=due_from, due_to=due_to)
+
+
+@router.get("/projects/{int:pk}/milestones", response=list[MilestoneOut])
+def list_project_milestones(request, pk: Id):
+    require_api_perm(request, "projects.view_projects")
+    return list(queries.milestones(project=queries.project_get(tenant=request.tenant, pk=pk)))
+
+
+@router.post("/projects/{int:pk}/milestones", response={201: MilestoneOut})
+def create_milestone(request, pk: Id, payload: MilestoneIn):
+    project = queries.project_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", project)
+    return Answer(201, services.milestone_create(actor=request.user, project=project, **payload.dict()))
+
+
+@router.patch("/milestones/{int:pk}", response=MilestoneOut)
+def update_milestone(request, pk: Id, payload: MilestonePatch):
+    """Move or rename a milestone, or record that it was reached (`reached_on`; null: not yet)."""
+    milestone = queries.milestone_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", milestone.project)
+    return services.milestone_update(actor=request.user, milestone=milestone, **payload.changes())
+
+
+@router.delete("/milestones/{int:pk}", response={204: None})
+def delete_milestone(request, pk: Id):
+    milestone = queries.milestone_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", milestone.project)
+    services.milestone_delete(actor=request.user, milestone=milestone)
+    return Answer(204, None)

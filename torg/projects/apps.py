@@ -23,4 +23,5 @@ class ProjectsConfig(AppConfig):
             "decision_item_waive": _("Checklist item waived"),
             "document_version": _("New version of the document"),
             "dependency_remove": _("Dependency removed"),
+            "milestone_remove": _("Milestone removed"),
         })

@@ -11,7 +11,7 @@ from torg.accounts.models import Membership
 from torg.core import audit
 
 from . import queries, services
-from .models import Decision, DecisionItem, Project, ProjectModel, Risk, StatusReport
+from .models import Decision, DecisionItem, Milestone, Project, ProjectModel, Risk, StatusReport
 
 NAMES = [
     "Ny barnehage på Vestbyen", "Utvidelse av Storvik ungdomsskole", "Rehabilitering av Sentrum sykehjem",
@@ -152,10 +152,29 @@ RISKS = [("Byggekostnadene stiger mer enn antatt", "Fastpris og opsjoner i kontr
          ("Gevinstene realiseres ikke", "Gevinsteiere i linjen med måleplan")]
 
 
+MILESTONES = ["Mandat godkjent", "Behovsanalyse ferdig", "Konseptvalg", "Anbud kunngjort", "Kontrakt signert",
+              "Halvveis", "Testing ferdig", "Overtakelse"]
+
+
+def _milestones(tenant, rng, today, project):
+    """Milestones spread over the project's period: those passed mostly reached (some overdue)."""
+    start = project.starts_on or today
+    end = project.ends_on or (start + dt.timedelta(days=900))
+    step = max((end - start).days // (len(MILESTONES) + 1), 14)
+    rows = []
+    for i, title in enumerate(MILESTONES[:rng.randrange(3, len(MILESTONES) + 1)], start=1):
+        due = start + dt.timedelta(days=i * step)
+        reached = None
+        if due <= today and (project.status != Project.Status.ACTIVE or rng.random() < 0.8):
+            reached = min(today, due + dt.timedelta(days=rng.randrange(-10, 30)))
+        rows.append(Milestone(tenant=tenant, project=project, title=title, due_on=due, reached_on=reached))
+    return rows
+
+
 def _follow_up(tenant, rng, today, admin, employee, townhall, school, programme):
     """Status reports (24 months for the long-running projects, some late, some missing), risks with
     stale reviews, and benefits — the town hall's measured after it closed."""
-    reports, risks = [], []
+    reports, risks, milestones = [], [], []
     for project in Project.objects.filter(tenant=tenant).order_by("number"):
         first = max(project.starts_on or today, today - dt.timedelta(days=730)).replace(day=1)
         last = (project.ends_on or today) if project.status == Project.Status.CLOSED else today
@@ -178,8 +197,11 @@ def _follow_up(tenant, rng, today, admin, employee, townhall, school, programme)
                               owner=project.manager, measures=measures, residual_probability=max(1, p - 1),
                               residual_consequence=c, review_on=today + dt.timedelta(days=rng.randrange(-60, 120)),
                               closed=project.status != Project.Status.ACTIVE))
+        milestones.extend(_milestones(tenant, rng, today, project))
     StatusReport.objects.bulk_create(reports, batch_size=500)
     Risk.objects.bulk_create(risks, batch_size=500)
+    Milestone.objects.bulk_create(milestones, batch_size=500)
+    audit.record_many(actor=None, tenant=tenant, objs=milestones, action="demo_create")
     audit.record_many(actor=None, tenant=tenant, objs=reports, action="demo_create")
     audit.record_many(actor=None, tenant=tenant, objs=risks, action="demo_create")
     closed_on = townhall.ends_on

@@ -10,7 +10,8 @@ from torg.core.forms import TorgForm, TorgModelForm
 from torg.places.models import Building, Property
 
 from . import queries
-from .models import MANDATE_SECTIONS, MONEY, Benefit, Decision, GateItem, ItemKind, Project, Risk, StatusReport
+from .models import (MANDATE_SECTIONS, MONEY, Benefit, Decision, GateItem, ItemKind, Milestone, Project, Risk,
+                     StatusReport)
 
 
 class DateInput(forms.DateInput):
@@ -204,3 +205,13 @@ class MeasurementForm(TorgForm):
     measured_on = forms.DateField(label=_("Measured"), widget=DateInput())
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
     comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
+
+
+class MilestoneForm(TorgModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "reached_on", "comment"]
+        widgets = {"due_on": DateInput(), "reached_on": DateInput()}
+
+    def save(self, commit=True):
+        raise NotImplementedError

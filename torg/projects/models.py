@@ -462,3 +462,50 @@ class Measurement(TenantOwned):
 
     def __str__(self):
         return f"{self.measured_on}: {self.value}"
+
+
+class Milestone(TenantOwned):
+    """A milestone of a project ("milepæl"): a planned date, and the date it was reached. Shown on the
+    project's and the portfolio's timeline."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones",
+                                verbose_name=_("project"))
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("planned date"))
+    reached_on = models.DateField(_("reached"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["project", "due_on", "id"]
+        indexes = [models.Index(fields=["tenant", "due_on"], name="projects_milestone_due")]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, today):
+        return self.reached_on is None and self.due_on < today
+
+
+REMINDER_DAYS_BEFORE = 3  # the reminder of a month's report goes out from this many days before it is due
+
+
+class ReportReminder(TenantOwned):
+    """The reminder sent to a project's manager before a month's status report is due — at most one
+    per project and month (the unique constraint makes the daily run idempotent)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="report_reminders",
+                                verbose_name=_("project"))
+    period = models.DateField(_("month"))
+    due_on = models.DateField(_("due"))
+    sent_to = models.EmailField(_("sent to"), blank=True)
+
+    class Meta:
+        ordering = ["project", "-period"]
+        constraints = [models.UniqueConstraint(fields=["project", "period"], name="projects_report_reminder_unique")]
+        verbose_name = _("status report reminder")
+        verbose_name_plural = _("status report reminders")
+
+    def __str__(self):
+        return f"{self.project.number} {self.period:%Y-%m}"

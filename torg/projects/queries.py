@@ -6,12 +6,13 @@ from django.db.models import (BooleanField, Case, Count, DecimalField, F, OuterR
                               When)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from torg.participation import analysis_queries as participation_analysis
 from torg.participation import queries as participation_queries
 
-from .models import (REPORT_DUE_DAY, Benefit, Decision, DecisionItem, Dependency, Document, Gate, GateItem, Measurement,
-                     Phase, Project, ProjectModel, Risk, StatusReport)
+from .models import (REMINDER_DAYS_BEFORE, REPORT_DUE_DAY, Benefit, Decision, DecisionItem, Dependency, Document, Gate,
+                     GateItem, Measurement, Milestone, Phase, Project, ProjectModel, Risk, StatusReport)
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=0))
 
@@ -159,6 +160,28 @@ def with_latest_report(qs):
     )
 
 
+def month_start(day):
+    return day.replace(day=1)
+
+
+def report_due_on(period):
+    """A month's report is due on REPORT_DUE_DAY of the following month."""
+    following = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following.replace(day=REPORT_DUE_DAY)
+
+
+def reminder_period(today):
+    """The month whose report is due next (on REPORT_DUE_DAY of this month or the next), and whether
+    today is in its reminder window (from REMINDER_DAYS_BEFORE days before the due date to the due
+    date itself)."""
+    this_month = month_start(today)
+    period = (this_month - dt.timedelta(days=1)).replace(day=1)
+    if today.day > REPORT_DUE_DAY:
+        period = this_month
+    due = report_due_on(period)
+    return period, due, due - dt.timedelta(days=REMINDER_DAYS_BEFORE) <= today <= due
+
+
 def expected_period(today):
     """The latest month whose report is due by `today`."""
     previous = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -185,6 +208,11 @@ def benefit_summary(*, projects):
 
 def status_reports(*, project):
     return project.status_reports.select_related("submitted_by").order_by("-period")
+
+
+def report_reminder_latest(*, project):
+    """The latest reminder sent to the project's manager about a status report."""
+    return project.report_reminders.order_by("-period").first()
 
 
 def risks(*, project):
@@ -258,3 +286,82 @@ def process_choices(*, tenant):
 
 def process_get(*, tenant, pk):
     return participation_queries.process_get(tenant=tenant, pk=pk)
+
+
+# --- Milestones and the timeline --------------------------------------------------------------
+def milestones(*, project):
+    return project.milestones.order_by("due_on", "id")
+
+
+def milestone_get(*, tenant, pk):
+    return get_object_or_404(Milestone.objects.select_related("project"), tenant=tenant, pk=pk)
+
+
+def milestone_list(*, tenant, overdue=None, today=None, due_from=None, due_to=None):
+    """The municipality's milestones across the portfolio, by date (for the API)."""
+    qs = Milestone.objects.filter(tenant=tenant).select_related("project").order_by("due_on", "id")
+    if overdue is not None:
+        late = Q(reached_on__isnull=True, due_on__lt=today or timezone.localdate())
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    if due_from:
+        qs = qs.filter(due_on__gte=due_from)
+    if due_to:
+        qs = qs.filter(due_on__lte=due_to)
+    return qs
+
+
+def _position(day, start, days):
+    return round(100 * (day - start).days / days, 2)
+
+
+TRACK_X, TRACK_WIDTH, ROW_HEIGHT, HEAD_HEIGHT = 230, 760, 28, 26  # the SVG's units (viewBox 1000 wide)
+
+
+def _x(percent):
+    return round(TRACK_X + TRACK_WIDTH * percent / 100, 1)
+
+
+def timeline(*, projects, today):
+    """The Gantt-like view of `projects` (a page of rows, or one project): each project's bar from
+    its start to its planned end (today when not set), its milestones (reached, coming or overdue)
+    and its decisions taken, placed on one time axis (percent from the left) with a tick per year.
+    Two queries for the milestones and the decisions, whatever the number of projects."""
+    projects = list(projects)
+    ids = [p.pk for p in projects]
+    by_project = {pk: [] for pk in ids}
+    for m in Milestone.objects.filter(project_id__in=ids).order_by("due_on", "id"):
+        by_project[m.project_id].append(m)
+    decided = {pk: [] for pk in ids}
+    for d in (Decision.objects.filter(project_id__in=ids, decided_on__isnull=False).select_related("gate")
+              .order_by("decided_on")):
+        decided[d.project_id].append(d)
+    rows, dates = [], [today]
+    for p in projects:
+        start = p.starts_on or min(timezone.localdate(p.created_at), today)
+        end = p.ends_on or max(today, start)
+        marks = [{"kind": "milestone", "pk": m.pk, "date": m.due_on, "title": m.title, "reached_on": m.reached_on,
+                  "comment": m.comment,
+                  "state": "reached" if m.reached_on else "overdue" if m.due_on < today else "coming"}
+                 for m in by_project[p.pk]]
+        marks += [{"kind": "decision", "date": d.decided_on, "title": f"{d.gate.code} {d.gate.name}",
+                   "state": d.status, "label": d.get_status_display()} for d in decided[p.pk]]
+        marks.sort(key=lambda mark: mark["date"])
+        dates += [start, end] + [mark["date"] for mark in marks]
+        rows.append({"project": p, "start": start, "end": end, "marks": marks,
+                     "overdue": sum(1 for mark in marks if mark["state"] == "overdue")})
+    first = dt.date(min(dates).year, 1, 1)
+    last = dt.date(max(dates).year, 12, 31)
+    days = max((last - first).days, 1)
+    for i, row in enumerate(rows):
+        row["y"] = HEAD_HEIGHT + i * ROW_HEIGHT
+        row["mid"] = row["y"] + ROW_HEIGHT // 2
+        row["label"] = f"{row['project'].number} {row['project'].name}"[:34]
+        left = _position(row["start"], first, days)
+        row["x"], row["width"] = _x(left), max(round(TRACK_WIDTH * (_position(row["end"], first, days) - left) / 100, 1), 2)
+        for mark in row["marks"]:
+            x, y = _x(_position(mark["date"], first, days)), row["mid"]
+            mark["x"] = x
+            mark["points"] = f"{x - 6},{y} {x},{y - 7} {x + 6},{y} {x},{y + 7}"  # a milestone's diamond
+    years = [{"year": y, "x": _x(_position(dt.date(y, 1, 1), first, days))} for y in range(first.year, last.year + 1)]
+    return {"rows": rows, "years": years, "today": _x(_position(today, first, days)), "start": first, "end": last,
+            "height": HEAD_HEIGHT + len(rows) * ROW_HEIGHT + 4}

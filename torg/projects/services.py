@@ -6,21 +6,24 @@ the state machines in `states.py`; a project changes phase only when a decision 
 (`decision_transition`).
 """
 
-import datetime as dt
-
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from torg.core import audit
 from torg.core.sequences import next_label
+from torg.core.tasks import enqueue_on_commit
 from torg.core.services import create_object, require_same_tenant, update_object
 
 from . import methods, queries
-from .models import (REPORT_DUE_DAY, Benefit, Decision, DecisionItem, Dependency, Document, DocumentKind, Gate, GateItem,
-                     ItemKind, Measurement, Phase, Project, ProjectModel, Risk, StatusReport)
+from .models import (Benefit, Decision, DecisionItem, Dependency, Document, DocumentKind, Gate, GateItem,
+                     ItemKind, Measurement, Milestone, Phase, Project, ProjectModel, ReportReminder, Risk,
+                     StatusReport)
 from .states import DECISION_MACHINE, PROJECT_MACHINE, is_decider
 
 PROJECT_FIELDS = ["name", "description", "is_programme", "programme", "owner", "manager", "responsible_unit",
@@ -29,6 +32,7 @@ RELATION_FIELDS = ["steering_group", "properties", "buildings", "processes"]
 REPORT_FIELDS = ["overall", "schedule", "cost", "scope", "risk", "benefits", "comment", "milestones", "forecast", "spent"]
 RISK_FIELDS = ["title", "description", "probability", "consequence", "owner", "measures", "residual_probability",
                "residual_consequence", "review_on", "closed"]
+MILESTONE_FIELDS = ["title", "due_on", "reached_on", "comment"]
 BENEFIT_FIELDS = ["title", "indicator", "unit", "baseline", "target", "owner", "owner_unit", "next_measurement_on",
                   "target_on"]
 
@@ -407,14 +411,7 @@ def _enter_next_phase(actor, project, decision):
 
 
 # --- Monthly status, risks, dependencies, benefits --------------------------------------------
-def month_start(day):
-    return day.replace(day=1)
-
-
-def report_due_on(period):
-    """A month's report is due on REPORT_DUE_DAY of the following month."""
-    following = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following.replace(day=REPORT_DUE_DAY)
+month_start, report_due_on = queries.month_start, queries.report_due_on
 
 
 @transaction.atomic
@@ -524,3 +521,85 @@ def measurement_record(*, actor, benefit, measured_on, value, comment="") -> Mea
                               recorded_by=actor if actor.is_authenticated else None)
     create_object(measurement, actor=actor, tenant=benefit.tenant)
     return measurement
+
+
+# --- Milestones -------------------------------------------------------------------------------
+def _check_milestone(milestone):
+    milestone.title = (milestone.title or "").strip()
+    milestone.comment = (milestone.comment or "").strip()
+    if not milestone.title:
+        raise ValidationError({"title": _("Name the milestone.")})
+    if milestone.reached_on and milestone.reached_on > timezone.localdate():
+        raise ValidationError({"reached_on": _("A milestone cannot be reached in the future.")})
+
+
+@transaction.atomic
+def milestone_create(*, actor, project, title, due_on, reached_on=None, comment="") -> Milestone:
+    """A milestone of the project: what is to be reached, by when (shown on the timelines)."""
+    _require(actor, "projects.manage_project", project)
+    milestone = Milestone(tenant=project.tenant, project=project, title=title, due_on=due_on, reached_on=reached_on,
+                          comment=comment)
+    _check_milestone(milestone)
+    return create_object(milestone, actor=actor, tenant=project.tenant)
+
+
+@transaction.atomic
+def milestone_update(*, actor, milestone, **fields) -> Milestone:
+    """Move a milestone, rename it, or record that it was reached (`reached_on`; None: not yet)."""
+    _require(actor, "projects.manage_project", milestone.project)
+    _unknown(fields, MILESTONE_FIELDS)
+    probe = Milestone(tenant=milestone.tenant, project=milestone.project,
+                      **({k: getattr(milestone, k) for k in MILESTONE_FIELDS} | fields))
+    _check_milestone(probe)
+    return update_object(milestone, actor=actor, tenant=milestone.tenant,
+                         fields={k: getattr(probe, k) for k in fields})
+
+
+@transaction.atomic
+def milestone_delete(*, actor, milestone) -> None:
+    _require(actor, "projects.manage_project", milestone.project)
+    audit.record(actor=actor, tenant=milestone.tenant, obj=milestone.project, action="milestone_remove",
+                 changes={"title": [milestone.title, None], "due_on": [str(milestone.due_on), None]})
+    milestone.delete()
+
+
+# --- Status report reminders ------------------------------------------------------------------
+def _reminder_text(project, period, due):
+    with translation.override("nb"):
+        month = period.strftime("%m.%Y")
+        subject = _("Status report for %(month)s: %(project)s") % {"month": month, "project": project}
+        link = f"{settings.TORG_PUBLIC_BASE_URL.rstrip('/')}{reverse('projects:status_report_create', args=[project.pk])}"
+        body = _("The status report of %(project)s for %(month)s is due on %(due)s.\n\nSubmit it here: %(link)s\n\n"
+                 "You get this e-mail because you are the project's manager.") % {
+            "project": project, "month": month, "due": due.strftime("%d.%m.%Y"), "link": link}
+    return subject, body
+
+
+def report_reminders_send(*, today=None) -> list[ReportReminder]:
+    """Remind the manager of every active project whose report for the month due next is not in yet
+    — once per project and month, however often it runs (daily from `manage.py
+    projects_report_reminders` or the `send_report_reminders` task). Each reminder is recorded in its
+    own transaction and its e-mail is queued after that commits; two runs at once record (and send)
+    one, since the second insert hits the unique constraint."""
+    today = today or timezone.localdate()
+    period, due, in_window = queries.reminder_period(today)
+    if not in_window:
+        return []
+    candidates = (Project.objects.filter(status=Project.Status.ACTIVE)
+                  .filter(Q(starts_on__isnull=True) | Q(starts_on__lt=report_due_on(period).replace(day=1)))
+                  .exclude(status_reports__period=period).exclude(report_reminders__period=period)
+                  .select_related("manager").order_by("tenant_id", "number"))
+    sent = []
+    for project in candidates:
+        try:
+            with transaction.atomic():
+                reminder = ReportReminder.objects.create(tenant_id=project.tenant_id, project=project, period=period,
+                                                         due_on=due, sent_to=project.manager.email or "")
+                if reminder.sent_to:
+                    subject, body = _reminder_text(project, period, due)
+                    enqueue_on_commit("torg.projects.tasks.send_project_email", to=reminder.sent_to, subject=subject,
+                                      body=body)
+        except IntegrityError:  # another run reminded this project of this month a moment ago
+            continue
+        sent.append(reminder)
+    return sent

@@ -19,7 +19,8 @@ from torg.core.views import breadcrumbs, download, form_page, paginate, require_
 
 from . import queries, services
 from .forms import (BenefitForm, DecisionForm, DependencyForm, DocumentForm, GateItemForm, ItemMeetForm, MeasurementForm,
-                    ModelCopyForm, PortfolioFilterForm, ProjectForm, RiskForm, StatusForm, StatusReportForm, WaiveForm)
+                    MilestoneForm, ModelCopyForm, PortfolioFilterForm, ProjectForm, RiskForm, StatusForm, StatusReportForm,
+                    WaiveForm)
 from .models import Decision, DocumentKind
 from .states import DECISION_MACHINE, PROJECT_MACHINE, is_decider
 
@@ -78,6 +79,19 @@ def portfolio_export(request):
     return download(write_xlsx(PORTFOLIO_COLUMNS, rows, title=_("Projects")), "torg-projects.xlsx")
 
 
+@login_required
+def portfolio_timeline(request):
+    """The portfolio's timeline: each project's period, milestones and decisions on one axis, with a
+    table that says the same."""
+    tenant = _tenant(request)
+    form, projects = _portfolio(request, tenant)
+    page = paginate(request, projects, per_page=25)
+    return render(request, "projects/timeline.html", {
+        "form": form, "page_obj": page, "timeline": queries.timeline(projects=page, today=timezone.localdate()),
+        "crumbs": _crumbs((_("Timeline"), None)),
+    })
+
+
 # --- Projects ---------------------------------------------------------------------------------
 @login_required
 def project_create(request):
@@ -118,7 +132,12 @@ def _follow_up(project):
     today = timezone.localdate()
     risks = list(queries.risks(project=project))
     depends_on, dependents = queries.dependencies(project=project)
-    return {"reports": list(queries.status_reports(project=project)[:6]), "risks": risks,
+    next_period, next_due, _window = queries.reminder_period(today)
+    reminder = queries.report_reminder_latest(project=project)
+    return {"next_period": next_period, "next_due": next_due,
+            "next_reported": project.status_reports.filter(period=next_period).exists(),
+            "reminder": reminder if reminder and reminder.period == next_period else None,"reports": list(queries.status_reports(project=project)[:6]), "risks": risks,
+            "timeline": queries.timeline(projects=[project], today=today),
             "risk_matrix": queries.risk_matrix(risks), "today": today,
             "stale_risks": [r for r in risks if not r.closed and r.review_on and r.review_on < today],
             "depends_on": depends_on, "dependents": dependents, "benefits": queries.benefits(project=project)}
@@ -399,18 +418,22 @@ def risk_create(request, pk):
         save=lambda project, d: services.risk_create(actor=request.user, project=project, **d))
 
 
+def _row_edit(request, row, *, form, save, message):
+    """Edit one row of a project (a risk, a milestone): its manager, owner or a portfolio manager."""
+    require_perm(request, "projects.manage_project", row.project)
+    back = reverse("projects:project_detail", args=[row.project_id])
+    return form_page(request, form=form, save=save, success_url=back, success_message=message,
+                     context={"title": row.title, "cancel_url": back,
+                              "crumbs": _crumbs(_project_crumb(row.project), (row.title, None))})
+
+
 @login_required
 def risk_edit(request, pk):
     tenant = _tenant(request)
     risk = queries.risk_get(tenant=tenant, pk=pk)
-    require_perm(request, "projects.manage_project", risk.project)
-    back = reverse("projects:project_detail", args=[risk.project_id])
-    return form_page(
-        request, form=RiskForm(request.POST or None, instance=risk, tenant=tenant),
-        save=lambda d: services.risk_update(actor=request.user, risk=risk, **d), success_url=back,
-        success_message=_("The risk was saved."),
-        context={"title": risk.title, "cancel_url": back,
-                 "crumbs": _crumbs(_project_crumb(risk.project), (risk.title, None))})
+    return _row_edit(request, risk, form=RiskForm(request.POST or None, instance=risk, tenant=tenant),
+                     save=lambda d: services.risk_update(actor=request.user, risk=risk, **d),
+                     message=_("The risk was saved."))
 
 
 @login_required
@@ -450,3 +473,30 @@ def measurement_add(request, pk):
         success_message=_("The measurement was recorded."),
         context={"title": _("Measurement: %(benefit)s") % {"benefit": benefit.title}, "cancel_url": back,
                  "crumbs": _crumbs(_project_crumb(benefit.project), (benefit.title, None))})
+
+
+# --- Milestones -------------------------------------------------------------------------------
+@login_required
+def milestone_create(request, pk):
+    return _project_form(
+        request, pk, form_class=MilestoneForm, title=_("New milestone"), message=_("The milestone was added."),
+        form_kwargs=lambda tenant, project: {},
+        save=lambda project, d: services.milestone_create(actor=request.user, project=project, **d))
+
+
+@login_required
+def milestone_edit(request, pk):
+    milestone = queries.milestone_get(tenant=_tenant(request), pk=pk)
+    return _row_edit(request, milestone, form=MilestoneForm(request.POST or None, instance=milestone),
+                     save=lambda d: services.milestone_update(actor=request.user, milestone=milestone, **d),
+                     message=_("The milestone was saved."))
+
+
+@login_required
+@require_POST
+def milestone_delete(request, pk):
+    tenant = _tenant(request)
+    milestone = queries.milestone_get(tenant=tenant, pk=pk)
+    services.milestone_delete(actor=request.user, milestone=milestone)
+    messages.success(request, _("The milestone was removed."))
+    return redirect("projects:project_detail", pk=milestone.project_id)
