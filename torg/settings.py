@@ -204,6 +204,10 @@ LOCALE_PATHS = []
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Numbers for people go through one filter, `|intspace` (torg.core.templatetags.torg), grouped by the
+# language's THOUSAND_SEPARATOR: in bokmål a narrow no-break space, «12 345» (torg/formats/nb). Not
+# USE_THOUSAND_SEPARATOR: it would also group ids, years and sizes in attributes and URLs («1 974»).
+FORMAT_MODULE_PATH = ["torg.formats"]
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -11,5 +11,5 @@ def test_audit_log_counts_with_a_thousands_space(client_for, admin_user, tenant)
                    object_repr=f"Rom {i}") for i in range(1001)])
     total = AuditEvent.objects.filter(tenant=tenant).count()
     html = client_for(admin_user).get(reverse("accounts:audit_log")).content.decode()
-    grouped = f"{total // 1000}\xa0{total % 1000:03d} endringer"
+    grouped = f"{total // 1000}\u202f{total % 1000:03d} endringer"
     assert grouped in html and f"{total} endringer" not in html

@@ -17,8 +17,8 @@ def test_missing_values_show_a_dash(value):
 
 def test_area_groups_thousands_in_norwegian_and_english():
     with translation.override("nb"):
-        assert area(Decimal("37700.0")) == "37\xa0700 m²"
-        assert intspace(125000) == "125\xa0000"
+        assert area(Decimal("37700.0")) == "37\u202f700 m²"
+        assert intspace(125000) == "125\u202f000"
     with translation.override("en"):
         assert area(37700) == "37,700 m²"
     assert area(0) == "0 m²"

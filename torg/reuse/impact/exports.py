@@ -13,7 +13,9 @@ from torg.core.tabular import write_xlsx
 def _num(value, places=0):
     if value is None:
         return "–"
-    return number_format(Decimal(value), decimal_pos=places, use_l10n=True, force_grouping=True)
+    # The PDF's standard fonts have no narrow no-break space (bokmål's separator): a no-break space there.
+    return number_format(Decimal(value), decimal_pos=places, use_l10n=True, force_grouping=True).replace(
+        "\u202f", "\xa0")
 
 
 def _cell(value):

@@ -27,3 +27,24 @@ def test_start_page_says_what_waits_for_me(client_for, admin_user, citizen, tena
     assert 'href="/booking/approvals/"' in html
     html = client_for(citizen).get("/").content.decode()
     assert "Ingenting venter på deg nå." in html
+
+
+def test_numbers_for_people_have_the_norwegian_thousands_space():
+    """Issue 14: one setting (FORMAT_MODULE_PATH → torg/formats/nb) gives every number filter the
+    narrow no-break space in bokmål («12 345»), the comma in English; and no template shows a
+    paginated count without the filter (a guard over every template)."""
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from torg.core.templatetags.torg import area, intspace
+
+    with translation.override("nb"):
+        assert (intspace(12345), area(1200)) == ("12\u202f345", "1\u202f200 m²")
+    with translation.override("en"):
+        assert intspace(12345) == "12,345"
+    raw = re.compile(r"\{% blocktranslate count n=[\w.]*paginator\.count %\}(.*?)\{% endblocktranslate %\}", re.S)
+    offenders = [str(path) for path in Path(__file__).resolve().parents[2].rglob("*.html")
+                 if any("{{ n }}" in body for body in raw.findall(path.read_text(encoding="utf-8")))]
+    assert offenders == []
