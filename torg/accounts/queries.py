@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from torg.core import audit
 from torg.core.models import AuditEvent
 
 from .models import ApiToken, ExternalOrganisation, Membership, OrgUnit
@@ -115,7 +116,7 @@ def audit_list(*, tenant, object_type="", object_id="", actor_id=None, who="", a
             Q(actor__username__icontains=who) | Q(actor__first_name__icontains=who) | Q(actor__last_name__icontains=who)
         )
     if action:
-        qs = qs.filter(Q(action=action) | Q(action__startswith=f"{action}:"))
+        qs = qs.filter(audit.action_q(action))
     if search:
         qs = qs.filter(object_repr__icontains=search)
     if date_from:

@@ -25,7 +25,7 @@ def tenant_create(*, actor=None, name, slug, **fields) -> Tenant:
     tenant = Tenant(name=name, slug=slug, **fields)
     tenant.full_clean()
     tenant.save()
-    audit.record(actor=actor, tenant=tenant, obj=tenant, action="create", changes=audit.diff({}, audit.snapshot(tenant)))
+    audit.record(actor=actor, tenant=tenant, obj=tenant, action=audit.code(tenant, "create"), changes=audit.diff({}, audit.snapshot(tenant)))
     tenancy.tenant_setup(tenant)
     return tenant
 
@@ -127,7 +127,7 @@ def membership_update(*, actor, membership: Membership, user_fields: dict | None
             setattr(user, key, value)
         user.full_clean()
         user.save()
-        audit.record(actor=actor, tenant=tenant, obj=user, action="update",
+        audit.record(actor=actor, tenant=tenant, obj=user, action=audit.code(user, "update"),
                      changes=audit.diff(before, audit.snapshot(user, fields=list(user_fields))))
     return update_object(membership, actor=actor, tenant=tenant, fields=fields)
 
@@ -202,7 +202,7 @@ def api_token_create(*, actor, tenant, name: str, expires_at=None) -> tuple[ApiT
     )
     token.full_clean()
     token.save()
-    audit.record(actor=actor, tenant=tenant, obj=token, action="create")
+    audit.record(actor=actor, tenant=tenant, obj=token, action=audit.code(token, "create"))
     return token, secret
 
 

@@ -354,8 +354,7 @@ def audit_log(request):
     require_perm(request, "accounts.view_audit", tenant)
     object_types = sorted(((code, object_type_label(code)) for code in queries.audit_object_types(tenant=tenant)),
                           key=lambda choice: str(choice[1]))
-    actions = sorted(((code, audit.action_label(code)) for code in audit.ACTION_LABELS), key=lambda c: str(c[1]))
-    form = AuditFilterForm(request.GET or None, object_types=object_types, actions=actions)
+    form = AuditFilterForm(request.GET or None, object_types=object_types, actions=audit.action_choices())
     filters = form.cleaned_data if form.is_valid() else {}
     events = queries.audit_list(
         tenant=tenant, object_type=filters.get("type", ""), action=filters.get("action", ""),

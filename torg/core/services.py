@@ -17,28 +17,31 @@ def require_same_tenant(tenant, *objs, field=NON_FIELD_ERRORS, message=None):
 
 
 def create_object(obj, *, actor, tenant, comment=""):
-    """full_clean, save and record a `create` audit event with every field's value."""
+    """full_clean, save and record a `<entity>_create` audit event with every field's value."""
     obj.full_clean()
     obj.save()
-    audit.record(actor=actor, tenant=tenant, obj=obj, action="create", changes=audit.diff({}, audit.snapshot(obj)), comment=comment)
+    audit.record(actor=actor, tenant=tenant, obj=obj, action=audit.code(obj, "create"), changes=audit.diff({}, audit.snapshot(obj)), comment=comment)
     return obj
 
 
-def update_object(obj, *, actor, tenant, fields: dict, action="update", comment=""):
-    """Apply `fields`, full_clean, save and record the changed fields as {field: [old, new]}."""
+def update_object(obj, *, actor, tenant, fields: dict, action=None, comment=""):
+    """Apply `fields`, full_clean, save and record the changed fields as {field: [old, new]} under
+    `action` (default `<entity>_update`, recorded only when something changed; any other action is
+    recorded even without a change)."""
     before = audit.snapshot(obj)
     for key, value in fields.items():
         setattr(obj, key, value)
     obj.full_clean()
     obj.save()
     changes = audit.diff(before, audit.snapshot(obj))
-    if changes or action != "update":
-        audit.record(actor=actor, tenant=tenant, obj=obj, action=action, changes=changes, comment=comment)
+    if changes or action is not None:
+        audit.record(actor=actor, tenant=tenant, obj=obj, action=action or audit.code(obj, "update"),
+                     changes=changes, comment=comment)
     return obj
 
 
 def set_archived(obj, *, actor, tenant, archived: bool, comment=""):
     return update_object(
         obj, actor=actor, tenant=tenant, fields={"archived": archived},
-        action="archive" if archived else "restore", comment=comment,
+        action=audit.code(obj, "archive" if archived else "restore"), comment=comment,
     )

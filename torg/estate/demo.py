@@ -110,7 +110,7 @@ def load(ctx):
                                                                       current[s.building_id].version)):
             current[s.building_id] = s
     ConditionSurvey.objects.filter(pk__in=[s.pk for s in current.values()]).update(is_current=True)
-    audit.record_many(actor=None, tenant=tenant, objs=surveys, action="demo_create",
+    audit.record_many(actor=None, tenant=tenant, objs=surveys, action=lambda o: audit.code(o, "demo_create"),
                       changes=lambda s: {"surveyed_on": [None, s.surveyed_on.isoformat()],
                                          "parts": [None, len(s.part_list)]})
     _maintenance(rng, tenant, surveys, current, ctx.townhall)
@@ -149,4 +149,4 @@ def _maintenance(rng, tenant, surveys, current, townhall):
     budgets = [MaintenanceBudget(tenant=tenant, year=this + i, amount=Decimal(rng.choice([38, 42, 45, 48]) * 10**6))
                for i in range(5)]
     MaintenanceBudget.objects.bulk_create(budgets)
-    audit.record_many(actor=None, tenant=tenant, objs=measures + budgets, action="demo_create")
+    audit.record_many(actor=None, tenant=tenant, objs=measures + budgets, action=lambda o: audit.code(o, "demo_create"))

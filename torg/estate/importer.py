@@ -186,7 +186,7 @@ def apply_import(*, actor, tenant, upload, valid_rows_only=False) -> ImportPlan:
         ConditionSurvey.objects.bulk_create(list(surveys.values()))
         parts = [SurveyPart(tenant=tenant, survey=surveys[r.survey_key], **r.part) for r in plan.valid_rows]
         SurveyPart.objects.bulk_create(parts)
-        audit.record_many(actor=actor, tenant=tenant, objs=list(surveys.values()), action="import_create",
+        audit.record_many(actor=actor, tenant=tenant, objs=list(surveys.values()), action=lambda o: audit.code(o, "import_create"),
                           changes=lambda s: {"surveyed_on": [None, s.surveyed_on.isoformat()],
                                              "surveyor": [None, s.surveyor],
                                              "parts": [None, sum(1 for p in parts if p.survey is s)]})

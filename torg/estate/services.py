@@ -124,7 +124,7 @@ def survey_correct(*, actor, survey) -> ConditionSurvey:
                                                              width=p.width, height=p.height) for p in part_photos])
     audit.record(actor=actor, tenant=survey.tenant, obj=survey, action="condition_survey_correct",
                  changes={"version": [survey.version, draft.version]})
-    audit.record(actor=actor, tenant=survey.tenant, obj=draft, action="create",
+    audit.record(actor=actor, tenant=survey.tenant, obj=draft, action=audit.code(draft, "create"),
                  changes={"replaces": [None, survey.pk], "version": [None, draft.version]})
     return draft
 
@@ -253,7 +253,7 @@ def _measures_from_survey(survey, actor):
     Measure.objects.bulk_update(updated, ["survey_part", "condition_grade", "cost", "due_year", "updated_at"])
     audit.record_many(actor=actor, tenant=survey.tenant, objs=new, action="measure_propose",
                       changes=lambda m: {"survey": [None, survey.pk], "cost": [None, str(m.cost)]})
-    audit.record_many(actor=actor, tenant=survey.tenant, objs=updated, action="update",
+    audit.record_many(actor=actor, tenant=survey.tenant, objs=updated, action=lambda o: audit.code(o, "update"),
                       changes=lambda m: changes[m.pk])
 
 

@@ -61,7 +61,7 @@ def retention_apply(*, process, now=None) -> dict:
         responses.update(participant=_anon_key())
     counts["subscriptions"] = Subscription.objects.filter(process=process).delete()[0]
     Process.objects.filter(pk=process.pk).update(retention_done_at=now)
-    audit.record(actor=None, tenant=process.tenant_id, obj=process, action=f"retention_{process.retention}",
+    audit.record(actor=None, tenant=process.tenant_id, obj=process, action=f"process_retention_{process.retention}",
                  changes={k: [v, 0] for k, v in counts.items()})
     return counts
 

@@ -75,7 +75,7 @@ def process_create(*, actor, tenant, title, purpose, **fields) -> Process:
                             actor=actor, tenant=tenant)
     if places:
         _set_places(process, places)
-        audit.record(actor=actor, tenant=tenant, obj=process, action="update",
+        audit.record(actor=actor, tenant=tenant, obj=process, action=audit.code(process, "update"),
                      changes={k: [[], v] for k, v in _place_ids(process).items() if v})
     return process
 
@@ -96,7 +96,7 @@ def process_update(*, actor, process, **fields) -> Process:
         after = _place_ids(process)
         changes = {k: [before[k], after[k]] for k in PLACE_FIELDS if before[k] != after[k]}
         if changes:
-            audit.record(actor=actor, tenant=process.tenant, obj=process, action="update", changes=changes)
+            audit.record(actor=actor, tenant=process.tenant, obj=process, action=audit.code(process, "update"), changes=changes)
     return process
 
 
@@ -233,7 +233,7 @@ def activity_update(*, actor, activity, target_groups=None, **fields) -> Activit
         activity.target_groups.set(target_groups)
         after = sorted(g.pk for g in target_groups)
         if before != after:
-            audit.record(actor=actor, tenant=activity.tenant, obj=activity, action="update",
+            audit.record(actor=actor, tenant=activity.tenant, obj=activity, action=audit.code(activity, "update"),
                          changes={"target_groups": [before, after]})
     return activity
 
@@ -314,7 +314,7 @@ def input_submit(*, process, participant, body, title="", kind=Input.Kind.IDEA, 
     item.full_clean()
     item.save()
     # No personal data in the history: what kind of input, its state and what was masked.
-    audit.record(actor=user, tenant=process.tenant, obj=item, action="create",
+    audit.record(actor=user, tenant=process.tenant, obj=item, action=audit.code(item, "create"),
                  changes={"kind": [None, kind], "status": [None, item.status], "masked": [None, masked]})
     return item
 
@@ -413,7 +413,7 @@ def invites_create(*, actor, process, count, label="", target_group=None) -> lis
     _check_background(process, target_group, "")
     invites = InviteCode.objects.bulk_create([InviteCode(tenant=process.tenant, process=process, label=label,
                                                          target_group=target_group) for _i in range(count)])
-    audit.record(actor=actor, tenant=process.tenant, obj=process, action="invites_create",
+    audit.record(actor=actor, tenant=process.tenant, obj=process, action="process_invites_create",
                  changes={"invites": [None, count]}, comment=label)
     return invites
 

@@ -224,4 +224,4 @@ def load(ctx):
     _survey_round_buildings(b, random.Random(ctx.seed + 3))  # last, so the rows above stay as they were
 
     for builder in (b, small):
-        audit.record_many(actor=None, tenant=builder.tenant, objs=builder.created, action="demo_create")
+        audit.record_many(actor=None, tenant=builder.tenant, objs=builder.created, action=lambda o: audit.code(o, "demo_create"))

@@ -358,10 +358,10 @@ def _write(*, actor, tenant, plan):
                     setattr(room, k, v)
                 _save(room, updated, line=row.line, before=before)
 
-    audit.record_many(actor=actor, tenant=tenant, objs=created, action="import_create",
+    audit.record_many(actor=actor, tenant=tenant, objs=created, action=lambda o: audit.code(o, "import_create"),
                       changes=lambda o: audit.diff({}, audit.snapshot(o)))
     before_of = {id(o): b for o, b in updated}
-    audit.record_many(actor=actor, tenant=tenant, objs=[o for o, _b in updated], action="import_update",
+    audit.record_many(actor=actor, tenant=tenant, objs=[o for o, _b in updated], action=lambda o: audit.code(o, "import_update"),
                       changes=lambda o: audit.diff(before_of[id(o)], audit.snapshot(o)))
     plan.counts["created"] = len(created)
     plan.counts["updated"] = len(updated)

@@ -201,9 +201,9 @@ def _follow_up(tenant, rng, today, admin, employee, townhall, school, programme)
     StatusReport.objects.bulk_create(reports, batch_size=500)
     Risk.objects.bulk_create(risks, batch_size=500)
     Milestone.objects.bulk_create(milestones, batch_size=500)
-    audit.record_many(actor=None, tenant=tenant, objs=milestones, action="demo_create")
-    audit.record_many(actor=None, tenant=tenant, objs=reports, action="demo_create")
-    audit.record_many(actor=None, tenant=tenant, objs=risks, action="demo_create")
+    audit.record_many(actor=None, tenant=tenant, objs=milestones, action=lambda o: audit.code(o, "demo_create"))
+    audit.record_many(actor=None, tenant=tenant, objs=reports, action=lambda o: audit.code(o, "demo_create"))
+    audit.record_many(actor=None, tenant=tenant, objs=risks, action=lambda o: audit.code(o, "demo_create"))
     closed_on = townhall.ends_on
     for title, indicator, unit, baseline, target, values in [
             ("Arealeffektive kontorer", "m² per ansatt", "m²", 32, 20, [24, 22, 21, 20]),

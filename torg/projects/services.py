@@ -206,7 +206,7 @@ def project_create(*, actor, tenant, name, model, owner, manager, **fields) -> P
     create_object(project, actor=actor, tenant=tenant)
     if relations:
         _set_relations(project, relations)
-        audit.record(actor=actor, tenant=tenant, obj=project, action="update",
+        audit.record(actor=actor, tenant=tenant, obj=project, action=audit.code(project, "update"),
                      changes={k: [[], v] for k, v in _relation_ids(project).items() if v})
     for gate in model.gates.prefetch_related("items"):
         decision = Decision.objects.create(tenant=tenant, project=project, gate=gate)
@@ -236,7 +236,7 @@ def project_update(*, actor, project, **fields) -> Project:
         after = _relation_ids(project)
         changes = {k: [before[k], after[k]] for k in RELATION_FIELDS if before[k] != after[k]}
         if changes:
-            audit.record(actor=actor, tenant=project.tenant, obj=project, action="update", changes=changes)
+            audit.record(actor=actor, tenant=project.tenant, obj=project, action=audit.code(project, "update"), changes=changes)
     return project
 
 

@@ -134,7 +134,7 @@ def load(ctx):
             ))
             shares.append(share / len(variants))
     Product.objects.bulk_create(products)
-    audit.record_many(actor=admin, tenant=tenant, objs=products, action="create")
+    audit.record_many(actor=admin, tenant=tenant, objs=products, action=lambda o: audit.code(o, "create"))
 
     rooms_by_building = {}
     for room in Room.objects.filter(building__in=ctx.old_offices, archived=False).order_by("building_id", "number"):

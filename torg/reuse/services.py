@@ -124,7 +124,7 @@ def product_create_many(*, actor, tenant, rows) -> list[Product]:
     created = Product.objects.bulk_create(products, batch_size=1000)
     if created and not created[0].pk:  # pragma: no cover - databases without RETURNING
         raise RuntimeError("bulk_create did not return primary keys")
-    audit.record_many(actor=actor, tenant=tenant, objs=created, action="create",
+    audit.record_many(actor=actor, tenant=tenant, objs=created, action=lambda o: audit.code(o, "create"),
                       changes=lambda o: audit.diff({}, audit.snapshot(o)))
     return created
 
@@ -490,7 +490,7 @@ def label_batch_create(*, actor, tenant, count) -> list[Label]:
                                         for _i in range(count)])
     if not labels[0].pk:  # pragma: no cover
         labels = list(Label.objects.filter(tenant=tenant, batch=batch).order_by("pk"))
-    audit.record_many(actor=actor, tenant=tenant, objs=labels, action="create",
+    audit.record_many(actor=actor, tenant=tenant, objs=labels, action=lambda o: audit.code(o, "create"),
                       changes={"batch": [None, batch]})
     return labels
 
@@ -502,7 +502,7 @@ def reuse_role_set(*, actor, membership, role, buildings=()) -> ReuseRole | None
     existing = ReuseRole.objects.filter(membership=membership).first()
     if not role:
         if existing:
-            audit.record(actor=actor, tenant=membership.tenant, obj=existing, action="delete")
+            audit.record(actor=actor, tenant=membership.tenant, obj=existing, action=audit.code(existing, "delete"))
             existing.delete()
         return None
     if role not in ReuseRole.Role.values:
@@ -534,7 +534,7 @@ def import_job_create(*, actor, tenant, file_name, data, language="") -> ImportJ
     # Uploaded files are kept only as long as needed: drop those of old, finished or abandoned jobs.
     ImportJob.objects.filter(tenant=tenant, created_at__lt=timezone.now() - IMPORT_FILE_KEEP) \
         .exclude(status__in=ImportJob.RUNNING).exclude(data=b"").update(data=b"")
-    audit.record(actor=actor, tenant=tenant, obj=job, action="create", changes={"file_name": [None, job.file_name]})
+    audit.record(actor=actor, tenant=tenant, obj=job, action=audit.code(job, "create"), changes={"file_name": [None, job.file_name]})
     return job
 
 

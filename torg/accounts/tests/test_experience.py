@@ -7,7 +7,7 @@ from torg.core.models import AuditEvent
 
 def test_audit_log_counts_with_a_thousands_space(client_for, admin_user, tenant):
     AuditEvent.objects.bulk_create([
-        AuditEvent(tenant=tenant, actor=admin_user, action="update", object_type="places.room", object_id=str(i),
+        AuditEvent(tenant=tenant, actor=admin_user, action="room_update", object_type="places.room", object_id=str(i),
                    object_repr=f"Rom {i}") for i in range(1001)])
     total = AuditEvent.objects.filter(tenant=tenant).count()
     html = client_for(admin_user).get(reverse("accounts:audit_log")).content.decode()

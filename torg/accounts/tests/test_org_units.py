@@ -22,7 +22,7 @@ def test_sector_and_service(tenant, admin_user, sector):
                                       parent=sector)
     assert school.parent == sector and school.tenant == tenant
     event = AuditEvent.objects.get(object_type="accounts.orgunit", object_id=str(school.pk))
-    assert event.action == "create" and event.actor == admin_user and event.changes["name"] == [None, "Storvik skole"]
+    assert event.action == "org_unit_create" and event.actor == admin_user and event.changes["name"] == [None, "Storvik skole"]
 
 
 @pytest.mark.parametrize("kind, parent, field", [
@@ -105,7 +105,7 @@ def test_ui_create_edit_archive(tenant, admin_user, en_client, sector):
     assert response.status_code == 302
     unit.refresh_from_db()
     assert unit.name == "Barnehager"
-    assert AuditEvent.objects.get(object_type="accounts.orgunit", action="update").changes == {
+    assert AuditEvent.objects.get(object_type="accounts.orgunit", action="org_unit_update").changes == {
         "name": ["Barnehage", "Barnehager"]}
 
     response = client.post(reverse("accounts:org_unit_archive", args=[sector.pk]), follow=True)

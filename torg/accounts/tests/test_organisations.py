@@ -97,7 +97,7 @@ def test_edit_and_archive(tenant, admin_user, en_client):
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.name == "A-laget" and org.kind == "volunteer"
-    update = AuditEvent.objects.get(object_type="accounts.externalorganisation", action="update")
+    update = AuditEvent.objects.get(object_type="accounts.externalorganisation", action="external_organisation_update")
     assert update.changes == {"name": ["A", "A-laget"], "kind": ["association", "volunteer"]}
     client.post(reverse("accounts:organisation_archive", args=[org.pk]))
     org.refresh_from_db()

@@ -27,7 +27,7 @@ def test_admin_creates_a_user_with_a_role_through_the_form(tenant, admin_user, e
     assert user.has_perm("places.manage_places", tenant)
     assert not user.has_perm("accounts.manage_users", tenant)
     event = AuditEvent.objects.get(object_type="accounts.membership", object_id=str(membership.pk))
-    assert event.action == "create" and event.actor == admin_user and event.changes["role"] == [None,
+    assert event.action == "membership_create" and event.actor == admin_user and event.changes["role"] == [None,
                                                                                                 "property_manager"]
     assert "Nordmann" in client.get(reverse("accounts:user_list") + "?q=nord").content.decode()
 
@@ -106,7 +106,7 @@ def test_deactivated_membership_cannot_use_the_tenant(tenant, building, admin_us
     assert response.status_code == 302
     membership.refresh_from_db()
     assert not membership.is_active
-    event = AuditEvent.objects.get(object_type="accounts.membership", object_id=str(membership.pk), action="update")
+    event = AuditEvent.objects.get(object_type="accounts.membership", object_id=str(membership.pk), action="membership_update")
     assert event.changes == {"is_active": [True, False]} and event.actor == admin_user
 
     client.force_login(employee, backend="django.contrib.auth.backends.ModelBackend")

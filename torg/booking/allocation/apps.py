@@ -16,11 +16,11 @@ class AllocationConfig(AppConfig):
         from . import queries, rules, states  # noqa: F401 – permissions and machines register themselves
 
         register_action_labels({
-            "allocation_propose": _("Allocation proposal made"),
+            "allocation_round_propose": _("Allocation proposal made"),
             "decision_adjust": _("Decision adjusted by staff"),
             "application_withdraw": _("Application withdrawn"),
-            "frame_time_pass_on": _("Frame time passed on to a club"),
-            "frame_time_release": _("Frame time released as drop-in time"),
+            "decision_frame_time_pass_on": _("Frame time passed on to a club"),
+            "decision_frame_time_release": _("Frame time released as drop-in time"),
         })
         # While a round is open, its resources cannot be booked directly in its season (staff excepted).
         register_closure(queries.round_closure)

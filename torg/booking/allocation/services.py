@@ -87,7 +87,7 @@ def round_update(*, actor, rnd, resources=None, **fields) -> AllocationRound:
         _set_resources(rnd, rnd.tenant, resources)
         after = {r.pk for r in resources}
         if before != after:
-            audit.record(actor=actor, tenant=rnd.tenant, obj=rnd, action="update",
+            audit.record(actor=actor, tenant=rnd.tenant, obj=rnd, action=audit.code(rnd, "update"),
                          changes={"resources": [sorted(before), sorted(after)]})
     return rnd
 
@@ -112,7 +112,7 @@ def ladder_save(*, actor, rnd, rungs) -> list[PriorityRung]:
         rung.full_clean(exclude=["round"])
         rows.append(rung)
     PriorityRung.objects.bulk_create(rows)
-    audit.record(actor=actor, tenant=rnd.tenant, obj=rnd, action="update",
+    audit.record(actor=actor, tenant=rnd.tenant, obj=rnd, action=audit.code(rnd, "update"),
                  changes={"ladder": [None, [f"{r.rank}. {r.label} ({r.criterion})" for r in rows]]})
     return rows
 
@@ -298,7 +298,7 @@ def _save_proposal(actor, rnd, outcomes, rungs):
             for o in outcomes if (o.claim_id, o.session) not in keep]
     Decision.objects.bulk_create(rows, batch_size=500)
     granted = sum(1 for o in outcomes if o.granted)
-    audit.record(actor=actor, tenant=rnd.tenant, obj=rnd, action="allocation_propose",
+    audit.record(actor=actor, tenant=rnd.tenant, obj=rnd, action="allocation_round_propose",
                  changes={"sessions": [None, len(outcomes)], "granted": [None, granted]})
 
 
@@ -540,7 +540,7 @@ def frame_time_pass_on(*, actor, decision, club, first=None, last=None, now=None
         raise ValidationError({"club": _("Choose another organisation of the municipality.")})
     bookings = list(_frame_bookings(actor, decision, first, last, now))
     count = booking_services.bookings_hand_over(actor=actor, bookings=bookings, organisation=club)
-    audit.record(actor=actor, tenant=decision.tenant, obj=decision, action="frame_time_pass_on",
+    audit.record(actor=actor, tenant=decision.tenant, obj=decision, action="decision_frame_time_pass_on",
                  changes={"club": [None, club.name], "dates": [None, count]})
     return count
 
@@ -560,7 +560,7 @@ def frame_time_release(*, actor, decision, first=None, last=None, now=None) -> i
         booking_services.booking_transition(actor=actor, booking=booking, to=Booking.Status.CANCELLED,
                                             reason=_("Released as drop-in time"), now=now)
         count += 1
-    audit.record(actor=actor, tenant=decision.tenant, obj=decision, action="frame_time_release",
+    audit.record(actor=actor, tenant=decision.tenant, obj=decision, action="decision_frame_time_release",
                  changes={"dates": [None, count]})
     return count
 

@@ -50,7 +50,7 @@ def complaints_answered(change):
 S = AllocationRound.Status
 
 ROUND_MACHINE = states.Machine(
-    entity="round",
+    entity="allocation_round",
     states=AllocationRound.Status,
     roles=round_roles,
     transitions=[

@@ -156,7 +156,7 @@ def door_controller_revoke(*, actor, controller: DoorController) -> DoorControll
 @transaction.atomic
 def door_delete(*, actor, door: Door) -> None:
     """Remove a door; its access-log entries stay (without the door)."""
-    audit.record(actor=actor, tenant=door.tenant, obj=door, action="delete",
+    audit.record(actor=actor, tenant=door.tenant, obj=door, action=audit.code(door, "delete"),
                  changes=audit.diff(audit.snapshot(door), {}))
     door.delete()
 

@@ -71,7 +71,7 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
             raise
         return existing
     occupy(booking, info["units"])
-    audit.record(actor=actor, tenant=tenant, obj=booking, action="create",
+    audit.record(actor=actor, tenant=tenant, obj=booking, action=audit.code(booking, "create"),
                  changes=audit.diff({}, audit.snapshot(booking, ["resource", "start", "end", "status",
                                                                  "organisation"])))
     if announce:

@@ -66,5 +66,5 @@ def opening_delete(*, actor, obj):
     """Remove a weekly opening-hours row or a date exception (recorded in the audit log)."""
     if not isinstance(obj, (OpeningHours, OpeningException)):
         raise TypeError(obj)
-    audit.record(actor=actor, tenant=obj.tenant, obj=obj, action="delete", changes=audit.diff(audit.snapshot(obj), {}))
+    audit.record(actor=actor, tenant=obj.tenant, obj=obj, action=audit.code(obj, "delete"), changes=audit.diff(audit.snapshot(obj), {}))
     obj.delete()

@@ -119,7 +119,7 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
     for status in (Booking.Status.CONFIRMED, Booking.Status.REQUESTED):
         if dates := [b for b in created if b.status == status]:
             announce_bookings(dates)
-    audit.record(actor=actor, tenant=tenant, obj=series, action="create",
+    audit.record(actor=actor, tenant=tenant, obj=series, action=audit.code(series, "create"),
                  changes={"rrule": [None, rrule], "bookings": [None, len(created)]})
     return series
 

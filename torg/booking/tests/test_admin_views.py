@@ -52,7 +52,7 @@ def test_staff_edit_rules_with_audit(client_for, admin_user, resource):
     assert c.post(url, data).status_code == 302
     rules = BookingRules.objects.get(resource=resource)
     assert (rules.window_days, rules.age_limit, rules.allow_associations) == (14, 18, False)
-    event = AuditEvent.objects.filter(object_type="booking.bookingrules", action="update").latest("id")
+    event = AuditEvent.objects.filter(object_type="booking.bookingrules", action="booking_rules_update").latest("id")
     assert event.changes["window_days"] == [90, 14]
 
 

@@ -22,7 +22,7 @@ def test_citizen_books_a_free_slot(citizen, resource):
     assert b.status == S.CONFIRMED
     assert list(b.slots.values_list("unit_id", "active")) == [(resource.pk, True)]
     [created] = audit.history_for(b, b.tenant)
-    assert (created.action, created.changes["status"]) == ("create", [None, S.CONFIRMED])
+    assert (created.action, created.changes["status"]) == ("booking_create", [None, S.CONFIRMED])
 
 
 def test_overlap_is_a_conflict_but_touching_is_not(citizen, employee, resource):
@@ -127,7 +127,7 @@ def test_approval_flow_with_history_notifications_and_email(admin_user, citizen,
     assert b.status == S.REJECTED
     assert not b.slots.get().active
     assert [(e.action, e.changes["status"][1], e.comment) for e in audit.history_for(b, b.tenant)] == [
-        ("booking_reject", S.REJECTED, "Reserved for the election"), ("create", S.REQUESTED, "")]
+        ("booking_reject", S.REJECTED, "Reserved for the election"), ("booking_create", S.REQUESTED, "")]
     assert Notification.objects.filter(user=citizen, message__contains="Reserved for the election").exists()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["innbygger@example.org"]

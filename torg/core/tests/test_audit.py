@@ -24,7 +24,7 @@ def test_snapshot_is_json_ready(tenant):
 def test_update_records_who_and_what_changed(tenant, admin_user):
     update_object(tenant, actor=admin_user, tenant=tenant, fields={"inhabitants": 125000, "name": "Storvik"},
                   comment="Nytt navn")
-    event = AuditEvent.objects.filter(tenant=tenant, action="update").get()
+    event = AuditEvent.objects.filter(tenant=tenant, action="tenant_update").get()
     assert event.actor == admin_user
     assert event.object_type == "accounts.tenant" and event.object_id == str(tenant.pk)
     assert event.object_repr == "Storvik"
@@ -42,21 +42,21 @@ def test_update_without_change_records_nothing(tenant, admin_user):
 def test_anonymous_actor_is_stored_as_none(tenant):
     from django.contrib.auth.models import AnonymousUser
 
-    event = audit.record(actor=AnonymousUser(), tenant=tenant, obj=tenant, action="touch")
+    event = audit.record(actor=AnonymousUser(), tenant=tenant, obj=tenant, action="tenant_touch")
     assert event.actor is None
 
 
 def test_history_is_per_tenant_and_object(tenant, other_tenant, admin_user):
-    audit.record(actor=admin_user, tenant=tenant, obj=tenant, action="a")
-    audit.record(actor=admin_user, tenant=other_tenant, obj=other_tenant, action="b")
-    assert {e.action for e in audit.history_for(tenant, tenant)} == {"create", "a"}
+    audit.record(actor=admin_user, tenant=tenant, obj=tenant, action="tenant_a")
+    audit.record(actor=admin_user, tenant=other_tenant, obj=other_tenant, action="tenant_b")
+    assert {e.action for e in audit.history_for(tenant, tenant)} == {"tenant_create", "tenant_a"}
     assert {e.action for e in audit.history_for(tenant, other_tenant)} == set()
 
 
 def test_record_many_writes_one_event_per_object(tenant, other_tenant, admin_user):
-    audit.record_many(actor=admin_user, tenant=tenant, objs=[tenant, other_tenant], action="bulk",
+    audit.record_many(actor=admin_user, tenant=tenant, objs=[tenant, other_tenant], action="tenant_bulk",
                       changes=lambda o: {"slug": [None, o.slug]})
-    events = AuditEvent.objects.filter(action="bulk").order_by("object_id")
+    events = AuditEvent.objects.filter(action="tenant_bulk").order_by("object_id")
     assert [e.changes["slug"][1] for e in events] == ["testvik", "andrevik"]
     assert all(e.tenant == tenant and e.actor == admin_user for e in events)
 

@@ -136,7 +136,7 @@ def test_retention_anonymises_after_n_months_and_only_then(open_process, admin_u
     assert Support.objects.get().participant.startswith("x:") and Response.objects.get().participant.startswith("x:")
     assert not Subscription.objects.exists()
     assert retention.retention_run(now=closed.closed_at + dt.timedelta(days=400)) == {}  # once
-    assert [e.action for e in history_for(closed, closed.tenant)][0] == "retention_anonymise"
+    assert [e.action for e in history_for(closed, closed.tenant)][0] == "process_retention_anonymise"
 
 
 def test_retention_deletes_by_the_management_command(open_process, admin_user):

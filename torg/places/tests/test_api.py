@@ -192,7 +192,7 @@ def test_create_get_update_the_whole_hierarchy(api, tenant, property_manager):
     r = api("patch", f"{API}/rooms/{room['id']}", {"capacity": 12, "name": "Fjorden stor"})
     assert r.status_code == 200 and r.json()["capacity"] == 12
     assert Room.objects.get(pk=room["id"]).name == "Fjorden stor"
-    event = AuditEvent.objects.filter(object_type="places.room", action="update").get()
+    event = AuditEvent.objects.filter(object_type="places.room", action="room_update").get()
     assert event.actor == property_manager
     assert event.changes == {"capacity": [10, 12], "name": ["Fjorden", "Fjorden stor"]}
 
@@ -202,14 +202,14 @@ def test_create_get_update_the_whole_hierarchy(api, tenant, property_manager):
     assert r.status_code == 200 and r.json()["postal_code"] == "9000"
     r = api("patch", f"{API}/buildings/{building['id']}", {"archived": True})
     assert r.status_code == 200 and r.json()["archived"] is True
-    assert AuditEvent.objects.filter(object_type="places.building", action="archive").exists()
+    assert AuditEvent.objects.filter(object_type="places.building", action="building_archive").exists()
 
 
 def test_patch_with_an_unchanged_decimal_records_no_change(api, building):
     room = Room.objects.get(number="0.01")  # net area 20.0
     r = api("patch", f"{API}/rooms/{room.pk}", {"net_area": 20})
     assert r.status_code == 200
-    assert not AuditEvent.objects.filter(object_type="places.room", object_id=str(room.pk), action="update").exists()
+    assert not AuditEvent.objects.filter(object_type="places.room", object_id=str(room.pk), action="room_update").exists()
 
 
 def test_null_fnr_snr_never_reach_the_database_as_null(api, building):

@@ -51,8 +51,10 @@ def test_create_property_building_floor_room(tenant, property_manager, en_client
     for text in ("Rådhuset", "300123456", "12/345", "1978", "Møterom Fjorden", "0.012"):
         assert text in detail, text
 
-    events = AuditEvent.objects.filter(tenant=tenant, action="create", actor=property_manager)
-    assert {e.object_type for e in events} >= {"places.property", "places.building", "places.floor", "places.room"}
+    events = AuditEvent.objects.filter(tenant=tenant, action__endswith="_create", actor=property_manager)
+    assert {(e.object_type, e.action) for e in events} >= {
+        ("places.property", "property_create"), ("places.building", "building_create"), ("places.floor", "floor_create"),
+        ("places.room", "room_create")}
     room_event = events.get(object_type="places.room")
     assert room_event.changes["number"] == [None, "0.012"] and room_event.object_id == str(room.pk)
 
@@ -67,7 +69,7 @@ def test_edit_records_the_changed_fields(building, tenant, property_manager, en_
     assert response.status_code == 302
     room.refresh_from_db()
     assert room.name == "Storsalen" and room.capacity == 40
-    event = AuditEvent.objects.filter(object_type="places.room", object_id=str(room.pk), action="update").get()
+    event = AuditEvent.objects.filter(object_type="places.room", object_id=str(room.pk), action="room_update").get()
     assert event.actor == property_manager
     assert event.changes == {"name": ["Møterom", "Storsalen"], "capacity": [8, 40]}
     # The room page shows the history.
@@ -79,7 +81,7 @@ def test_edit_records_the_changed_fields(building, tenant, property_manager, en_
         "strategic_category": "C", "year_built": "1960", "gross_area": "1200.0", "address": "",
     })
     assert response.status_code == 302
-    event = AuditEvent.objects.filter(object_type="places.building", action="update").get()
+    event = AuditEvent.objects.filter(object_type="places.building", action="building_update").get()
     assert event.changes == {"use": ["office", "school"], "strategic_category": ["A", "C"],
                              "year_built": [None, 1960]}
 
@@ -123,10 +125,10 @@ def test_archive_and_restore(building, tenant, admin_user, en_client):
     events = AuditEvent.objects.filter(actor=admin_user, id__gt=first_event).order_by("id")
     actions = list(events.values_list("object_type", "action"))
     assert actions == [
-        ("places.room", "archive"), ("places.floor", "archive"), ("places.building", "archive"),
-        ("places.building", "restore"), ("places.floor", "restore"), ("places.room", "restore"),
+        ("places.room", "room_archive"), ("places.floor", "floor_archive"), ("places.building", "building_archive"),
+        ("places.building", "building_restore"), ("places.floor", "floor_restore"), ("places.room", "room_restore"),
     ]
-    assert AuditEvent.objects.filter(action="archive", object_type="places.room").get().changes == {
+    assert AuditEvent.objects.filter(action="room_archive", object_type="places.room").get().changes == {
         "archived": [False, True]}
 
 

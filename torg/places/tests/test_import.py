@@ -66,8 +66,9 @@ def test_valid_file_creates_the_register(make_file, tenant, admin_user):
     assert plan.errors == []
     _assert_good_import(tenant)
     assert plan.counts["created"] == 2 + 2 + 3 + 3  # properties, buildings, floors, rooms
-    events = AuditEvent.objects.filter(tenant=tenant, action="import_create", actor=admin_user)
-    assert events.count() == 10
+    events = AuditEvent.objects.filter(tenant=tenant, action__endswith="_import_create", actor=admin_user)
+    assert events.count() == 10 and events.get(object_type="places.floor", object_id=str(
+        Room.objects.get(number="A101").floor_id)).action == "floor_import_create"
     assert events.get(object_type="places.room", object_id=str(Room.objects.get(number="A101").pk)).changes[
         "capacity"] == [None, 28]
 
@@ -85,9 +86,9 @@ def test_reimport_updates_instead_of_duplicating(tenant, admin_user):
     assert room.net_area == 30 and room.function == "meeting"
     assert Building.objects.get(name="Storvik skole").strategic_category == "C"
     assert plan.counts["created"] == 0 and plan.counts["updated"] == 2
-    room_update = AuditEvent.objects.get(action="import_update", object_type="places.room")
+    room_update = AuditEvent.objects.get(action="room_import_update", object_type="places.room")
     assert room_update.changes == {"net_area": ["24.5", "30.0"]}
-    school_update = AuditEvent.objects.get(action="import_update", object_type="places.building")
+    school_update = AuditEvent.objects.get(action="building_import_update", object_type="places.building")
     assert school_update.changes == {"strategic_category": ["B", "C"]}
     # Importing the same file again changes nothing and records nothing.
     events = AuditEvent.objects.count()

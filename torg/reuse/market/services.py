@@ -83,7 +83,7 @@ def settings_update(*, actor, tenant, unit_days, partner_days, public_days, appr
     row.partners.set(partners)
     after = sorted(p.pk for p in partners)
     if before != after:
-        audit.record(actor=actor, tenant=tenant, obj=row, action="update", changes={"partners": [before, after]})
+        audit.record(actor=actor, tenant=tenant, obj=row, action=audit.code(row, "update"), changes={"partners": [before, after]})
     return row
 
 
@@ -172,7 +172,7 @@ def listing_create(*, actor, tenant, items, title="", description="", available_
     inventory.item_change_status(actor=actor, items=locked, to_status=Status.LISTED,
                                  comment=_("Listed in the marketplace: %(number)s") % {"number": listing.number},
                                  system=True)
-    audit.record(actor=actor, tenant=tenant, obj=listing, action="create",
+    audit.record(actor=actor, tenant=tenant, obj=listing, action=audit.code(listing, "create"),
                  changes={**audit.diff({}, audit.snapshot(listing)), "items": [None, [i.pk for i in locked]]})
     _after_publish(listing, now)
     return listing
@@ -222,7 +222,7 @@ def listing_update(*, actor, listing, to_partners=None, to_public=None, now=None
     listing.save()
     changes = audit.diff(before, audit.snapshot(listing))
     if changes:
-        audit.record(actor=actor, tenant=listing.tenant, obj=listing, action="update", changes=changes)
+        audit.record(actor=actor, tenant=listing.tenant, obj=listing, action=audit.code(listing, "update"), changes=changes)
     _after_publish(listing, now)
     return listing
 
@@ -325,7 +325,7 @@ def order_create(*, actor, tenant, listing, quantity, delivery_room, to_unit, de
         raise ValidationError(_("Sorry, someone else has just ordered the last of these items.")) from None
     inventory.item_change_status(actor=actor, items=free, to_status=Status.ORDERED,
                                  comment=_("Ordered: %(number)s") % {"number": order.number}, system=True)
-    audit.record(actor=actor, tenant=seller_tenant, obj=order, action="create",
+    audit.record(actor=actor, tenant=seller_tenant, obj=order, action=audit.code(order, "create"),
                  changes={**audit.diff({}, audit.snapshot(order)), "items": [None, [i.number for i in free]]})
     if not approval:
         ORDER_MACHINE.apply(order, Order.Status.APPROVED, actor=None, system=True, reason=_("No approval needed."))
@@ -539,7 +539,7 @@ def saved_search_create(*, actor, tenant, name, query="", category=None, conditi
 
 @transaction.atomic
 def saved_search_delete(*, actor, search) -> None:
-    audit.record(actor=actor, tenant=search.tenant, obj=search, action="delete")
+    audit.record(actor=actor, tenant=search.tenant, obj=search, action=audit.code(search, "delete"))
     search.delete()
 
 
@@ -619,7 +619,7 @@ def give_away(*, actor, tenant, items, recipient, comment="", listing=None) -> G
                                reference=gift.number)
     for listing_row in {line.listing_id: line.listing for line in lines}.values():
         _close_if_empty(listing_row, actor)
-    audit.record(actor=actor, tenant=tenant, obj=gift, action="create",
+    audit.record(actor=actor, tenant=tenant, obj=gift, action=audit.code(gift, "create"),
                  changes={"recipient": [None, recipient.pk], "items": [None, [i.pk for i in items]]},
                  comment=comment)
     return gift

@@ -92,7 +92,7 @@ def plan_update(*, actor, plan, source_buildings=None, **fields) -> Plan:
         after = sorted(b.pk for b in source_buildings)
         if before != after:
             plan.source_buildings.set(source_buildings)
-            audit.record(actor=actor, tenant=plan.tenant, obj=plan, action="update",
+            audit.record(actor=actor, tenant=plan.tenant, obj=plan, action=audit.code(plan, "update"),
                          changes={"source_buildings": [before, after]})
             _touch(plan)
     return plan
@@ -227,7 +227,7 @@ def needs_create_rows(*, actor, plan, rows, comment="") -> list[Need]:
     if needs and not needs[0].pk:  # pragma: no cover - databases without RETURNING
         raise RuntimeError("bulk_create did not return primary keys")
     _insert_lines(needs)
-    audit.record_many(actor=actor, tenant=plan.tenant, objs=needs, action="create", comment=comment,
+    audit.record_many(actor=actor, tenant=plan.tenant, objs=needs, action=lambda o: audit.code(o, "create"), comment=comment,
                       changes=lambda o: audit.diff({}, audit.snapshot(o)))
     if needs:
         _touch(plan)
@@ -304,7 +304,7 @@ def need_delete(*, actor, need):
                                 "instead."))
     lines = list(need.lines.all())
     _release_lines(actor, lines, _("Released by furnishing plan %(plan)s") % {"plan": plan.number})
-    audit.record(actor=actor, tenant=plan.tenant, obj=need, action="delete",
+    audit.record(actor=actor, tenant=plan.tenant, obj=need, action=audit.code(need, "delete"),
                  changes={"room": [need.room_id, None], "category": [need.category_id, None],
                           "quantity": [need.quantity, None]})
     Line.objects.filter(need=need).delete()
@@ -522,7 +522,7 @@ def line_unlock(*, actor, line) -> Line:
     if line.locked:
         Line.objects.filter(pk=line.pk).update(locked=False, updated_at=timezone.now())
         line.locked = False
-        audit.record(actor=actor, tenant=line.plan.tenant, obj=line, action="update", changes={"locked": [True, False]})
+        audit.record(actor=actor, tenant=line.plan.tenant, obj=line, action=audit.code(line, "update"), changes={"locked": [True, False]})
         _touch(line.plan)
     return line
 

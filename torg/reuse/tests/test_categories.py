@@ -19,7 +19,7 @@ def test_admin_adds_renames_and_archives_a_category_over_http(client_for, admin_
     assert r.status_code == 302
     new = Category.objects.get(tenant=tenant, name="Høydejusterbar skjerm")
     assert new.key == "hoydejusterbar_skjerm" and new.sort_order > 200 and not new.archived
-    assert AuditEvent.objects.filter(object_type="reuse.category", object_id=str(new.pk), action="create").exists()
+    assert AuditEvent.objects.filter(object_type="reuse.category", object_id=str(new.pk), action="category_create").exists()
 
     items = make_items(count=2)
     chair = product.category
@@ -48,7 +48,7 @@ def test_admin_adds_renames_and_archives_a_category_over_http(client_for, admin_
     chair.refresh_from_db()
     assert not chair.archived
     assert list(AuditEvent.objects.filter(object_type="reuse.category", object_id=str(chair.pk))
-                .values_list("action", flat=True).order_by("pk"))[-3:] == ["update", "archive", "restore"]
+                .values_list("action", flat=True).order_by("pk"))[-3:] == ["category_update", "category_archive", "category_restore"]
 
 
 def test_category_names_are_unique_per_tenant_and_keys_are_made_unique(admin_user, tenant, other_tenant, other_admin):

@@ -274,7 +274,7 @@ def test_products_created_together_are_validated_defaulted_and_audited(admin_use
         {"category": desk, "manufacturer": "B", "weight_kg": 40},
     ])
     assert [p.weight_kg for p in made] == [category.default_weight_kg, 40] and all(p.pk for p in made)
-    assert AuditEvent.objects.filter(object_type="reuse.product", action="create").count() == 2
+    assert AuditEvent.objects.filter(object_type="reuse.product", action="product_create").count() == 2
     with pytest.raises(services.RowValidationError) as info:
         services.product_create_many(actor=admin_user, tenant=tenant, rows=[
             {"category": category, "manufacturer": "C"}, {"category": desk, "width_cm": 20000}])

@@ -199,7 +199,7 @@ def test_history_never_names_another_tenants_object(admin_user, other_admin, ten
     from torg.core.audit_display import describe
 
     theirs = places_services.property_create(actor=other_admin, tenant=other_tenant, gnr=9, bnr=9, name="Hemmelig")
-    event = audit.record(actor=admin_user, tenant=tenant, obj=building, action="update",
+    event = audit.record(actor=admin_user, tenant=tenant, obj=building, action="building_update",
                          changes={"property": [building.property_id, theirs.pk]})
     [row] = describe([event])[0].change_rows
     assert row["old"] == "1/1 Testgata 1" and row["new"] == f"#{theirs.pk}"

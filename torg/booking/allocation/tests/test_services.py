@@ -63,7 +63,7 @@ def test_the_ladder_decides_and_a_dry_run_changes_nothing(rnd, admin_user, assoc
     decisions = {d.application_id: d for d in Decision.objects.all()}
     assert decisions[kids.pk].granted and decisions[kids.pk].starts == dt.time(18)
     assert [c for c, _p in decisions[adults.pk].explanation] == ["order", "busy", "denied"]
-    assert AuditEvent.objects.filter(action="allocation_propose").count() == 1
+    assert AuditEvent.objects.filter(action="allocation_round_propose").count() == 1
 
 
 def test_staff_adjust_a_decision_and_it_survives_a_new_proposal(rnd, admin_user, association_rep, clubs, hall):

@@ -43,7 +43,7 @@ def test_order_without_approval_is_approved_at_once_and_holds_the_items(order_fo
     assert order.status == S.APPROVED
     items = Item.objects.filter(pk__in=order.lines.values("item_id"))
     assert set(items.values_list("status", flat=True)) == {Status.ORDERED}
-    assert _history(order) == [("create", ""), ("order_approve", "No approval needed.")]
+    assert _history(order) == [("order_create", ""), ("order_approve", "No approval needed.")]
     # the seller is told
     assert Notification.objects.filter(user=people.seller, message__contains=order.number).exists()
 
@@ -80,7 +80,7 @@ def test_full_flow_to_received_moves_item_changes_owner_and_records_reuse(order_
     assert record.from_unit == units.north and record.to_unit == units.health
     assert not OrderLine.objects.filter(order=order, active=True).exists()
     assert [action for action, _comment in _history(order)] == [
-        "create", "order_approve", "order_process", "order_ready", "order_receive"]
+        "order_create", "order_approve", "order_process", "order_ready", "order_receive"]
     # the buyer heard of each step
     assert Notification.objects.filter(user=people.plain_buyer).count() >= 3
 
