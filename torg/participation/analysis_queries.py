@@ -6,14 +6,14 @@ aggregated rows into tables.
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from . import terms
-from .models import Decision, FeedbackResponse, Input, Process, Subscription, TargetGroup, Theme
+from .models import Decision, FeedbackResponse, Input, Process, Subscription, Support, TargetGroup, Theme
 
 # Below this share of the expected reach, a target group is under-represented.
 UNDER_REPRESENTED = 0.5
@@ -41,9 +41,13 @@ def response_get(*, tenant, pk):
 
 
 def themes(*, process):
-    """The process's themes with how many (not hidden) inputs each holds, and their response."""
+    """The process's themes with how many (not hidden) inputs each holds, and their response. The
+    count is a subquery per theme on the coding table (its theme index), not a join of every coded
+    input grouped by every column of the theme, its response and decision."""
+    coded = (Theme.inputs.through.objects.filter(theme_id=OuterRef("pk"))
+             .exclude(input__status=Input.Status.HIDDEN).values("theme_id").annotate(n=Count("*")).values("n"))
     return (Theme.objects.filter(process=process).select_related("response__decision")
-            .annotate(input_count=Count("inputs", filter=~Q(inputs__status=Input.Status.HIDDEN)))
+            .annotate(input_count=Coalesce(Subquery(coded), 0))
             .order_by("name", "id"))
 
 
@@ -101,10 +105,10 @@ def _count_row(theme, cell, group_ids, channels):
 
 def theme_suggestions(*, process, limit=12):
     """Frequent terms in the newest inputs not yet coded into a theme — candidates for themes."""
-    texts = (counted_inputs(process).filter(themes__isnull=True).order_by("-created_at", "-id")
-             .values_list("title", "body")[:SUGGESTION_SAMPLE])
+    stored = (counted_inputs(process).filter(themes__isnull=True).order_by("-created_at", "-id")
+              .values_list("terms", flat=True)[:SUGGESTION_SAMPLE])
     existing = Theme.objects.filter(process=process).values_list("name", flat=True)
-    return terms.frequent_terms((f"{t} {b}" for t, b in texts), limit=limit, exclude=list(existing))
+    return terms.frequent_stored_terms(stored, limit=limit, exclude=list(existing))
 
 
 def coding_inputs(*, process, theme_id=None, uncoded=False, search="", target_group_id=None, channel=""):
@@ -189,24 +193,40 @@ def feedback_visible(process):
 
 
 def _quotes(process, theme_ids, public):
-    """Up to QUOTES_PER_THEME inputs per theme — the most supported, then the newest — in one query
-    (a window function numbers the inputs within each theme)."""
+    """Up to QUOTES_PER_THEME inputs per theme — the most supported, then the newest — in three
+    queries, none of which counts supports over every coded input: (1) the supported inputs of the
+    themes with their support count (grows with the supports, not the inputs); (2) per theme its
+    newest inputs, numbered by a window function over ids and dates only; (3) the chosen inputs'
+    texts. Unsupported inputs rank after supported ones, newest first, so the newest
+    QUOTES_PER_THEME (less those with supports) fill up a theme with few supported inputs."""
     if not theme_ids:
         return {}
-    through = Theme.inputs.through
     statuses = [Input.Status.PUBLISHED] if public else [Input.Status.PUBLISHED, Input.Status.PENDING]
-    qs = (through.objects.filter(theme_id__in=theme_ids, input__status__in=statuses,
-                                 input__kind=Input.Kind.IDEA)
-          .annotate(supports=Count("input__supports"))
-          .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")],
-                                order_by=[F("supports").desc(), F("input__created_at").desc(), F("input_id").desc()]))
-          .filter(rank__lte=QUOTES_PER_THEME)
-          .values("theme_id", "input__code", "input__title", "input__body", "input__created_at"))
-    quotes = defaultdict(list)
-    for q in qs:
-        quotes[q["theme_id"]].append({"code": q["input__code"], "title": q["input__title"], "body": q["input__body"],
-                                      "created_at": q["input__created_at"]})
-    return quotes
+    through = Theme.inputs.through
+    ideas = {"input__status__in": statuses, "input__kind": Input.Kind.IDEA}
+    supported_ids = Support.objects.filter(input__process=process).values("input_id")
+    supported = defaultdict(list)
+    for r in (through.objects.filter(theme_id__in=theme_ids, input_id__in=supported_ids, **ideas)
+              .values("theme_id", "input_id", "input__created_at").annotate(n=Count("input__supports")).order_by()):
+        supported[r["theme_id"]].append((-r["n"], r["input__created_at"], r["input_id"]))
+    newest = defaultdict(list)  # per theme its newest input ids, best first
+    for theme_id, input_id in (through.objects.filter(theme_id__in=theme_ids, **ideas)
+                               .annotate(rank=Window(RowNumber(), partition_by=[F("theme_id")],
+                                                     order_by=[F("input__created_at").desc(), F("input_id").desc()]))
+                               .filter(rank__lte=QUOTES_PER_THEME).order_by("theme_id", "rank")
+                               .values_list("theme_id", "input_id")):
+        newest[theme_id].append(input_id)
+    chosen = {}
+    for theme_id in theme_ids:
+        ranked = sorted(supported[theme_id], key=lambda r: (r[0], -r[1].timestamp(), -r[2]))
+        picks = [pk for _n, _at, pk in ranked[:QUOTES_PER_THEME]]
+        with_support = {pk for _n, _at, pk in supported[theme_id]}
+        picks += [pk for pk in newest[theme_id] if pk not in with_support]
+        chosen[theme_id] = picks[:QUOTES_PER_THEME]
+    texts = {i["pk"]: i for i in Input.objects.filter(pk__in=[pk for picks in chosen.values() for pk in picks])
+             .values("pk", "code", "title", "body", "created_at")}
+    return {theme_id: [{k: texts[pk][k] for k in ("code", "title", "body", "created_at")} for pk in picks]
+            for theme_id, picks in chosen.items() if picks}
 
 
 def feedback_story(*, process, public=True):

@@ -6,7 +6,9 @@ everything else needs a token or session and the staff permissions."""
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Schema
+from typing import Literal
+
+from ninja import Field, Schema
 from ninja.pagination import paginate
 
 from torg.accounts.models import OrgUnit
@@ -21,6 +23,7 @@ router = ApiRouter(tags=["participation"])
 router.add_router("", analysis_api.router)  # themes, coding, responses, decisions, representation, feedback
 router.add_router("", channel_api.router)  # meeting input, plans and pins, following a process
 IdList = list[Id]
+Retention = Literal["keep", "anonymise", "delete"]
 
 
 class PhaseOut(Schema):
@@ -71,6 +74,9 @@ class ProcessOut(Schema):
     room_ids: list[int]
     phases: list[PhaseOut]
     target_groups: list[TargetGroupOut]
+    retention: str = Field(description="After closing: keep, anonymise or delete the input")
+    retention_months: int | None = Field(description="Months after closing (anonymise or delete)")
+    retention_done_at: dt.datetime | None
 
     @staticmethod
     def resolve_property_ids(obj):
@@ -135,6 +141,8 @@ class ProcessIn(InSchema):
     property_ids: IdList = []
     building_ids: IdList = []
     room_ids: IdList = []
+    retention: Retention = "keep"
+    retention_months: int | None = Field(None, ge=1, le=32767)
 
 
 class ProcessPatch(PatchSchema):
@@ -148,6 +156,8 @@ class ProcessPatch(PatchSchema):
     property_ids: IdList | None = None
     building_ids: IdList | None = None
     room_ids: IdList | None = None
+    retention: Retention = Omitted
+    retention_months: int | None = Field(None, ge=1, le=32767)
 
 
 class StatusIn(InSchema):

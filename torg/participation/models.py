@@ -17,6 +17,8 @@ from torg.core.ids import new_public_code
 from torg.core.models import TenantOwned
 from torg.core.photos import random_name
 
+from . import terms as term_index
+
 
 class Process(TenantOwned):
     """A participation process ("medvirkningsprosess"), e.g. "New Flytårnet school — early phase"."""
@@ -224,6 +226,15 @@ class InviteCode(TenantOwned):
         return self.label or self.code
 
 
+class InputQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Inputs written in bulk (meeting imports, demo, bench) get their terms like `save` gives them."""
+        objs = list(objs)
+        for obj in objs:
+            obj.fill_terms()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Input(TenantOwned):
     """One piece of input ("innspill"): an idea or proposal, or a comment on one.
 
@@ -289,6 +300,10 @@ class Input(TenantOwned):
     pin_y = models.FloatField(null=True, blank=True)  # 0..1 from the plan's top edge
     receipt = models.CharField(max_length=48, blank=True, default="", editable=False, db_index=True)
     anonymised = models.BooleanField(_("anonymised"), default=False)
+    # The title's and text's terms, stemmed once when written (`terms.encode`), for suggested themes.
+    terms = models.TextField(null=True, blank=True, editable=False)
+
+    objects = InputQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -300,6 +315,16 @@ class Input(TenantOwned):
                    models.Index(fields=["process", "participant"], name="participation_input_who")]
         verbose_name = _("input")
         verbose_name_plural = _("inputs")
+
+    def fill_terms(self):
+        self.terms = term_index.encode(f"{self.title} {self.body}")
+
+    def save(self, *args, **kwargs):
+        self.fill_terms()  # the text is written once (masked); its terms with it
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"title", "body"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "terms"}
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return self.title or self.body[:60]

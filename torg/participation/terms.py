@@ -6,7 +6,7 @@ people wrote most often.
 """
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from functools import lru_cache
 
 import snowballstemmer
@@ -42,23 +42,44 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall((text or "").lower()) if len(w) >= MIN_LENGTH and w not in STOP_WORDS]
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
+    """The word's stem (cached: a language has far fewer words than a process has inputs)."""
     return _stemmer().stemWord(word.lower())
+
+
+def encode(text: str) -> str:
+    """A text's terms as stored with each input (`Input.terms`): "stem word stem word …" for every
+    word that may carry a theme, in order — stemmed once when the input is written, so suggesting
+    themes never stems thousands of texts per page view."""
+    return " ".join(f"{stem(w)} {w}" for w in words(text))
 
 
 def frequent_terms(texts, *, limit=12, exclude=(), min_inputs=2):
     """[(word, inputs)] — the terms that occur in most of `texts` (one text per input), best first.
     A term is counted once per text. `exclude` are words (e.g. existing theme names) whose stems are
     left out."""
+    return frequent_stored_terms((encode(text) for text in texts), limit=limit, exclude=exclude,
+                                 min_inputs=min_inputs)
+
+
+def frequent_stored_terms(stored, *, limit=12, exclude=(), min_inputs=2):
+    """`frequent_terms` of texts already `encode`d (one per input). Counting is left to Counter (in
+    C): per text its distinct stems, and over all texts every (stem, word) pair; a stem is shown as
+    its most frequent word (the first written, on a tie)."""
     excluded = {stem(w) for text in exclude for w in words(text)}
     in_inputs = Counter()
-    forms = defaultdict(Counter)
-    for text in texts:
-        seen = set()
-        for word in words(text):
-            s = stem(word)
-            forms[s][word] += 1
-            seen.add(s)
-        in_inputs.update(seen - excluded)
+    pairs = Counter()
+    for encoded in stored:
+        parts = (encoded or "").split()
+        stems = parts[::2]
+        pairs.update(zip(stems, parts[1::2]))
+        in_inputs.update(set(stems))
+    for s in excluded:
+        in_inputs.pop(s, None)
+    best = {}
+    for (s, word), n in pairs.items():  # insertion order: the first written wins a tie
+        if s not in best or n > best[s][1]:
+            best[s] = (word, n)
     ranked = sorted(in_inputs.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [(forms[s].most_common(1)[0][0], n) for s, n in ranked if n >= min_inputs][:limit]
+    return [(best[s][0], n) for s, n in ranked if n >= min_inputs][:limit]

@@ -5,7 +5,6 @@ Public pages address a process by its unguessable public code and need no login;
 404 to anyone who may not see it.
 """
 
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +22,7 @@ from torg.core.tabular import write_csv
 from torg.core.views import (apply_validation_error, breadcrumbs, download, form_page, paginate, require_perm,
                              tenant_lookup)
 
-from . import queries, services
+from . import identity, queries, services
 from .forms import (ActivityForm, AnswerForm, CommentForm, InputForm, InviteForm, PhaseForm, ProcessFilterForm,
                     ProcessForm, QuestionForm, ReasonForm, ReportForm, SurveyForm, TargetGroupForm)
 from .models import Input, Process
@@ -250,23 +249,11 @@ def public_detail(request, code):
 
 
 # --- Giving input (public, by the process's code) ---------------------------------------------
-BROWSER_KEY = "torg_participant"
-
-
-def _invite_key(process):
-    return f"torg_invite_{process.pk}"
-
-
 def _who(request, process, create=False):
     """(participant key, invite) of this visitor for the process, or (None, None) when the process's
-    identity setting does not let them take part (yet). An anonymous browser gets a random key in its
-    session the first time it writes."""
-    browser = request.session.get(BROWSER_KEY, "")
-    if not browser and create:
-        browser = request.session[BROWSER_KEY] = secrets.token_urlsafe(24)
+    identity setting does not let them take part (yet)."""
     try:
-        return services.participant_key(process=process, user=request.user, browser=browser,
-                                        invite_code=request.session.get(_invite_key(process), ""))
+        return identity.participant(request, process, create=create)
     except PermissionDenied:
         return None, None
 
@@ -291,7 +278,7 @@ def invite_link(request, code, invite):
     found = queries.invite_get(process=process, code=invite)
     if found is None:
         raise Http404
-    request.session[_invite_key(process)] = found.code
+    request.session[identity.invite_session_key(process)] = found.code
     return redirect("participation:public_detail", process.code)
 
 

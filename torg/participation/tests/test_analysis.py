@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.utils import timezone
 
 from torg.core.models import AuditEvent
 from torg.participation import analysis_queries, analysis_services, services, subscriptions, terms
-from torg.participation.models import FeedbackResponse
+from torg.participation.models import FeedbackResponse, Input
 
 from .conftest import submit as _submit
 
@@ -66,6 +67,52 @@ def test_counts_per_theme_target_group_and_channel_in_one_query_without_hidden_i
     channels = [code for code, _label in counts["channels"]]
     assert dict(zip(channels, rows["Trafikk og parkering"]["channels"])) == {"digital": 1, "meeting": 1}
     assert counts["uncoded"]["total"] == 0 and counts["inputs"] == 4
+
+
+def test_quotes_are_the_most_supported_then_the_newest_per_theme(open_process, admin_user):
+    """Supported ideas come first (most supports, then newest); a theme with fewer supported ideas
+    than quotes is filled with its newest unsupported ideas, never the same idea twice; hidden
+    input and comments are never quoted."""
+    now = timezone.now()
+
+    def idea(title, days_ago, supports=0, status="published"):
+        item = _submit(open_process, f"b:{title}", title, f"{title} tekst")
+        item = services.input_set_status(actor=admin_user, item=item, status=status, reason="Personangrep")
+        Input.objects.filter(pk=item.pk).update(created_at=now - dt.timedelta(days=days_ago))
+        for n in range(supports):
+            services.support_add(item=item, participant=f"b:s{n}")
+        return item
+
+    a, b, c, d = idea("A", 9, supports=2), idea("B", 1), idea("C", 5, supports=1), idea("D", 3)
+    e, f, g = idea("E", 2, supports=1), idea("F", 4), idea("G", 8)
+    hidden = idea("H", 0, status="hidden")
+    many, few = (analysis_services.theme_create(actor=admin_user, process=open_process, name=n)
+                 for n in ("Mange", "Få"))
+    analysis_services.theme_code(actor=admin_user, theme=many, inputs=[a, b, c, d, hidden])
+    analysis_services.theme_code(actor=admin_user, theme=few, inputs=[e, f, g, hidden])
+    quotes = analysis_queries._quotes(open_process, [many.pk, few.pk], True)
+    assert [q["title"] for q in quotes[many.pk]] == ["A", "C"]
+    assert [q["title"] for q in quotes[few.pk]] == ["E", "F"]
+    story = analysis_queries.feedback_story(process=open_process)
+    assert {t.name: [q["title"] for q in t.quotes] for t in story["themes"]} == {"Mange": ["A", "C"], "Få": ["E", "F"]}
+    assert {t.name: t.input_count for t in story["themes"]} == {"Mange": 4, "Få": 3}  # hidden not counted
+
+
+def test_terms_are_stemmed_once_when_input_is_written_and_suggestions_stay_the_same(open_process):
+    """Suggested themes read the terms stored with each input (written by save and bulk_create) and
+    give what stemming the texts on the page view gave."""
+    texts = [("Skolegården", "Skolegården er for liten"), ("Lys", "Skolegårdene trenger lys og benker"),
+             ("Benker", "Vi vil ha mer lys i skolegården")]
+    one = _submit(open_process, "b:1", *texts[0])
+    bulk = Input.objects.bulk_create([Input(tenant=open_process.tenant, process=open_process, title=t, body=b,
+                                            participant=f"b:{n}") for n, (t, b) in enumerate(texts[1:])])
+    for item in [one, *bulk]:
+        item.refresh_from_db()
+        assert item.terms == terms.encode(f"{item.title} {item.body}") and item.terms
+    assert one.terms.split()[:2] == [terms.stem("skolegården"), "skolegården"]
+    expected = terms.frequent_terms([f"{t} {b}" for t, b in reversed(texts)], limit=12)
+    assert analysis_queries.theme_suggestions(process=open_process) == expected
+    assert dict(expected)["skolegården"] == 3
 
 
 def test_norwegian_stemming_counts_word_forms_together_and_drops_stop_words():

@@ -297,3 +297,83 @@ def test_api_records_meeting_input_all_or_nothing_and_reads_plans(admin_user, em
     assert public[0]["pins"][0]["place"].startswith("Kafeen (") and public[0]["pins"][0]["x"] == 0.75
     assert Client().post(f"{base}/public/processes/{plan.process.code}/subscriptions", {"email": "a@example.org"},
                          content_type="application/json").status_code == 202
+
+
+def test_api_uploads_plans_and_flipchart_photos_for_staff_only(admin_user, employee, other_admin, other_tenant, tenant,
+                                                                workshop, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.TORG_MEDIA_SERVE = "stream"
+    c, base = Client(), "/api/v1/participation"
+    plans_url = f"{base}/processes/{workshop.process_id}/plans"
+    form = {"title": "Tomta", "description": "Situasjonsplan med skolegården mot sør", "activity_id": workshop.pk}
+    assert c.post(plans_url, {**form, "image": _png()}, headers=_bearer(employee, tenant)).status_code == 403
+    assert c.post(plans_url, {**form, "image": _png()}, headers=_bearer(other_admin, other_tenant)
+                  ).status_code == 404
+    assert c.post(plans_url, {**form, "description": "", "image": _png()},
+                  headers=_bearer(admin_user, tenant)).status_code == 422
+    made = c.post(plans_url, {**form, "image": _png(size=(800, 600))}, headers=_bearer(admin_user, tenant))
+    assert made.status_code == 201, made.content
+    plan = made.json()
+    assert (plan["title"], plan["activity_id"], plan["areas"]) == ("Tomta", workshop.pk, [])
+    assert plan["image_url"] == f"/files/participation-plan/{plan['id']}/"
+
+    photos_url = f"{base}/activities/{workshop.pk}/photos"
+    assert c.post(photos_url, {"alt": "Flippover", "photo": _png()}, headers=_bearer(employee, tenant)
+                  ).status_code == 403
+    assert c.post(photos_url, {"alt": " ", "photo": _png()}, headers=_bearer(admin_user, tenant)).status_code == 422
+    added = c.post(photos_url, {"alt": "Flippover fra gruppe 2", "photo": _png()}, headers=_bearer(admin_user, tenant))
+    assert added.status_code == 201, added.content
+    listed = c.get(photos_url, headers=_bearer(admin_user, tenant)).json()
+    assert [(p["alt"], p["photo"]["url"]) for p in listed] == [
+        ("Flippover fra gruppe 2", f"/files/participation-activity/{added.json()['id']}/")]
+    assert c.get(photos_url, headers=_bearer(other_admin, other_tenant)).status_code == 404
+
+
+def test_api_pins_a_comment_on_a_plan_as_the_public_page_does(plan, admin_user, settings):
+    base = f"/api/v1/participation/public/processes/{plan.process.code}/plans/{plan.pk}/pins"
+    browser = Client()
+    cafe = plan.areas.get(name="Kafeen")
+    by_list = browser.post(base, {"body": "Flere stikkontakter, skriv til ola@example.no", "area_id": cafe.pk},
+                           content_type="application/json")
+    assert by_list.status_code == 201, by_list.content
+    answer = by_list.json()
+    assert answer["place"].startswith("Kafeen (") and answer["status"] == "pending" and answer["masked"] == ["email"]
+    pointed = browser.post(base, {"body": "Trekk fra vinduet", "x": 0.1, "y": 0.2}, content_type="application/json")
+    assert pointed.status_code == 201 and pointed.json()["place"].startswith("Innbyggertorget (")
+    pins = Input.objects.filter(plan=plan).order_by("id")
+    assert [(p.pin_x, p.pin_y) for p in pins] == [(0.75, 0.75), (0.1, 0.2)]
+    assert pins[0].participant == pins[1].participant  # one session, one participant
+    for bad in ({"body": "Her", "x": 3, "y": 0.1}, {"body": "Her"}, {"body": " ", "x": 0.5, "y": 0.5}):
+        assert browser.post(base, bad, content_type="application/json").status_code == 422
+    assert browser.post(base.replace(f"/plans/{plan.pk}/", f"/plans/{plan.pk + 999}/"), {"body": "x", "x": 0.5,
+                        "y": 0.5}, content_type="application/json").status_code == 404
+    guarded = Client(enforce_csrf_checks=True)  # a session cookie (from the pages) must bring its CSRF token
+    guarded.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    assert guarded.post(base, {"body": "Her", "x": 0.5, "y": 0.5}, content_type="application/json").status_code == 403
+    assert Client(enforce_csrf_checks=True).post(base, {"body": "Uten økt", "x": 0.5, "y": 0.5},
+                                                 content_type="application/json").status_code == 201
+    plans.plan_set_open(actor=admin_user, plan=plan, open_for_pins=False)
+    assert browser.post(base, {"body": "Her", "x": 0.5, "y": 0.5}, content_type="application/json").status_code == 422
+    services.process_update(actor=admin_user, process=plan.process, identity="invite")
+    plans.plan_set_open(actor=admin_user, plan=plan, open_for_pins=True)
+    assert browser.post(base, {"body": "Her", "x": 0.5, "y": 0.5}, content_type="application/json").status_code == 403
+    assert Input.objects.filter(plan=plan).count() == 3
+
+
+def test_api_sets_and_reads_a_process_retention(admin_user, employee, tenant, process):
+    c, url = Client(), f"/api/v1/participation/processes/{process.pk}"
+    assert c.get(url, headers=_bearer(admin_user, tenant)).json()["retention"] == "keep"
+    patch = {"retention": "anonymise"}
+    assert c.patch(url, patch, content_type="application/json", headers=_bearer(employee, tenant)).status_code == 403
+    missing = c.patch(url, patch, content_type="application/json", headers=_bearer(admin_user, tenant))
+    assert missing.status_code == 422 and "måneder" in missing.json()["detail"]["retention_months"][0]
+    done = c.patch(url, {**patch, "retention_months": 24}, content_type="application/json",
+                   headers=_bearer(admin_user, tenant)).json()
+    assert (done["retention"], done["retention_months"], done["retention_done_at"]) == ("anonymise", 24, None)
+    assert c.patch(url, {"retention": "forever"}, content_type="application/json",
+                   headers=_bearer(admin_user, tenant)).status_code == 422
+    made = c.post("/api/v1/participation/processes", {"title": "Ny", "purpose": "P", "retention": "delete",
+                                                      "retention_months": 6},
+                  content_type="application/json", headers=_bearer(admin_user, tenant))
+    assert made.status_code == 201 and (made.json()["retention"], made.json()["retention_months"]) == ("delete", 6)

@@ -47,6 +47,8 @@ PUBLIC = {
     "api:public_feedback": "API twin of participation:public_feedback (no login; a draft is 404).",
     "api:public_plans": "API twin of participation:public_plan (no login; a draft is 404).",
     "api:subscribe": "API twin of participation:subscribe (no login, double opt-in).",
+    "api:submit_pin": ("API twin of participation:public_plan's pin form: who may pin follows the process's "
+                       "identity setting (anonymous, invite code, logged in); a session cookie is CSRF-checked."),
     "booking:public_rooms": "The municipality's public room catalogue (no login, bookable rooms only).",
     "booking:public_room_photo": "A catalogue room's photo by the room's random public code (no database id).",
     "set_language": "Language switcher (i18n/setlang): must work before login; changes only a cookie.",
