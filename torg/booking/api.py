@@ -2,6 +2,7 @@
 endpoints (authenticated with a door controller's own token, not a user's)."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +13,11 @@ from ninja.security import HttpBearer
 from pydantic import AfterValidator
 
 from torg.accounts.models import ExternalOrganisation
-from torg.core.api import MAX_INT32, ApiRouter, Id, InSchema, PhotoOut, PositiveInt32, photo_out
+from torg.core.api import MAX_INT32, ApiRouter, ClockTime, Id, InSchema, PhotoOut, PositiveInt32, photo_out
 from torg.core.views import require_api_perm
 
-from . import queries, services
-from .models import Booking
+from . import pricing, queries, services
+from .models import Booking, PriceRule
 from .states import MACHINE, UNDO_MINUTES, restore_target
 
 router = ApiRouter(tags=["booking"])
@@ -82,6 +83,9 @@ class BookingOut(Schema):
     title: str
     organisation_id: int | None
     uid: str
+    price: float = Field(description="The price in NOK when the booking was made (0: free)")
+    price_category: str = Field(description="The payer's price category (PriceRule categories)")
+    cancel_charge: float | None = Field(None, description="Invoiced for a cancellation after the deadline")
 
 
 class BookingDetailOut(BookingOut):
@@ -304,6 +308,144 @@ def restore_booking(request, pk: Id):
         raise Http404  # other people's bookings do not exist for you; staff are refused by the machine (403)
     return services.booking_transition(actor=request.user, booking=booking,
                                        to=restore_target(booking) or Booking.Status.CONFIRMED)
+
+
+# --- Prices and the invoicing basis ----------------------------------------------------------
+class PriceRuleOut(Schema):
+    id: int
+    building_id: int | None
+    resource_id: int | None
+    category: str
+    unit: str  # "hour" or "booking"
+    amount: float
+    weekdays: list[int]  # 0 = Monday; empty: every day
+    starts: ClockTime | None
+    ends: ClockTime | None
+    late_cancel_percent: int
+
+
+class PriceRuleIn(InSchema):
+    building_id: Id | None = None
+    resource_id: Id | None = None
+    category: PriceRule.Category
+    unit: PriceRule.Unit = PriceRule.Unit.HOUR
+    amount: Annotated[float, Field(ge=0, le=10_000_000)]
+    weekdays: Annotated[list[Annotated[int, Field(ge=0, le=6)]], Field(max_length=7)] = []
+    starts: ClockTime | None = None
+    ends: ClockTime | None = None
+    late_cancel_percent: Annotated[int, Field(ge=0, le=100)] = 100
+
+
+@router.get("/prices", response=list[PriceRuleOut])
+def list_prices(request, resource_id: Id | None = None):
+    """The price rules (everyone who may book sees them); `resource_id`: those that may price that
+    resource (its own, its whole's and its building's)."""
+    require_api_perm(request, "booking.view_resources")
+    resource = queries.resource_get(tenant=request.tenant, pk=resource_id) if resource_id else None
+    return list(queries.price_rules(tenant=request.tenant, resource=resource))
+
+
+@router.post("/prices", response={201: PriceRuleOut})
+def create_price(request, payload: PriceRuleIn):
+    """Staff: add a price rule for a building's resources (`building_id`) or one resource (`resource_id`)."""
+    require_api_perm(request, "booking.manage_resources")
+    resource = queries.resource_get(tenant=request.tenant, pk=payload.resource_id) if payload.resource_id else None
+    building = None
+    if payload.building_id:
+        building = queries.buildings_with_resources(tenant=request.tenant).filter(pk=payload.building_id).first()
+        if building is None:
+            raise Http404
+    rule = services.price_rule_create(
+        actor=request.user, tenant=request.tenant, building=building, resource=resource, category=payload.category,
+        unit=payload.unit, amount=Decimal(str(payload.amount)).quantize(pricing.CENT), weekdays=payload.weekdays,
+        starts=payload.starts, ends=payload.ends, late_cancel_percent=payload.late_cancel_percent)
+    return Status(201, rule)
+
+
+@router.delete("/prices/{int:pk}", response={204: None})
+def delete_price(request, pk: Id):
+    """Staff: remove a price rule (bookings already made keep their price)."""
+    require_api_perm(request, "booking.manage_resources")
+    services.price_rule_delete(actor=request.user, rule=queries.price_rule_get(tenant=request.tenant, pk=pk))
+    return Status(204, None)
+
+
+class PriceQuoteLineOut(Schema):
+    rule_id: int
+    text: str
+    minutes: int | None  # None: charged per booking
+    amount: float
+
+
+class PriceQuoteOut(Schema):
+    category: str
+    amount: float
+    late_fee: float = Field(description="Invoiced if the booking is cancelled after the deadline")
+    lines: list[PriceQuoteLineOut]
+
+
+@router.get("/resources/{int:pk}/price", response=PriceQuoteOut)
+def resource_price(request, pk: Id, start: Moment, end: Moment, organisation_id: Id | None = None):
+    """What a booking of the resource for [start, end) would cost you (or an organisation you
+    represent), before you book it: the same rules the booking is priced by."""
+    require_api_perm(request, "booking.view_resources")
+    resource = queries.resource_get(tenant=request.tenant, pk=pk)
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValidationError(_("Times must include a time zone."))
+    if not start < end <= start + dt.timedelta(days=31):
+        raise ValidationError({"end": _("The end must be after the start, at most 31 days later.")})
+    organisation = None
+    if organisation_id:
+        organisation = request.user.represents.filter(tenant=request.tenant, pk=organisation_id).first()
+        if organisation is None:
+            raise Http404
+    kind = services.actor_type(request.user, request.tenant, organisation, None)
+    quote = pricing.price(resource=resource, start=start, end=end,
+                          category=pricing.category_for(actor_type=kind, organisation=organisation))
+    return PriceQuoteOut(category=quote.category, amount=float(quote.amount), late_fee=float(quote.late_fee),
+                         lines=[PriceQuoteLineOut(rule_id=rule.pk, text=pricing.rule_text(rule), minutes=minutes,
+                                                  amount=float(amount)) for rule, minutes, amount in quote.lines])
+
+
+class InvoicingRowOut(Schema):
+    booking_id: int
+    payer: str
+    orgnr: str
+    email: str
+    category: str
+    building: str
+    resource: str
+    title: str
+    date: dt.date
+    starts: ClockTime
+    ends: ClockTime
+    hours: float
+    amount: float
+    late_cancellation: bool
+
+
+class InvoicingOut(Schema):
+    items: list[InvoicingRowOut]
+    total: float
+
+
+@router.get("/invoicing", response=InvoicingOut)
+def invoicing_basis(request, from_date: Day, to_date: Day, organisation_id: Id | None = None):
+    """Staff: the invoicing basis for bookings starting in [from_date, to_date] (at most a year):
+    confirmed bookings with a price and late cancellations with their charge, by payer — the rows of
+    the page's CSV/XLSX; `organisation_id`: one organisation's."""
+    require_api_perm(request, "booking.manage_bookings")
+    if to_date < from_date or (to_date - from_date).days > 366:
+        raise ValidationError({"to_date": _("Choose a period of at most a year.")})
+    organisation = None
+    if organisation_id:
+        organisation = ExternalOrganisation.objects.filter(tenant=request.tenant, pk=organisation_id).first()
+        if organisation is None:
+            raise Http404
+    rows = list(queries.invoicing_rows(queries.invoicing_basis(tenant=request.tenant, first=from_date,
+                                                               last=to_date, organisation=organisation)))
+    _payers, total = queries.invoicing_summary(rows)
+    return {"items": rows, "total": float(total)}
 
 
 # --- Door controllers -----------------------------------------------------------------------

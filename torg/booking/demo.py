@@ -4,6 +4,7 @@ bookings in every state. Deterministic for a given seed and week (dates are rela
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -120,6 +121,21 @@ def load(ctx):
                                     accessibility_info="Heis fra inngangen; trinnfritt.")
     services.resource_create(actor=admin, tenant=tenant, name="Foredragssal", building=ctx.library,
                              room=lib_rooms["Foredragssal"], requires_approval=True, step_free=True)
+    # Prices (the municipality's usual price list): the town hall's rooms for private persons and
+    # businesses, associations at a reduced price on weekday evenings, volunteers and the
+    # municipality's own units free (no rule); the library's lecture hall has a price of its own.
+    price = services.price_rule_create
+    for category, amount in (("citizen", "250"), ("commercial", "600"), ("association", "100")):
+        price(actor=admin, tenant=tenant, building=ctx.townhall, category=category, amount=Decimal(amount))
+    price(actor=admin, tenant=tenant, building=ctx.townhall, category="association", amount=Decimal("50"),
+          weekdays=[0, 1, 2, 3, 4], starts=dt.time(17), ends=dt.time(22))
+    price(actor=admin, tenant=tenant, building=ctx.townhall, category="citizen", amount=Decimal("100"),
+          unit="booking", late_cancel_percent=100)
+    price(actor=admin, tenant=tenant, building=ctx.library, category="citizen", amount=Decimal("150"),
+          late_cancel_percent=50)
+    if gym_room is not None:
+        price(actor=admin, tenant=tenant, building=gym_room.building, category="association", amount=Decimal("75"))
+        price(actor=admin, tenant=tenant, building=gym_room.building, category="commercial", amount=Decimal("450"))
     services.door_add(actor=admin, tenant=tenant, building=ctx.library, name="Hovedinngang",
                       identifier="bibliotek-hoved")
     services.door_controller_create(actor=admin, tenant=tenant, building=ctx.library, name="Lås hovedinngang")

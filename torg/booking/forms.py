@@ -10,7 +10,8 @@ from torg.accounts.models import ExternalOrganisation, User
 from torg.places.models import Building, Room
 from torg.core.forms import TorgForm
 
-from .models import DETAIL_FIELDS, POLICY_FIELDS, Booking, BookingRules, MeraapentAgreement, OpeningHours, Resource
+from .models import (DETAIL_FIELDS, POLICY_FIELDS, Booking, BookingRules, MeraapentAgreement, OpeningHours, PriceRule,
+                     Resource)
 
 from .queries import OSLO
 
@@ -370,4 +371,65 @@ class StaffBookingFilterForm(TorgForm):
         data = super().clean()
         if data.get("first") and data.get("last") and data["last"] < data["first"]:
             raise ValidationError({"last": _("The end date must not be before the start date.")})
+        return data
+
+
+WEEKDAY_CHOICES = [(str(i), name) for i, name in enumerate(OpeningHours.WEEKDAYS)]
+
+
+class PriceRuleForm(TorgForm):
+    """A price rule for a building's resources or for one resource."""
+
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(), required=False,
+                                      empty_label=_("Choose a building or a resource"),
+                                      help_text=_("The price applies to every resource in the building without "
+                                                  "a price of its own for the category."))
+    resource = forms.ModelChoiceField(label=_("Resource"), queryset=Resource.objects.none(), required=False,
+                                      empty_label=_("Choose a building or a resource"))
+    category = forms.ChoiceField(label=_("Price category"), choices=PriceRule.Category.choices)
+    amount = forms.DecimalField(label=_("Amount (NOK)"), min_value=0, max_digits=10, decimal_places=2)
+    unit = forms.ChoiceField(label=_("Charged"), choices=PriceRule.Unit.choices)
+    weekdays = forms.MultipleChoiceField(label=_("Weekdays"), choices=WEEKDAY_CHOICES, required=False,
+                                         widget=forms.CheckboxSelectMultiple,
+                                         help_text=_("Leave empty for every day."))
+    starts = forms.TimeField(label=_("From (time of day)"), required=False, widget=TimeInput)
+    ends = forms.TimeField(label=_("Until (time of day)"), required=False, widget=TimeInput,
+                           help_text=_("Leave both times empty for the whole day."))
+    late_cancel_percent = forms.IntegerField(label=_("Share due on late cancellation (%)"), min_value=0,
+                                             max_value=100, initial=100)
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(
+            tenant=tenant, pk__in=Resource.objects.filter(tenant=tenant).values("building_id")).order_by("name")
+        self.fields["resource"].queryset = (Resource.objects.filter(tenant=tenant, archived=False)
+                                            .select_related("building").order_by("building__name", "name"))
+        self.fields["resource"].label_from_instance = lambda r: f"{r.building.name}: {r.name}"
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("building")) == bool(data.get("resource")):
+            raise ValidationError({"resource": _("Choose a building or a resource.")})
+        return data
+
+
+class InvoicingForm(TorgForm):
+    """The invoicing basis: a period and, optionally, one organisation."""
+
+    first = forms.DateField(label=_("From date"), widget=DateInput)
+    last = forms.DateField(label=_("To date"), widget=DateInput)
+    organisation = forms.ModelChoiceField(label=_("Payer"), queryset=ExternalOrganisation.objects.none(),
+                                          required=False, empty_label=_("Every payer"))
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = ExternalOrganisation.objects.filter(tenant=tenant).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("last"):
+            if data["last"] < data["first"]:
+                raise ValidationError({"last": _("The end date must not be before the start date.")})
+            if (data["last"] - data["first"]).days > 366:
+                raise ValidationError({"last": _("Choose a period of at most a year.")})
         return data

@@ -353,6 +353,15 @@ class Booking(TenantOwned):
     meraapent = models.BooleanField(_("in meråpent hours"), default=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     no_show = models.BooleanField(_("released as no-show"), default=False)
+    # The price when booked (torg.booking.pricing: the price rules then in force), kept so a later change
+    # of the rules never changes what is invoiced; the payer's price category; the share of the price
+    # due when the booking is cancelled after the deadline (each rule's share of its part), and what
+    # became due (None: nothing).
+    price = models.DecimalField(_("price (NOK)"), max_digits=10, decimal_places=2, default=0)
+    price_category = models.CharField(_("price category"), max_length=16, blank=True)
+    late_fee = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    cancel_charge = models.DecimalField(_("late cancellation charge (NOK)"), max_digits=10, decimal_places=2,
+                                        null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, blank=True)
     uid = models.CharField(max_length=64, unique=True)  # stable iCalendar UID
 
@@ -512,3 +521,58 @@ class AccessEvent(TenantOwned):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["controller", "created_at"])]
+
+
+class PriceRule(TenantOwned):
+    """A price for one category of payer on one resource or on every resource of a building ("pris"):
+    per hour or per booking, optionally only on some weekdays and between two times of day.
+    torg.booking.pricing reads them; a booking with no rule for its payer is free."""
+
+    class Category(models.TextChoices):
+        CITIZEN = "citizen", _("Private persons")
+        ASSOCIATION = "association", _("Associations")
+        VOLUNTEER = "volunteer", _("Volunteer organisations")
+        COMMERCIAL = "commercial", _("Businesses")
+        INTERNAL = "internal", _("Municipal units and employees")
+
+    class Unit(models.TextChoices):
+        HOUR = "hour", _("per hour")
+        BOOKING = "booking", _("per booking")
+
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="+", verbose_name=_("building"))
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="price_rules", verbose_name=_("resource"))
+    category = models.CharField(_("price category"), max_length=16, choices=Category.choices)
+    unit = models.CharField(_("charged"), max_length=8, choices=Unit.choices, default=Unit.HOUR)
+    amount = models.DecimalField(_("amount (NOK)"), max_digits=10, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
+    weekdays = models.JSONField(_("weekdays"), default=list, blank=True,
+                                help_text=_("Leave empty for every day."))  # 0 = Monday
+    starts = models.TimeField(_("from (time of day)"), null=True, blank=True)
+    ends = models.TimeField(_("until (time of day)"), null=True, blank=True)
+    late_cancel_percent = models.PositiveSmallIntegerField(
+        _("share due on late cancellation (%)"), default=100, validators=[MaxValueValidator(100)],
+        help_text=_("Charged when a booking is cancelled after the cancellation deadline."))
+
+    class Meta:
+        ordering = ["building", "resource", "category", "starts"]
+        verbose_name = _("price rule")
+        verbose_name_plural = _("price rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(building__isnull=False, resource__isnull=True)
+                           | models.Q(building__isnull=True, resource__isnull=False)),
+                name="booking_price_building_or_resource",
+                violation_error_message=_("Choose a building or a resource.")),
+            models.CheckConstraint(
+                condition=(models.Q(starts__isnull=True, ends__isnull=True)
+                           | models.Q(starts__isnull=False, ends__isnull=False, ends__gt=models.F("starts"))),
+                name="booking_price_time_window",
+                violation_error_message=_("Give both times of day, the second after the first, or neither.")),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="booking_price_amount_not_negative",
+                                   violation_error_message=_("The amount cannot be negative.")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.amount} {self.get_unit_display()}"

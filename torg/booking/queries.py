@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import get_format
@@ -14,7 +14,7 @@ from torg.core.checkin import checkin_open
 from torg.places.models import Building
 
 from .models import (AccessEvent, Booking, BookingRules, BookingSlot, CalendarFeed, Notification, OpeningException,
-                     OpeningHours, Resource)
+                     OpeningHours, PriceRule, Resource)
 from .rules import MANAGER_ROLES
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -649,3 +649,76 @@ def can_check_in(booking, now) -> bool:
     check-in window (torg.core.checkin)."""
     return (booking.status == Booking.Status.CONFIRMED and booking.checked_in_at is None
             and checkin_open(now, booking.start, booking.resource.rules.checkin_minutes))
+
+
+# --- Prices and the invoicing basis ----------------------------------------------------------
+def price_rules(*, tenant, building=None, resource=None):
+    """The municipality's price rules (of one building's resources, or of one resource and what it
+    inherits: its whole's and its building's), building rules first."""
+    qs = PriceRule.objects.filter(tenant=tenant).select_related("building", "resource", "resource__building")
+    if resource is not None:
+        qs = qs.filter(Q(resource=resource) | Q(resource_id=resource.parent_id)
+                       | Q(building_id=resource.building_id, resource__isnull=True))
+    elif building is not None:
+        qs = qs.filter(Q(building=building) | Q(resource__building=building))
+    return qs.order_by(F("resource_id").asc(nulls_first=True), "building__name", "resource__name", "category",
+                       F("starts").asc(nulls_first=True), "pk")
+
+
+def price_rule_get(*, tenant, pk) -> PriceRule:
+    return get_object_or_404(PriceRule, tenant=tenant, pk=pk)
+
+
+def _local_range(first, last):
+    return (dt.datetime.combine(first, dt.time(0), OSLO),
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), OSLO))
+
+
+def invoicing_basis(*, tenant, first: dt.date, last: dt.date, organisation=None, person=None):
+    """What to invoice for bookings that start in the local dates [first, last]: confirmed bookings
+    with a price, and bookings cancelled after their deadline with a charge (the late cancellation
+    rule). One row per booking, by payer (the organisation, else the person who booked), then time.
+    `organisation`: one organisation's; `person`: one private payer's (bookings without organisation)."""
+    start, end = _local_range(first, last)
+    qs = Booking.objects.filter(tenant=tenant, start__gte=start, start__lt=end).filter(
+        Q(status=Booking.Status.CONFIRMED, price__gt=0) | Q(status=Booking.Status.CANCELLED, cancel_charge__gt=0))
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if person is not None:
+        qs = qs.filter(booker=person, organisation__isnull=True)
+    return (qs.select_related("resource", "resource__building", "booker", "organisation")
+            .order_by("organisation__name", "booker__last_name", "booker__first_name", "booker_id", "start", "pk"))
+
+
+def invoicing_rows(bookings):
+    """The invoicing basis as rows (dicts) for the page, the export and the API."""
+    for b in bookings.iterator(chunk_size=2000):
+        late = b.status == Booking.Status.CANCELLED
+        local_start, local_end = timezone.localtime(b.start, OSLO), timezone.localtime(b.end, OSLO)
+        yield {
+            "booking_id": b.pk,
+            "payer": b.organisation.name if b.organisation_id else b.booker.get_full_name() or b.booker.username,
+            "orgnr": b.organisation.orgnr if b.organisation_id else "",
+            "email": (b.organisation.email if b.organisation_id else "") or b.booker.email,
+            "category": b.price_category,
+            "category_label": str(PriceRule.Category(b.price_category).label) if b.price_category in
+            PriceRule.Category.values else "",
+            "building": b.resource.building.name, "resource": b.resource.name, "title": b.title,
+            "date": local_start.date(), "starts": local_start.time(), "ends": local_end.time(),
+            "hours": round((b.end - b.start).total_seconds() / 3600, 2),
+            "amount": b.cancel_charge if late else b.price, "late_cancellation": late,
+        }
+
+
+def invoicing_summary(rows):
+    """Per payer: bookings, hours and amount, in the order of the rows; and the total."""
+    payers, total = {}, 0
+    for row in rows:
+        key = (row["payer"], row["orgnr"])
+        entry = payers.setdefault(key, {"payer": row["payer"], "orgnr": row["orgnr"], "bookings": 0, "hours": 0,
+                                        "amount": 0})
+        entry["bookings"] += 1
+        entry["hours"] += row["hours"]
+        entry["amount"] += row["amount"]
+        total += row["amount"]
+    return list(payers.values()), total

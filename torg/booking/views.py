@@ -19,14 +19,15 @@ from django.views.decorators.http import require_POST
 from torg.core import audit
 from torg.core.audit_display import describe
 from torg.core.photos import serve as serve_file
-from torg.core.tabular import write_xlsx
+from torg.core.tabular import write_csv, write_xlsx
 from torg.core.views import apply_validation_error, breadcrumbs, download, form_page, paginate, tenant_lookup
 from torg.places.models import Building
 
-from . import ical, queries, services
-from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, FreeRoomForm, HolidaysForm, MoveForm, OpeningExceptionForm,
-                    OpeningHoursForm, PhotoForm, PolicyForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm,
-                    RulesEditForm, SeriesForm, StaffBookingFilterForm)
+from . import ical, pricing, queries, services
+from .forms import (AgreementForm, BookingForm, ControllerForm, DoorForm, FilterForm, FreeRoomForm, HolidaysForm,
+                    InvoicingForm, MoveForm, OpeningExceptionForm, OpeningHoursForm, PhotoForm, PolicyForm,
+                    PriceRuleForm, QuickBookForm, QuickFilterForm, ReasonForm, ResourceForm, RulesEditForm, SeriesForm,
+                    StaffBookingFilterForm)
 from .models import DETAIL_FIELDS, POLICY_FIELDS, default_policy
 from .states import MACHINE, UNDO_MINUTES, restore_target
 from .models import (Booking, Door, DoorController, MeraapentAgreement, OpeningException, OpeningHours,
@@ -66,6 +67,7 @@ def home(request):
     return render(request, "booking/home.html", {
         "form": form, "resources": resources, "notifications": notifications, "options": options,
         "is_staff": request.user.has_perm("booking.manage_bookings", tenant),
+        "can_set_prices": request.user.has_perm("booking.manage_resources", tenant),
         "pending": queries.approval_queue(tenant=tenant).count()
         if request.user.has_perm("booking.manage_bookings", tenant) else 0,
         "buildings": queries.buildings_with_resources(tenant=tenant),
@@ -179,6 +181,20 @@ def _unit(request, resource):
     return membership.org_unit
 
 
+def _price_intro(request, tenant, resource, form):
+    """The prices a booking would have, before it is made: for the person and for each organisation
+    they may book for (the price is stored when the booking is made)."""
+    categories = [pricing.category_for(actor_type=services.actor_type(request.user, tenant, None, None))]
+    if "organisation" in form.fields:
+        categories += [pricing.category_for(actor_type="association", organisation=org)
+                       for org in form.fields["organisation"].queryset]
+    lines = []
+    for label, rules in pricing.price_list(resource, list(dict.fromkeys(categories))):
+        lines.append(_("Price for %(category)s: %(rules)s.") % {
+            "category": str(label).lower(), "rules": "; ".join(rules) if rules else _("free of charge")})
+    return " ".join(lines)
+
+
 @login_required
 def booking_create(request, pk):
     """Two steps: the form, then a summary (what, where, when, price and terms, who) with *Confirm*.
@@ -190,7 +206,8 @@ def booking_create(request, pk):
                        unit=_unit(request, resource), initial=_initial_from_query(request))
     week_url = reverse("booking:resource_week", args=[resource.pk])
     context = {"title": _("Book %(name)s") % {"name": resource.name}, "submit_label": _("Continue"),
-               "cancel_url": week_url, "crumbs": _crumbs((resource.name, week_url), (_("Book"), None))}
+               "cancel_url": week_url, "crumbs": _crumbs((resource.name, week_url), (_("Book"), None)),
+               "intro": _price_intro(request, tenant, resource, form)}
     if request.method == "POST" and "edit" not in request.POST and form.is_valid():
         d = form.cleaned_data
         args = {"actor": request.user, "tenant": tenant, "resource": resource, "start": d["start"], "end": d["end"],
@@ -891,3 +908,74 @@ def personal_feed(request, token):
     name = feed.organisation.name if feed.organisation_id else str(feed.user)
     return HttpResponse(ical.calendar_for(queries.feed_bookings_for(feed), name=name),
                         content_type="text/calendar; charset=utf-8")
+
+
+# --- Prices and the invoicing basis ----------------------------------------------------------
+@login_required
+def prices(request):
+    """Staff: the price rules of every building and resource, and a form to add one."""
+    tenant = _tenant(request, "booking.manage_resources")
+    form = PriceRuleForm(request.POST or None, tenant=tenant)
+    rules = list(queries.price_rules(tenant=tenant))
+    return form_page(
+        request, form=form, template="booking/prices.html",
+        save=lambda d: services.price_rule_create(
+            actor=request.user, tenant=tenant, building=d.get("building"), resource=d.get("resource"),
+            category=d["category"], amount=d["amount"], unit=d["unit"], weekdays=[int(x) for x in d["weekdays"]],
+            starts=d.get("starts"), ends=d.get("ends"), late_cancel_percent=d["late_cancel_percent"]),
+        success_url=reverse("booking:prices"), success_message=_("The price rule is added."),
+        context={"rules": [(r, pricing.rule_text(r)) for r in rules], "crumbs": _crumbs((_("Prices"), None))})
+
+
+@login_required
+@require_POST
+def price_delete(request, pk):
+    tenant = _tenant(request, "booking.manage_resources")
+    services.price_rule_delete(actor=request.user, rule=queries.price_rule_get(tenant=tenant, pk=pk))
+    messages.success(request, _("The price rule is removed. Bookings already made keep their price."))
+    return redirect("booking:prices")
+
+
+def invoicing_columns():
+    return [_("Payer"), _("Organisation number"), _("E-mail"), _("Price category"), _("Building"), _("Resource"),
+            _("Purpose"), _("Date"), _("From"), _("To"), _("Hours"), _("Amount (NOK)"), _("Late cancellation"),
+            _("Booking")]
+
+
+def _invoicing_cells(row):
+    return [row["payer"], row["orgnr"], row["email"], row["category_label"], row["building"], row["resource"],
+            row["title"], row["date"].strftime("%d.%m.%Y"), row["starts"].strftime("%H:%M"),
+            row["ends"].strftime("%H:%M"), row["hours"], row["amount"], _("Yes") if row["late_cancellation"] else "",
+            row["booking_id"]]
+
+
+@login_required
+def invoicing(request):
+    """Staff: the invoicing basis for a period (and one payer): a summary per payer, the rows, and
+    the same rows as CSV or XLSX for the finance system."""
+    tenant = _tenant(request, "booking.manage_bookings")
+    today = timezone.localdate()
+    first_of_month = today.replace(day=1)
+    form = InvoicingForm(request.GET or None, tenant=tenant,
+                         initial={"first": first_of_month, "last": today})
+    rows, payers, total = [], [], 0
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        basis = queries.invoicing_basis(tenant=tenant, first=d["first"], last=d["last"],
+                                        organisation=d.get("organisation"))
+        rows = list(queries.invoicing_rows(basis))
+        fmt = request.GET.get("format")
+        if fmt in ("csv", "xlsx"):
+            columns = [str(c) for c in invoicing_columns()]
+            cells = (_invoicing_cells(r) for r in rows)
+            name = f"fakturagrunnlag-{d['first']:%Y%m%d}-{d['last']:%Y%m%d}.{fmt}"
+            data = write_csv(columns, cells) if fmt == "csv" else write_xlsx(columns, cells,
+                                                                               title=_("Invoicing basis"))
+            return download(data, name)
+        payers, total = queries.invoicing_summary(rows)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(request, "booking/invoicing.html", {
+        "form": form, "rows": rows[:500], "row_count": len(rows), "payers": payers, "total": total,
+        "query": query.urlencode(), "crumbs": _crumbs((_("Invoicing basis"), None))},
+        status=422 if form.is_bound and not form.is_valid() else 200)

@@ -1,5 +1,6 @@
 """One booking: create, reschedule and change its status (through the booking machine)."""
 
+import datetime as dt
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from torg.core import audit
 from torg.core.checkin import checkin_window
 from torg.core.tasks import enqueue_on_commit
 
+from .. import pricing
 from ..models import AccessCode, Booking, BookingSlot
 from ..states import MACHINE
 from .access import deliver_code_later
@@ -35,7 +37,8 @@ def _submitted_before(actor, idempotency_key):
 
 @transaction.atomic
 def booking_create(*, actor, tenant, resource, start, end, organisation=None, title="", idempotency_key="",
-                   series=None, now=None, responsible=None, org_unit=None, announce=True, booker=None) -> Booking:
+                   series=None, now=None, responsible=None, org_unit=None, announce=True, booker=None,
+                   price_rules=None) -> Booking:
     """Book `resource` for [start, end). A repeated `idempotency_key` returns the first booking.
 
     `booker` (default: the actor) is the person the booking is for when staff book on someone's
@@ -43,7 +46,8 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
 
     The booker gets a receipt (confirmed) or a "waiting for approval" notice (requested), and for a
     request the booking staff are told. `announce=False` leaves that to the caller (a series sends
-    one message for all its dates)."""
+    one message for all its dates). The price comes from the price rules (torg.booking.pricing) for
+    the booker's category and is stored on the booking; `price_rules` lets a series read them once."""
     if (existing := _submitted_before(actor, idempotency_key)) is not None:
         return existing
     try:
@@ -57,11 +61,15 @@ def booking_create(*, actor, tenant, resource, start, end, organisation=None, ti
         raise
     needs_approval = resource.rules.requires_approval and not is_staff(actor, tenant)
     status = Booking.Status.REQUESTED if needs_approval else Booking.Status.CONFIRMED
+    kind = actor_type(booker or actor, tenant, organisation, org_unit)
+    quote = pricing.price(resource=resource, start=start, end=end,
+                          category=pricing.category_for(actor_type=kind, organisation=organisation),
+                          rules=price_rules)
     booking = Booking(tenant=tenant, resource=resource, booker=booker or actor, organisation=organisation, series=series,
                       title=title, start=start, end=end, status=status, meraapent=info["meraapent"],
                       idempotency_key=idempotency_key, uid=f"{uuid.uuid4()}@torg", org_unit=org_unit,
-                      responsible=info["responsible"],
-                      actor_type=actor_type(actor, tenant, organisation, org_unit))
+                      responsible=info["responsible"], actor_type=kind, price=quote.amount,
+                      price_category=quote.category, late_fee=quote.late_fee)
     booking.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -87,12 +95,16 @@ def booking_preview(*, actor, tenant, resource, start, end, organisation=None, r
                     now=None) -> dict:
     """What `booking_create` would make of these inputs, without writing (the summary before confirming):
     the same checks (raises the same ValidationError/PermissionDenied), the status the booking would get
-    (confirmed at once or waiting for approval), whether it is meråpent and who is responsible."""
+    (confirmed at once or waiting for approval), whether it is meråpent, who is responsible, and the
+    price (a pricing.Quote: what booking_create will store)."""
     info = check_booking(actor=actor, tenant=tenant, resource=resource, start=start, end=end,
                          organisation=organisation, now=now, responsible=responsible, org_unit=org_unit)
     needs_approval = resource.rules.requires_approval and not is_staff(actor, tenant)
+    kind = actor_type(actor, tenant, organisation, org_unit)
+    quote = pricing.price(resource=resource, start=start, end=end,
+                          category=pricing.category_for(actor_type=kind, organisation=organisation))
     return {"status": Booking.Status.REQUESTED if needs_approval else Booking.Status.CONFIRMED,
-            "meraapent": info["meraapent"], "responsible": info["responsible"]}
+            "meraapent": info["meraapent"], "responsible": info["responsible"], "quote": quote}
 
 
 @transaction.atomic
@@ -112,7 +124,11 @@ def booking_reschedule(*, actor, booking: Booking, start, end, now=None) -> Book
     BookingSlot.objects.filter(booking=booking).delete()
     booking.start, booking.end, booking.meraapent = start, end, info["meraapent"]
     booking.responsible = info["responsible"]
-    booking.save(update_fields=["start", "end", "meraapent", "responsible", "updated_at"])
+    if booking.price_category:  # the new time is priced by the same category's rules
+        quote = pricing.price(resource=booking.resource, start=start, end=end, category=booking.price_category)
+        booking.price, booking.late_fee = quote.amount, quote.late_fee
+    booking.save(update_fields=["start", "end", "meraapent", "responsible", "price", "late_fee",
+                                "updated_at"])
     occupy(booking, info["units"])
     AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if booking.status == Booking.Status.CONFIRMED and booking.meraapent:
@@ -134,7 +150,11 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
     tenant = booking.tenant
     reason = reason.strip()
     restoring = booking.status == Booking.Status.CANCELLED and to in Booking.ACTIVE
+    was_active = booking.is_active
     MACHINE.apply(booking, to, actor=actor, reason=reason, system=system, now=now)
+    if to == Booking.Status.CANCELLED and was_active and is_late(booking, now) and booking.late_fee > 0:
+        booking.cancel_charge = booking.late_fee  # the late cancellation rule
+        booking.save(update_fields=["cancel_charge", "updated_at"])
     if restoring:
         # Undo of a cancellation: the time must still be free (and bookable by today's rules); the
         # old slots are replaced by fresh ones, so the database's overlap guarantee applies again.
@@ -144,6 +164,9 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
                              org_unit=booking.org_unit)
         BookingSlot.objects.filter(booking=booking).delete()
         occupy(booking, info["units"])
+        if booking.cancel_charge is not None:  # nothing is owed for a cancellation that was undone
+            booking.cancel_charge = None
+            booking.save(update_fields=["cancel_charge", "updated_at"])
     if to not in Booking.ACTIVE:
         BookingSlot.objects.filter(booking=booking).update(active=False)
         AccessCode.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -163,6 +186,13 @@ def booking_transition(*, actor, booking: Booking, to: str, reason: str = "", no
     if to == Booking.Status.CONFIRMED:
         _schedule_release(booking)
     return booking
+
+
+def is_late(booking, now=None) -> bool:
+    """Cancelled now, is the booking past its resource's cancellation deadline (so the late
+    cancellation rule applies: the share of the price the price rule names is invoiced)?"""
+    deadline = booking.start - dt.timedelta(hours=booking.resource.rules.cancel_deadline_hours)
+    return (now or timezone.now()) > deadline
 
 
 def release_due(booking):

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from torg.core import audit
 
+from .. import pricing
 from ..models import Booking, BookingSeries
 from ..queries import OSLO
-from .availability import check_booking
+from .availability import actor_type, check_booking
 from .bookings import booking_create, booking_reschedule, booking_transition
 from .common import is_staff
 from .notifications import announce_bookings
@@ -101,6 +102,8 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
                            rrule=rrule, dtstart=dtstart, minutes=minutes, skipped=sorted(skip))
     series.full_clean()
     series.save()
+    kind = actor_type(booker or actor, tenant, organisation, None)
+    price_rules = pricing.rules_for(resource, pricing.category_for(actor_type=kind, organisation=organisation))
     created = []
     for start in occurrences(rrule, dtstart):
         if start.date().isoformat() in skip:
@@ -109,7 +112,7 @@ def series_create(*, actor, tenant, resource, rrule, dtstart, minutes, organisat
             created.append(booking_create(
                 actor=actor, tenant=tenant, resource=resource, start=start, end=start + dt.timedelta(minutes=minutes),
                 organisation=organisation, title=title, series=series, now=now, responsible=responsible,
-                announce=False, booker=booker))
+                announce=False, booker=booker, price_rules=price_rules))
         except ValidationError as exc:
             raise ValidationError(_("%(date)s: %(problem)s") % {
                 "date": date_format(start, "j. F Y"), "problem": " ".join(exc.messages)}) from exc

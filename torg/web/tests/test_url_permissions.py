@@ -126,6 +126,8 @@ CITIZEN_OK = {
     "api:resource_free": "Citizens may book through the API (free slots of a resource).",
     "api:create_booking": "Citizens may book through the API.",
     "api:my_bookings": "The user's own bookings.",
+    "api:list_prices": "Citizens see the price rules before they book (booking.view_resources).",
+    "api:resource_price": "Citizens see what a booking would cost before they book (booking.view_resources).",
 }
 # Object URLs a citizen may use for *their own* objects: the objects below belong to the tenant's
 # administrator, so the citizen must get 403/404 here too (they stay in check (c)).
@@ -283,6 +285,9 @@ PARAMS = {
     "api:resource_free": lambda w: {"pk": w.resource.pk},
     "api:cancel_booking": lambda w: {"pk": w.booking.pk},
     "api:get_booking": lambda w: {"pk": w.booking.pk},
+    "api:resource_price": lambda w: {"pk": w.resource.pk},
+    "api:delete_price": lambda w: {"pk": w.price_rule.pk},
+    "booking:price_delete": lambda w: {"pk": w.price_rule.pk},
     "api:approve_booking": lambda w: {"pk": w.booking.pk},
     "api:reject_booking": lambda w: {"pk": w.booking.pk},
     # marketplace, furnishing plans (API)
@@ -313,6 +318,8 @@ QUERY = {
     "relocation:move_list_download": lambda w: {"room": w.room.pk, "format": "pdf"},
     "api:resource_busy": lambda w: {"start": w.start.isoformat(), "end": w.end.isoformat()},
     "api:resource_free": lambda w: {"start": w.start.isoformat(), "end": w.end.isoformat()},
+    "api:resource_price": lambda w: {"start": w.start.isoformat(), "end": w.end.isoformat()},
+    "api:invoicing_basis": lambda w: {"from_date": w.start.date().isoformat(), "to_date": w.end.date().isoformat()},
     "api:move_list": lambda w: {"to_room_id": w.room.pk},
 }
 
@@ -337,6 +344,8 @@ API_BODY = {
     "api:cancel_booking": lambda w: {},
     "api:approve_booking": lambda w: {},
     "api:reject_booking": lambda w: {"reason": "Opptatt"},
+    "api:create_price": lambda w: {"resource_id": w.resource.pk, "category": "citizen", "amount": 1},
+    "api:delete_price": lambda w: {},
     "api:create_process": lambda w: {"title": "Overtatt", "purpose": "X", "building_ids": [w.building.pk]},
     "api:update_process": lambda w: {"title": "Overtatt"},
     "api:set_process_status": lambda w: {"status": "published"},
@@ -374,7 +383,7 @@ API_BODY = {
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
 BODY_CARRIES_IDS = {"api:create_building", "api:create_floor", "api:create_room", "api:create_product",
-                    "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_process",
+                    "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_price", "api:create_process",
                     "api:create_listing", "api:create_saved_search", "api:create_plan",
                     "api:create_condition_survey", "api:create_measure"}
 
@@ -538,6 +547,8 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building, sett
     w.start2, w.end2 = _next_weekday_at(2, 10), _next_weekday_at(2, 11)
     w.booking = booking.booking_create(actor=admin_user, tenant=tenant, resource=w.resource, start=w.start,
                                        end=w.end)
+    w.price_rule = booking.price_rule_create(actor=admin_user, tenant=tenant, resource=w.resource,
+                                             category="citizen", amount=100)
     from torg.reuse.relocation import services as relocation
 
     w.plan = relocation.plan_create(actor=admin_user, tenant=tenant, name="Innflytting", building=building)
