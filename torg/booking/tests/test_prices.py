@@ -149,6 +149,12 @@ def test_price_pages_staff_only_and_the_form_shows_the_price(priced, client_for,
     # Before booking: the citizen sees the private price, the representative also the association's.
     form = client_for(citizen).get(reverse("booking:booking_create", args=[priced.pk])).content.decode()
     assert "Price for private persons: 300\xa0kr per hour; 50\xa0kr per booking." in form
+    # The summary before confirming shows the price the booking will have (and the late cancellation fee).
+    summary = client_for(citizen).post(reverse("booking:booking_create", args=[priced.pk]), {
+        "date": at(1, 10).date().isoformat(), "start_time": "10:00", "end_time": "11:00", "idempotency_key": "p-1"})
+    price = summary.content.decode().split('data-testid="booking-price">')[1].split("</dd>")[0]
+    assert price == "350.00 kr (private persons). Cancelled after the deadline, 200.00 kr is invoiced."
+    assert not Booking.objects.exists()
     form = client_for(association_rep).get(reverse("booking:booking_create", args=[priced.pk])).content.decode()
     assert "Price for associations: 100\xa0kr per hour; 150\xa0kr per hour Monday, Tuesday, Wednesday, Thursday, " \
            "Friday 17:00–22:00." in form

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_audit_action_names'),
-        ('booking', '0012_resource_public_code'),
+        ('booking', '0013_audit_names'),
         ('places', '0001_initial'),
     ]
 
