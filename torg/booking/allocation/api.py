@@ -185,6 +185,14 @@ def _decision_out(d):
                        explanation=explain.describe(d.explanation), skipped_dates=[s[0] for s in d.skipped if s[0]])
 
 
+class NoShowFlagOut(Schema):
+    round_id: int
+    decision_id: int
+    series_id: int
+    resource_id: int
+    no_shows: int
+
+
 class ApplicationOut(Schema):
     id: int
     round_id: int
@@ -200,11 +208,17 @@ class ApplicationOut(Schema):
     resource_ids: list[int]
     windows: list[WindowOut]
     decisions: list[AllocationDecisionOut]  # once the round is published (staff: always)
+    no_show_flags: list[NoShowFlagOut] = []  # staff: earlier seasons' series with repeated no-shows
 
 
-def _application_out(request, app):
+def _application_out(request, app, flags=None):
+    """`flags`: the round's no-show flags (queries.no_show_flags), read once for a list; staff only."""
+    staff = request.user.has_perm(MANAGE, request.tenant)
     visible = app.round.status in (AllocationRound.Status.PUBLISHED, AllocationRound.Status.COMPLAINTS,
-                                   AllocationRound.Status.CLOSED) or request.user.has_perm(MANAGE, request.tenant)
+                                   AllocationRound.Status.CLOSED) or staff
+    if staff and flags is None:
+        flags = queries.no_show_flags(app.round)
+    found = (flags or {}).get(app.pk, []) if staff else []
     return ApplicationOut(
         id=app.pk, round_id=app.round_id, organisation_id=app.organisation_id, org_unit_id=app.org_unit_id,
         activity=app.activity, group_size=app.group_size, age_group=app.age_group,
@@ -213,7 +227,10 @@ def _application_out(request, app):
         resource_ids=[c.resource_id for c in app.choices.all()],
         windows=[WindowOut(weekday=w.weekday, starts=w.starts, ends=w.ends, primary=w.primary)
                  for w in app.windows.all()],
-        decisions=[_decision_out(d) for d in app.decisions.all()] if visible else [])
+        decisions=[_decision_out(d) for d in app.decisions.all()] if visible else [],
+        no_show_flags=[NoShowFlagOut(round_id=f["decision"].round_id, decision_id=f["decision"].pk,
+                                     series_id=f["decision"].series_id, resource_id=f["decision"].resource_id,
+                                     no_shows=f["count"]) for f in found])
 
 
 @router.post("/rounds/{int:pk}/applications", response={201: ApplicationOut})
@@ -244,10 +261,12 @@ def apply(request, pk: Id, payload: ApplicationIn):
 @router.get("/rounds/{int:pk}/applications", response=list[ApplicationOut])
 @paginate(Pagination)
 def round_applications(request, pk: Id):
-    """Staff: the round's applications (withdrawn ones left out)."""
+    """Staff: the round's applications (withdrawn ones left out), each with `no_show_flags`: the
+    holder's series of earlier seasons with repeated no-shows, for review."""
     require_api_perm(request, MANAGE)
     rnd = queries.round_get(tenant=request.tenant, pk=pk)
-    return [_application_out(request, a) for a in queries.applications_of(rnd).prefetch_related("decisions")]
+    flags = queries.no_show_flags(rnd)
+    return [_application_out(request, a, flags) for a in queries.applications_of(rnd).prefetch_related("decisions")]
 
 
 @router.get("/applications", response=list[ApplicationOut])
@@ -256,7 +275,12 @@ def my_applications(request):
     require_api_perm(request, "booking_allocation.apply")
     apps = queries.my_applications(tenant=request.tenant, user=request.user).prefetch_related(
         "choices", "windows", "decisions")[:500]
-    return [_application_out(request, a) for a in apps]
+    flags = {}  # per round, read once
+    if request.user.has_perm(MANAGE, request.tenant):
+        for a in apps:
+            if a.round_id not in flags:
+                flags[a.round_id] = queries.no_show_flags(a.round)
+    return [_application_out(request, a, flags.get(a.round_id, {})) for a in apps]
 
 
 def _application(request, pk):

@@ -189,3 +189,31 @@ def round_closure(resource, start, end):
              "from %(start)s to %(end)s until the allocation is published.") % {
         "resource": resource.name, "round": rnd.name, "start": rnd.season_start.strftime("%d.%m.%Y"),
         "end": rnd.season_end.strftime("%d.%m.%Y")}
+
+
+# Repeated no-shows: this many bookings of one earlier season's series released as no-shows (nobody
+# checked in) or marked by staff flag the series for review when its holder applies again.
+NO_SHOW_FLAG = 2
+
+
+def no_show_flags(rnd) -> dict:
+    """For the applications of `rnd`: the earlier rounds' series of the same organisation (or
+    municipal unit) with at least NO_SHOW_FLAG no-shows — {application id: [{"decision", "count"}]},
+    earliest season first. Two queries, whatever the number of applications."""
+    earlier = Decision.objects.filter(tenant=rnd.tenant, series__isnull=False,
+                                      round__season_start__lt=rnd.season_start).exclude(round=rnd)
+    counts = dict(Booking.objects.filter(tenant=rnd.tenant, no_show=True, series_id__in=earlier.values("series_id"))
+                  .values("series_id").annotate(n=Count("pk")).filter(n__gte=NO_SHOW_FLAG)
+                  .values_list("series_id", "n"))
+    if not counts:
+        return {}
+    by_holder = defaultdict(list)
+    for d in (earlier.filter(series_id__in=counts).select_related("round", "resource", "application")
+              .order_by("round__season_start", "application_id", "session")):
+        holder = (d.application.organisation_id, d.application.org_unit_id)
+        by_holder[holder].append({"decision": d, "count": counts[d.series_id]})
+    flags = {}
+    for app in Application.objects.filter(round=rnd, withdrawn=False).only("pk", "organisation_id", "org_unit_id"):
+        if found := by_holder.get((app.organisation_id, app.org_unit_id)):
+            flags[app.pk] = found
+    return flags

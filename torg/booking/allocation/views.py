@@ -100,8 +100,10 @@ def round_detail(request, pk):
     rnd = queries.round_get(tenant=tenant, pk=pk)
     ladder = queries.ladder_of(rnd)
     applications = list(queries.applications_of(rnd))
+    flags = queries.no_show_flags(rnd)
     for app in applications:
         app.rung = queries.rung_of(app, ladder)
+        app.no_show_flags = flags.get(app.pk, [])
     dry = None
     if request.GET.get("dry_run") and rnd.status == AllocationRound.Status.ALLOCATION:
         result = services.proposal(actor=request.user, rnd=rnd, dry_run=True)
@@ -206,6 +208,7 @@ def application_detail(request, pk):
     return render(request, "booking_allocation/application_detail.html", {
         "app": app, "round": rnd, "rows": rows, "visible": visible, "can_complain": can_complain,
         "complaint_form": ComplaintForm(), "rung": queries.rung_of(app, queries.ladder_of(rnd)),
+        "no_show_flags": queries.no_show_flags(rnd).get(app.pk, []) if request.user.has_perm(MANAGE, tenant) else [],
         "can_withdraw": rnd.status == AllocationRound.Status.APPLICATION and not app.withdrawn,
         "crumbs": _crumbs((app.activity, None)),
     })
