@@ -312,7 +312,9 @@ class Input(TenantOwned):
                        | models.Q(pin_x__gte=0, pin_x__lte=1, pin_y__gte=0, pin_y__lte=1, plan__isnull=False)),
             name="participation_input_pin_on_plan")]
         indexes = [models.Index(fields=["process", "status", "kind"], name="participation_input_status"),
-                   models.Index(fields=["process", "participant"], name="participation_input_who")]
+                   models.Index(fields=["process", "participant"], name="participation_input_who"),
+                   # newest first without sorting the whole process (suggested themes, coding list)
+                   models.Index(fields=["process", "created_at", "id"], name="participation_input_newest")]
         verbose_name = _("input")
         verbose_name_plural = _("inputs")
 
