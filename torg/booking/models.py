@@ -227,7 +227,8 @@ class OpeningHours(TenantOwned):
         STAFFED = "staffed", _("Staffed")
         MERAAPENT = "meraapent", _("Meråpent (self-service)")
 
-    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("building"))
     weekday = models.PositiveSmallIntegerField(_("weekday"), validators=[MaxValueValidator(6)])  # 0 = Monday
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.STAFFED)
     opens = models.TimeField(_("opens"))
@@ -251,7 +252,8 @@ class OpeningHours(TenantOwned):
 class OpeningException(TenantOwned):
     """A date whose hours replace the weekly hours: closed (holiday) or special hours."""
 
-    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("building"))
     date = models.DateField(_("date"))
     closed = models.BooleanField(_("closed all day"), default=True)
     kind = models.CharField(_("kind"), max_length=16, choices=OpeningHours.Kind.choices,
@@ -437,7 +439,8 @@ class MeraapentAgreement(TenantOwned):
     """A person's signed agreement for self-service (unstaffed) use of a building."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("building"))
     birth_date = models.DateField(_("date of birth"))
     accepted_at = models.DateTimeField(_("terms accepted"))
 
@@ -457,7 +460,8 @@ class AccessCode(TenantOwned):
     """A door code for one confirmed meråpent booking. Only the hash is stored."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="access_codes")
-    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("building"))
     code_hash = models.CharField(max_length=64, db_index=True)
     valid_from = models.DateTimeField()
     valid_to = models.DateTimeField()
@@ -469,7 +473,8 @@ class AccessCode(TenantOwned):
 
 
 class Door(TenantOwned):
-    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("building"))
     name = models.CharField(_("name"), max_length=100)
     identifier = models.SlugField(_("identifier"))
 
@@ -485,7 +490,8 @@ class Door(TenantOwned):
 class DoorController(TenantOwned):
     """A lock controller in one building; authenticates to the door API with a hashed token."""
 
-    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("building"))
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -509,7 +515,8 @@ class AccessEvent(TenantOwned):
         FORCED = "forced", _("Door forced")
         HELD = "held", _("Door held open")
 
-    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("places.Building", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("building"))
     door = models.ForeignKey(Door, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     controller = models.ForeignKey(DoorController, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
