@@ -94,9 +94,12 @@ class _Builder:
         return rooms
 
 
-def _office_floor_specs(rng, level, count):
+TOWNHALL_EXTRA_ROOMS = 86
+
+
+def _office_floor_specs(rng, level, count, first=1):
     specs = []
-    for i in range(1, count + 1):
+    for i in range(first, first + count):
         number = f"{level}.{i:03d}"
         roll = rng.random()
         if roll < 0.55:
@@ -176,8 +179,13 @@ def load(ctx):
     townhall = b.building("Nye Storvik rådhus", "Rådhusgata 1", 1974, 37700, U.OFFICE, "A")
     ground = b.floor(townhall, 0, "1. etasje – Innbyggertorget")
     b.rooms(ground, INNBYGGERTORG_ROOMS)
+    # 130 rooms per office floor (≈ 3 300 m² of rooms on a 4 700 m² floor), enough for the furnishing
+    # plan's 8 000 pieces within the rooms' capacity and area. The rooms after the first 44 come from a
+    # generator of their own, so the buildings after the town hall are the same as before.
+    extra = random.Random(ctx.seed + 7)
     for level in range(1, 8):
-        b.rooms(b.floor(townhall, level), _office_floor_specs(rng, level, 44))
+        b.rooms(b.floor(townhall, level), _office_floor_specs(rng, level, 44)
+                + _office_floor_specs(extra, level, TOWNHALL_EXTRA_ROOMS, first=45))
     ctx.townhall = townhall
 
     for name, address, year, bta, category in SCHOOLS:

@@ -21,6 +21,7 @@ from .models import Category, Item, ItemPhoto, Label, Product, ProductPhoto, Reu
 from .states import ITEM_MACHINE
 
 TARGET_ITEMS = 6500
+NO_FURNITURE = (Room.Function.TOILET, Room.Function.TECHNICAL, Room.Function.CORRIDOR)
 
 # category key → list of (manufacturer, model, colour, material, W, D, H, weight, price), share of items
 PRODUCTS = {
@@ -137,8 +138,11 @@ def load(ctx):
     audit.record_many(actor=admin, tenant=tenant, objs=products, action=lambda o: audit.code(o, "create"))
 
     rooms_by_building = {}
+    furnishable = {}
     for room in Room.objects.filter(building__in=ctx.old_offices, archived=False).order_by("building_id", "number"):
         rooms_by_building.setdefault(room.building_id, []).append(room)
+        if room.function not in NO_FURNITURE:
+            furnishable.setdefault(room.building_id, []).append(room)
     # Items per location in proportion to its area.
     offices = list(ctx.old_offices)
     total_area = sum(float(b.gross_area or 1) for b in offices)
@@ -152,6 +156,11 @@ def load(ctx):
         for _i in range(quota):
             product = rng.choices(products, weights=shares)[0]
             room = rng.choice(rooms) if rooms and rng.random() < 0.95 else None
+            if room is not None and room.function in NO_FURNITURE:
+                # Furniture stands where it is used or stored, never in toilets, technical rooms or
+                # corridors: the next such room instead (no extra draw, so the rest of the demo stays).
+                usable = furnishable[building.pk]
+                room = usable[rooms.index(room) % len(usable)]
             condition = _pick(rng, CONDITION_WEIGHTS)
             items.append(Item(
                 tenant=tenant, code=new_public_code(), number=format_sequence("M", first + len(items)),

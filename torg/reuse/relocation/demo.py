@@ -12,6 +12,7 @@ plan's services, as a planner and the moving crew would: the needs as one batch 
 the offers, the matching, the deliveries and the decisions.
 """
 
+import math
 import random
 from decimal import Decimal
 
@@ -67,6 +68,48 @@ def _spread(total, weights):
     return out
 
 
+# A room holds at most one piece per square metre of floor, and of each category a few times what its
+# capacity calls for (the fewest times that place the category's pieces): no 14 pieces in a 6 m² room.
+AREA_PER_PIECE = 1.0
+MAX_SLACK = 6
+
+
+def room_space(room):
+    """How many pieces the room holds in all (from its net area; a room without area holds 1)."""
+    return max(1, int(float(room.net_area or 0) / AREA_PER_PIECE))
+
+
+def room_caps(rooms, per_person, quantity, space):
+    """Per room, the most pieces of one category it takes: its capacity × the category's pieces per
+    person × the smallest slack (1 … MAX_SLACK) that places `quantity`, never beyond the room's space."""
+    for slack in range(1, MAX_SLACK + 1):
+        caps = [min(max(1, math.ceil((r.capacity or 1) * per_person * slack)), space[r.pk]) for r in rooms]
+        if sum(caps) >= quantity:
+            break
+    return caps
+
+
+def spread_capped(total, weights, caps):
+    """`_spread`, but no share above its cap: what a full room cannot take goes to the others in
+    proportion to their weights. Returns the shares; their sum is less than `total` only when every
+    room is full."""
+    out = [0] * len(weights)
+    left, open_ = total, [i for i, c in enumerate(caps) if c > 0]
+    while left > 0 and open_:
+        shares = _spread(left, [weights[i] for i in open_])
+        still = []
+        for i, share in zip(open_, shares, strict=True):
+            take = min(share, caps[i] - out[i])
+            out[i] += take
+            left -= take
+            if out[i] < caps[i]:
+                still.append(i)
+        if len(still) == len(open_):
+            break  # nobody was full: everything was placed
+        open_ = still
+    return out
+
+
 def load(ctx):
     rng = random.Random(ctx.seed + 60)
     tenant, admin = ctx.main, ctx.users["admin"]
@@ -96,12 +139,15 @@ def load(ctx):
     rooms = list(Room.objects.filter(building=townhall, archived=False).select_related("floor")
                  .order_by("floor__level", "number"))
     rows = []
+    space = {r.pk: room_space(r) for r in rooms}
     for key in keys:
         functions, per_person = PLACES[key]
         targets = [r for r in rooms if r.function in functions]
         weights = [max(1.0, (r.capacity or 1) * per_person) * rng.uniform(0.8, 1.2) for r in targets]
         quantity = eligible[key] + used[key] + new[key]
-        for room, n in zip(targets, _spread(quantity, weights), strict=True):
+        caps = room_caps(targets, per_person, quantity, space)
+        for room, n in zip(targets, spread_capped(quantity, weights, caps), strict=True):
+            space[room.pk] -= n
             if n:
                 rows.append({"room": room, "category": categories[key], "quantity": n,
                              "max_condition": MAX_CONDITION.get(key)})

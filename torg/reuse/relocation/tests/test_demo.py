@@ -8,7 +8,7 @@ from torg.accounts.models import Tenant
 from torg.reuse.impact import queries as impact
 from torg.reuse.models import Item, Product, ReuseRecord, Status
 from torg.reuse.relocation import queries
-from torg.reuse.relocation.models import Line, Plan, PurchaseRequest
+from torg.reuse.relocation.models import Line, Need, Plan, PurchaseRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,19 @@ def test_demo_plan_for_the_town_hall(settings, tmp_path):
     assert fig["total"] == 8000 and fig["open"] == 0
     assert 5100 <= fig["own"] <= 5400 and fig["used"] == 1200
     assert 80 <= fig["reuse_share"] <= 84 and fig["meets_target"]
+    # needs only where they make sense (issue 14): in rooms whose function uses the category, within
+    # the room's area (a piece per m² at most), and never furniture from toilets and such in the stock
+    from django.db.models import Sum
+
+    from torg.reuse.relocation.demo import PLACES
+
+    per_room = Need.objects.filter(plan=plan).values("room__function", "room__net_area", "category__key") \
+        .annotate(n=Sum("quantity"))
+    assert all(r["room__function"] in PLACES[r["category__key"]][0] for r in per_room)
+    totals = Need.objects.filter(plan=plan).values("room").annotate(n=Sum("quantity"))
+    room_area = {r.pk: r.net_area for r in plan.building.rooms.all()}
+    assert all(t["n"] <= (room_area[t["room"]] or 1) for t in totals)
+    assert not Item.objects.filter(tenant=storvik, room__function__in=["toilet", "technical", "corridor"]).exists()
     # every own line holds a distinct item that is reserved, or in use in its room once delivered
     own = Line.objects.filter(plan=plan, source="own")
     assert own.values("item").distinct().count() == own.count()
