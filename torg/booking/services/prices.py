@@ -33,6 +33,6 @@ def price_rule_create(*, actor, tenant, category, amount, unit=PriceRule.Unit.HO
 @transaction.atomic
 def price_rule_delete(*, actor, rule: PriceRule) -> None:
     """Remove a price rule. Bookings priced by it keep their price; the removal is in the audit log."""
-    audit.record(actor=actor, tenant=rule.tenant, obj=rule, action="delete",
+    audit.record(actor=actor, tenant=rule.tenant, obj=rule, action=audit.code(rule, "delete"),
                  changes={"category": [rule.category, None], "amount": [str(rule.amount), None]})
     rule.delete()
