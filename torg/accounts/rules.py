@@ -1,8 +1,17 @@
 """Permissions for accounts, as `rules` predicates. Object = a Tenant or any tenant-owned row."""
 
 import rules
+from django.utils.functional import LazyObject
 
 from .models import STAFF_ROLES, Role, Tenant
+
+
+def user_cache(user, name: str) -> dict:
+    """A cache for one request's permission look-ups, kept on the User object itself — not on
+    `request.user`'s lazy wrapper, so `has_perm` (which sees the User) and code given
+    `request.user` (a state machine's roles, a view) share it instead of asking twice."""
+    target = user._wrapped if isinstance(user, LazyObject) else user
+    return target.__dict__.setdefault(name, {})
 
 
 def tenant_of(obj):
@@ -18,7 +27,7 @@ def role_in(user, obj) -> str | None:
     tenant = tenant_of(obj)
     if tenant is None:
         return None
-    cache = user.__dict__.setdefault("_torg_roles", {})
+    cache = user_cache(user, "_torg_roles")
     if tenant.pk not in cache:
         m = user.memberships.filter(tenant_id=tenant.pk, is_active=True).values_list("role", flat=True).first()
         cache[tenant.pk] = m

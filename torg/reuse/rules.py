@@ -12,7 +12,7 @@ tenant they pass (the building is checked when the target object is known).
 import rules
 
 from torg.accounts.models import Role, Tenant
-from torg.accounts.rules import role_in, tenant_of
+from torg.accounts.rules import role_in, tenant_of, user_cache
 
 from .models import ReuseRole
 
@@ -26,7 +26,7 @@ def reuse_role_in(user, obj):
     tenant = tenant_of(obj)
     if tenant is None:
         return None, frozenset()
-    cache = user.__dict__.setdefault("_torg_reuse_roles", {})
+    cache = user_cache(user, "_torg_reuse_roles")
     if tenant.pk in cache:
         return cache[tenant.pk]
     base = role_in(user, tenant)

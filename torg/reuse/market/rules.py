@@ -8,6 +8,7 @@ settings; location managers manage the listings of their buildings; a seller man
 import rules
 
 from torg.accounts.models import Membership, OrgUnit
+from torg.accounts.rules import user_cache
 from torg.reuse.rules import ADMIN, BS, BUYER, LM, OBSERVER, SURVEYOR, reuse_role, reuse_role_in
 
 can_view = reuse_role(ADMIN, LM, SURVEYOR, BS, BUYER, OBSERVER)
@@ -19,7 +20,7 @@ manages_location = reuse_role(ADMIN, LM, scoped=True)
 
 def unit_ids_of(user, tenant):
     """The user's org unit and, for a sector, its services (cached per request on the user)."""
-    cache = user.__dict__.setdefault("_torg_market_units", {})
+    cache = user_cache(user, "_torg_market_units")
     if tenant.pk not in cache:
         unit_id = Membership.objects.filter(user=user, tenant_id=tenant.pk, is_active=True) \
             .values_list("org_unit_id", flat=True).first()

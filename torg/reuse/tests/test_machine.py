@@ -7,6 +7,8 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from torg.accounts.models import Membership
@@ -194,3 +196,15 @@ def test_the_api_cannot_set_or_leave_marketplace_statuses_and_lists_allowed_stat
     r = post({"item_ids": ids, "to_status": "available"})
     assert r.status_code == 422 and items[0].number in str(r.json()["detail"])
     assert Item.objects.get(pk=ids[0]).status == Status.LISTED
+
+
+def test_the_item_page_asks_for_the_users_role_once(client_for, admin_user, make_items):
+    """The view's permission check (has_perm, which sees the User) and the machine's offer (given
+    request.user, a lazy wrapper) share one per-request cache (accounts.rules.user_cache)."""
+    (item,) = make_items(count=1)
+    c = client_for(admin_user)
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(reverse("reuse:item_detail", args=[item.pk])).status_code == 200
+    role_queries = [q["sql"] for q in ctx.captured_queries
+                    if "accounts_membership" in q["sql"] and q["sql"].startswith('SELECT "accounts_membership"."role"')]
+    assert len(role_queries) == 1, role_queries
