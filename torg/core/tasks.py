@@ -16,8 +16,12 @@ needs a periodic sweep for that case (e.g. `booking_release_no_shows`).
 """
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django_tasks import task
+
+SEND_EMAIL = "torg.core.tasks.send_email"
 
 
 def run_inline() -> bool:
@@ -43,3 +47,11 @@ def enqueue_on_commit(task, *args, run_after=None, **kwargs) -> None:
     """`enqueue` once the current transaction commits (at once outside a transaction); nothing
     happens when it rolls back. Arguments are taken now: pass ids and plain values, not rows."""
     transaction.on_commit(lambda: enqueue(task, *args, run_after=run_after, **kwargs))
+
+
+@task()
+def send_email(*, to: str, subject: str, body: str) -> None:
+    """One plain-text e-mail to one address: every module's notices go through this task, so e-mail
+    is never sent inside a request (`enqueue_on_commit(SEND_EMAIL, to=…, subject=…, body=…)`).
+    Booking's own task adds the calendar file to its e-mails."""
+    EmailMessage(subject, body, None, [to]).send()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from torg.core import audit
 from torg.core.ids import normalize_public_code
 from torg.core.services import create_object, require_same_tenant, update_object
-from torg.core.tasks import enqueue_on_commit
+from torg.core.tasks import SEND_EMAIL, enqueue_on_commit
 
 from . import plans, privacy, subscriptions
 from .queries import place_choices
@@ -322,7 +322,7 @@ def input_submit(*, process, participant, body, title="", kind=Input.Kind.IDEA, 
 def _notify_author(item, subject, body):
     to = item.notify_email or (item.author.email if item.author_id else "")
     if to:
-        enqueue_on_commit("torg.participation.tasks.send_participation_email", to=to, subject=subject, body=body)
+        enqueue_on_commit(SEND_EMAIL, to=to, subject=subject, body=body)
 
 
 @transaction.atomic

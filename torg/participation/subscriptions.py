@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from torg.core import audit
-from torg.core.tasks import enqueue_on_commit
+from torg.core.tasks import SEND_EMAIL, enqueue_on_commit
 
 from .models import News, Process, Subscription
 
@@ -54,7 +54,7 @@ def subscribe(*, process, email, news=True, feedback=True, base_url="") -> Subsc
         Subscription.objects.filter(pk=sub.pk).update(news=news, feedback=feedback)
         sub.news, sub.feedback = news, feedback
     link = absolute(reverse("participation:subscription_confirm", args=[sub.token]), base_url)
-    enqueue_on_commit("torg.participation.tasks.send_participation_email", to=email,
+    enqueue_on_commit(SEND_EMAIL, to=email,
                       subject=_("Confirm that you want to follow “%(process)s”") % {"process": process.title},
                       body=_("Someone (we hope you) asked to follow “%(process)s” in %(tenant)s.\n\n"
                              "Open this link to confirm:\n%(link)s\n\n"

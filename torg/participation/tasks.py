@@ -7,11 +7,6 @@ from . import analysis_services, retention, subscriptions
 
 
 @task()
-def send_participation_email(*, to: str, subject: str, body: str) -> None:
-    EmailMessage(subject, body, None, [to]).send()
-
-
-@task()
 def send_feedback_published(*, process_id: int) -> int:
     """One e-mail to each person who asked to hear back: the feedback of the process is published."""
     sent = 0

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from torg.core import audit
 from torg.core.sequences import next_label
-from torg.core.tasks import enqueue_on_commit
+from torg.core.tasks import SEND_EMAIL, enqueue_on_commit
 from torg.core.services import create_object, require_same_tenant, update_object
 
 from . import methods, queries
@@ -597,7 +597,7 @@ def report_reminders_send(*, today=None) -> list[ReportReminder]:
                                                          due_on=due, sent_to=project.manager.email or "")
                 if reminder.sent_to:
                     subject, body = _reminder_text(project, period, due)
-                    enqueue_on_commit("torg.projects.tasks.send_project_email", to=reminder.sent_to, subject=subject,
+                    enqueue_on_commit(SEND_EMAIL, to=reminder.sent_to, subject=subject,
                                       body=body)
         except IntegrityError:  # another run reminded this project of this month a moment ago
             continue

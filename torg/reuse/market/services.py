@@ -17,7 +17,7 @@ from torg.core import audit
 from torg.core.ids import new_public_code
 from torg.core.sequences import next_label
 from torg.core.services import create_object, require_same_tenant, update_object
-from torg.core.tasks import enqueue_on_commit
+from torg.core.tasks import SEND_EMAIL, enqueue_on_commit
 from torg.reuse import services as inventory
 from torg.reuse.models import GONE_STATUSES, Category, Item, ItemPhoto, ReuseRecord, Status
 from torg.reuse.rules import BUYER, reuse_role_in
@@ -34,7 +34,6 @@ LISTABLE_STATUSES = (Status.IN_USE, Status.AVAILABLE)
 MAX_LISTING_ITEMS = 500
 MAX_MESSAGE_LENGTH = 2000
 # The marketplace's tasks (tasks.py calls these services, so they are started by dotted path).
-SEND_EMAIL = "torg.reuse.market.tasks.send_market_email"
 NOTIFY_SAVED_SEARCHES = "torg.reuse.market.tasks.notify_saved_searches"
 
 

@@ -1,19 +1,14 @@
-"""Background work of the marketplace (django-tasks): e-mail and saved-search notifications.
+"""Background work of the marketplace (django-tasks): saved-search notifications (its e-mail goes
+through core's send_email task).
 
 E-mail is never sent inside a request. Saved searches are checked when a listing is published and
 again, deferred with `run_after`, when the whole municipality gets to see it (backends that cannot
 defer — e.g. the immediate backend — check only at publication).
 """
 
-from django.core.mail import send_mail
 from django_tasks import task
 
 from .services import saved_searches_notify
-
-
-@task()
-def send_market_email(*, to: str, subject: str, body: str) -> None:
-    send_mail(subject, body, None, [to])
 
 
 @task()

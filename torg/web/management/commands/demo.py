@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from torg.accounts import demo as accounts_demo
 from torg.accounts.models import Tenant
@@ -18,6 +19,8 @@ from torg.projects import demo as projects_demo
 from torg.reuse import demo as reuse_demo
 from torg.reuse.market import demo as market_demo
 from torg.reuse.relocation import demo as relocation_demo
+
+DEMO_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 # Each module's demo loader, lowest layer first.
 LOADERS = [accounts_demo.load, places_demo.load, reuse_demo.load, market_demo.load, relocation_demo.load,
@@ -45,7 +48,10 @@ class Command(BaseCommand):
             self.stdout.write("The database already has data; demo data not loaded again.")
         else:
             ctx = SimpleNamespace(seed=seed, stdout=self.stdout)
-            with transaction.atomic():
+            # The demo's bookings, orders and allocations notify fictional people: their tasks run here
+            # (nothing is left queued for a worker) and their e-mails go nowhere — not thousands of
+            # messages on the console, nor to an SMTP server when the demo is loaded into production.
+            with override_settings(TORG_TASKS_INLINE=True, EMAIL_BACKEND=DEMO_EMAIL_BACKEND), transaction.atomic():
                 for load in LOADERS:
                     load(ctx)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
