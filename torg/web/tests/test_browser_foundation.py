@@ -255,3 +255,23 @@ def test_every_foundation_page_passes_axe(page, live_server, login, assert_acces
     response = page.goto(live_server.url + "/places/buildings/999999/")
     assert response.status == 404
     assert_accessible(page)
+
+
+PHONE_PAGES = ["/", "/places/", "/places/buildings/{building}/", "/places/rooms/", "/accounts/admin/audit/",
+               "/reuse/", "/reuse/market/", "/reuse/plans/", "/reuse/impact/", "/booking/", "/booking/mine/"]
+
+
+def test_key_pages_fit_a_phone(phone_page, live_server, login, assert_accessible, admin_user, building):
+    """Issue 14: the employee's key pages at 390 × 844 — no sideways scrolling of the page, axe-core
+    clean, the header one line with its menu folded."""
+    page = phone_page
+    login(page, live_server, "admin")
+    wide = []
+    for path in PHONE_PAGES:
+        response = page.goto(live_server.url + path.format(building=building.pk))
+        assert response.status == 200 and "/accounts/login/" not in page.url, path
+        if page.evaluate("document.documentElement.scrollWidth") > page.evaluate("window.innerWidth"):
+            wide.append(path)
+        assert page.locator("header").bounding_box()["height"] < 100, path
+        assert_accessible(page)
+    assert wide == []
