@@ -17,4 +17,5 @@ SCENARIOS = [
     "bench.scenarios.booking",
     "bench.scenarios.participation",
     "bench.scenarios.projects",
+    "bench.scenarios.estate",
 ]

@@ -19,4 +19,5 @@ class EstateConfig(AppConfig):
             "survey_part_remove": _("Building part removed"), "survey_part_photo_add": _("Photo added"),
             "survey_part_photo_remove": _("Photo removed"), "condition_survey_correct": _("Correction started"),
             "measure_propose": _("Proposed by a condition survey"),
+            "meter_reading_set": _("Reading entered"), "meter_readings_import": _("Readings imported"),
         })

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from torg.core.forms import TorgForm, TorgModelForm
 
 from . import ns3451
-from .models import ConditionSurvey, Measure, SurveyPart
+from .models import ConditionSurvey, EnergyLabel, EnergyTarget, Measure, Meter, SurveyPart
 
 
 class DateInput(forms.DateInput):
@@ -101,3 +101,38 @@ class BudgetForm(TorgForm):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in years]
+
+
+# --- Energy -----------------------------------------------------------------------------------
+class MeterForm(TorgModelForm):
+    class Meta:
+        model = Meter
+        fields = ["number", "carrier", "description", "active"]
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m")
+
+
+class ReadingForm(TorgForm):
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m", "%m.%Y", "%Y-%m-%d"], widget=MonthInput,
+                            help_text=_("Entering a month again replaces its reading."))
+    kwh = forms.DecimalField(label=_("Energy use (kWh)"), min_value=0, max_digits=12, decimal_places=1,
+                             widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.1"}))
+
+
+class LabelForm(TorgModelForm):
+    class Meta:
+        model = EnergyLabel
+        fields = ["grade", "issued_on"]
+        widgets = {"issued_on": DateInput()}
+
+
+class TargetForm(TorgModelForm):
+    class Meta:
+        model = EnergyTarget
+        fields = ["base_year", "reduction_percent"]
+        widgets = {"base_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2200})}

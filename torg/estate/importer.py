@@ -47,11 +47,10 @@ COLUMNS = [
 ]
 COLUMN_NAMES = [c for c, _h, _a in COLUMNS]
 REQUIRED = {"building_number", "survey_date", "surveyor", "ns3451", "condition_grade"}
-_CANONICAL = {alias: name for name, _h, aliases in COLUMNS for alias in aliases} | {c: c for c in COLUMN_NAMES}
 
 
-def column_help():
-    return [(name, help_text, ", ".join(aliases)) for name, help_text, aliases in COLUMNS]
+def column_help(columns=COLUMNS):
+    return [(name, help_text, ", ".join(aliases)) for name, help_text, aliases in columns]
 
 
 @dataclass
@@ -80,42 +79,62 @@ def _grade(text, prefix):
 
 
 
-def plan_import(*, tenant, upload) -> ImportPlan:
-    """Read and validate a file; nothing is written. Raises TableError for an unreadable file."""
-    columns, rows = read_table(upload)
-    canonical = [_CANONICAL.get(c, c) for c in columns]
+def read_rows(upload, columns, required):
+    """Read a file whose columns are `columns` ((name, help, aliases) triples; Norwegian aliases
+    allowed): returns ({name: the file's heading}, [(line, {name: cell})]). Raises TableError for an
+    unreadable file, a missing required column, an unknown column or two columns with one meaning."""
+    names = [c for c, _h, _a in columns]
+    canonical_of = {alias: name for name, _h, aliases in columns for alias in aliases} | {c: c for c in names}
+    found, rows = read_table(upload)
+    canonical = [canonical_of.get(c, c) for c in found]
     if len(set(canonical)) != len(canonical):
         raise TableError(_("Two columns mean the same; keep one of them."))
-    missing = REQUIRED - set(canonical)
+    missing = set(required) - set(canonical)
     if missing:
         raise TableError(_("The file is missing the column(s): %(columns)s. Download the template to see the columns.")
                          % {"columns": ", ".join(sorted(missing))})
-    unknown = [c for c in columns if _CANONICAL.get(c, c) not in COLUMN_NAMES]
+    unknown = [c for c in found if canonical_of.get(c, c) not in names]
     if unknown:
         raise TableError(_("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)})
-    heading = {_CANONICAL.get(c, c): c for c in columns}
-    buildings = {b.building_number.lower(): b for b in
-                 places_queries.building_list(tenant=tenant, include_archived=True).exclude(building_number="")}
+    heading = {canonical_of.get(c, c): c for c in found}
+    return heading, [(line, {canonical_of.get(k, k): v for k, v in raw.items()}) for line, raw in rows]
+
+
+def buildings_by_number(tenant):
+    return {b.building_number.lower(): b for b in
+            places_queries.building_list(tenant=tenant, include_archived=True).exclude(building_number="")}
+
+
+def building_error(number, buildings):
+    """(building, None) for a known active building number, else (None, the row error's message)."""
+    building = buildings.get(number.lower()) if number else None
+    if not number:
+        return None, _("Give the building number.")
+    if building is None:
+        return None, _("No building with number “%(number)s” in the register.") % {"number": number}
+    if building.archived:
+        return None, _("%(place)s is archived; restore it first.") % {"place": building}
+    return building, None
+
+
+def plan_import(*, tenant, upload) -> ImportPlan:
+    """Read and validate a file; nothing is written. Raises TableError for an unreadable file."""
+    heading, rows = read_rows(upload, COLUMNS, REQUIRED)
+    buildings = buildings_by_number(tenant)
     existing = set(ConditionSurvey.objects.filter(tenant=tenant).exclude(status=ConditionSurvey.Status.DISCARDED)
                    .values_list("building_id", "surveyed_on", "surveyor"))
     today = timezone.localdate()
     plan = ImportPlan(total_rows=len(rows))
     errors = plan.errors
-    for line, raw in rows:
-        cells = {_CANONICAL.get(k, k): v for k, v in raw.items()}
+    for line, cells in rows:
         before = len(errors)
 
         def error(column, message):
             errors.append(RowError(line, heading.get(column, column), message))
 
-        number = cells.get("building_number", "")
-        building = buildings.get(number.lower()) if number else None
-        if not number:
-            error("building_number", _("Give the building number."))
-        elif building is None:
-            error("building_number", _("No building with number “%(number)s” in the register.") % {"number": number})
-        elif building.archived:
-            error("building_number", _("%(place)s is archived; restore it first.") % {"place": building})
+        building, problem = building_error(cells.get("building_number", ""), buildings)
+        if problem:
+            error("building_number", problem)
         date = _date(cells.get("survey_date", ""))
         if date is None:
             error("survey_date", _("“%(value)s” is not a date (use 2026-05-14 or 14.05.2026).")
@@ -163,12 +182,19 @@ def plan_import(*, tenant, upload) -> ImportPlan:
     return plan
 
 
-def apply_import(*, actor, tenant, upload, valid_rows_only=False) -> ImportPlan:
-    """Validate again and write every valid row as draft surveys, in one transaction."""
+def planned(plan_import, *, actor, tenant, upload, valid_rows_only):
+    """Plan again before writing (each estate import): the manager's permission, and the whole file
+    refused when a row is bad unless only the valid rows are asked for."""
     require_manage(actor, tenant)
     plan = plan_import(tenant=tenant, upload=upload)
     if plan.errors and not valid_rows_only:
         raise ImportRefused(plan)
+    return plan
+
+
+def apply_import(*, actor, tenant, upload, valid_rows_only=False) -> ImportPlan:
+    """Validate again and write every valid row as draft surveys, in one transaction."""
+    plan = planned(plan_import, actor=actor, tenant=tenant, upload=upload, valid_rows_only=valid_rows_only)
     with transaction.atomic():
         surveys = {}
         versions = {}

@@ -211,3 +211,137 @@ class MaintenanceBudget(TenantOwned):
 
     def __str__(self):
         return str(self.year)
+
+
+# --- Energy and operating costs ---------------------------------------------------------------
+class Meter(TenantOwned):
+    """An energy meter of a building, by energy carrier; its monthly readings are delivered energy (kWh)."""
+
+    class Carrier(models.TextChoices):
+        ELECTRICITY = "electricity", _("Electricity")
+        DISTRICT_HEATING = "district_heating", _("District heating")
+        DISTRICT_COOLING = "district_cooling", _("District cooling")
+        BIO = "bio", _("Bioenergy")
+        OIL = "oil", _("Heating oil")
+        GAS = "gas", _("Gas")
+        HEAT_PUMP = "heat_pump", _("Heat pump")
+        OTHER = "other", _("Other")
+
+    building = models.ForeignKey("places.Building", on_delete=models.PROTECT, related_name="energy_meters",
+                                 verbose_name=_("building"))
+    number = models.CharField(_("meter number"), max_length=50,
+                              help_text=_("The meter's id in the energy monitoring system (e.g. its EAN number)."))
+    carrier = models.CharField(_("energy carrier"), max_length=20, choices=Carrier.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["building__name", "carrier", "number"]
+        verbose_name = _("energy meter")
+        verbose_name_plural = _("energy meters")
+        constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="estate_meter_unique_number")]
+
+    def __str__(self):
+        return f"{self.number} ({self.get_carrier_display()})"
+
+
+class MeterReading(TenantOwned):
+    """A meter's delivered energy in one month (kWh). One per meter and month: entering or importing a
+    month again replaces it."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="readings", verbose_name=_("meter"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    kwh = models.DecimalField(_("kWh"), max_digits=12, decimal_places=1, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["meter", "month"]
+        verbose_name = _("meter reading")
+        verbose_name_plural = _("meter readings")
+        constraints = [models.UniqueConstraint(fields=["meter", "month"], name="estate_reading_unique_month")]
+        indexes = [models.Index(fields=["tenant", "month"])]
+
+    def __str__(self):
+        return f"{self.meter} {self.month:%m.%Y}"
+
+
+class DegreeDayMonth(TenantOwned):
+    """Heating degree days of one month at the municipality's weather station, and the normal value for
+    that month (the reference period), for the temperature correction of energy use."""
+
+    month = models.DateField(_("month"))
+    degree_days = models.DecimalField(_("degree days"), max_digits=6, decimal_places=1,
+                                      validators=[MinValueValidator(0)])
+    normal = models.DecimalField(_("normal degree days"), max_digits=6, decimal_places=1,
+                                 validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = _("degree days")
+        verbose_name_plural = _("degree days")
+        constraints = [models.UniqueConstraint(fields=["tenant", "month"], name="estate_degree_days_unique_month")]
+
+
+class EnergyLabel(TenantOwned):
+    """A building's energy label (A–G) with the date it was issued; labels are kept, the latest counts."""
+
+    class Grade(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+        D = "D", "D"
+        E = "E", "E"
+        F = "F", "F"
+        G = "G", "G"
+
+    building = models.ForeignKey("places.Building", on_delete=models.PROTECT, related_name="energy_labels",
+                                 verbose_name=_("building"))
+    grade = models.CharField(_("energy label"), max_length=1, choices=Grade.choices)
+    issued_on = models.DateField(_("issued"))
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("energy label")
+        verbose_name_plural = _("energy labels")
+
+
+class EnergyTarget(TenantOwned):
+    """The municipality's energy target: a reduction of `reduction_percent` per year from the base year
+    (compounded: the target of year Y is the base year's kWh/m² × (1 − p/100)^(Y − base year))."""
+
+    base_year = models.PositiveIntegerField(_("base year"), validators=[MinValueValidator(1900),
+                                                                         MaxValueValidator(2200)])
+    reduction_percent = models.DecimalField(_("reduction per year (%)"), max_digits=4, decimal_places=1,
+                                            default=3, validators=[MinValueValidator(0), MaxValueValidator(50)])
+
+    class Meta:
+        verbose_name = _("energy target")
+        verbose_name_plural = _("energy targets")
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="estate_energy_target_unique_tenant")]
+
+
+class OperatingCost(TenantOwned):
+    """A building's operating cost (FDV) of one kind in one year under one KOSTRA function, from the
+    accounting system. Operation is the KOSTRA total for operation: cleaning and energy are part of it
+    ("of which"), so they are never added to it again."""
+
+    class Kind(models.TextChoices):
+        MANAGEMENT = "management", _("Management")
+        OPERATION = "operation", _("Operation")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        CLEANING = "cleaning", _("Cleaning")
+        ENERGY = "energy", _("Energy")
+
+    building = models.ForeignKey("places.Building", on_delete=models.PROTECT, related_name="operating_costs",
+                                 verbose_name=_("building"))
+    year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(1900), MaxValueValidator(2200)])
+    kostra_function = models.CharField(_("KOSTRA function"), max_length=3)
+    kind = models.CharField(_("cost type"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (NOK)"), max_digits=14, decimal_places=0)
+
+    class Meta:
+        ordering = ["year", "kostra_function", "kind"]
+        verbose_name = _("operating cost")
+        verbose_name_plural = _("operating costs")
+        constraints = [models.UniqueConstraint(fields=["building", "year", "kostra_function", "kind"],
+                                               name="estate_cost_unique")]
+        indexes = [models.Index(fields=["tenant", "year"])]

@@ -5,14 +5,16 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from torg.places import queries as places_queries
 
-from . import grading
-from .models import ConditionSurvey, MaintenanceBudget, Measure, SurveyPart, SurveyPartPhoto
+from . import energy, grading
+from .models import (ConditionSurvey, DegreeDayMonth, EnergyLabel, EnergyTarget, MaintenanceBudget, Measure, Meter,
+                     MeterReading, OperatingCost, SurveyPart, SurveyPartPhoto)
 
 CATEGORIES = ("A", "B", "C", "")  # "" = no strategic category set
 BANDS = (0, 1, 2, 3, None)  # None = not surveyed
@@ -245,3 +247,247 @@ def backlog_by_building(*, tenant, year=None):
 def building_backlog(*, tenant, building) -> dict:
     total = backlog(tenant=tenant, building=building)
     return {"backlog": total, "backlog_per_m2": per_m2(total, building.gross_area)}
+
+
+
+# --- Energy -----------------------------------------------------------------------------------
+def meter_get(*, tenant, pk):
+    return get_object_or_404(Meter.objects.select_related("building"), tenant=tenant, pk=pk)
+
+
+def meter_list(*, tenant, building=None):
+    qs = Meter.objects.filter(tenant=tenant).select_related("building").annotate(
+        reading_count=Count("readings"), last_month=Max("readings__month"))
+    if building is not None:
+        qs = qs.filter(building=building)
+    return qs.order_by("building__name", "carrier", "number")
+
+
+def readings(*, tenant, meter, year=None):
+    qs = MeterReading.objects.filter(tenant=tenant, meter=meter)
+    if year:
+        qs = qs.filter(month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1))
+    return qs.order_by("-month")
+
+
+def degree_days(*, tenant):
+    return DegreeDayMonth.objects.filter(tenant=tenant).order_by("-month")
+
+
+def degree_day_years(*, tenant) -> dict:
+    """{year: {"degree_days": sum, "normal": sum, "factor": normal/actual}} for the years with all twelve months."""
+    rows = (DegreeDayMonth.objects.filter(tenant=tenant).annotate(year=ExtractYear("month")).order_by()
+            .values("year").annotate(dd=Sum("degree_days"), normal=Sum("normal"), months=Count("id")))
+    return {r["year"]: {"degree_days": r["dd"], "normal": r["normal"],
+                        "factor": energy.correction_factor(r["dd"], r["normal"])}
+            for r in rows if r["months"] == 12}
+
+
+def target_get(*, tenant):
+    return EnergyTarget.objects.filter(tenant=tenant).first()
+
+
+def label_current(*, tenant, building):
+    return EnergyLabel.objects.filter(tenant=tenant, building=building).order_by("-issued_on", "-pk").first()
+
+
+def _energy_rows(tenant, building_ids=None, years=None):
+    """{(building_id, year): {"kwh": total, "by_carrier": {carrier: kwh}, "months": distinct months}} —
+    one aggregate query over the readings."""
+    qs = MeterReading.objects.filter(tenant=tenant)
+    if building_ids is not None:
+        qs = qs.filter(meter__building_id__in=building_ids)
+    if years:
+        qs = qs.filter(month__gte=dt.date(min(years), 1, 1), month__lte=dt.date(max(years), 12, 1))
+    rows = (qs.annotate(year=ExtractYear("month")).order_by()
+            .values("meter__building_id", "year", "meter__carrier")
+            .annotate(kwh=Sum("kwh"), months=Count("month", distinct=True)))
+    out = {}
+    for r in rows:
+        cell = out.setdefault((r["meter__building_id"], r["year"]), {"kwh": Decimal(0), "by_carrier": {},
+                                                                     "months": 0})
+        cell["kwh"] += r["kwh"]
+        cell["by_carrier"][r["meter__carrier"]] = cell["by_carrier"].get(r["meter__carrier"], 0) + r["kwh"]
+        cell["months"] = max(cell["months"], r["months"])
+    return out
+
+
+def _figures(cell, area, factors, year):
+    """kWh, kWh/m² and the temperature-corrected kWh/m² of one building-year."""
+    factor = factors.get(year, {}).get("factor")
+    corrected = energy.corrected_kwh(cell["by_carrier"], factor)
+    return {"year": year, "kwh": cell["kwh"], "months": cell["months"], "complete": cell["months"] == 12,
+            "kwh_m2": energy.intensity(cell["kwh"], area), "corrected_kwh_m2": energy.intensity(corrected, area)}
+
+
+def _best(row):
+    """The intensity the target and the ranking compare: corrected where the degree days allow it."""
+    return row["corrected_kwh_m2"] if row["corrected_kwh_m2"] is not None else row["kwh_m2"]
+
+
+def building_energy(*, tenant, building) -> dict:
+    """A building's energy by year (kWh, kWh/m², corrected kWh/m², the target), its meters and label,
+    and the bars of its chart."""
+    cells = _energy_rows(tenant, [building.pk])
+    factors = degree_day_years(tenant=tenant)
+    target = target_get(tenant=tenant)
+    years = sorted(y for (_b, y) in cells)
+    rows = [_figures(cells[(building.pk, y)], building.gross_area, factors, y) for y in years]
+    base = next((r for r in rows if target and r["year"] == target.base_year), None)
+    for r in rows:
+        r["target_kwh_m2"] = energy.target_intensity(_best(base), target.base_year, r["year"],
+                                                     target.reduction_percent) if base else None
+        r["on_target"] = (r["target_kwh_m2"] is not None and _best(r) is not None
+                          and _best(r) <= r["target_kwh_m2"])
+    complete = [r for r in rows if r["complete"]]
+    return {"rows": rows, "latest": complete[-1] if complete else None, "chart": _chart(rows),
+            "meters": list(meter_list(tenant=tenant, building=building)),
+            "label": label_current(tenant=tenant, building=building),
+            "labels": list(EnergyLabel.objects.filter(tenant=tenant, building=building)), "target": target}
+
+
+CHART_HEIGHT = 160
+
+
+def _chart(rows):
+    """Bars (one per year) of kWh/m², scaled to the tallest; the table beside it has the figures."""
+    values = [r["kwh_m2"] or 0 for r in rows]
+    top = max(values, default=0)
+    bars = []
+    for i, r in enumerate(rows):
+        height = int(CHART_HEIGHT * (r["kwh_m2"] or 0) / top) if top else 0
+        bars.append({"x": 40 + i * 36, "y": 10 + CHART_HEIGHT - height, "height": height, "year": r["year"],
+                     "value": r["kwh_m2"], "complete": r["complete"]})
+    return {"bars": bars, "width": 40 + 36 * len(rows) + 10, "height": CHART_HEIGHT + 40, "top": top,
+            "baseline": 10 + CHART_HEIGHT}
+
+
+def energy_years(*, tenant) -> list[int]:
+    """The years with readings, newest first."""
+    return sorted({d.year for d in MeterReading.objects.filter(tenant=tenant).dates("month", "year")}, reverse=True)
+
+
+def default_energy_year(*, tenant):
+    """Last year (this year's readings are not complete yet), or the newest year with readings."""
+    years = energy_years(tenant=tenant)
+    last = timezone.localdate().year - 1
+    return last if last in years or not years else years[0]
+
+
+def energy_ranking(*, tenant, year) -> list:
+    """Every active building with readings in `year`, highest kWh/m² (corrected where possible) first,
+    with the change from the year before and its target for the year."""
+    buildings = {b.pk: b for b in places_queries.building_list(tenant=tenant)}
+    target = target_get(tenant=tenant)
+    years = {year, year - 1} | ({target.base_year} if target else set())
+    cells = _energy_rows(tenant, list(buildings), years)
+    factors = degree_day_years(tenant=tenant)
+    rows = []
+    for (pk, y), cell in cells.items():
+        if y != year:
+            continue
+        b = buildings[pk]
+        b.energy = _figures(cell, b.gross_area, factors, y)
+        b.energy_value = _best(b.energy)
+        before = cells.get((pk, year - 1))
+        b.energy_change = energy.change_percent(
+            b.energy_value, _best(_figures(before, b.gross_area, factors, year - 1)) if before else None)
+        base = cells.get((pk, target.base_year)) if target else None
+        b.energy_target = energy.target_intensity(_best(_figures(base, b.gross_area, factors, target.base_year)),
+                                                  target.base_year, year, target.reduction_percent) if base else None
+        b.on_target = b.energy_target is not None and b.energy_value is not None and b.energy_value <= b.energy_target
+        rows.append(b)
+    rows.sort(key=lambda b: (b.energy_value is None, -(b.energy_value or 0), b.name))
+    for rank, b in enumerate(rows, 1):
+        b.rank = rank
+    return rows
+
+
+def energy_progress(*, tenant, year) -> dict | None:
+    """The portfolio against the target in `year`: the buildings with readings in both the base year
+    and `year`, their kWh/m² (corrected where possible) then and now, the target and the reduction."""
+    target = target_get(tenant=tenant)
+    if target is None:
+        return None
+    buildings = {b.pk: b for b in places_queries.building_list(tenant=tenant) if b.gross_area}
+    cells = _energy_rows(tenant, list(buildings), {target.base_year, year})
+    factors = degree_day_years(tenant=tenant)
+    both = [pk for pk in buildings if (pk, target.base_year) in cells and (pk, year) in cells]
+    area = sum((buildings[pk].gross_area for pk in both), Decimal(0))
+
+    def total(y):
+        t = Decimal(0)
+        for pk in both:
+            cell = cells[(pk, y)]
+            corrected = energy.corrected_kwh(cell["by_carrier"], factors.get(y, {}).get("factor"))
+            t += corrected if corrected is not None else cell["kwh"]
+        return t
+
+    base = energy.intensity(total(target.base_year), area) if both else None
+    now = energy.intensity(total(year), area) if both else None
+    goal = energy.target_intensity(base, target.base_year, year, target.reduction_percent)
+    return {"target": target, "year": year, "buildings": len(both), "area": area, "base": base, "now": now,
+            "goal": goal, "change": energy.change_percent(now, base),
+            "goal_change": energy.change_percent(goal, base),
+            "on_target": goal is not None and now is not None and now <= goal}
+
+
+# --- Operating costs --------------------------------------------------------------------------
+def _cost_sums(qs):
+    """Operating costs without double counting: the total is management + operation + maintenance, where
+    operation is the KOSTRA operation (cleaning and energy are of it); a function/year with cleaning or
+    energy but no operation counts their sum as its operation."""
+    cells = {}
+    for r in qs.order_by().values("building_id", "year", "kostra_function", "kind").annotate(a=Sum("amount")):
+        cell = cells.setdefault((r["building_id"], r["year"], r["kostra_function"]), {})
+        cell[r["kind"]] = r["a"]
+    out = {}
+    for (pk, year, _function), kinds in cells.items():
+        row = out.setdefault((pk, year), {k: Decimal(0) for k in OperatingCost.Kind.values})
+        operation = kinds.get("operation")
+        if operation is None:
+            operation = kinds.get("cleaning", 0) + kinds.get("energy", 0)
+        row["operation"] += operation
+        for kind in ("management", "maintenance", "cleaning", "energy"):
+            row[kind] += kinds.get(kind, 0)
+    for row in out.values():
+        row["total"] = row["management"] + row["operation"] + row["maintenance"]
+    return out
+
+
+def cost_years(*, tenant) -> list[int]:
+    return list(OperatingCost.objects.filter(tenant=tenant).order_by("-year").values_list("year", flat=True)
+                .distinct())
+
+
+def operating_costs(*, tenant, year) -> dict:
+    """Each building's operating costs in `year` (NOK and NOK/m²), largest per m² first, and the totals."""
+    sums = _cost_sums(OperatingCost.objects.filter(tenant=tenant, year=year))
+    rows = []
+    for b in places_queries.building_list(tenant=tenant).filter(pk__in=[pk for pk, _y in sums]):
+        b.costs = sums[(b.pk, year)]
+        b.costs_per_m2 = {k: per_m2(v, b.gross_area) for k, v in b.costs.items()}
+        rows.append(b)
+    rows.sort(key=lambda b: (b.costs_per_m2["total"] is None, -(b.costs_per_m2["total"] or 0), b.name))
+    totals = {k: sum((b.costs[k] for b in rows), Decimal(0)) for k in [*OperatingCost.Kind.values, "total"]}
+    area = sum((b.gross_area or 0 for b in rows), Decimal(0))
+    functions = (OperatingCost.objects.filter(tenant=tenant, year=year).order_by().values("kostra_function")
+                 .annotate(buildings=Count("building", distinct=True)))
+    return {"year": year, "rows": rows, "totals": totals, "area": area,
+            "totals_per_m2": {k: per_m2(v, area) for k, v in totals.items()},
+            "functions": [f["kostra_function"] for f in functions]}
+
+
+def building_costs(*, tenant, building) -> list[dict]:
+    """A building's operating costs per year (NOK and NOK/m²), newest first."""
+    sums = _cost_sums(OperatingCost.objects.filter(tenant=tenant, building=building))
+    return [{"year": year, **row, "per_m2": per_m2(row["total"], building.gross_area)}
+            for (_pk, year), row in sorted(sums.items(), key=lambda kv: -kv[0][1])]
+
+
+def building_energy_summary(*, tenant, building) -> dict:
+    """The building page's energy panel: the latest complete year, the label and the latest costs."""
+    data = building_energy(tenant=tenant, building=building)
+    costs = building_costs(tenant=tenant, building=building)
+    return {"latest": data["latest"], "label": data["label"], "meters": len(data["meters"]),
+            "costs": costs[0] if costs else None}

@@ -11,7 +11,8 @@ from torg.core import audit, photos
 from torg.core.services import create_object, require_same_tenant, update_object
 
 from . import grading, ns3451
-from .models import ConditionSurvey, MaintenanceBudget, Measure, SurveyPart, SurveyPartPhoto, risk_class
+from .models import (ConditionSurvey, DegreeDayMonth, EnergyLabel, EnergyTarget, MaintenanceBudget, Measure, Meter,
+                     MeterReading, SurveyPart, SurveyPartPhoto, risk_class)
 from .states import CONDITION_SURVEY_MACHINE, MEASURE_MACHINE
 
 SURVEY_FIELDS = ["surveyed_on", "surveyor", "level", "note"]
@@ -43,16 +44,33 @@ def _require_draft(survey):
                                 "version, and the approved one is kept."))
 
 
+def _create_on_building(model, *, actor, tenant, building, fields, allowed, check, **values):
+    """A new row of `model` on a building of the actor's municipality: the manager's permission, only
+    the `allowed` optional fields, `check(obj)` (raises ValidationError), saved with its audit event."""
+    require_manage(actor, tenant)
+    _unknown(fields, allowed)
+    require_same_tenant(tenant, building, field="building")
+    obj = model(tenant=tenant, building=building, **values, **fields)
+    check(obj)
+    return create_object(obj, actor=actor, tenant=tenant)
+
+
+def _set_row(model, *, actor, tenant, lookup, values):
+    """The municipality's one row of `model` for `lookup` (a year, a month…): made, or changed if it exists."""
+    require_manage(actor, tenant)
+    row = model.objects.select_for_update().filter(tenant=tenant, **lookup).first()
+    if row is None:
+        return create_object(model(tenant=tenant, **lookup, **values), actor=actor, tenant=tenant)
+    return update_object(row, actor=actor, tenant=tenant, fields=values)
+
+
 # --- Surveys ----------------------------------------------------------------------------------
 @transaction.atomic
 def survey_create(*, actor, tenant, building, surveyed_on, surveyor, **fields) -> ConditionSurvey:
     """A new survey of a building, as a draft: parts are graded on it, then it is approved."""
-    require_manage(actor, tenant)
-    _unknown(fields, SURVEY_FIELDS)
-    require_same_tenant(tenant, building, field="building")
-    survey = ConditionSurvey(tenant=tenant, building=building, surveyed_on=surveyed_on, surveyor=surveyor, **fields)
-    _check_survey(survey)
-    return create_object(survey, actor=actor, tenant=tenant)
+    return _create_on_building(ConditionSurvey, actor=actor, tenant=tenant, building=building, fields=fields,
+                               allowed=SURVEY_FIELDS, check=_check_survey, surveyed_on=surveyed_on,
+                               surveyor=surveyor)
 
 
 @transaction.atomic
@@ -273,13 +291,9 @@ def _check_measure(measure):
 @transaction.atomic
 def measure_create(*, actor, tenant, building, description, cost, **fields) -> Measure:
     """A measure added by hand (not from a survey), proposed."""
-    require_manage(actor, tenant)
-    _unknown(fields, MEASURE_FIELDS)
-    require_same_tenant(tenant, building, field="building")
-    measure = Measure(tenant=tenant, building=building, description=description, cost=cost,
-                      identified_on=timezone.localdate(), **fields)
-    _check_measure(measure)
-    return create_object(measure, actor=actor, tenant=tenant)
+    return _create_on_building(Measure, actor=actor, tenant=tenant, building=building, fields=fields,
+                               allowed=MEASURE_FIELDS, check=_check_measure, description=description, cost=cost,
+                               identified_on=timezone.localdate())
 
 
 @transaction.atomic
@@ -319,8 +333,109 @@ def measure_set_status(*, actor, measure, status, reason="", planned_year=None) 
 @transaction.atomic
 def budget_set(*, actor, tenant, year, amount) -> MaintenanceBudget:
     """The maintenance budget of one year (set again to change it)."""
+    return _set_row(MaintenanceBudget, actor=actor, tenant=tenant, lookup={"year": year}, values={"amount": amount})
+
+
+# --- Energy -----------------------------------------------------------------------------------
+METER_FIELDS = ["number", "carrier", "description", "active"]
+
+
+def first_of_month(day):
+    return day.replace(day=1)
+
+
+def _check_meter(meter):
+    meter.number = (meter.number or "").strip()
+    if not meter.number:
+        raise ValidationError({"number": _("Give the meter number.")})
+    clash = Meter.objects.filter(tenant_id=meter.tenant_id, number=meter.number).exclude(pk=meter.pk).first()
+    if clash:
+        raise ValidationError({"number": _("Meter %(number)s is already registered on %(building)s.")
+                               % {"number": meter.number, "building": clash.building.name}})
+    if meter.carrier not in Meter.Carrier.values:
+        raise ValidationError({"carrier": _("Choose an energy carrier.")})
+    if meter.building_id and meter.building.archived:
+        raise ValidationError({"building": _("%(place)s is archived; restore it first.") % {"place": meter.building}})
+
+
+@transaction.atomic
+def meter_create(*, actor, tenant, building, number, carrier, **fields) -> Meter:
+    """A meter of a building (its number is unique in the municipality)."""
+    return _create_on_building(Meter, actor=actor, tenant=tenant, building=building, fields=fields,
+                               allowed=METER_FIELDS, check=_check_meter, number=number, carrier=carrier)
+
+
+@transaction.atomic
+def meter_update(*, actor, meter, **fields) -> Meter:
+    require_manage(actor, meter)
+    _unknown(fields, METER_FIELDS)
+    meter = Meter.objects.select_for_update().get(pk=meter.pk)
+    probe = Meter(pk=meter.pk, tenant_id=meter.tenant_id, building_id=meter.building_id,
+                  **{**{k: getattr(meter, k) for k in METER_FIELDS}, **fields})
+    _check_meter(probe)
+    if "number" in fields:
+        fields["number"] = probe.number
+    return update_object(meter, actor=actor, tenant=meter.tenant, fields=fields)
+
+
+def check_reading(month, kwh):
+    """The problems with one month's reading, as {field: message} (empty when it may be saved)."""
+    problems = {}
+    if month > first_of_month(timezone.localdate()):
+        problems["month"] = _("A reading cannot be for a month that has not begun.")
+    if kwh is None or kwh < 0:
+        problems["kwh"] = _("The energy use must be zero or more kWh.")
+    return problems
+
+
+@transaction.atomic
+def reading_set(*, actor, meter, month, kwh) -> MeterReading:
+    """A meter's energy use in a month, entered by hand: a month entered again replaces the earlier
+    reading (the audit log keeps the old value)."""
+    require_manage(actor, meter)
+    month = first_of_month(month)
+    problems = check_reading(month, kwh)
+    if problems:
+        raise ValidationError(problems)
+    reading = MeterReading.objects.select_for_update().filter(meter=meter, month=month).first()
+    if reading is None:
+        reading = MeterReading.objects.create(tenant=meter.tenant, meter=meter, month=month, kwh=kwh)
+        audit.record(actor=actor, tenant=meter.tenant, obj=meter, action="meter_reading_set",
+                     changes={month.strftime("%Y-%m"): [None, str(kwh)]})
+    elif reading.kwh != kwh:
+        audit.record(actor=actor, tenant=meter.tenant, obj=meter, action="meter_reading_set",
+                     changes={month.strftime("%Y-%m"): [str(reading.kwh), str(kwh)]})
+        reading.kwh = kwh
+        reading.save(update_fields=["kwh", "updated_at"])
+    return reading
+
+
+@transaction.atomic
+def label_add(*, actor, tenant, building, grade, issued_on) -> EnergyLabel:
+    """A building's energy label; the latest by date is the one shown."""
     require_manage(actor, tenant)
-    budget = MaintenanceBudget.objects.select_for_update().filter(tenant=tenant, year=year).first()
-    if budget is None:
-        return create_object(MaintenanceBudget(tenant=tenant, year=year, amount=amount), actor=actor, tenant=tenant)
-    return update_object(budget, actor=actor, tenant=tenant, fields={"amount": amount})
+    require_same_tenant(tenant, building, field="building")
+    if grade not in EnergyLabel.Grade.values:
+        raise ValidationError({"grade": _("The energy label is A, B, C, D, E, F or G.")})
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("The label cannot be issued in the future.")})
+    return create_object(EnergyLabel(tenant=tenant, building=building, grade=grade, issued_on=issued_on),
+                         actor=actor, tenant=tenant)
+
+
+@transaction.atomic
+def target_set(*, actor, tenant, base_year, reduction_percent) -> EnergyTarget:
+    """The energy target: reduction per year from the base year (set again to change it)."""
+    if base_year > timezone.localdate().year:
+        raise ValidationError({"base_year": _("The base year cannot be in the future.")})
+    return _set_row(EnergyTarget, actor=actor, tenant=tenant, lookup={},
+                    values={"base_year": base_year, "reduction_percent": reduction_percent})
+
+
+@transaction.atomic
+def degree_days_set(*, actor, tenant, month, degree_days, normal) -> DegreeDayMonth:
+    """One month of the degree-day table (set again to replace it)."""
+    if degree_days < 0 or normal < 0:
+        raise ValidationError(_("Degree days are zero or more."))
+    return _set_row(DegreeDayMonth, actor=actor, tenant=tenant, lookup={"month": first_of_month(month)},
+                    values={"degree_days": degree_days, "normal": normal})

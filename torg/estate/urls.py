@@ -2,6 +2,17 @@ from django.urls import path
 
 from . import views
 
+
+def _import_urls(prefix, kind):
+    """The four URLs of an import (upload, confirm, problems, template), named after its `url`."""
+    name = views.IMPORTS[kind].url
+    kw = {"kind": kind}
+    return [path(prefix, views.import_upload, kw, name=name),
+            path(f"{prefix}confirm/", views.import_confirm, kw, name=f"{name}_confirm"),
+            path(f"{prefix}problems.csv", views.import_errors, kw, name=f"{name}_errors"),
+            path(f"{prefix}template.xlsx", views.import_template, kw, name=f"{name}_template")]
+
+
 app_name = "estate"
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
@@ -25,8 +36,16 @@ urlpatterns = [
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
     path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
     path("measures/<int:pk>/status/", views.measure_status, name="measure_status"),
-    path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import_confirm"),
-    path("import/problems.csv", views.import_errors, name="import_errors"),
-    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("energy/", views.energy, name="energy"),
+    path("energy/costs/", views.costs, name="costs"),
+    path("energy/degree-days/", views.degree_days, name="degree_days"),
+    path("buildings/<int:pk>/energy/", views.building_energy, name="building_energy"),
+    path("buildings/<int:pk>/meters/new/", views.meter_create, name="meter_create"),
+    path("buildings/<int:pk>/energy-label/", views.label_create, name="label_create"),
+    path("meters/<int:pk>/", views.meter_detail, name="meter"),
+    path("meters/<int:pk>/edit/", views.meter_edit, name="meter_edit"),
+    *_import_urls("import/", "surveys"),
+    *_import_urls("energy/import/readings/", "readings"),
+    *_import_urls("energy/import/degree-days/", "degree_days"),
+    *_import_urls("energy/import/costs/", "costs"),
 ]

@@ -3,6 +3,9 @@
 Objects are addressed by id within the user's municipality (another municipality's id: 404).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,13 +18,15 @@ from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
 from torg.core import stash
-from torg.core.views import (breadcrumbs, download, form_page, import_confirm_step, import_errors_response,
-                             import_preview, import_upload_step, int_param, paginate, require_perm, tenant_lookup)
+from torg.core.templatetags.torg import intspace
+from torg.core.views import (apply_validation_error, breadcrumbs, download, form_page, import_confirm_step,
+                             import_errors_response, import_preview, import_upload_step, int_param, paginate,
+                             require_perm, tenant_lookup)
 from torg.places import queries as places_queries
 
-from . import importer, ns3451, queries, services
-from .forms import (BudgetForm, BuildingFilterForm, ImportForm, MeasureFilterForm, MeasureForm, MeasureStatusForm, PartForm,
-                    StatusForm, SurveyForm)
+from . import energy_import, importer, kostra, ns3451, queries, services
+from .forms import (BudgetForm, BuildingFilterForm, ImportForm, LabelForm, MeasureFilterForm, MeasureForm,
+                    MeasureStatusForm, MeterForm, PartForm, ReadingForm, StatusForm, SurveyForm, TargetForm)
 from .models import ConditionSurvey
 from .states import CONDITION_SURVEY_MACHINE, MEASURE_MACHINE
 
@@ -86,24 +91,52 @@ def building(request, pk):
         "plan": queries.five_year_plan(tenant=tenant, building=building),
         "measures": queries.measure_list(tenant=tenant, building=building, status="open"),
         **queries.building_backlog(tenant=tenant, building=building),
+        "energy_summary": queries.building_energy_summary(tenant=tenant, building=building),
         "crumbs": _crumbs((building.name, None)),
     })
 
 
-@login_required
-def survey_create(request, pk):
+def _building_form_page(request, pk, *, form_class, service, success, success_message, title, crumb):
+    """A form page that adds something to a building (a survey, a measure, a meter, a label): the
+    manager's permission, the building within the municipality, and `service(actor, tenant, building,
+    **cleaned_data)` on a valid POST; then to `success` (a URL name taking the new row's id, or a callable)."""
     tenant = _tenant(request, "estate.manage_estate")
     building = places_queries.building_get(tenant=tenant, pk=pk)
-    form = SurveyForm(request.POST or None)
     return form_page(
-        request, form=form,
-        save=lambda d: services.survey_create(actor=request.user, tenant=tenant, building=building, **d),
-        success_url=lambda s: reverse("estate:survey", args=[s.pk]),
-        success_message=_("The survey was started as a draft. Grade the building parts, then approve it."),
-        context={"title": _("New condition survey of %(building)s") % {"building": building.name},
+        request, form=form_class(request.POST or None),
+        save=lambda d: service(actor=request.user, tenant=tenant, building=building, **d),
+        success_url=success if callable(success) else lambda obj: reverse(success, args=[obj.pk]),
+        success_message=success_message,
+        context={"title": title % {"building": building.name},
                  "cancel_url": reverse("estate:building", args=[building.pk]),
-                 "crumbs": _crumbs(_building_crumb(building), (_("New condition survey"), None))},
+                 "crumbs": _crumbs(_building_crumb(building), (crumb, None))},
     )
+
+
+def _inline_form(request, form, obj, save, message):
+    """A form inside a page (a budget, the energy target, a month's reading): on a POST, the manager's
+    permission on `obj`, then `save(cleaned_data)`, a ValidationError landing on the form. Returns the
+    redirect back after saving, else None (the page is shown, with the form's errors)."""
+    if request.method != "POST":
+        return None
+    require_perm(request, "estate.manage_estate", obj)
+    if not form.is_valid():
+        return None
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return None
+    messages.success(request, message)
+    return redirect(request.get_full_path())
+
+
+@login_required
+def survey_create(request, pk):
+    return _building_form_page(
+        request, pk, form_class=SurveyForm, service=services.survey_create, success="estate:survey",
+        success_message=_("The survey was started as a draft. Grade the building parts, then approve it."),
+        title=_("New condition survey of %(building)s"), crumb=_("New condition survey"))
 
 
 @login_required
@@ -121,18 +154,21 @@ def survey_detail(request, pk):
     })
 
 
+def _edit_page(request, obj, *, form_class, update, field, url_name, message, title, crumbs):
+    """The edit page of a row (a survey, a measure, a meter): `update(actor=…, <field>=obj, **cleaned_data)`,
+    then back to the row's page (`url_name`)."""
+    back = reverse(url_name, args=[obj.pk])
+    return form_page(request, form=form_class(request.POST or None, instance=obj),
+                     save=lambda d: update(actor=request.user, **{field: obj}, **d), success_url=back,
+                     success_message=message, context={"title": title, "cancel_url": back, "crumbs": crumbs})
+
+
 @login_required
 def survey_edit(request, pk):
-    tenant = _tenant(request, "estate.manage_estate")
-    survey = queries.survey_get(tenant=tenant, pk=pk)
-    form = SurveyForm(request.POST or None, instance=survey)
-    return form_page(
-        request, form=form,
-        save=lambda d: services.survey_update(actor=request.user, survey=survey, **d),
-        success_url=reverse("estate:survey", args=[survey.pk]), success_message=_("The survey was saved."),
-        context={"title": _("Edit the survey"), "cancel_url": reverse("estate:survey", args=[survey.pk]),
-                 "crumbs": _crumbs(_building_crumb(survey.building), _survey_crumb(survey), (_("Edit"), None))},
-    )
+    survey = queries.survey_get(tenant=_tenant(request, "estate.manage_estate"), pk=pk)
+    return _edit_page(request, survey, form_class=SurveyForm, update=services.survey_update, field="survey",
+                      url_name="estate:survey", message=_("The survey was saved."), title=_("Edit the survey"),
+                      crumbs=_crumbs(_building_crumb(survey.building), _survey_crumb(survey), (_("Edit"), None)))
 
 
 @login_required
@@ -229,77 +265,146 @@ def photo_delete(request, pk):
                         reverse("estate:survey", args=[photo.part.survey_id]), _("The photo was removed."))
 
 
-# --- Import -----------------------------------------------------------------------------------
-IMPORT_SESSION_KEY = "torg_estate_survey_import"
+# --- Imports ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportKind:
+    """One of the estate imports, all on the house's steps (upload → preview → confirm): the survey,
+    the meter readings, the degree days and the operating costs. `url` is the prefix of its URL names."""
+
+    url: str
+    title: str
+    intro: str
+    plan: Callable
+    apply: Callable
+    template: Callable
+    file_name: str
+    columns: list
+    summary: Callable  # counts → [(label, value)]
+    done: Callable  # counts → message
+    done_url: str
+    sample: str = ""  # a partial showing the first rows as they will be saved
+    extra: str = ""  # a partial under the upload form
 
 
-def _unstash(request, token):
-    return stash.get(request, key=IMPORT_SESSION_KEY, tenant=request.tenant, token=token)
+IMPORTS = {
+    "surveys": ImportKind(
+        url="import", title=gettext_lazy("Import a condition survey"),
+        intro=gettext_lazy("Upload the consultant's Excel (.xlsx) or CSV file with one row per building part. Rows "
+                           "of the same building, date and surveyor become one survey, saved as a draft for you to "
+                           "check and approve. You will see a preview and every problem before anything is saved."),
+        plan=importer.plan_import, apply=importer.apply_import, template=importer.template_xlsx,
+        file_name="torg-condition-survey", columns=importer.COLUMNS,
+        summary=lambda c: [(_("Surveys (drafts)"), c["surveys"]), (_("Buildings"), c["buildings"]),
+                           (_("Building parts"), c["parts"]), (_("Parts with TG3"), c["tg3"])],
+        done=lambda c: _("Import finished: %(surveys)d draft surveys with %(parts)d building parts. "
+                         "Check and approve them.") % {"surveys": c["surveys"], "parts": c["parts"]},
+        done_url="estate:survey_list", sample="estate/partials/import_sample_surveys.html",
+        extra="estate/partials/ns3451_codes.html"),
+    "readings": ImportKind(
+        url="readings_import", title=gettext_lazy("Import meter readings"),
+        intro=gettext_lazy("Upload the energy monitoring system's export (.xlsx or CSV) with one row per meter and "
+                           "month. A meter not registered yet is registered on the row's building when the row gives "
+                           "its energy carrier. A month imported again replaces the earlier reading."),
+        plan=energy_import.plan_readings, apply=energy_import.apply_readings,
+        template=energy_import.readings_template, file_name="torg-meter-readings",
+        columns=energy_import.READING_COLUMNS,
+        summary=lambda c: [(_("Meters"), c["meters"]), (_("New meters"), c["new_meters"]),
+                           (_("Readings"), c["readings"]), (_("Readings replaced"), c["replaced"]),
+                           (_("kWh in total"), intspace(c["kwh"]))],
+        done=lambda c: _("Import finished: %(readings)d readings of %(meters)d meters.")
+        % {"readings": c["readings"], "meters": c["meters"]}, done_url="estate:energy"),
+    "degree_days": ImportKind(
+        url="degree_days_import", title=gettext_lazy("Import degree days"),
+        intro=gettext_lazy("Upload the weather station's heating degree days (.xlsx or CSV), one row per month with "
+                           "the normal for that month. A month imported again replaces the earlier one."),
+        plan=energy_import.plan_degree_days, apply=energy_import.apply_degree_days,
+        template=energy_import.degree_days_template, file_name="torg-degree-days",
+        columns=energy_import.DEGREE_DAY_COLUMNS,
+        summary=lambda c: [(_("Months"), c["months"]), (_("Months replaced"), c["replaced"])],
+        done=lambda c: _("Import finished: degree days of %(months)d months.") % {"months": c["months"]},
+        done_url="estate:degree_days"),
+    "costs": ImportKind(
+        url="costs_import", title=gettext_lazy("Import operating costs"),
+        intro=gettext_lazy("Upload the accounting system's operating costs (.xlsx or CSV): one row per building, "
+                           "year, KOSTRA function and cost type. Operation is the whole operation; cleaning and "
+                           "energy are part of it and are not added to it again. A cost imported again replaces "
+                           "the earlier amount."),
+        plan=energy_import.plan_costs, apply=energy_import.apply_costs, template=energy_import.costs_template,
+        file_name="torg-operating-costs", columns=energy_import.COST_COLUMNS,
+        summary=lambda c: [(_("Buildings"), c["buildings"]), (_("Years"), c["years"]),
+                           (_("Operating costs (NOK)"), intspace(c["amount"]))],
+        done=lambda c: _("Import finished: operating costs of %(buildings)d buildings.")
+        % {"buildings": c["buildings"]},
+        done_url="estate:costs", extra="estate/partials/kostra_functions.html"),
+}
 
 
-def _preview_context(plan, token, file_name, refused=False):
-    c = plan.counts
+def _import_key(kind):
+    return f"torg_estate_{kind}_import"
+
+
+def _preview_context(kind, plan, token, file_name, refused=False):
+    spec = IMPORTS[kind]
     preview = import_preview(
-        token=token, file_name=file_name, counts=c, errors=plan.errors, refused=refused,
-        summary=[(_("Surveys (drafts)"), c["surveys"]), (_("Buildings"), c["buildings"]),
-                 (_("Building parts"), c["parts"]), (_("Parts with TG3"), c["tg3"])],
-        confirm_url=reverse("estate:import_confirm"), back_url=reverse("estate:import"),
-        errors_url=reverse("estate:import_errors"))
-    return {"plan": plan, "preview": preview, "sample_rows": plan.valid_rows[:10],
-            "crumbs": _crumbs((_("Import a condition survey"), reverse("estate:import")),
-                              (_("Check the import"), None))}
+        token=token, file_name=file_name, counts=plan.counts, errors=plan.errors, refused=refused,
+        summary=spec.summary(plan.counts), confirm_url=reverse(f"estate:{spec.url}_confirm"),
+        back_url=reverse(f"estate:{spec.url}"), errors_url=reverse(f"estate:{spec.url}_errors"))
+    return {"plan": plan, "preview": preview, "sample_rows": plan.valid_rows[:10], "spec": spec,
+            "crumbs": _crumbs((spec.title, reverse(f"estate:{spec.url}")), (_("Check the import"), None))}
 
 
 @login_required
-def import_upload(request):
+def import_upload(request, kind):
     tenant = _tenant(request, "estate.manage_estate")
+    spec = IMPORTS[kind]
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = import_upload_step(
-        request, form=form, key=IMPORT_SESSION_KEY, tenant=tenant,
-        plan_import=lambda upload: importer.plan_import(tenant=tenant, upload=upload),
+        request, form=form, key=_import_key(kind), tenant=tenant,
+        plan_import=lambda upload: spec.plan(tenant=tenant, upload=upload),
         preview=lambda plan, token, name: render(request, "estate/import_preview.html",
-                                                 _preview_context(plan, token, name)))
+                                                 _preview_context(kind, plan, token, name)))
     if preview:
         return preview
     return render(request, "estate/import_upload.html", {
-        "form": form, "columns": importer.column_help(), "codes": ns3451.choices(),
-        "template_url": reverse("estate:import_template"),
-        "crumbs": _crumbs((_("Import a condition survey"), None))}, status=422 if form.errors else 200)
+        "form": form, "spec": spec, "columns": importer.column_help(spec.columns), "codes": ns3451.choices(),
+        "functions": kostra.choices(), "template_url": reverse(f"estate:{spec.url}_template"),
+        "crumbs": _crumbs((spec.title, None))}, status=422 if form.errors else 200)
 
 
 @login_required
 @require_POST
-def import_confirm(request):
+def import_confirm(request, kind):
     tenant = _tenant(request, "estate.manage_estate")
+    spec = IMPORTS[kind]
     plan, response = import_confirm_step(
-        request, key=IMPORT_SESSION_KEY, tenant=tenant,
-        apply_import=lambda upload, valid_only: importer.apply_import(actor=request.user, tenant=tenant, upload=upload,
-                                                                      valid_rows_only=valid_only),
+        request, key=_import_key(kind), tenant=tenant,
+        apply_import=lambda upload, valid_only: spec.apply(actor=request.user, tenant=tenant, upload=upload,
+                                                           valid_rows_only=valid_only),
         refused=lambda plan, token, name: render(request, "estate/import_preview.html",
-                                                 _preview_context(plan, token, name, refused=True)),
-        back_url=reverse("estate:import"),
+                                                 _preview_context(kind, plan, token, name, refused=True)),
+        back_url=reverse(f"estate:{spec.url}"),
         expired_message=_("This file has already been imported, or the upload has expired. "
-                          "Check the surveys, or upload the file again."))
+                          "Check what was imported, or upload the file again."))
     if response:
         return response
-    messages.success(request, _("Import finished: %(surveys)d draft surveys with %(parts)d building parts. "
-                                "Check and approve them.") % {"surveys": plan.counts["surveys"],
-                                                              "parts": plan.counts["parts"]})
-    return redirect("estate:survey_list")
+    messages.success(request, spec.done(plan.counts))
+    return redirect(spec.done_url)
 
 
 @login_required
-def import_errors(request):
+def import_errors(request, kind):
     tenant = _tenant(request, "estate.manage_estate")
-    return import_errors_response(_unstash(request, request.GET.get("token", "")),
-                                  lambda upload: importer.plan_import(tenant=tenant, upload=upload),
-                                  file_name="torg-survey-import-problems.csv")
+    spec = IMPORTS[kind]
+    upload = stash.get(request, key=_import_key(kind), tenant=request.tenant, token=request.GET.get("token", ""))
+    return import_errors_response(upload, lambda upload: spec.plan(tenant=tenant, upload=upload),
+                                  file_name=f"{spec.file_name}-problems.csv")
 
 
 @login_required
-def import_template(request):
+def import_template(request, kind):
     _tenant(request, "estate.manage_estate")
-    return download(importer.template_xlsx(), "torg-condition-survey.xlsx")
+    spec = IMPORTS[kind]
+    return download(spec.template(), f"{spec.file_name}.xlsx")
 
 
 @login_required
@@ -329,12 +434,10 @@ def maintenance(request):
     start = _year(request.GET.get("from"))
     plan = queries.five_year_plan(tenant=tenant, start=start)
     form = BudgetForm(request.POST or None, years=plan["years"]) if can_manage else None
-    if request.method == "POST":
-        require_perm(request, "estate.manage_estate", tenant)
-        if form.is_valid():
-            services.budget_set(actor=request.user, tenant=tenant, **form.cleaned_data)
-            messages.success(request, _("The budget was saved."))
-            return redirect(request.get_full_path())
+    saved = _inline_form(request, form, tenant, lambda d: services.budget_set(actor=request.user, tenant=tenant, **d),
+                         _("The budget was saved."))
+    if saved:
+        return saved
     return render(request, "estate/maintenance.html", {
         "plan": plan, "form": form, "can_manage": can_manage,
         "backlog": queries.backlog_summary(tenant=tenant),
@@ -369,18 +472,10 @@ def measure_list(request):
 
 @login_required
 def measure_create(request, pk):
-    tenant = _tenant(request, "estate.manage_estate")
-    building = places_queries.building_get(tenant=tenant, pk=pk)
-    form = MeasureForm(request.POST or None)
-    return form_page(
-        request, form=form,
-        save=lambda d: services.measure_create(actor=request.user, tenant=tenant, building=building, **d),
-        success_url=lambda m: reverse("estate:measure", args=[m.pk]),
+    return _building_form_page(
+        request, pk, form_class=MeasureForm, service=services.measure_create, success="estate:measure",
         success_message=_("The measure was added as a proposal."),
-        context={"title": _("New measure for %(building)s") % {"building": building.name},
-                 "cancel_url": reverse("estate:building", args=[building.pk]),
-                 "crumbs": _crumbs(_building_crumb(building), (_("New measure"), None))},
-    )
+        title=_("New measure for %(building)s"), crumb=_("New measure"))
 
 
 @login_required
@@ -398,18 +493,12 @@ def measure_detail(request, pk):
 
 @login_required
 def measure_edit(request, pk):
-    tenant = _tenant(request, "estate.manage_estate")
-    measure = queries.measure_get(tenant=tenant, pk=pk)
-    form = MeasureForm(request.POST or None, instance=measure)
-    return form_page(
-        request, form=form,
-        save=lambda d: services.measure_update(actor=request.user, measure=measure, **d),
-        success_url=reverse("estate:measure", args=[measure.pk]), success_message=_("The measure was saved."),
-        context={"title": _("Edit the measure"), "cancel_url": reverse("estate:measure", args=[measure.pk]),
-                 "crumbs": _crumbs(_building_crumb(measure.building),
-                                   (measure.description, reverse("estate:measure", args=[measure.pk])),
-                                   (_("Edit"), None))},
-    )
+    measure = queries.measure_get(tenant=_tenant(request, "estate.manage_estate"), pk=pk)
+    return _edit_page(request, measure, form_class=MeasureForm, update=services.measure_update, field="measure",
+                      url_name="estate:measure", message=_("The measure was saved."), title=_("Edit the measure"),
+                      crumbs=_crumbs(_building_crumb(measure.building),
+                                     (measure.description, reverse("estate:measure", args=[measure.pk])),
+                                     (_("Edit"), None)))
 
 
 @login_required
@@ -424,3 +513,118 @@ def measure_status(request, pk):
         actor=request.user, measure=measure, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
         planned_year=form.cleaned_data.get("planned_year")),
         reverse("estate:measure", args=[measure.pk]), _("The status was changed."))
+
+
+# --- Energy and operating costs ---------------------------------------------------------------
+def _chosen_year(request, years, default):
+    year = _year(request.GET.get("year"))
+    return year if year in years else default
+
+
+@login_required
+def energy(request):
+    """The portfolio's energy: progress against the target and the buildings ranked by kWh/m²."""
+    tenant = _tenant(request)
+    can_manage = request.user.has_perm("estate.manage_estate", tenant)
+    years = queries.energy_years(tenant=tenant)
+    year = _chosen_year(request, years, queries.default_energy_year(tenant=tenant))
+    form = TargetForm(request.POST or None, instance=queries.target_get(tenant=tenant)) if can_manage else None
+    saved = _inline_form(request, form, tenant, lambda d: services.target_set(actor=request.user, tenant=tenant, **d),
+                         _("The energy target was saved."))
+    if saved:
+        return saved
+    ranking = queries.energy_ranking(tenant=tenant, year=year) if year else []
+    return render(request, "estate/energy.html", {
+        "year": year, "years": years, "progress": queries.energy_progress(tenant=tenant, year=year) if year else None,
+        "page_obj": paginate(request, ranking), "count": len(ranking), "form": form, "can_manage": can_manage,
+        "corrected": year in queries.degree_day_years(tenant=tenant),
+        "crumbs": _crumbs((_("Energy"), None)),
+    }, status=422 if form is not None and form.errors else 200)
+
+
+@login_required
+def costs(request):
+    """Operating costs (FDV) per building and m² in a year, without double counting."""
+    tenant = _tenant(request)
+    years = queries.cost_years(tenant=tenant)
+    year = _chosen_year(request, years, years[0] if years else None)
+    data = queries.operating_costs(tenant=tenant, year=year) if year else None
+    return render(request, "estate/costs.html", {
+        "year": year, "years": years, "data": data, "page_obj": paginate(request, data["rows"] if data else []),
+        "functions": [kostra.label(f) for f in data["functions"]] if data else [],
+        "can_manage": request.user.has_perm("estate.manage_estate", tenant),
+        "crumbs": _crumbs((_("Operating costs"), None)),
+    })
+
+
+@login_required
+def degree_days(request):
+    tenant = _tenant(request)
+    return render(request, "estate/degree_days.html", {
+        "page_obj": paginate(request, queries.degree_days(tenant=tenant), 60),
+        "years": sorted(queries.degree_day_years(tenant=tenant).items(), reverse=True),
+        "can_manage": request.user.has_perm("estate.manage_estate", tenant),
+        "crumbs": _crumbs((_("Energy"), reverse("estate:energy")), (_("Degree days"), None)),
+    })
+
+
+@login_required
+def building_energy(request, pk):
+    """A building's energy by year (with its chart and table), meters, label and operating costs."""
+    tenant = _tenant(request)
+    building = places_queries.building_get(tenant=tenant, pk=pk)
+    return render(request, "estate/building_energy.html", {
+        "building": building, "energy": queries.building_energy(tenant=tenant, building=building),
+        "costs": queries.building_costs(tenant=tenant, building=building),
+        "can_manage": request.user.has_perm("estate.manage_estate", tenant),
+        "crumbs": _crumbs(_building_crumb(building), (_("Energy"), None)),
+    })
+
+
+def _energy_url(building):
+    return reverse("estate:building_energy", args=[building.pk])
+
+
+@login_required
+def meter_create(request, pk):
+    return _building_form_page(
+        request, pk, form_class=MeterForm, service=services.meter_create, success="estate:meter",
+        success_message=_("The meter was registered."), title=_("New energy meter for %(building)s"),
+        crumb=_("New energy meter"))
+
+
+@login_required
+def label_create(request, pk):
+    return _building_form_page(
+        request, pk, form_class=LabelForm, service=services.label_add,
+        success=lambda label: _energy_url(label.building), success_message=_("The energy label was saved."),
+        title=_("Energy label of %(building)s"), crumb=_("Energy label"))
+
+
+@login_required
+def meter_detail(request, pk):
+    """A meter's readings, newest first, and (for managers) the form to enter a month by hand."""
+    tenant = _tenant(request)
+    meter = queries.meter_get(tenant=tenant, pk=pk)
+    can_manage = request.user.has_perm("estate.manage_estate", meter)
+    form = ReadingForm(request.POST or None) if can_manage else None
+    saved = _inline_form(request, form, meter, lambda d: services.reading_set(actor=request.user, meter=meter, **d),
+                         _("The reading was saved."))
+    if saved:
+        return saved
+    return render(request, "estate/meter_detail.html", {
+        "meter": meter, "building": meter.building, "form": form, "can_manage": can_manage,
+        "page_obj": paginate(request, queries.readings(tenant=tenant, meter=meter), 36),
+        **history_context(request, tenant, meter),
+        "crumbs": _crumbs(_building_crumb(meter.building), (_("Energy"), _energy_url(meter.building)),
+                          (str(meter), None)),
+    }, status=422 if form is not None and form.errors else 200)
+
+
+@login_required
+def meter_edit(request, pk):
+    meter = queries.meter_get(tenant=_tenant(request, "estate.manage_estate"), pk=pk)
+    return _edit_page(request, meter, form_class=MeterForm, update=services.meter_update, field="meter",
+                      url_name="estate:meter", message=_("The meter was saved."), title=_("Edit the meter"),
+                      crumbs=_crumbs(_building_crumb(meter.building), (_("Energy"), _energy_url(meter.building)),
+                                     (str(meter), reverse("estate:meter", args=[meter.pk])), (_("Edit"), None)))

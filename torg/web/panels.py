@@ -34,11 +34,13 @@ def participation_for_property(request, prop):
 
 
 def estate_for_building(request, building):
-    """The building's condition (its latest approved survey), for those who may see estate figures."""
+    """The building's condition (its latest approved survey), backlog and energy, for those who may see
+    estate figures."""
     if not request.user.has_perm("estate.view_estate", building.tenant):
         return None
     return {"template": "web/partials/building_estate.html",
             "condition": estate_queries.building_condition(tenant=building.tenant, building=building),
+            "energy": estate_queries.building_energy_summary(tenant=building.tenant, building=building),
             **estate_queries.building_backlog(tenant=building.tenant, building=building)}
 
 

@@ -25,3 +25,21 @@ def aggregate(grade):
     band = grading.band(grade)
     return format_html('<span class="ds-tag" data-color="{}" data-size="sm">{} (TG{})</span>', COLORS[band],
                        f"{grade:.2f}".replace(".", ","), band)
+
+
+@register.filter
+def dec1(value):
+    """A figure with one decimal and a decimal comma (123,4), thousands spaced; "–" when missing."""
+    if value is None or value == "":
+        return "–"
+    whole, _dot, frac = f"{value:,.1f}".partition(".")
+    return f"{whole.replace(',', chr(0xa0))},{frac}"
+
+
+@register.filter
+def percent(value):
+    """A change in per cent with its sign (−3,1 %); "–" when missing."""
+    if value is None or value == "":
+        return "–"
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{dec1(abs(value))}\u00a0%"

@@ -67,3 +67,36 @@ def test_a_surveyor_grades_three_parts_on_a_phone(phone_page, page, live_server,
     page.goto(live_server.url + "/estate/")
     expect(page.get_by_test_id("worst-parts")).to_contain_text("Nytt tekke og sluk")
     assert_accessible(page)
+
+
+def test_energy_pages_are_accessible_with_chart_and_table(page, phone_page, live_server, login, assert_accessible,
+                                                          admin_user, tenant, building):
+    import datetime as dt
+    from decimal import Decimal
+
+    from torg.estate import services
+    from torg.estate.models import MeterReading
+
+    meter = services.meter_create(actor=admin_user, tenant=tenant, building=building, number="EL-1",
+                                  carrier="electricity")
+    MeterReading.objects.bulk_create([MeterReading(tenant=tenant, meter=meter, month=dt.date(y, m, 1),
+                                                   kwh=Decimal(10000 - 500 * (y - 2023)))
+                                      for y in (2023, 2024, 2025) for m in range(1, 13)])
+    services.target_set(actor=admin_user, tenant=tenant, base_year=2023, reduction_percent=Decimal(3))
+    login(page, live_server, "admin")
+    page.goto(live_server.url + f"/estate/buildings/{building.pk}/energy/")
+    expect(page.get_by_test_id("energy-years")).to_contain_text("100,0")  # 2023: 120 000 kWh / 1 200 m²
+    expect(page.locator(".estate-chart rect")).to_have_count(3)
+    assert_accessible(page)
+    page.goto(live_server.url + "/estate/energy/?year=2025")
+    expect(page.get_by_test_id("energy-ranking")).to_contain_text("Testhuset")
+    expect(page.get_by_test_id("energy-progress")).to_contain_text("Målet er nådd")  # 90,0 against 94,1
+    assert_accessible(page)
+    login(phone_page, live_server, "admin")
+    phone_page.goto(live_server.url + f"/estate/meters/{meter.pk}/")
+    phone_page.locator("#id_month").fill("2026-01")
+    phone_page.locator("#id_kwh").fill("8000")
+    phone_page.locator("main form button[type=submit]").click()
+    expect(phone_page.get_by_test_id("readings")).to_contain_text("01.2026")
+    _no_sideways_scroll(phone_page)
+    assert_accessible(phone_page)

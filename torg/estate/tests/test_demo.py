@@ -35,3 +35,20 @@ def test_storvik_has_its_survey_round(db, settings):
     townhall_backlog = {r["year"]: r["total"] for r in queries.backlog_over_time(tenant=ctx.main,
                                                                                    building=ctx.townhall)}
     assert townhall_backlog[2022] > 0 and townhall_backlog[2023] == 0
+    # energy: ten years of monthly readings, the town hall's drop after its renovation, costs per building
+    from torg.estate.models import MeterReading, OperatingCost
+
+    assert MeterReading.objects.filter(tenant=ctx.main, month__year=2016).count() > 0
+    assert MeterReading.objects.filter(tenant=ctx.main, month__year=2025).count() > 0
+    energy = {r["year"]: r for r in queries.building_energy(tenant=ctx.main, building=ctx.townhall)["rows"]}
+    assert energy[2024]["kwh_m2"] < energy[2021]["kwh_m2"] / 2
+    assert all(energy[y]["corrected_kwh_m2"] is not None for y in range(2016, 2026))
+    ranking = queries.energy_ranking(tenant=ctx.main, year=2025)
+    assert len(ranking) == 76 and ranking[-1].energy_value <= ranking[0].energy_value
+    assert ctx.townhall.pk in [b.pk for b in ranking[-10:]]
+    progress = queries.energy_progress(tenant=ctx.main, year=2025)
+    assert progress["buildings"] == 76 and progress["now"] < progress["base"]
+    costs = queries.operating_costs(tenant=ctx.main, year=2025)
+    assert len(costs["rows"]) == 76 and OperatingCost.objects.filter(tenant=ctx.main, year=2025).count() == 5 * 76
+    assert costs["totals"]["total"] == costs["totals"]["management"] + costs["totals"]["operation"] + \
+        costs["totals"]["maintenance"]

@@ -267,6 +267,13 @@ PARAMS = {
         "measure", "measure_edit", "measure_status")},
     **{f"api:{name}": lambda w: {"pk": w.estate_measure.pk} for name in (
         "get_measure", "update_measure", "set_measure_status")},
+    **{f"estate:{name}": lambda w: {"pk": w.building.pk} for name in (
+        "building_energy", "meter_create", "label_create")},
+    **{f"estate:{name}": lambda w: {"pk": w.estate_meter.pk} for name in ("meter", "meter_edit")},
+    **{f"api:{name}": lambda w: {"pk": w.estate_meter.pk} for name in (
+        "get_energy_meter", "update_energy_meter", "list_meter_readings", "set_meter_reading")},
+    **{f"api:{name}": lambda w: {"pk": w.building.pk} for name in (
+        "add_energy_label", "building_energy", "building_operating_costs")},
     # REST API
     "api:get_property": lambda w: {"pk": w.property.pk},
     "api:update_property": lambda w: {"pk": w.property.pk},
@@ -380,12 +387,18 @@ API_BODY = {
     "api:update_measure": lambda w: {"description": "Overtatt"},
     "api:set_measure_status": lambda w: {"status": "rejected", "reason": "Overtatt"},
     "api:set_budget": lambda w: {"year": 2027, "amount": 1},
+    "api:create_energy_meter": lambda w: {"building_id": w.building.pk, "number": "EL-9", "carrier": "electricity"},
+    "api:update_energy_meter": lambda w: {"description": "Overtatt"},
+    "api:set_meter_reading": lambda w: {"month": "2025-01-01", "kwh": "1"},
+    "api:set_degree_days": lambda w: {"month": "2025-01-01", "degree_days": "500", "normal": "560"},
+    "api:set_energy_target": lambda w: {"base_year": 2024},
+    "api:add_energy_label": lambda w: {"grade": "C", "issued_on": "2025-01-10"},
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
 BODY_CARRIES_IDS = {"api:create_building", "api:create_floor", "api:create_room", "api:create_product",
                     "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_price", "api:create_process",
                     "api:create_listing", "api:create_saved_search", "api:create_plan",
-                    "api:create_condition_survey", "api:create_measure"}
+                    "api:create_condition_survey", "api:create_measure", "api:create_energy_meter"}
 
 
 # --- Walking the resolver ---------------------------------------------------------------------
@@ -577,6 +590,8 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building, sett
     w.estate_measure = estate.measure_create(actor=admin_user, tenant=tenant, building=building, description="Tak",
                                              cost=1000)
     w.estate_photo = SurveyPartPhoto.objects.create(tenant=tenant, part=w.estate_part, image="estate/x/parts/a.jpg")
+    w.estate_meter = estate.meter_create(actor=admin_user, tenant=tenant, building=building, number="EL-1",
+                                         carrier="electricity")
     w.offer = relocation.offer_create(actor=admin_user, plan=w.plan, supplier=w.organisation, category=w.category,
                                       quantity=1, unit_price_nok=100)
     return w
