@@ -733,7 +733,7 @@ def building_energy(request, pk: Id):
 
 
 def _energy_year(request, year):
-    return year or queries.default_energy_year(tenant=request.tenant) or timezone.localdate().year
+    return year or queries.default_energy_year(queries.energy_years(tenant=request.tenant)) or timezone.localdate().year
 
 
 @router.get("/energy/ranking", response=list[EnergyRankOut])

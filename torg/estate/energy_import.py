@@ -17,7 +17,7 @@ month (or the same cost) twice in the file, and cleaning plus energy above the o
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from torg.core import audit
-from torg.core.tabular import ImportPlan, RowError, choice_lookup, write_xlsx
+from torg.core.tabular import ImportPlan, RowError, choice_lookup, parse_number, write_xlsx
 
 from . import kostra
 from .importer import building_error, buildings_by_number, planned, read_rows
@@ -47,15 +47,6 @@ def parse_month(text):
     return None
 
 
-def parse_number(text):
-    raw = (text or "").replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 class _Rows:
     """The row errors of one line, written against the file's own heading."""
 
@@ -69,18 +60,14 @@ class _Rows:
     def ok(self):
         return len(self.plan.errors) == self.before
 
-    def number(self, cells, column, *, places=1, high=10**11):
-        """A number ≥ 0 below `high` with at most `places` decimals, else a row error."""
-        value = parse_number(cells.get(column, ""))
-        if value is None:
-            self.error(column, _("“%(value)s” is not a number.") % {"value": cells.get(column, "")})
-        elif value < 0:
-            self.error(column, _("Must be zero or more."))
-        elif value >= high:
-            self.error(column, _("The number is too large."))
-        else:
-            return value.quantize(Decimal(1).scaleb(-places))
-        return None
+    def number(self, cells, column, *, places=1, maximum=10**11 - 1, **bounds):
+        """A required number (core's `parse_number`: ≥ 0 up to `maximum`, rounded to `places`), else a row error."""
+        text = cells.get(column, "")
+        if text == "":
+            self.error(column, _("This column is required."))
+            return None
+        return parse_number(text, self.line, self.heading.get(column, column), self.plan.errors, places=places,
+                            maximum=maximum, **bounds)
 
     def month(self, cells, column, this_month):
         month = parse_month(cells.get(column, ""))
@@ -245,8 +232,8 @@ def plan_degree_days(*, tenant, upload) -> ImportPlan:
     seen = {}
     for r, cells, _building in _lines(plan, heading, rows):
         month = r.month(cells, "month", this_month)
-        degree_days = r.number(cells, "degree_days", high=10000)
-        normal = r.number(cells, "normal", high=10000)
+        degree_days = r.number(cells, "degree_days", maximum=9999)
+        normal = r.number(cells, "normal", maximum=9999)
         if month:
             _duplicate(r, seen, month, r.line, "month")
         if r.ok:
@@ -311,16 +298,14 @@ def plan_costs(*, tenant, upload) -> ImportPlan:
     plan = ImportPlan(total_rows=len(rows))
     seen = {}
     for r, cells, building in _lines(plan, heading, rows, buildings):
-        year = parse_number(cells.get("year", ""))
-        if year is None or year != year.to_integral_value() or not 1900 <= year <= this_year:
-            r.error("year", _("The year must be a year that has begun, e.g. %(year)d.") % {"year": this_year - 1})
+        year = r.number(cells, "year", places=None, whole=True, minimum=1900, maximum=this_year)
         function = cells.get("kostra_function", "").strip()
         if not kostra.is_known(function):
             r.error("kostra_function", _("Unknown KOSTRA function “%(code)s”.") % {"code": function})
         kind = kinds.get(cells.get("kind", "").strip().lower())
         if kind is None:
             r.error("kind", _("Unknown cost type “%(value)s”.") % {"value": cells.get("kind", "")})
-        amount = r.number(cells, "amount", places=0, high=10**13)
+        amount = r.number(cells, "amount", places=0, maximum=10**13 - 1)
         if r.ok:
             key = (building.pk, int(year), function, kind)
             _duplicate(r, seen, key, r.line, "kind")

@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -292,22 +292,31 @@ def label_current(*, tenant, building):
 
 
 def _energy_rows(tenant, building_ids=None, years=None):
-    """{(building_id, year): {"kwh": total, "by_carrier": {carrier: kwh}, "months": distinct months}} —
-    one aggregate query over the readings."""
-    qs = MeterReading.objects.filter(tenant=tenant)
-    if building_ids is not None:
-        qs = qs.filter(meter__building_id__in=building_ids)
-    if years:
-        qs = qs.filter(month__gte=dt.date(min(years), 1, 1), month__lte=dt.date(max(years), 12, 1))
-    rows = (qs.annotate(year=ExtractYear("month")).order_by()
-            .values("meter__building_id", "year", "meter__carrier")
-            .annotate(kwh=Sum("kwh"), months=Count("month", distinct=True)))
+    """{(building_id, year): {"kwh": total, "by_carrier": {carrier: kwh}, "months": months}} — summed per
+    meter in the database, then per building and carrier here from the meters. With `years`, one query
+    per year (a range on the readings' (tenant, month) index); without, the years of the given
+    buildings' meters in one query. "months" is the most months any of the building's meters has."""
+    meter_rows = Meter.objects.filter(tenant=tenant)
+    if building_ids is not None and years is None:
+        meter_rows = meter_rows.filter(building_id__in=building_ids)
+    meters = {pk: (b, c) for pk, b, c in meter_rows.values_list("pk", "building_id", "carrier")}
+    wanted = set(building_ids) if building_ids is not None else None
+    readings = MeterReading.objects.filter(tenant=tenant).order_by()
+    if years is None:
+        rows = (readings.filter(meter_id__in=list(meters)).annotate(year=ExtractYear("month"))
+                .values("meter_id", "year").annotate(kwh=Sum("kwh"), months=Count("id")))
+    else:
+        rows = [{**r, "year": y} for y in sorted(years) for r in
+                readings.filter(month__gte=dt.date(y, 1, 1), month__lte=dt.date(y, 12, 1))
+                .values("meter_id").annotate(kwh=Sum("kwh"), months=Count("id"))]
     out = {}
     for r in rows:
-        cell = out.setdefault((r["meter__building_id"], r["year"]), {"kwh": Decimal(0), "by_carrier": {},
-                                                                     "months": 0})
+        building_id, carrier = meters[r["meter_id"]]
+        if wanted is not None and building_id not in wanted:
+            continue
+        cell = out.setdefault((building_id, r["year"]), {"kwh": Decimal(0), "by_carrier": {}, "months": 0})
         cell["kwh"] += r["kwh"]
-        cell["by_carrier"][r["meter__carrier"]] = cell["by_carrier"].get(r["meter__carrier"], 0) + r["kwh"]
+        cell["by_carrier"][carrier] = cell["by_carrier"].get(carrier, 0) + r["kwh"]
         cell["months"] = max(cell["months"], r["months"])
     return out
 
@@ -363,13 +372,13 @@ def _chart(rows):
 
 
 def energy_years(*, tenant) -> list[int]:
-    """The years with readings, newest first."""
-    return sorted({d.year for d in MeterReading.objects.filter(tenant=tenant).dates("month", "year")}, reverse=True)
+    """The years from the first to the last reading, newest first."""
+    span = MeterReading.objects.filter(tenant=tenant).aggregate(first=Min("month"), last=Max("month"))
+    return list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
 
 
-def default_energy_year(*, tenant):
+def default_energy_year(years):
     """Last year (this year's readings are not complete yet), or the newest year with readings."""
-    years = energy_years(tenant=tenant)
     last = timezone.localdate().year - 1
     return last if last in years or not years else years[0]
 

@@ -527,7 +527,7 @@ def energy(request):
     tenant = _tenant(request)
     can_manage = request.user.has_perm("estate.manage_estate", tenant)
     years = queries.energy_years(tenant=tenant)
-    year = _chosen_year(request, years, queries.default_energy_year(tenant=tenant))
+    year = _chosen_year(request, years, queries.default_energy_year(years))
     form = TargetForm(request.POST or None, instance=queries.target_get(tenant=tenant)) if can_manage else None
     saved = _inline_form(request, form, tenant, lambda d: services.target_set(actor=request.user, tenant=tenant, **d),
                          _("The energy target was saved."))
