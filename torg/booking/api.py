@@ -86,6 +86,7 @@ class BookingOut(Schema):
     price: float = Field(description="The price in NOK when the booking was made (0: free)")
     price_category: str = Field(description="The payer's price category (PriceRule categories)")
     cancel_charge: float | None = Field(None, description="Invoiced for a cancellation after the deadline")
+    no_show: bool = Field(False, description="Nobody came: released for want of check-in, or marked by staff")
 
 
 class BookingDetailOut(BookingOut):
@@ -308,6 +309,15 @@ def restore_booking(request, pk: Id):
         raise Http404  # other people's bookings do not exist for you; staff are refused by the machine (403)
     return services.booking_transition(actor=request.user, booking=booking,
                                        to=restore_target(booking) or Booking.Status.CONFIRMED)
+
+
+@router.post("/bookings/{int:pk}/no-show", response=BookingDetailOut)
+def mark_no_show(request, pk: Id):
+    """Staff: nobody came to this confirmed booking that has started (it stays confirmed; repeated
+    no-shows on a season's series flag the holder at the next allocation round)."""
+    require_api_perm(request, "booking.manage_bookings")
+    booking = queries.booking_get(tenant=request.tenant, pk=pk)
+    return services.booking_mark_no_show(actor=request.user, booking=booking)
 
 
 # --- Prices and the invoicing basis ----------------------------------------------------------

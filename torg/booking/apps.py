@@ -18,6 +18,7 @@ class BookingConfig(AppConfig):
         register_action_labels({
             "booking_reschedule": _("Booking moved"),
             "booking_check_in": _("Checked in"),
+            "booking_no_show": _("Marked as no-show"),
             "booking_access_code_issue": _("Door code shown"),
             "booking_access_code_send": _("Door code sent by e-mail"),
             "booking_series_move": _("Rest of the series moved"),

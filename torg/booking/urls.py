@@ -27,6 +27,7 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<int:pk>/restore/", views.booking_restore, name="booking_restore"),
     path("bookings/<int:pk>/check-in/", views.booking_check_in, name="booking_check_in"),
+    path("bookings/<int:pk>/no-show/", views.booking_no_show, name="booking_no_show"),
     path("bookings/<int:pk>/approve/", views.booking_approve, name="booking_approve"),
     path("bookings/<int:pk>/cancel-series/", views.series_cancel_from, name="series_cancel_from"),
     path("bookings/<int:pk>/reject/", views.booking_reject, name="booking_reject"),

@@ -306,6 +306,8 @@ def booking_detail(request, pk):
         "can_restore": "restore" in verbs,
         "undo_minutes": UNDO_MINUTES,
         "can_move": booking.is_active and booking.end > timezone.now() and (is_booker or can_manage),
+        "can_mark_no_show": can_manage and booking.status == Booking.Status.CONFIRMED and not booking.no_show
+        and booking.checked_in_at is None and booking.start <= timezone.now(),
         "can_check_in": is_booker and booking.status == Booking.Status.CONFIRMED
         and booking.resource.rules.checkin_minutes and not booking.checked_in_at and booking.end > timezone.now(),
         "has_code_option": request.user.pk in (booking.booker_id, booking.responsible_id)
@@ -415,6 +417,21 @@ def booking_check_in(request, pk):
     else:
         messages.success(request, _("You are checked in."))
     return redirect(_next_or(request, reverse("booking:booking_detail", args=[booking.pk])))
+
+
+@login_required
+@require_POST
+def booking_no_show(request, pk):
+    """Staff: nobody came to this booking."""
+    tenant = _tenant(request, "booking.manage_bookings")
+    booking = queries.booking_get(tenant=tenant, pk=pk)
+    try:
+        services.booking_mark_no_show(actor=request.user, booking=booking)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The booking is marked as a no-show."))
+    return redirect("booking:booking_detail", pk=booking.pk)
 
 
 @login_required

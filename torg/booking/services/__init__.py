@@ -19,7 +19,7 @@ from .access import (ACCESS_MARGIN, DOOR_FAILURE_LIMIT, DOOR_FAILURE_WINDOW, DOO
                      meraapent_agreement_sign)
 from .availability import actor_type, check_booking
 from .bookings import booking_create, booking_preview, booking_reschedule, booking_transition
-from .checkin import booking_check_in, booking_quick, release_no_show, release_no_shows
+from .checkin import booking_check_in, booking_mark_no_show, booking_quick, release_no_show, release_no_shows
 from .notifications import calendar_feed_rotate, notifications_mark_read
 from .opening import (norwegian_public_holidays, opening_delete, opening_exception_add, opening_holidays_add,
                       opening_hours_add)
@@ -32,7 +32,7 @@ from .series import (MAX_OCCURRENCES, MOVE_SCOPES, booking_move, booking_move_pr
 __all__ = [
     "ACCESS_MARGIN", "DOOR_FAILURE_LIMIT", "DOOR_FAILURE_WINDOW", "DOOR_REQUEST_LIMIT",
     "MAX_OCCURRENCES", "MOVE_SCOPES", "RateLimited", "access_code_deliver", "access_code_issue", "booking_check_in",
-    "actor_type", "booking_create", "booking_move", "booking_preview", "booking_move_preview", "booking_quick",
+    "actor_type", "booking_create", "booking_mark_no_show", "booking_move", "booking_preview", "booking_move_preview", "booking_quick",
     "booking_reschedule", "booking_transition", "bookings_hand_over", "build_rrule", "building_rules_update",
     "calendar_feed_rotate", "check_booking",
     "door_add", "door_controller_authenticate", "door_controller_create", "door_controller_revoke", "door_delete",

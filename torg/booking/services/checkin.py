@@ -11,6 +11,7 @@ from torg.core.checkin import checkin_open
 from .. import queries
 from ..models import Booking, Resource
 from .bookings import release_due, booking_create, booking_transition, lock_booking
+from .common import is_staff
 
 
 # --- Check-in and no-shows -----------------------------------------------------------------
@@ -45,6 +46,26 @@ def booking_quick(*, actor, tenant, resource, start, end, idempotency_key="", no
                              idempotency_key=idempotency_key, now=now)
     if queries.can_check_in(booking, now):
         booking = booking_check_in(actor=actor, booking=booking, now=now)
+    return booking
+
+
+@transaction.atomic
+def booking_mark_no_show(*, actor, booking: Booking, now=None) -> Booking:
+    """Staff record that nobody came to a confirmed booking that has started (a room without
+    check-in, or seen by the caretaker). The booking stays confirmed (and is invoiced as booked);
+    repeated no-shows on a series flag it for review at the next allocation round."""
+    now = now or timezone.now()
+    booking = lock_booking(booking)
+    if not is_staff(actor, booking.tenant):
+        raise PermissionDenied
+    if booking.status != Booking.Status.CONFIRMED or booking.start > now:
+        raise ValidationError(_("Only a confirmed booking that has started can be marked as a no-show."))
+    if booking.checked_in_at is not None:
+        raise ValidationError(_("The booker checked in; this was not a no-show."))
+    if not booking.no_show:
+        booking.no_show = True
+        booking.save(update_fields=["no_show", "updated_at"])
+        audit.record(actor=actor, tenant=booking.tenant, obj=booking, action="booking_no_show")
     return booking
 
 

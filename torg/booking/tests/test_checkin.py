@@ -1,9 +1,11 @@
+import datetime as dt
 import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from torg.booking import queries, services
 from torg.booking.models import Booking
@@ -57,3 +59,29 @@ def test_check_in_button_and_command(client_for, employee, desk, tenant):
     call_command("booking_release_no_shows", stdout=out)
     assert out.getvalue().strip() == "released 0 booking(s)"
     assert Booking.objects.get(pk=b.pk).status == "confirmed"  # it has not started yet
+
+
+def test_staff_mark_a_no_show(client_for, admin_user, citizen, resource, tenant):
+    """Staff record that nobody came: only once the booking has started, not after a check-in, page
+    and API, audited; the booker cannot."""
+    b = services.booking_create(actor=citizen, tenant=tenant, resource=resource, start=at(1, 10), end=at(1, 11))
+    with pytest.raises(ValidationError, match="has started"):
+        services.booking_mark_no_show(actor=admin_user, booking=b)
+    with pytest.raises(PermissionDenied):
+        services.booking_mark_no_show(actor=citizen, booking=b, now=b.start + dt.timedelta(minutes=30))
+    services.booking_mark_no_show(actor=admin_user, booking=b, now=b.start + dt.timedelta(minutes=30))
+    b.refresh_from_db()
+    assert b.no_show and b.status == Booking.Status.CONFIRMED
+    assert audit.history_for(b, tenant)[0].action == "booking_no_show"
+    # Page and API: a booking that has started (staff booked it in the past through the service's clock).
+    past = Booking.objects.filter(pk=services.booking_create(actor=citizen, tenant=tenant, resource=resource,
+                                                             start=at(2, 10), end=at(2, 11)).pk)
+    past.update(start=timezone.now() - dt.timedelta(hours=2), end=timezone.now() - dt.timedelta(hours=1))
+    staff = client_for(admin_user)
+    page = staff.get(reverse("booking:booking_detail", args=[past.get().pk])).content.decode()
+    assert "Mark as no-show" in page
+    staff.post(reverse("booking:booking_no_show", args=[past.get().pk]))
+    assert past.get().no_show
+    answer = staff.post(f"/api/v1/booking/bookings/{past.get().pk}/no-show", content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["no_show"] is True
+    assert client_for(citizen).post(f"/api/v1/booking/bookings/{b.pk}/no-show").status_code == 403
