@@ -119,6 +119,9 @@ def plan_edit(request, pk):
     )
 
 
+ROOMS_SHOWN_UNFOLDED = 40  # as on a building's page
+
+
 def _int_or_none(value):
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
@@ -130,10 +133,13 @@ def _figures_context(plan):
 @login_required
 def plan_detail(request, pk):
     plan = _plan(request, pk)
+    floors = queries.room_summary(plan=plan)
     return render(request, "relocation/plan_detail.html", {
         **_figures_context(plan), "can": _can(request, plan),
-        "floors": queries.room_summary(plan=plan),
+        "floors": floors,
         "open_floor": _int_or_none(request.GET.get("floor")),  # ?floor=<id>: that floor unfolded
+        # a small building shows its rooms at once; a large one folds each floor
+        "fold_floors": sum(len(f["rooms"]) for f in floors) > ROOMS_SHOWN_UNFOLDED,
         "sources": plan.source_buildings.order_by("name"),
         "transitions": [(t.target, PLAN_MACHINE.label(t.target)) for t in PLAN_MACHINE.available(plan, request.user)],
         "progress": queries.delivery_progress(plan=plan),

@@ -319,8 +319,14 @@ def test_plan_page_summarises_per_floor_and_the_shares_add_up(client_for, admin_
     assert 'data-testid="rooms-total">5<' in page and 'data-testid="fig-total">5<' in page
     share = "80,0 %" if "80,0 %" in page else "80.0 %"
     assert f'data-testid="rooms-reuse">{share}<' in page and f'data-testid="fig-reuse">{share}<' in page
-    assert page.count('data-testid="plan-floor"') == 2 and 'data-testid="plan-floor" open' not in page
+    assert page.count('data-testid="plan-floor" open') == 2  # a small building: every floor unfolded
     floor = troom["1.01"].floor
+    from torg.places import services as places
+
+    for i in range(40):  # a large building: floors folded, ?floor= unfolds one
+        places.room_create(actor=admin_user, tenant=plan.tenant, floor=troom["2.01"].floor, number=f"2.{i + 10}")
+    page = c.get(url("plan_detail", plan.pk)).content.decode()
+    assert page.count('data-testid="plan-floor"') == 2 and 'data-testid="plan-floor" open' not in page
     opened = c.get(url("plan_detail", plan.pk), {"floor": floor.pk}).content.decode()
     assert opened.count('data-testid="plan-floor" open') == 1
     rows = {number: opened.split(f">{number}</a>")[1].split("</tr>")[0] for number in ("1.01", "1.02")}
