@@ -959,10 +959,15 @@ def invoicing_columns():
             _("Booking")]
 
 
-def _invoicing_cells(row):
+def _invoicing_cells(row, decimal_comma=False):
+    """One row of the export. In the CSV (semicolon-separated, for Norwegian spreadsheets) numbers
+    are written with a decimal comma, "1,5" and "350,00"; the XLSX keeps them as numbers."""
+    hours, amount = row["hours"], row["amount"]
+    if decimal_comma:
+        hours, amount = f"{hours:.2f}".replace(".", ","), f"{amount:.2f}".replace(".", ",")
     return [row["payer"], row["orgnr"], row["email"], row["category_label"], row["building"], row["resource"],
             row["title"], row["date"].strftime("%d.%m.%Y"), row["starts"].strftime("%H:%M"),
-            row["ends"].strftime("%H:%M"), row["hours"], row["amount"], _("Yes") if row["late_cancellation"] else "",
+            row["ends"].strftime("%H:%M"), hours, amount, _("Yes") if row["late_cancellation"] else "",
             row["booking_id"]]
 
 
@@ -984,7 +989,7 @@ def invoicing(request):
         fmt = request.GET.get("format")
         if fmt in ("csv", "xlsx"):
             columns = [str(c) for c in invoicing_columns()]
-            cells = (_invoicing_cells(r) for r in rows)
+            cells = (_invoicing_cells(r, decimal_comma=fmt == "csv") for r in rows)
             name = f"fakturagrunnlag-{d['first']:%Y%m%d}-{d['last']:%Y%m%d}.{fmt}"
             data = write_csv(columns, cells) if fmt == "csv" else write_xlsx(columns, cells,
                                                                                title=_("Invoicing basis"))

@@ -171,7 +171,8 @@ def test_invoicing_page_and_downloads(priced, client_for, admin_user, citizen, a
     csv = staff.get(reverse("booking:invoicing"), {**period, "format": "csv"})
     assert csv["Content-Disposition"].endswith('.csv"')
     text = csv.content.decode("utf-8-sig")
-    assert "974760673" in text and "200" in text
+    line = next(x for x in text.splitlines() if "974760673" in x)
+    assert ";2,00;200,00;" in line  # hours and amount with a decimal comma, for Norwegian spreadsheets
     xlsx = staff.get(reverse("booking:invoicing"), {**period, "format": "xlsx", "organisation": association.pk})
     from django.core.files.uploadedfile import SimpleUploadedFile
 
