@@ -14,14 +14,14 @@ from urllib.parse import urlencode
 from django.utils import timezone
 
 from torg.accounts.models import Membership
-from torg.projects.models import Benefit, Decision, Phase, Project, ProjectModel, Risk, StatusReport
+from torg.projects.models import Benefit, Decision, Milestone, Phase, Project, ProjectModel, Risk, StatusReport
 
 from ..core import Case, log
 
 NAME = "projects"
-VERSION = 1
+VERSION = 2  # 2: milestones
 SIZES = {False: 2_000, True: 200}
-REPORTS, RISKS, BENEFITS = 24, 20, 5
+REPORTS, RISKS, BENEFITS, MILESTONES = 24, 20, 5, 8
 LIGHTS = ["green", "green", "green", "yellow", "yellow", "red"]
 
 
@@ -53,7 +53,7 @@ def _generate(ctx, count):
                 cost_frame=rng.randrange(10, 500) * 1_000_000, starts_on=today - dt.timedelta(days=800))
         for i in range(count)], batch_size=1000)
     log(f"projects: {count} projects")
-    decisions, reports, risks, benefits = [], [], [], []
+    decisions, reports, risks, benefits, milestones = [], [], [], [], []
     months = _months(today, REPORTS)
     for p in projects:
         for gate in gates:
@@ -72,10 +72,15 @@ def _generate(ctx, count):
         for r in range(RISKS):
             risks.append(Risk(tenant=tenant, project=p, title=f"Risiko {r}", probability=rng.randrange(1, 6),
                               consequence=rng.randrange(1, 6), review_on=today + dt.timedelta(days=rng.randrange(-90, 90))))
+        for m in range(MILESTONES):
+            due = today + dt.timedelta(days=90 * (m - 4))
+            milestones.append(Milestone(tenant=tenant, project=p, title=f"Milepæl {m}", due_on=due,
+                                        reached_on=due if due < today and rng.random() < 0.8 else None))
         for b in range(BENEFITS):
             benefits.append(Benefit(tenant=tenant, project=p, title=f"Gevinst {b}", indicator="indikator",
                                     baseline=100, target=rng.choice([50, 150]), owner_id=p.owner_id))
-    for model_class, rows in ((Decision, decisions), (StatusReport, reports), (Risk, risks), (Benefit, benefits)):
+    for model_class, rows in ((Decision, decisions), (StatusReport, reports), (Risk, risks), (Benefit, benefits),
+                              (Milestone, milestones)):
         model_class.objects.bulk_create(rows, batch_size=2000)
         log(f"projects: {len(rows)} {model_class._meta.verbose_name_plural}")
 
@@ -103,4 +108,6 @@ def cases(ctx):
              "/projects/?" + urlencode({"status": "active", "phase": "Bygging"}), _contains("ds-table")),
         Case("projects: portfolio search", "/projects/?" + urlencode({"search": "sykehjem"}), _contains("sykehjem")),
         Case("projects: API list", "/api/v1/projects/projects?limit=50", _contains('"count"')),
+        Case("projects: timeline", "/projects/timeline/", _contains("<svg", "ds-table")),
+        Case("projects: timeline filtered by status", "/projects/timeline/?status=active&page=10", _contains("<svg")),
     ]

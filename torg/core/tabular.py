@@ -101,6 +101,25 @@ def _normalise_header(value) -> str:
     return str(value or "").strip().lower().replace(" ", "_")
 
 
+def check_columns(columns, *, aliases: dict, names, required) -> dict:
+    """An importer's check of a file's headings. `aliases` maps each accepted heading that is not a
+    column name (e.g. the Norwegian one) to the column name; `names` are the column names, `required`
+    those that must be there. Raises TableError for two headings that mean the same, a missing
+    required column or an unknown one. Returns {column name: the file's heading}, so row errors name
+    the column as the file does."""
+    canonical = [aliases.get(c, c) for c in columns]
+    if len(set(canonical)) != len(canonical):
+        raise TableError(_("Two columns mean the same; keep one of them."))
+    missing = set(required) - set(canonical)
+    if missing:
+        raise TableError(_("The file is missing the column(s): %(columns)s. Download the template to see the columns.")
+                         % {"columns": ", ".join(sorted(missing))})
+    unknown = [c for c in columns if aliases.get(c, c) not in names]
+    if unknown:
+        raise TableError(_("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)})
+    return {aliases.get(c, c): c for c in columns}
+
+
 def read_table(upload, *, max_rows: int = 200_000) -> tuple[list[str], list[tuple[int, dict]]]:
     """Return (columns, [(line_number, {column: text}), ...]) from an uploaded XLSX or CSV file.
 

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from torg.core import audit
-from torg.core.tabular import ImportPlan, ImportRefused, RowError, TableError, parse_number, read_table, write_xlsx
+from torg.core.tabular import (ImportPlan, ImportRefused, RowError, check_columns, parse_number, read_table,
+                               write_xlsx)
 from torg.places import queries as places_queries
 
 from . import ns3451
@@ -86,17 +87,7 @@ def read_rows(upload, columns, required):
     names = [c for c, _h, _a in columns]
     canonical_of = {alias: name for name, _h, aliases in columns for alias in aliases} | {c: c for c in names}
     found, rows = read_table(upload)
-    canonical = [canonical_of.get(c, c) for c in found]
-    if len(set(canonical)) != len(canonical):
-        raise TableError(_("Two columns mean the same; keep one of them."))
-    missing = set(required) - set(canonical)
-    if missing:
-        raise TableError(_("The file is missing the column(s): %(columns)s. Download the template to see the columns.")
-                         % {"columns": ", ".join(sorted(missing))})
-    unknown = [c for c in found if canonical_of.get(c, c) not in names]
-    if unknown:
-        raise TableError(_("Unknown column(s): %(columns)s.") % {"columns": ", ".join(unknown)})
-    heading = {canonical_of.get(c, c): c for c in found}
+    heading = check_columns(found, aliases=canonical_of, names=names, required=required)
     return heading, [(line, {canonical_of.get(k, k): v for k, v in raw.items()}) for line, raw in rows]
 
 

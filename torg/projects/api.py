@@ -4,6 +4,7 @@ services and rules as the UI."""
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Schema
@@ -12,10 +13,11 @@ from ninja.pagination import paginate
 
 from torg.accounts.models import OrgUnit, User
 from torg.core.api import ApiRouter, Id, InSchema, Omitted, Pagination, PatchSchema
+from torg.core.tabular import ImportRefused
 from torg.core.views import require_api_perm
 from torg.places.models import Building, Property
 
-from . import queries, services
+from . import finance, queries, services
 from .models import DocumentKind
 from .states import DECISION_MACHINE
 
@@ -130,6 +132,7 @@ class DecisionOut(Schema):
     minutes_url: str
     released_amount: int | None
     released_mandate: str
+    participation_decision_ids: list[int]
     items: list[ChecklistItemOut]
     allowed_transitions: list[TransitionOut]
 
@@ -144,6 +147,10 @@ class DecisionOut(Schema):
     @staticmethod
     def resolve_body(obj):
         return obj.body or obj.gate.body
+
+    @staticmethod
+    def resolve_participation_decision_ids(obj):
+        return sorted(obj.participation_decisions.values_list("pk", flat=True))
 
     @staticmethod
     def resolve_releases(obj):
@@ -169,6 +176,29 @@ class DocumentOut(Schema):
     created_at: dt.datetime
 
 
+class ModelGateItemOut(Schema):
+    id: int
+    position: int
+    kind: str
+    text: str
+    document_kind: str
+    required: bool
+
+
+class ModelGateOut(Schema):
+    id: int
+    phase_id: int
+    code: str
+    name: str
+    body: str
+    releases: str
+    items: list[ModelGateItemOut]
+
+    @staticmethod
+    def resolve_items(obj):
+        return list(obj.items.all())
+
+
 class ModelOut(Schema):
     id: int
     key: str
@@ -176,11 +206,18 @@ class ModelOut(Schema):
     is_current: bool
     name: str
     kind: str
+    description: str
+    based_on_id: int | None
     phases: list[ProjectPhaseOut]
+    gates: list[ModelGateOut]
 
     @staticmethod
     def resolve_phases(obj):
         return list(obj.phases.all())
+
+    @staticmethod
+    def resolve_gates(obj):
+        return list(obj.gates.all())
 
 
 class ProjectIn(InSchema):
@@ -371,7 +408,84 @@ def waive_item(request, pk: Id, payload: WaiveIn):
 @router.get("/models", response=list[ModelOut])
 def list_models(request):
     require_api_perm(request, "projects.view_projects")
-    return list(queries.model_list(tenant=request.tenant).prefetch_related("phases"))
+    return list(queries.model_list(tenant=request.tenant).prefetch_related("phases", "gates__items"))
+
+
+class ModelCopyIn(InSchema):
+    name: str = Field(..., max_length=200)
+
+
+class PhasePatch(PatchSchema):
+    name: str = Omitted
+    description: str | None = None
+    line_owned: bool = Omitted
+
+
+class GatePatch(PatchSchema):
+    name: str = Omitted
+    body: Literal["project_owner", "steering_group", "municipal_council"] = Omitted
+    releases: str | None = None
+
+
+class GateItemIn(InSchema):
+    kind: Literal["document", "approval", "evidence", "participation"]
+    text: str = Field(..., max_length=300)
+    document_kind: Literal["", "mandate", "plan"] = ""
+    required: bool = True
+
+
+def _model_out(request, pk):
+    return queries.model_detail(tenant=request.tenant, pk=pk)
+
+
+@router.get("/models/{int:pk}", response=ModelOut)
+def get_model(request, pk: Id):
+    """One version of a project model: its phases and decision points with their checklists."""
+    require_api_perm(request, "projects.view_projects")
+    return _model_out(request, pk)
+
+
+@router.post("/models/{int:pk}/copy", response={201: ModelOut})
+def copy_model(request, pk: Id, payload: ModelCopyIn):
+    """The municipality's own model, a copy to adapt."""
+    require_api_perm(request, "projects.manage_portfolio")
+    copy = services.model_copy(actor=request.user, model=_model_out(request, pk), name=payload.name)
+    return Answer(201, _model_out(request, copy.pk))
+
+
+@router.patch("/phases/{int:pk}", response=ModelOut)
+def update_phase(request, pk: Id, payload: PhasePatch):
+    """Change a phase; answers the model version it is now in (a new one when projects used the old)."""
+    require_api_perm(request, "projects.manage_portfolio")
+    phase = services.phase_update(actor=request.user, phase=queries.phase_get(tenant=request.tenant, pk=pk),
+                                  **payload.changes())
+    return _model_out(request, phase.model_id)
+
+
+@router.patch("/decision-points/{int:pk}", response=ModelOut)
+def update_gate(request, pk: Id, payload: GatePatch):
+    """Change a decision point's name, deciding body or what it releases (a new model version when
+    projects used the old)."""
+    require_api_perm(request, "projects.manage_portfolio")
+    gate = services.gate_update(actor=request.user, gate=queries.gate_get(tenant=request.tenant, pk=pk),
+                                **payload.changes())
+    return _model_out(request, gate.model_id)
+
+
+@router.post("/decision-points/{int:pk}/items", response={201: ModelOut})
+def add_gate_item(request, pk: Id, payload: GateItemIn):
+    require_api_perm(request, "projects.manage_portfolio")
+    item = services.gate_item_add(actor=request.user, gate=queries.gate_get(tenant=request.tenant, pk=pk),
+                                  **payload.dict())
+    return Answer(201, _model_out(request, item.gate.model_id))
+
+
+@router.delete("/model-items/{int:pk}", response=ModelOut)
+def remove_gate_item(request, pk: Id):
+    """Remove a checklist item; answers the model version it is now in."""
+    require_api_perm(request, "projects.manage_portfolio")
+    model = services.gate_item_remove(actor=request.user, item=queries.gate_item_get(tenant=request.tenant, pk=pk))
+    return _model_out(request, model.pk)
 
 
 
@@ -680,4 +794,86 @@ def delete_milestone(request, pk: Id):
     milestone = queries.milestone_get(tenant=request.tenant, pk=pk)
     require_api_perm(request, "projects.manage_project", milestone.project)
     services.milestone_delete(actor=request.user, milestone=milestone)
+    return Answer(204, None)
+
+
+
+# --- Finance: actual costs --------------------------------------------------------------------
+class ActualOut(Schema):
+    period: dt.date
+    amount: float
+    running_total: float
+
+
+class ActualRowIn(InSchema):
+    project_number: str = Field(..., max_length=40)
+    period: str = Field(..., max_length=20)
+    amount: str = Field(..., max_length=40)
+    text: str = Field("", max_length=300)
+
+
+class ActualsImportIn(InSchema):
+    rows: list[ActualRowIn] = Field(..., max_length=50_000)
+    valid_rows_only: bool = False
+
+
+class ActualsImportOut(Schema):
+    rows: int
+    valid_rows: int
+    projects: int
+    months: int
+    replaced: int
+    written: int
+    total: float
+
+
+@router.get("/projects/{int:pk}/actuals", response=list[ActualOut])
+def list_actuals(request, pk: Id):
+    """The project's actual costs by month (imported from the finance system), with the running total."""
+    require_api_perm(request, "projects.view_projects")
+    return queries.actuals(project=queries.project_get(tenant=request.tenant, pk=pk))
+
+
+@router.post("/actuals/import", response=ActualsImportOut)
+def import_actuals(request, payload: ActualsImportIn):
+    """Actual costs per project (its number in the finance system or in Torg) and month, validated
+    and written as the file import does: rows of the same project and month are added up, a month
+    imported before is replaced. With any row error nothing is written (422, `rows[i].column`)
+    unless `valid_rows_only`."""
+    require_api_perm(request, "projects.manage_portfolio")
+    rows = [(i + 1, row.dict()) for i, row in enumerate(payload.rows)]
+    plan = finance.plan_rows(tenant=request.tenant, columns=finance.COLUMN_NAMES, rows=rows)
+    try:
+        plan = finance.apply_plan(actor=request.user, tenant=request.tenant, plan=plan,
+                                  valid_rows_only=payload.valid_rows_only)
+    except ImportRefused as exc:
+        errors = {}
+        for e in exc.plan.errors:
+            errors.setdefault(f"rows[{e.line - 1}].{e.column}", []).append(e.message)
+        raise ValidationError(errors) from None
+    return {**plan.counts, "total": float(plan.counts["total"])}
+
+
+
+# --- Participation decisions at a decision point -------------------------------------------------
+class ParticipationLinkIn(InSchema):
+    participation_decision_id: Id
+
+
+@router.post("/decisions/{int:pk}/participation-decisions", response=DecisionOut)
+def link_participation_decision(request, pk: Id, payload: ParticipationLinkIn):
+    """Link a decision record of a participation process linked to the project to this decision point."""
+    decision = queries.decision_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", decision.project)
+    other = queries.participation_decision_get(tenant=request.tenant, pk=payload.participation_decision_id)
+    services.decision_link_participation(actor=request.user, decision=decision, participation_decision=other)
+    return queries.decision_get(tenant=request.tenant, pk=pk)
+
+
+@router.delete("/decisions/{int:pk}/participation-decisions/{int:other}", response={204: None})
+def unlink_participation_decision(request, pk: Id, other: Id):
+    decision = queries.decision_get(tenant=request.tenant, pk=pk)
+    require_api_perm(request, "projects.manage_project", decision.project)
+    record = queries.participation_decision_get(tenant=request.tenant, pk=other)
+    services.decision_unlink_participation(actor=request.user, decision=decision, participation_decision=record)
     return Answer(204, None)

@@ -24,4 +24,6 @@ class ProjectsConfig(AppConfig):
             "document_version": _("New version of the document"),
             "dependency_remove": _("Dependency removed"),
             "milestone_remove": _("Milestone removed"),
+            "decision_participation_link": _("Participation decision linked"),
+            "decision_participation_unlink": _("Participation decision unlinked"),
         })

@@ -5,13 +5,14 @@ sub-projects, an energy project stopped at a null point, and a spread of others.
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from torg.accounts.models import Membership
 
 from torg.core import audit
 
 from . import queries, services
-from .models import Decision, DecisionItem, Milestone, Project, ProjectModel, Risk, StatusReport
+from .models import Actual, Decision, DecisionItem, Milestone, Project, ProjectModel, Risk, StatusReport
 
 NAMES = [
     "Ny barnehage på Vestbyen", "Utvidelse av Storvik ungdomsskole", "Rehabilitering av Sentrum sykehjem",
@@ -171,6 +172,20 @@ def _milestones(tenant, rng, today, project):
     return rows
 
 
+def _actuals(tenant, rng, today, projects):
+    """Actual costs by month as the finance system's import would give them, for the long-running projects."""
+    rows = []
+    for project in projects:
+        end = min(project.ends_on or today, today).replace(day=1)
+        month = max(project.starts_on or today, today - dt.timedelta(days=730)).replace(day=1)
+        scale = float(project.cost_frame or 20_000_000) / 60
+        while month < end:
+            rows.append(Actual(tenant=tenant, project=project, period=month,
+                               amount=round(Decimal(scale * rng.uniform(0.4, 1.6)), 2)))
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    return rows
+
+
 def _follow_up(tenant, rng, today, admin, employee, townhall, school, programme):
     """Status reports (24 months for the long-running projects, some late, some missing), risks with
     stale reviews, and benefits — the town hall's measured after it closed."""
@@ -201,9 +216,10 @@ def _follow_up(tenant, rng, today, admin, employee, townhall, school, programme)
     StatusReport.objects.bulk_create(reports, batch_size=500)
     Risk.objects.bulk_create(risks, batch_size=500)
     Milestone.objects.bulk_create(milestones, batch_size=500)
-    audit.record_many(actor=None, tenant=tenant, objs=milestones, action=lambda o: audit.code(o, "demo_create"))
-    audit.record_many(actor=None, tenant=tenant, objs=reports, action=lambda o: audit.code(o, "demo_create"))
-    audit.record_many(actor=None, tenant=tenant, objs=risks, action=lambda o: audit.code(o, "demo_create"))
+    actuals = _actuals(tenant, rng, today, [townhall, school, programme])
+    Actual.objects.bulk_create(actuals)
+    for rows in (actuals, milestones, reports, risks):
+        audit.record_many(actor=None, tenant=tenant, objs=rows, action=lambda o: audit.code(o, "demo_create"))
     closed_on = townhall.ends_on
     for title, indicator, unit, baseline, target, values in [
             ("Arealeffektive kontorer", "m² per ansatt", "m²", 32, 20, [24, 22, 21, 20]),

@@ -10,7 +10,7 @@ from torg.core.forms import TorgForm, TorgModelForm
 from torg.places.models import Building, Property
 
 from . import queries
-from .models import (MANDATE_SECTIONS, MONEY, Benefit, Decision, GateItem, ItemKind, Milestone, Project, Risk,
+from .models import (MANDATE_SECTIONS, MONEY, Benefit, Decision, Gate, GateItem, Phase, ItemKind, Milestone, Project, Risk,
                      StatusReport)
 
 
@@ -120,6 +120,26 @@ class ModelCopyForm(TorgForm):
     name = forms.CharField(label=_("Name of the copy"), max_length=200)
 
 
+class PhaseForm(TorgModelForm):
+    class Meta:
+        model = Phase
+        fields = ["name", "description", "line_owned"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def save(self, commit=True):
+        raise NotImplementedError
+
+
+class GateForm(TorgModelForm):
+    class Meta:
+        model = Gate
+        fields = ["name", "body", "releases"]
+        widgets = {"releases": forms.Textarea(attrs={"rows": 2})}
+
+    def save(self, commit=True):
+        raise NotImplementedError
+
+
 class GateItemForm(TorgModelForm):
     class Meta:
         model = GateItem
@@ -215,3 +235,7 @@ class MilestoneForm(TorgModelForm):
 
     def save(self, commit=True):
         raise NotImplementedError
+
+
+class ImportForm(TorgForm):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))

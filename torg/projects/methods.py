@@ -11,6 +11,7 @@ Each phase: (name, description, line_owned, closes_project, gate or None); a gat
 body, releases, [(kind, text, document_kind, required)]).
 """
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Body, DocumentKind, ItemKind, ProjectModel
@@ -102,3 +103,34 @@ BUILDING_EARLY_PHASE = {
 }
 
 DEFAULT_MODELS = [PROSJEKTVEIVISEREN, BUILDING_EARLY_PHASE]
+
+
+def build_model(classes, tenant, spec, *, key, version=1, name=None, based_on=None):
+    """A project model from a spec. `classes` maps "ProjectModel", "Phase", "Gate" and "GateItem" to
+    the model classes: the app's own (services) or a migration's historical ones (0007)."""
+    ProjectModel_, Phase, Gate, GateItem = (classes[n] for n in ("ProjectModel", "Phase", "Gate", "GateItem"))
+    model = ProjectModel_.objects.create(tenant=tenant, key=key, version=version, name=str(name or spec["name"]),
+                                         kind=spec["kind"], description=str(spec["description"]), based_on=based_on)
+    for position, (name_, description, line_owned, closes, gate) in enumerate(spec["phases"], start=1):
+        phase = Phase.objects.create(tenant=tenant, model=model, position=position, name=str(name_),
+                                     description=str(description), line_owned=line_owned, closes_project=closes)
+        if gate:
+            code, gate_name, body, releases, items = gate
+            g = Gate.objects.create(tenant=tenant, model=model, phase=phase, code=code, name=str(gate_name), body=body,
+                                    releases=str(releases), outcomes_text=str(OUTCOMES))
+            GateItem.objects.bulk_create([GateItem(tenant=tenant, gate=g, position=i, kind=kind, text=str(text),
+                                                   document_kind=doc, required=required)
+                                          for i, (kind, text, doc, required) in enumerate(items, start=1)])
+    return model
+
+
+def seed_defaults(classes, tenant) -> int:
+    """The default models a municipality lacks (by key), in bokmål — its own data; idempotent."""
+    have = set(classes["ProjectModel"].objects.filter(tenant=tenant).values_list("key", flat=True))
+    added = 0
+    with translation.override("nb"):
+        for spec in DEFAULT_MODELS:
+            if spec["key"] not in have:
+                build_model(classes, tenant, spec, key=spec["key"])
+                added += 1
+    return added

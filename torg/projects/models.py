@@ -217,6 +217,9 @@ class Decision(TenantOwned):
     minutes_url = models.URLField(_("minutes or document"), blank=True)
     released_amount = models.DecimalField(_("money released"), null=True, blank=True, **MONEY)
     released_mandate = models.TextField(_("mandate released"), blank=True)
+    participation_decisions = models.ManyToManyField(
+        "participation.Decision", blank=True, related_name="+", verbose_name=_("participation decisions"),
+        help_text=_("Decisions recorded in a participation process of the project that this decision point took."))
 
     class Meta:
         ordering = ["project", "gate__phase__position"]
@@ -509,3 +512,26 @@ class ReportReminder(TenantOwned):
 
     def __str__(self):
         return f"{self.project.number} {self.period:%Y-%m}"
+
+
+class Actual(TenantOwned):
+    """The project's actual cost in one month ("regnskap"), imported from the finance system by the
+    project's number there. One row per project and month: importing the month again replaces it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actuals", verbose_name=_("project"))
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("imported by"))
+
+    class Meta:
+        ordering = ["project", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="projects_actual_month_unique"),
+            models.CheckConstraint(condition=models.Q(period__day=1), name="projects_actual_first_day"),
+        ]
+        verbose_name = _("actual cost")
+        verbose_name_plural = _("actual costs")
+
+    def __str__(self):
+        return f"{self.project.number} {self.period:%Y-%m}: {self.amount}"

@@ -12,7 +12,7 @@ from torg.participation import analysis_queries as participation_analysis
 from torg.participation import queries as participation_queries
 
 from .models import (REMINDER_DAYS_BEFORE, REPORT_DUE_DAY, Benefit, Decision, DecisionItem, Dependency, Document, Gate,
-                     GateItem, Measurement, Milestone, Phase, Project, ProjectModel, Risk, StatusReport)
+                     GateItem, Measurement, Milestone, Phase, Project, ProjectModel, Risk, StatusReport, Actual)
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=0))
 
@@ -129,6 +129,10 @@ def gate_get(*, tenant, pk):
     return get_object_or_404(Gate.objects.select_related("model", "phase"), tenant=tenant, pk=pk)
 
 
+def phase_get(*, tenant, pk):
+    return get_object_or_404(Phase.objects.select_related("model"), tenant=tenant, pk=pk)
+
+
 def gate_item_get(*, tenant, pk):
     return get_object_or_404(GateItem.objects.select_related("gate__model", "gate__phase"), tenant=tenant, pk=pk)
 
@@ -145,9 +149,26 @@ def _latest_report():
     return StatusReport.objects.filter(project=OuterRef("pk")).order_by("-period")
 
 
+def _actual_sum():
+    """The project's actual costs imported from the finance system, all months (None: none imported)."""
+    return Subquery(Actual.objects.filter(project=OuterRef("pk")).values("project").annotate(s=Sum("amount"))
+                    .values("s"), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+def actuals(*, project):
+    """The project's actual costs by month, each with the running total."""
+    rows, total = [], 0
+    for actual in project.actuals.order_by("period"):
+        total += actual.amount
+        actual.running_total = total
+        rows.append(actual)
+    return rows
+
+
 def with_latest_report(qs):
     """Annotate each project with its latest status report: month, overall light, late or not,
-    spent and forecast."""
+    spent and forecast. Spent is the sum of the actual costs imported from the finance system when
+    there are any (`actual_spent`), else what the latest report says."""
     latest = _latest_report()
     return qs.annotate(
         report_period=Subquery(latest.values("period")[:1]),
@@ -155,7 +176,8 @@ def with_latest_report(qs):
         report_late=Subquery(latest.annotate(late=Case(When(submitted_on__gt=F("due_on"), then=Value(True)),
                                                        default=Value(False), output_field=BooleanField()))
                              .values("late")[:1]),
-        spent=Subquery(latest.values("spent")[:1]),
+        actual_spent=_actual_sum(),
+        spent=Coalesce(_actual_sum(), Subquery(latest.values("spent")[:1])),
         forecast=Subquery(latest.values("forecast")[:1]),
     )
 
@@ -282,6 +304,10 @@ def linked_processes(*, project, ideas=5):
 
 def process_choices(*, tenant):
     return participation_queries.process_list(tenant=tenant)
+
+
+def participation_decision_get(*, tenant, pk):
+    return participation_analysis.decision_get(tenant=tenant, pk=pk)
 
 
 def process_get(*, tenant, pk):

@@ -49,34 +49,19 @@ def _unknown(fields, allowed):
 
 
 # --- Project models ---------------------------------------------------------------------------
+MODEL_CLASSES = {"ProjectModel": ProjectModel, "Phase": Phase, "Gate": Gate, "GateItem": GateItem}
+
+
 def _build_model(tenant, spec, *, key, version=1, name=None, based_on=None) -> ProjectModel:
-    """A model from a spec of methods.py (bokmål text)."""
-    model = ProjectModel.objects.create(tenant=tenant, key=key, version=version, name=str(name or spec["name"]),
-                                        kind=spec["kind"], description=str(spec["description"]), based_on=based_on)
-    for position, (name_, description, line_owned, closes, gate) in enumerate(spec["phases"], start=1):
-        phase = Phase.objects.create(tenant=tenant, model=model, position=position, name=str(name_),
-                                     description=str(description), line_owned=line_owned, closes_project=closes)
-        if gate:
-            code, gate_name, body, releases, items = gate
-            g = Gate.objects.create(tenant=tenant, model=model, phase=phase, code=code, name=str(gate_name), body=body,
-                                    releases=str(releases), outcomes_text=str(methods.OUTCOMES))
-            GateItem.objects.bulk_create([GateItem(tenant=tenant, gate=g, position=i, kind=kind, text=str(text),
-                                                   document_kind=doc, required=required)
-                                          for i, (kind, text, doc, required) in enumerate(items, start=1)])
-    return model
+    """A model from a spec (see methods.py)."""
+    return methods.build_model(MODEL_CLASSES, tenant, spec, key=key, version=version, name=name, based_on=based_on)
 
 
 @transaction.atomic
 def model_seed_defaults(*, tenant) -> int:
-    """Prosjektveiviseren and the building project model for a municipality that lacks them."""
-    have = set(ProjectModel.objects.filter(tenant=tenant).values_list("key", flat=True))
-    added = 0
-    with translation.override("nb"):  # a Norwegian municipality's own data: in bokmål
-        for spec in methods.DEFAULT_MODELS:
-            if spec["key"] not in have:
-                _build_model(tenant, spec, key=spec["key"])
-                added += 1
-    return added
+    """Prosjektveiviseren and the building project model for a municipality that lacks them (the
+    tenant set-up `projects`; migration 0007 ran the same for the municipalities that existed)."""
+    return methods.seed_defaults(MODEL_CLASSES, tenant)
 
 
 def _spec_of(model) -> dict:
@@ -138,6 +123,34 @@ def gate_item_add(*, actor, gate, kind, text, document_kind="", required=True) -
     item = GateItem(tenant=gate.tenant, gate=gate, position=last + 1, kind=kind, text=(text or "").strip(),
                     document_kind=document_kind, required=required)
     return create_object(item, actor=actor, tenant=gate.tenant)
+
+
+PHASE_FIELDS = ["name", "description", "line_owned"]
+GATE_FIELDS = ["name", "body", "releases"]
+
+
+@transaction.atomic
+def phase_update(*, actor, phase, **fields) -> Phase:
+    """Rename or describe a phase of a model, or say the line organisation runs it (on a new version of
+    the model when projects use it: they keep theirs)."""
+    _unknown(fields, PHASE_FIELDS)
+    model = _editable(actor, phase.model)
+    phase = model.phases.get(position=phase.position)
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise ValidationError({"name": _("Name the phase.")})
+    return update_object(phase, actor=actor, tenant=phase.tenant, fields=fields)
+
+
+@transaction.atomic
+def gate_update(*, actor, gate, **fields) -> Gate:
+    """Rename a decision point, change who decides it or what it releases (on a new version of the
+    model when projects use it)."""
+    _unknown(fields, GATE_FIELDS)
+    model = _editable(actor, gate.model)
+    gate = _same_gate(model, gate)
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise ValidationError({"name": _("Name the decision point.")})
+    return update_object(gate, actor=actor, tenant=gate.tenant, fields=fields)
 
 
 @transaction.atomic
@@ -603,3 +616,38 @@ def report_reminders_send(*, today=None) -> list[ReportReminder]:
             continue
         sent.append(reminder)
     return sent
+
+
+# --- Participation decision records at a decision point ---------------------------------------
+def _participation_decision_of_project(decision, participation_decision):
+    require_same_tenant(decision.tenant, participation_decision, field="participation_decision")
+    linked = Project.processes.through.objects.filter(project_id=decision.project_id,
+                                                      process_id=participation_decision.process_id).exists()
+    if not linked:
+        raise ValidationError({"participation_decision": _(
+            "The decision belongs to a participation process that is not linked to the project.")})
+
+
+@transaction.atomic
+def decision_link_participation(*, actor, decision, participation_decision) -> Decision:
+    """Record that a decision of a participation process linked to the project (its "vedtak", with the
+    case number) is the one this decision point took — so the process shows what it fed, and the
+    decision point what people said."""
+    _require(actor, "projects.manage_project", decision.project)
+    _participation_decision_of_project(decision, participation_decision)
+    if decision.participation_decisions.filter(pk=participation_decision.pk).exists():
+        return decision
+    decision.participation_decisions.add(participation_decision)
+    audit.record(actor=actor, tenant=decision.tenant, obj=decision, action="decision_participation_link",
+                 changes={"participation_decision": [None, str(participation_decision)]})
+    return decision
+
+
+@transaction.atomic
+def decision_unlink_participation(*, actor, decision, participation_decision) -> Decision:
+    _require(actor, "projects.manage_project", decision.project)
+    if decision.participation_decisions.filter(pk=participation_decision.pk).exists():
+        decision.participation_decisions.remove(participation_decision)
+        audit.record(actor=actor, tenant=decision.tenant, obj=decision, action="decision_participation_unlink",
+                     changes={"participation_decision": [str(participation_decision), None]})
+    return decision

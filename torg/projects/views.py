@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from torg.accounts.views import history_context
+from torg.core import stash
 from torg.core.tabular import write_xlsx
-from torg.core.views import breadcrumbs, download, form_page, paginate, require_perm, tenant_lookup
+from torg.core.views import (breadcrumbs, download, form_page, import_confirm_step, import_errors_response, import_preview,
+                             import_upload_step, paginate, require_perm, tenant_lookup)
 
-from . import queries, services
+from . import exports, finance, queries, services
 from .forms import (BenefitForm, DecisionForm, DependencyForm, DocumentForm, GateItemForm, ItemMeetForm, MeasurementForm,
-                    MilestoneForm, ModelCopyForm, PortfolioFilterForm, ProjectForm, RiskForm, StatusForm, StatusReportForm,
+                    GateForm, ImportForm, MilestoneForm, PhaseForm, ModelCopyForm, PortfolioFilterForm, ProjectForm, RiskForm, StatusForm, StatusReportForm,
                     WaiveForm)
 from .models import Decision, DocumentKind
 from .states import DECISION_MACHINE, PROJECT_MACHINE, is_decider
@@ -123,6 +125,7 @@ def project_detail(request, pk):
         "transitions": PROJECT_MACHINE.available(project, request.user),
         **_follow_up(project),
         "processes": queries.linked_processes(project=project, ideas=0),
+        "actuals": queries.actuals(project=project),
         **history_context(request, tenant, project),
         "crumbs": _crumbs((str(project), None)),
     })
@@ -201,6 +204,26 @@ def document_edit(request, pk, kind):
 
 
 @login_required
+def document_pdf(request, pk):
+    """The document version as PDF: the sections, the project's key facts, its milestones, open risks
+    and effect goals."""
+    document = queries.document_get(tenant=_tenant(request), pk=pk)
+    return download(exports.document_pdf(document),
+                    f"{document.project.number}-{document.get_kind_display().lower().replace(' ', '-')}-v{document.version}.pdf")
+
+
+@login_required
+def project_list_export(request, pk, kind):
+    """One of the project's lists as XLSX: status reports, risks, benefits (a row per measurement),
+    milestones."""
+    project = queries.project_get(tenant=_tenant(request), pk=pk)
+    if kind not in exports.LISTS:
+        raise Http404
+    content, name = exports.project_list_xlsx(project, kind)
+    return download(content, name)
+
+
+@login_required
 def document_detail(request, pk):
     tenant = _tenant(request)
     document = queries.document_get(tenant=tenant, pk=pk)
@@ -231,6 +254,8 @@ def decision_detail(request, pk):
         "current": decision.gate.phase_id == project.phase_id,
         "processes": queries.linked_processes(project=project),
         "asks_participation": any(i.gate_item.kind == "participation" for i in items),
+        "linked_decisions": {d.pk for d in decision.participation_decisions.all()},
+        "can_link": can_manage,
         **history_context(request, tenant, decision),
         "crumbs": _crumbs(_project_crumb(project), (decision.gate.code, None)),
     })
@@ -363,6 +388,32 @@ def gate_item_add(request, pk):
                                    (str(gate.model), reverse("projects:model_detail", args=[gate.model_id])),
                                    (_("Add checklist item"), None))},
     )
+
+
+def _model_part_edit(request, part, *, form, save, title):
+    back = reverse("projects:model_detail", args=[part.model_id])
+    return form_page(
+        request, form=form, save=save, success_url=lambda saved: reverse("projects:model_detail", args=[saved.model_id]),
+        success_message=_("Saved. When projects use the model, this is a new version and they keep theirs."),
+        context={"title": title, "cancel_url": back,
+                 "crumbs": _crumbs((_("Project models"), reverse("projects:model_list")), (str(part.model), back),
+                                   (title, None))})
+
+
+@login_required
+def phase_edit(request, pk):
+    phase = queries.phase_get(tenant=_tenant(request, "projects.manage_portfolio"), pk=pk)
+    return _model_part_edit(request, phase, form=PhaseForm(request.POST or None, instance=phase),
+                            save=lambda d: services.phase_update(actor=request.user, phase=phase, **d),
+                            title=_("Edit the phase %(name)s") % {"name": phase.name})
+
+
+@login_required
+def gate_edit(request, pk):
+    gate = queries.gate_get(tenant=_tenant(request, "projects.manage_portfolio"), pk=pk)
+    return _model_part_edit(request, gate, form=GateForm(request.POST or None, instance=gate),
+                            save=lambda d: services.gate_update(actor=request.user, gate=gate, **d),
+                            title=_("Edit the decision point %(code)s") % {"code": gate.code})
 
 
 @login_required
@@ -500,3 +551,91 @@ def milestone_delete(request, pk):
     services.milestone_delete(actor=request.user, milestone=milestone)
     messages.success(request, _("The milestone was removed."))
     return redirect("projects:project_detail", pk=milestone.project_id)
+
+
+# --- Finance: actual costs from the finance system ---------------------------------------------
+IMPORT_SESSION_KEY = "torg_projects_actuals_import"
+
+
+def _actuals_preview(request, plan, token, file_name, refused=False):
+    c = plan.counts
+    preview = import_preview(
+        token=token, file_name=file_name, counts=c, errors=plan.errors, refused=refused,
+        summary=[(_("Projects"), c["projects"]), (_("Project months"), c["months"]),
+                 (_("Months already imported (replaced)"), c["replaced"]),
+                 (_("Total (NOK)"), f"{c['total']:,.2f}".replace(",", " ").replace(".", ","))],
+        confirm_url=reverse("projects:actuals_import_confirm"), back_url=reverse("projects:actuals_import"),
+        errors_url=reverse("projects:actuals_import_errors"))
+    return render(request, "projects/actuals_preview.html", {
+        "plan": plan, "preview": preview, "sample_rows": plan.valid_rows[:10],
+        "crumbs": _crumbs((_("Import actual costs"), reverse("projects:actuals_import")), (_("Check the import"), None)),
+    }, status=422 if refused else 200)
+
+
+@login_required
+def actuals_import(request):
+    tenant = _tenant(request, "projects.manage_portfolio")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = import_upload_step(
+        request, form=form, key=IMPORT_SESSION_KEY, tenant=tenant,
+        plan_import=lambda upload: finance.plan_import(tenant=tenant, upload=upload),
+        preview=lambda plan, token, name: _actuals_preview(request, plan, token, name))
+    if preview:
+        return preview
+    return render(request, "projects/actuals_import.html", {
+        "form": form, "columns": finance.column_help(), "template_url": reverse("projects:actuals_template"),
+        "crumbs": _crumbs((_("Import actual costs"), None))}, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def actuals_import_confirm(request):
+    tenant = _tenant(request, "projects.manage_portfolio")
+    plan, response = import_confirm_step(
+        request, key=IMPORT_SESSION_KEY, tenant=tenant,
+        apply_import=lambda upload, valid_only: finance.apply_import(actor=request.user, tenant=tenant, upload=upload,
+                                                                     valid_rows_only=valid_only),
+        refused=lambda plan, token, name: _actuals_preview(request, plan, token, name, refused=True),
+        back_url=reverse("projects:actuals_import"),
+        expired_message=_("This file has already been imported, or the upload has expired. "
+                          "Check the portfolio, or upload the file again."))
+    if response:
+        return response
+    messages.success(request, _("Import finished: actual costs of %(months)d project months in %(projects)d projects.")
+                     % {"months": plan.counts["months"], "projects": plan.counts["projects"]})
+    return redirect("projects:portfolio")
+
+
+@login_required
+def actuals_import_errors(request):
+    tenant = _tenant(request, "projects.manage_portfolio")
+    return import_errors_response(
+        stash.get(request, key=IMPORT_SESSION_KEY, tenant=tenant, token=request.GET.get("token", "")),
+        lambda upload: finance.plan_import(tenant=tenant, upload=upload), file_name="torg-actuals-import-problems.csv")
+
+
+@login_required
+def actuals_template(request):
+    _tenant(request, "projects.manage_portfolio")
+    return download(finance.template_xlsx(), "torg-actual-costs.xlsx")
+
+
+# --- Participation decisions at a decision point ------------------------------------------------
+@login_required
+@require_POST
+def decision_participation(request, pk):
+    """Link (or, with `remove`, unlink) a participation process's decision record to this decision point."""
+    tenant = _tenant(request)
+    decision = queries.decision_get(tenant=tenant, pk=pk)
+    try:
+        other = queries.participation_decision_get(tenant=tenant, pk=int(request.POST.get("participation_decision", "")))
+    except ValueError:
+        raise Http404 from None
+    service = services.decision_unlink_participation if request.POST.get("remove") else services.decision_link_participation
+    try:
+        service(actor=request.user, decision=decision, participation_decision=other)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The link was removed.") if request.POST.get("remove") else _("The decision was linked."))
+    return redirect("projects:decision_detail", pk=decision.pk)
