@@ -383,14 +383,26 @@ def default_energy_year(years):
     return last if last in years or not years else years[0]
 
 
-def energy_ranking(*, tenant, year) -> list:
+def _energy_context(tenant, year):
+    """What the ranking and the progress of `year` read: the target, the active buildings, their energy
+    in the year, the year before and the base year, and the degree-day factors — read once for both."""
+    target = target_get(tenant=tenant)
+    buildings = {b.pk: b for b in places_queries.building_list(tenant=tenant)}
+    years = {year, year - 1} | ({target.base_year} if target else set())
+    return target, buildings, _energy_rows(tenant, list(buildings), years), degree_day_years(tenant=tenant)
+
+
+def energy_overview(*, tenant, year) -> dict:
+    """The energy page: the ranking and the progress of `year` from one read of the readings."""
+    context = _energy_context(tenant, year)
+    return {"ranking": energy_ranking(tenant=tenant, year=year, context=context),
+            "progress": energy_progress(tenant=tenant, year=year, context=context), "corrected": year in context[3]}
+
+
+def energy_ranking(*, tenant, year, context=None) -> list:
     """Every active building with readings in `year`, highest kWh/m² (corrected where possible) first,
     with the change from the year before and its target for the year."""
-    buildings = {b.pk: b for b in places_queries.building_list(tenant=tenant)}
-    target = target_get(tenant=tenant)
-    years = {year, year - 1} | ({target.base_year} if target else set())
-    cells = _energy_rows(tenant, list(buildings), years)
-    factors = degree_day_years(tenant=tenant)
+    target, buildings, cells, factors = context or _energy_context(tenant, year)
     rows = []
     for (pk, y), cell in cells.items():
         if y != year:
@@ -412,16 +424,14 @@ def energy_ranking(*, tenant, year) -> list:
     return rows
 
 
-def energy_progress(*, tenant, year) -> dict | None:
+def energy_progress(*, tenant, year, context=None) -> dict | None:
     """The portfolio against the target in `year`: the buildings with readings in both the base year
     and `year`, their kWh/m² (corrected where possible) then and now, the target and the reduction."""
-    target = target_get(tenant=tenant)
+    target, buildings, cells, factors = context or _energy_context(tenant, year)
     if target is None:
         return None
-    buildings = {b.pk: b for b in places_queries.building_list(tenant=tenant) if b.gross_area}
-    cells = _energy_rows(tenant, list(buildings), {target.base_year, year})
-    factors = degree_day_years(tenant=tenant)
-    both = [pk for pk in buildings if (pk, target.base_year) in cells and (pk, year) in cells]
+    both = [pk for pk, b in buildings.items() if b.gross_area and (pk, target.base_year) in cells
+            and (pk, year) in cells]
     area = sum((buildings[pk].gross_area for pk in both), Decimal(0))
 
     def total(y):

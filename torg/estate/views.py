@@ -533,11 +533,11 @@ def energy(request):
                          _("The energy target was saved."))
     if saved:
         return saved
-    ranking = queries.energy_ranking(tenant=tenant, year=year) if year else []
+    overview = queries.energy_overview(tenant=tenant, year=year)
     return render(request, "estate/energy.html", {
-        "year": year, "years": years, "progress": queries.energy_progress(tenant=tenant, year=year) if year else None,
-        "page_obj": paginate(request, ranking), "count": len(ranking), "form": form, "can_manage": can_manage,
-        "corrected": year in queries.degree_day_years(tenant=tenant),
+        "year": year, "years": years, "progress": overview["progress"], "corrected": overview["corrected"],
+        "page_obj": paginate(request, overview["ranking"]), "count": len(overview["ranking"]), "form": form,
+        "can_manage": can_manage,
         "crumbs": _crumbs((_("Energy"), None)),
     }, status=422 if form is not None and form.errors else 200)
 
