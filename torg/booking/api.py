@@ -182,7 +182,9 @@ class BookingSummaryOut(Schema):
     meraapent: bool = Field(description="Partly outside staffed hours: a door code is sent")
     responsible_id: int | None
     organisation_id: int | None
-    price_nok: int = Field(description="What the booking costs; Torg has no price rules yet, so 0 (free)")
+    price_nok: float = Field(description="What the booking will cost (the price rules for your payer category)")
+    late_fee_nok: float = Field(description="What is invoiced if it is cancelled after the deadline")
+    price_category: str = Field(description="The payer category the price is for")
     cancel_deadline_hours: int
     checkin_minutes: int | None
     undo_minutes: int = Field(description="After cancelling, the booker may undo it this long (if still free)")
@@ -201,7 +203,9 @@ def booking_summary(request, payload: BookingIn):
         address=resource.address, entrance=resource.entrance, start=payload.start, end=payload.end,
         status=preview["status"], meraapent=preview["meraapent"],
         responsible_id=preview["responsible"].pk if preview["responsible"] else None,
-        organisation_id=args["organisation"].pk if args["organisation"] else None, price_nok=0,
+        organisation_id=args["organisation"].pk if args["organisation"] else None,
+        price_nok=float(preview["quote"].amount), late_fee_nok=float(preview["quote"].late_fee),
+        price_category=preview["quote"].category,
         cancel_deadline_hours=rules.cancel_deadline_hours, checkin_minutes=rules.checkin_minutes,
         undo_minutes=UNDO_MINUTES)
 

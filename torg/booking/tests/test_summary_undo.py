@@ -3,6 +3,7 @@ API): only the booker, only their own cancellation, within UNDO_MINUTES, and onl
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -112,7 +113,7 @@ def test_no_undo_when_the_time_was_taken_after_the_window_or_for_staff_cancellat
         services.booking_transition(actor=admin_user, booking=by_staff, to=Booking.Status.CONFIRMED)
 
 
-def test_api_summary_and_undo(client, citizen, employee, resource):
+def test_api_summary_and_undo(client, citizen, employee, admin_user, resource):
     _token, key = account_services.api_token_create(actor=citizen, tenant=resource.tenant, name="t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     body = {"resource_id": resource.pk, "start": at(1, 10).isoformat(), "end": at(1, 11).isoformat()}
@@ -120,8 +121,8 @@ def test_api_summary_and_undo(client, citizen, employee, resource):
                           **auth)
     assert summary.status_code == 200, summary.content
     data = summary.json()
-    assert (data["status"], data["price_nok"], data["cancel_deadline_hours"], data["undo_minutes"]) == (
-        "confirmed", 0, 24, UNDO_MINUTES)
+    assert (data["status"], data["price_nok"], data["late_fee_nok"], data["cancel_deadline_hours"],
+            data["undo_minutes"]) == ("confirmed", 0, 0, 24, UNDO_MINUTES)  # no price rules: free
     assert data["address"] == "Testgata 1" and data["resource_name"] == "Møterom"
     assert not Booking.objects.exists()
     created = client.post("/api/v1/booking/bookings", json.dumps(body), content_type="application/json", **auth)
@@ -135,3 +136,10 @@ def test_api_summary_and_undo(client, citizen, employee, resource):
     taken = client.post("/api/v1/booking/bookings/summary", json.dumps(body), content_type="application/json",
                         **auth)
     assert taken.status_code == 422 and "already booked" in json.dumps(taken.json())
+    # with a price rule for private persons: the summary says what it costs and the late-cancellation fee
+    services.price_rule_create(actor=admin_user, tenant=resource.tenant, building=resource.building,
+                               category="citizen", amount=Decimal("300"))
+    later = {**body, "start": at(3, 10).isoformat(), "end": at(3, 12).isoformat()}
+    priced = client.post("/api/v1/booking/bookings/summary", json.dumps(later), content_type="application/json",
+                         **auth).json()
+    assert (priced["price_nok"], priced["late_fee_nok"], priced["price_category"]) == (600, 600, "citizen")
