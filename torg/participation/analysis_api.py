@@ -191,7 +191,7 @@ def _decision_ref(request, process, decision_id):
 
 
 def _theme_out(theme):
-    return analysis_queries.themes(process=theme.process).get(pk=theme.pk)
+    return next(t for t in analysis_queries.themes(process=theme.process) if t.pk == theme.pk)
 
 
 # --- Themes and coding ----------------------------------------------------------------------------
