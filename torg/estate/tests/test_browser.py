@@ -1,5 +1,6 @@
 """A surveyor on a phone: starts a survey, grades three building parts with photos, approves it; the
-building page then shows the condition. axe-core on every page visited, no sideways scrolling."""
+building page then shows the condition and the backlog the survey's TG3 measure makes. axe-core on every
+page visited, no sideways scrolling."""
 
 import io
 import re
@@ -26,7 +27,10 @@ def _photo(tmp_path, name):
 
 def test_a_surveyor_grades_three_parts_on_a_phone(phone_page, page, live_server, login, assert_accessible, admin_user,
                                                    building, tmp_path, settings):
+    from django.utils import timezone
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    this_year = timezone.localdate().year
     phone = phone_page
     login(phone, live_server, "admin")
     phone.goto(live_server.url + f"/estate/buildings/{building.pk}/")
@@ -47,7 +51,7 @@ def test_a_surveyor_grades_three_parts_on_a_phone(phone_page, page, live_server,
         if grade == "3":
             phone.locator("#id_measure").fill("Nytt tekke og sluk")
             phone.locator("#id_measure_cost").fill("1200000")
-            phone.locator("#id_measure_year").fill("2027")
+            phone.locator("#id_measure_year").fill(str(this_year))  # due this year: in the backlog
         phone.locator("#id_photo").set_input_files(_photo(tmp_path, f"{code}.jpg"))
         _no_sideways_scroll(phone)
         phone.locator("main form button[type=submit]").click()
@@ -63,6 +67,8 @@ def test_a_surveyor_grades_three_parts_on_a_phone(phone_page, page, live_server,
     login(page, live_server, "admin")
     page.goto(live_server.url + f"/places/buildings/{building.pk}/")
     expect(page.get_by_test_id("estate-panel")).to_contain_text("TG0: 0, TG1: 1, TG2: 1, TG3: 1")
+    # The approved survey proposed the TG3 part's measure, due this year: the backlog is its cost.
+    expect(page.get_by_test_id("panel-backlog")).to_have_text(re.compile(r"^1\W200\W000 kr$"))
     assert_accessible(page)
     page.goto(live_server.url + "/estate/")
     expect(page.get_by_test_id("worst-parts")).to_contain_text("Nytt tekke og sluk")
