@@ -20,6 +20,7 @@ A positive control (`test_tenant_admin_reaches_every_object_url`) makes sure the
 below are real: tenant A's administrator does not get 404 where tenant B's administrator must.
 """
 
+import collections
 import datetime as dt
 import io
 import re
@@ -125,6 +126,7 @@ CITIZEN_OK = {
     "api:resource_busy": "Citizens may book through the API.",
     "api:resource_free": "Citizens may book through the API (free slots of a resource).",
     "api:create_booking": "Citizens may book through the API.",
+    "api:booking_summary": "Citizens see the summary of a booking before confirming it (booking.book).",
     "api:my_bookings": "The user's own bookings.",
     "api:list_prices": "Citizens see the price rules before they book (booking.view_resources).",
     "api:resource_price": "Citizens see what a booking would cost before they book (booking.view_resources).",
@@ -320,6 +322,93 @@ PARAMS = {
     "api:unlock_line": lambda w: {"pk": w.plan.pk, "line_pk": w.line.pk},
     "api:move_lists": lambda w: {"pk": w.plan.pk},
     "api:move_list": lambda w: {"pk": w.plan.pk},
+    # participation: analysis, feedback, decisions, channels
+    **{f"participation:{name}": lambda w: {"pk": w.process.pk} for name in (
+        "analysis", "coding", "decision_create", "feedback", "meeting_import", "meeting_import_confirm",
+        "meeting_import_errors", "meeting_import_template", "meeting_input", "news_create", "plan_list", "report_pdf",
+        "report_xlsx", "representation", "theme_create")},
+    "participation:activity_photos": lambda w: {"pk": w.activity.pk},
+    "participation:decision_edit": lambda w: {"pk": w.p_decision.pk},
+    "participation:decision_delete": lambda w: {"pk": w.p_decision.pk},
+    "participation:input_response": lambda w: {"pk": w.input.pk},
+    "participation:plan_detail": lambda w: {"pk": w.floor_plan.pk},
+    "participation:response_delete": lambda w: {"pk": w.response.pk},
+    **{f"participation:{name}": lambda w: {"pk": w.theme.pk} for name in (
+        "theme_edit", "theme_delete", "theme_response")},
+    **{f"api:{name}": lambda w: {"pk": w.process.pk} for name in (
+        "analysis_counts", "list_decisions", "list_responses", "list_themes", "representation", "theme_suggestions",
+        "create_decision", "create_theme", "record_meeting_inputs", "upload_plan")},
+    **{f"api:{name}": lambda w: {"pk": w.theme.pk} for name in (
+        "code_inputs", "delete_theme", "set_theme_response", "update_theme")},
+    "api:update_decision": lambda w: {"pk": w.p_decision.pk},
+    "api:delete_decision": lambda w: {"pk": w.p_decision.pk},
+    "api:delete_response": lambda w: {"pk": w.response.pk},
+    "api:set_input_response": lambda w: {"pk": w.input.pk},
+    "api:list_activity_photos": lambda w: {"pk": w.activity.pk},
+    "api:upload_activity_photo": lambda w: {"pk": w.activity.pk},
+    "api/v1/participation/processes/<int:pk>/plans": lambda w: {"pk": w.process.pk},  # api:list_plans of reuse
+    # projects
+    **{f"projects:{name}": lambda w: {"pk": w.project.pk} for name in (
+        "project_detail", "project_edit", "project_status", "benefit_create", "dependency_add", "milestone_create",
+        "risk_create", "status_report_create", "status_report_list")},
+    "projects:project_export": lambda w: {"pk": w.project.pk, "kind": "status-reports"},
+    "projects:document_edit": lambda w: {"pk": w.project.pk, "kind": "mandate"},
+    **{f"projects:{name}": lambda w: {"pk": w.decision.pk} for name in (
+        "decision_detail", "decision_participation", "decision_status")},
+    **{f"projects:{name}": lambda w: {"pk": w.decision_item.pk} for name in ("item_meet", "item_reopen", "item_waive")},
+    "projects:dependency_remove": lambda w: {"pk": w.dependency.pk},
+    "projects:document_detail": lambda w: {"pk": w.document.pk},
+    "projects:document_pdf": lambda w: {"pk": w.document.pk},
+    "projects:measurement_add": lambda w: {"pk": w.benefit.pk},
+    "projects:milestone_edit": lambda w: {"pk": w.milestone.pk},
+    "projects:milestone_delete": lambda w: {"pk": w.milestone.pk},
+    "projects:risk_edit": lambda w: {"pk": w.risk.pk},
+    "projects:model_detail": lambda w: {"pk": w.model.pk},
+    "projects:model_copy": lambda w: {"pk": w.model.pk},
+    "projects:phase_edit": lambda w: {"pk": w.model_phase.pk},
+    "projects:gate_edit": lambda w: {"pk": w.gate.pk},
+    "projects:gate_item_add": lambda w: {"pk": w.gate.pk},
+    "projects:gate_item_remove": lambda w: {"pk": w.gate_item.pk},
+    **{f"api:{name}": lambda w: {"pk": w.project.pk} for name in (
+        "get_project", "update_project", "list_actuals", "list_benefits", "create_benefit", "list_dependencies",
+        "add_dependency", "list_documents", "list_project_milestones", "create_milestone", "list_report_reminders",
+        "list_risks", "create_risk", "list_status_reports", "submit_status_report")},
+    "api:save_document": lambda w: {"pk": w.project.pk, "kind": "mandate"},
+    "api/v1/projects/projects/<int:pk>/decisions": lambda w: {"pk": w.project.pk},  # api:list_decisions
+    **{f"api:{name}": lambda w: {"pk": w.decision.pk} for name in ("get_decision", "decide",
+                                                                   "link_participation_decision")},
+    "api:unlink_participation_decision": lambda w: {"pk": w.decision.pk, "other": w.p_decision.pk},
+    "api:meet_item": lambda w: {"pk": w.decision_item.pk},
+    "api:waive_item": lambda w: {"pk": w.decision_item.pk},
+    "api:record_measurement": lambda w: {"pk": w.benefit.pk},
+    "api:update_milestone": lambda w: {"pk": w.milestone.pk},
+    "api:delete_milestone": lambda w: {"pk": w.milestone.pk},
+    "api:update_risk": lambda w: {"pk": w.risk.pk},
+    "api:get_model": lambda w: {"pk": w.model.pk},
+    "api:copy_model": lambda w: {"pk": w.model.pk},
+    "api:update_phase": lambda w: {"pk": w.model_phase.pk},
+    "api:update_gate": lambda w: {"pk": w.gate.pk},
+    "api:add_gate_item": lambda w: {"pk": w.gate.pk},
+    "api:remove_gate_item": lambda w: {"pk": w.gate_item.pk},
+    # booking: allocation rounds
+    **{f"booking_allocation:{name}": lambda w: {"pk": w.round.pk} for name in (
+        "round_detail", "round_edit", "round_propose", "round_transition", "ladder_edit")},
+    "booking_allocation:application_create": lambda w: {"pk": w.open_round.pk},
+    "booking_allocation:application_detail": lambda w: {"pk": w.application.pk},
+    "booking_allocation:application_withdraw": lambda w: {"pk": w.application.pk},
+    **{f"booking_allocation:{name}": lambda w: {"pk": w.allocation_decision.pk} for name in (
+        "complaint_create", "decision_adjust", "frame_pass_on", "frame_release")},
+    "booking_allocation:complaint_answer": lambda w: {"pk": w.complaint.pk},
+    "booking:booking_restore": lambda w: {"pk": w.booking.pk},
+    "api:restore_booking": lambda w: {"pk": w.booking.pk},
+    **{f"api:{name}": lambda w: {"pk": w.round.pk} for name in (
+        "get_round", "round_transition", "round_applications", "proposal", "round_decisions", "round_complaints")},
+    "api:apply": lambda w: {"pk": w.open_round.pk},
+    "api:get_application": lambda w: {"pk": w.application.pk},
+    "api:withdraw_application": lambda w: {"pk": w.application.pk},
+    **{f"api:{name}": lambda w: {"pk": w.allocation_decision.pk} for name in (
+        "adjust_decision", "file_complaint", "pass_on", "release")},
+    "api:complaint_transition": lambda w: {"pk": w.complaint.pk},
 }
 
 # Query strings some endpoints need to get past input validation.
@@ -396,12 +485,76 @@ API_BODY = {
     "api:set_degree_days": lambda w: {"month": "2025-01-01", "degree_days": "500", "normal": "560"},
     "api:set_energy_target": lambda w: {"base_year": 2024},
     "api:add_energy_label": lambda w: {"grade": "C", "issued_on": "2025-01-10"},
+    # participation: analysis, feedback, decisions, channels
+    "api:create_decision": lambda w: {"title": "Overtatt", "decided_on": "2026-11-02", "body": "X"},
+    "api:update_decision": lambda w: {"title": "Overtatt"},
+    "api:delete_decision": lambda w: {},
+    "api:create_theme": lambda w: {"name": "Overtatt"},
+    "api:update_theme": lambda w: {"name": "Overtatt"},
+    "api:delete_theme": lambda w: {},
+    "api:code_inputs": lambda w: {"input_ids": [w.input.pk]},
+    "api:set_theme_response": lambda w: {"outcome": "not_taken", "text": "Overtatt"},
+    "api:set_input_response": lambda w: {"outcome": "not_taken", "text": "Overtatt"},
+    "api:delete_response": lambda w: {},
+    "api:record_meeting_inputs": lambda w: {"activity_id": w.activity.pk, "rows": [{"text": "Overtatt"}]},
+    # projects
+    "api:update_project": lambda w: {"name": "Overtatt"},
+    "api:save_document": lambda w: {"sections": {"background": "Overtatt"}},
+    "api:decide": lambda w: {"status": "submitted"},
+    "api:meet_item": lambda w: {"evidence": "Overtatt"},
+    "api:waive_item": lambda w: {"reason": "Overtatt"},
+    "api:link_participation_decision": lambda w: {"participation_decision_id": w.p_decision.pk},
+    "api:unlink_participation_decision": lambda w: {},
+    "api:submit_status_report": lambda w: {"period": "2026-02-01", "overall": "red", "schedule": "red", "cost": "red",
+                                           "scope": "red", "risk": "red", "benefits": "red"},
+    "api:create_risk": lambda w: {"title": "Overtatt", "probability": 1, "consequence": 1},
+    "api:update_risk": lambda w: {"title": "Overtatt"},
+    "api:add_dependency": lambda w: {"depends_on_id": w.other_project.pk},
+    "api:create_benefit": lambda w: {"title": "Overtatt", "indicator": "X", "baseline": 1, "target": 2,
+                                     "owner_id": w.admin.pk},
+    "api:record_measurement": lambda w: {"measured_on": "2026-02-10", "value": 1},
+    "api:create_milestone": lambda w: {"title": "Overtatt", "due_on": "2027-02-01"},
+    "api:update_milestone": lambda w: {"title": "Overtatt"},
+    "api:delete_milestone": lambda w: {},
+    "api:copy_model": lambda w: {"name": "Overtatt"},
+    "api:update_phase": lambda w: {"name": "Overtatt"},
+    "api:update_gate": lambda w: {"name": "Overtatt"},
+    "api:add_gate_item": lambda w: {"kind": "approval", "text": "Overtatt"},
+    "api:remove_gate_item": lambda w: {},
+    # booking: allocation rounds
+    "api:restore_booking": lambda w: {},
+    "api:round_transition": lambda w: {"to": "closed"},
+    "api:apply": lambda w: {"organisation_id": w.organisation.pk, "activity": "Overtatt", "group_size": 1,
+                            "age_group": "children", "sessions_per_week": 1, "minutes": 60,
+                            "resource_ids": [w.resource.pk],
+                            "windows": [{"weekday": 1, "starts": "17:00", "ends": "19:00"}]},
+    "api:withdraw_application": lambda w: {},
+    "api:proposal": lambda w: {"dry_run": True},
+    "api:adjust_decision": lambda w: {"granted": False, "reason": "Overtatt"},
+    "api:file_complaint": lambda w: {"text": "Overtatt"},
+    "api:complaint_transition": lambda w: {"to": "dismissed", "reason": "Overtatt"},
+    "api:pass_on": lambda w: {"club_id": w.organisation.pk},
+    "api:release": lambda w: {},
+    "api:create_round": lambda w: {"name": "Overtatt", "season_start": "2027-01-04", "season_end": "2027-01-31",
+                                   "application_deadline": "2026-12-31", "resource_ids": [w.resource.pk]},
+    "api:create_project": lambda w: {"name": "Overtatt", "model_id": w.model.pk, "owner_id": w.admin.pk,
+                                     "manager_id": w.admin.pk},
+    "api:import_actuals": lambda w: {"rows": [{"project_number": w.project.number, "period": "2026-01",
+                                               "amount": "1"}]},
+    "api:booking_summary": lambda w: {"resource_id": w.resource.pk, "start": w.start2.isoformat(),
+                                      "end": w.end2.isoformat()},
+}
+# Multipart bodies of API uploads (form fields and files), sent instead of a JSON body.
+API_MULTIPART = {
+    "api:upload_plan": lambda w: {"image": _jpeg(), "title": "Overtatt", "description": "Overtatt"},
+    "api:upload_activity_photo": lambda w: {"photo": _jpeg(), "alt": "Overtatt"},
 }
 # API writes without a path id whose body carries tenant A's ids (tenant B must get 404).
 BODY_CARRIES_IDS = {"api:create_building", "api:create_floor", "api:create_room", "api:create_product",
                     "api:create_items", "api:change_status", "api:move", "api:create_booking", "api:create_price", "api:create_process",
                     "api:create_listing", "api:create_saved_search", "api:create_plan",
-                    "api:create_condition_survey", "api:create_measure", "api:create_energy_meter"}
+                    "api:create_condition_survey", "api:create_measure", "api:create_energy_meter",
+                    "api:create_round", "api:create_project", "api:booking_summary"}
 
 
 # --- Walking the resolver ---------------------------------------------------------------------
@@ -442,12 +595,22 @@ def all_urls():
 
     walk(get_resolver(), "", "")
     # django-ninja registers one pattern per operation on a shared path: keep them all (their
-    # methods differ) but drop exact duplicates.
+    # methods differ) but drop exact duplicates. Two operations of different routers may share a
+    # name (api:list_decisions of participation and of projects), and reverse() reaches only one of
+    # them: such URLs are built from their route, and all but the first are keyed by it.
     seen, unique = set(), []
     for u in urls:
-        if u.key not in seen:
-            seen.add(u.key)
+        if (u.key, u.route) not in seen:
+            seen.add((u.key, u.route))
             unique.append(u)
+    routes = collections.Counter(u.key for u in unique)
+    keyed = set()
+    for u in unique:
+        if routes[u.key] > 1:
+            u.name = None
+            if u.key in keyed:
+                u.key = u.route
+            keyed.add(u.key)
     return unique
 
 
@@ -488,6 +651,8 @@ def request(client, url, world, headers=None):
     headers = headers or {}
     if url.api:
         method = url.ninja_methods[0].lower()
+        if url.key in API_MULTIPART:
+            return getattr(client, method)(path, data=API_MULTIPART[url.key](world), headers=headers)
         body = API_BODY[url.key](world) if url.key in API_BODY else None
         if method == "get":
             return client.get(path, headers=headers)
@@ -597,7 +762,80 @@ def world(tenant, other_tenant, admin_user, other_admin, citizen, building, sett
                                          carrier="electricity")
     w.offer = relocation.offer_create(actor=admin_user, plan=w.plan, supplier=w.organisation, category=w.category,
                                       quantity=1, unit_price_nok=100)
+    _participation_analysis(w)
+    _projects(w)
+    _allocation(w)
     return w
+
+
+def _participation_analysis(w):
+    from torg.participation import analysis_services as analysis
+    from torg.participation import intake, plans
+
+    w.theme = analysis.theme_create(actor=w.admin, process=w.process, name="Trafikk")
+    w.p_decision = analysis.decision_create(actor=w.admin, process=w.process, title="Vedtak",
+                                            decided_on=dt.date(2026, 11, 1), body="Formannskapet")
+    w.response = analysis.response_set(actor=w.admin, theme=w.theme, outcome="taken", text="Tatt med",
+                                       decision=w.p_decision)
+    w.floor_plan = plans.plan_create(actor=w.admin, process=w.process, title="Plan", description="Skolegården",
+                                     upload=_jpeg())
+    w.activity_photo = intake.activity_photo_add(actor=w.admin, activity=w.activity, upload=_jpeg(), alt="Tavle")
+
+
+def _projects(w):
+    from torg.projects import services as projects
+    from torg.projects.models import ProjectModel
+
+    model = ProjectModel.objects.get(tenant=w.tenant, key="byggeprosjekt")
+    w.project = projects.project_create(actor=w.admin, tenant=w.tenant, name="Ny skole", model=model, owner=w.admin,
+                                        manager=w.admin, buildings=[w.building], processes=[w.process])
+    w.other_project = projects.project_create(actor=w.admin, tenant=w.tenant, name="Ny hall", model=model,
+                                              owner=w.admin, manager=w.admin)
+    w.document = projects.document_save(actor=w.admin, project=w.project, kind="mandate",
+                                        sections={"background": "Behovet er dokumentert."})
+    w.decision = w.project.decisions.order_by("gate__phase__position").first()
+    w.decision_item = w.decision.items.filter(gate_item__document_kind="").first()
+    projects.decision_link_participation(actor=w.admin, decision=w.decision, participation_decision=w.p_decision)
+    lights = dict(overall="green", schedule="green", cost="green", scope="green", risk="green", benefits="green")
+    w.status_report = projects.status_report_submit(actor=w.admin, project=w.project, period=dt.date(2026, 1, 1),
+                                                    **lights)
+    w.risk = projects.risk_create(actor=w.admin, project=w.project, title="Prisvekst", probability=2, consequence=3)
+    w.dependency = projects.dependency_add(actor=w.admin, project=w.project, depends_on=w.other_project)
+    w.benefit = projects.benefit_create(actor=w.admin, project=w.project, title="Plass", indicator="elevplasser",
+                                        baseline=420, target=600, owner=w.admin)
+    w.measurement = projects.measurement_record(actor=w.admin, benefit=w.benefit, measured_on=dt.date(2026, 1, 10),
+                                                value=450)
+    w.milestone = projects.milestone_create(actor=w.admin, project=w.project, title="Anbud", due_on=dt.date(2027, 1, 1))
+    w.model = projects.model_copy(actor=w.admin, model=model, name="Egen modell")
+    w.model_phase = w.model.phases.order_by("position").first()
+    w.gate = w.model.gates.order_by("pk").first()
+    w.gate_item = w.gate.items.order_by("position").first()
+
+
+def _allocation(w):
+    from torg.booking.allocation import services as allocation
+
+    today = timezone.localdate()
+    start = today + dt.timedelta(days=7 - today.weekday() + 7)
+    w.round = allocation.round_create(actor=w.admin, tenant=w.tenant, name="Sesong", season_start=start,
+                                      season_end=start + dt.timedelta(weeks=2) - dt.timedelta(days=1),
+                                      application_deadline=today + dt.timedelta(days=3),
+                                      complaint_deadline=today + dt.timedelta(days=5), resources=[w.resource])
+    w.round = allocation.round_transition(actor=w.admin, rnd=w.round, to="application")
+    w.application = allocation.application_submit(
+        actor=w.admin, tenant=w.tenant, rnd=w.round, organisation=w.organisation, activity="Fotball", group_size=10,
+        age_group="children", sessions_per_week=1, minutes=60, choices=[w.resource],
+        windows=[{"weekday": 1, "starts": dt.time(17), "ends": dt.time(19), "primary": True}])
+    w.round = allocation.round_transition(actor=w.admin, rnd=w.round, to="allocation")
+    allocation.proposal(actor=w.admin, rnd=w.round, dry_run=False)
+    w.allocation_decision = w.application.decisions.get()
+    for to in ("published", "complaints"):
+        w.round = allocation.round_transition(actor=w.admin, rnd=w.round, to=to)
+    w.complaint = allocation.complaint_file(actor=w.admin, decision=w.allocation_decision, text="Feil hall")
+    w.open_round = allocation.round_create(actor=w.admin, tenant=w.tenant, name="Neste sesong", season_start=start,
+                                           season_end=start + dt.timedelta(weeks=2) - dt.timedelta(days=1),
+                                           application_deadline=today + dt.timedelta(days=3), resources=[w.resource])
+    w.open_round = allocation.round_transition(actor=w.admin, rnd=w.open_round, to="application")
 
 
 def _logged_in(user):
@@ -622,14 +860,14 @@ def test_every_url_is_classified():
             continue
         if u.params and u.key not in PARAMS:
             gaps.append(f"{u.key} ({u.route}): add its path parameters to PARAMS")
-        if u.api and u.ninja_methods and u.ninja_methods[0] != "GET" and u.key not in API_BODY:
+        if u.api and u.ninja_methods and u.ninja_methods[0] != "GET" and u.key not in API_BODY | API_MULTIPART:
             gaps.append(f"{u.key} ({u.route}): add a valid JSON body to API_BODY")
         if u.api and not u.ninja_methods:
             problems.append(f"{u.key} ({u.route}): unknown API view (not a django-ninja operation)")
     if gaps:
         warnings.warn("URLs swept by the anonymous and citizen checks only (not yet by the other-tenant check):\n"
                       + "\n".join(gaps), stacklevel=1)
-    stale = sorted({k for k in (*PUBLIC, *PARAMS, *CITIZEN_OK, *API_BODY, *QUERY, *NOT_FOR_OWNER, *ANONYMOUS_404) if k not in keys} - OPTIONAL)
+    stale = sorted({k for k in (*PUBLIC, *PARAMS, *CITIZEN_OK, *API_BODY, *API_MULTIPART, *QUERY, *NOT_FOR_OWNER, *ANONYMOUS_404) if k not in keys} - OPTIONAL)
     if stale:
         warnings.warn("Entries for URLs that no longer exist (remove them): " + ", ".join(stale), stacklevel=1)
     assert not problems, "\n".join(problems)
@@ -695,9 +933,10 @@ def test_citizen_is_refused_on_staff_and_admin_pages(world):
             response = request(api, url, world, headers=_bearer(world.citizen_secret))
         else:
             response = request(web, url, world)
-        # An API endpoint whose inputs are not declared yet (PARAMS, QUERY, API_BODY) may stop at
+        # An API endpoint whose inputs are not declared yet (PARAMS, QUERY, API_BODY, API_MULTIPART) may stop at
         # input validation (422) before the view: no data either. test_every_url_is_classified warns.
-        undeclared = url.api and not ({url.key} & (PARAMS.keys() | QUERY.keys() | API_BODY.keys()))
+        undeclared = url.api and not ({url.key} & (PARAMS.keys() | QUERY.keys() | API_BODY.keys()
+                                            | API_MULTIPART.keys()))
         refused = (403, 404, 422) if undeclared else (403, 404)
         if response.status_code not in refused:
             failures.append(describe(url, response))
@@ -712,6 +951,8 @@ NOT_FOR_OWNER = {
     "market:partner_photo": "As partner_detail.",
     "relocation:need_import_errors": "Needs the preview's one-time token from the importing session "
                                      "(test_views covers it).",
+    "participation:meeting_import_errors": "Needs the preview's one-time token from the importing session "
+                                           "(test_channels covers it).",
 }
 
 
